@@ -1,0 +1,30 @@
+# The two commands of the README. Each creates what it needs on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test venv system-deps bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+demo: venv
+	$(BIN)/miv demo --out out
+
+test: venv system-deps
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+bench: venv
+	$(BIN)/pip install -q -e '.[bench]'
+	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) out
