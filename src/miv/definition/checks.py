@@ -1,0 +1,223 @@
+"""Checks across the definition's files: every name a rule, frame or publication uses
+must exist, and every code must be unique where it identifies something."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from miv.definition.errors import Problem
+from miv.definition.expression import Expression, ExpressionError, parse
+from miv.definition.models import Edition, Item, ItemType, Monitor, Questionnaire, Structure
+
+STRATUM_VARIABLES = ("group", "layer", "role", "gender", "province", "size_class")
+
+
+def check_monitor(monitor: Monitor | None, files: dict[str, str]) -> list[Problem]:
+    """All cross-file problems of a definition that loaded file by file."""
+    if monitor is None:
+        return []
+    problems = _check_structure(monitor.structure, files["structure"])
+    for year, edition in monitor.editions.items():
+        problems += _check_edition(monitor, year, edition, files)
+    problems += _check_indicators(monitor, files["indicators"])
+    problems += _check_publications(monitor, files["publications"])
+    return problems
+
+
+def variables(questionnaire: Questionnaire) -> dict[str, Item]:
+    """The respondent-table variables an questionnaire yields: one per item, one per
+    option for a multiple-choice item (`CODE_<option>`, 1 = chosen, 0 = not chosen)."""
+    out: dict[str, Item] = {}
+    for item in questionnaire.items:
+        if item.type is ItemType.MULTI:
+            out.update({f"{item.code}_{o.code}": item for o in questionnaire.options(item)})
+        else:
+            out[item.code] = item
+    return out
+
+
+def _duplicates(codes: Iterable[str]) -> list[str]:
+    return [code for code, n in Counter(codes).items() if n > 1]
+
+
+def _check_structure(structure: Structure, file: str) -> list[Problem]:
+    problems = []
+    for name in ("layers", "groups", "genders", "provinces", "size_classes"):
+        for code in _duplicates(x.code for x in getattr(structure, name)):
+            problems.append(Problem(file, name, f"code {code!r} komt meer dan eens voor"))
+    layers = {layer.code for layer in structure.layers}
+    for i, group in enumerate(structure.groups):
+        if group.layer not in layers:
+            problems.append(Problem(file, f"groups[{i}] ({group.code}).layer", f"onbekende bestuurslaag {group.layer!r}; verwacht een van {sorted(layers)}"))
+        for column in group.strata:
+            if column not in ("province", "size_class"):
+                problems.append(Problem(file, f"groups[{i}] ({group.code}).strata", f"onbekende kolom van het steekproefkader {column!r}; verwacht province of size_class"))
+    return problems
+
+
+def _check_edition(monitor: Monitor, year: int, edition: Edition, files: dict[str, str]) -> list[Problem]:
+    problems = []
+    if edition.year != year:
+        problems.append(Problem(files[f"edition:{year}"], "year", f"verwacht {year}, de naam van de map"))
+    if edition.previous is not None and edition.previous not in monitor.editions:
+        problems.append(Problem(files[f"edition:{year}"], "previous", f"editie {edition.previous} staat niet in monitor.yaml"))
+    for code, questionnaire in edition.questionnaires.items():
+        problems += _check_questionnaire(monitor.structure, questionnaire, files[f"questionnaire:{year}:{code}"])
+    problems += _check_frame(monitor.structure, edition, files[f"frame:{year}"])
+    return problems
+
+
+def _check_questionnaire(structure: Structure, q: Questionnaire, file: str) -> list[Problem]:
+    problems = []
+    groups = {g.code for g in structure.groups}
+    for code in sorted(set(q.groups) - groups):
+        problems.append(Problem(file, "groups", f"onbekende doelgroep {code!r}; verwacht een van {sorted(groups)}"))
+    missing = {m.code for m in q.missing}
+    for code in _duplicates([*(str(m.code) for m in q.missing), str(q.not_applicable)]):
+        problems.append(Problem(file, "missing", f"code {code} heeft twee betekenissen"))
+    for code in _duplicates(item.code for item in q.items):
+        problems.append(Problem(file, "pages", f"vraagcode {code!r} komt meer dan eens voor"))
+    seen: dict[str, set] = {v: set() for v in STRATUM_VARIABLES}
+    for p, page in enumerate(q.pages):
+        for i, item in enumerate(page.items):
+            where = f"pages[{p}] ({page.code}).items[{i}] ({item.code})"
+            problems += _check_item(q, item, where, file, groups, missing)
+            if item.route:
+                problems += _check_rule(item.rule, seen, file, f"{where}.route", "eerder gestelde vraag")
+            for name, it in variables(q).items():
+                if it is item:
+                    seen[name] = _valid_codes(q, item)
+    return problems
+
+
+def _check_item(q: Questionnaire, item: Item, where: str, file: str, groups: set[str], missing: set[int]) -> list[Problem]:
+    problems = []
+    if item.type in (ItemType.SINGLE, ItemType.MULTI):
+        if (item.scale is None) == (item.options is None):
+            problems.append(Problem(file, where, "een keuzevraag heeft precies een van 'scale' of 'options' nodig"))
+        elif item.scale is not None and item.scale not in q.scales:
+            problems.append(Problem(file, f"{where}.scale", f"onbekende antwoordschaal {item.scale!r}; verwacht een van {sorted(q.scales)}"))
+        codes = [o.code for o in q.options(item)]
+        for code in _duplicates(str(c) for c in codes):
+            problems.append(Problem(file, where, f"antwoordcode {code} komt meer dan eens voor"))
+        for code in sorted(set(codes) & (missing | {q.not_applicable})):
+            problems.append(Problem(file, where, f"antwoordcode {code} is ook een code voor ontbrekend of niet van toepassing"))
+    for code in sorted(set(item.missing) - missing):
+        problems.append(Problem(file, f"{where}.missing", f"onbekende code voor ontbrekend {code}; verwacht een van {sorted(missing)}"))
+    for code in sorted(set(item.groups or []) - set(q.groups)):
+        problems.append(Problem(file, f"{where}.groups", f"doelgroep {code!r} krijgt deze vragenlijst niet"))
+    return problems
+
+
+def _valid_codes(q: Questionnaire, item: Item) -> set:
+    if item.type is ItemType.MULTI:
+        return {0, 1}
+    if item.type in (ItemType.NUMBER, ItemType.TEXT):
+        return set()  # any value
+    return {o.code for o in q.options(item)} | set(item.missing)
+
+
+def _check_rule(rule: Expression | None, known: dict[str, set], file: str, path: str, expected: str) -> list[Problem]:
+    """Names in a rule must be known; a literal compared with a coded item must be one of its codes."""
+    if rule is None:
+        return []
+    problems = []
+    for name in sorted(rule.names - set(known)):
+        problems.append(Problem(file, path, f"regel {rule.source!r} noemt {name!r}, maar dat is geen {expected}"))
+    for name, value in rule.literals:
+        codes = known.get(name)
+        if codes and value not in codes:
+            problems.append(Problem(file, path, f"regel {rule.source!r} vergelijkt {name} met {value!r}, maar dat is geen van de codes {sorted(codes, key=str)}"))
+    return problems
+
+
+def _stratum_codes(structure: Structure) -> dict[str, set]:
+    return {
+        "group": {g.code for g in structure.groups},
+        "layer": {layer.code for layer in structure.layers},
+        "role": {g.role.value for g in structure.groups},
+        "gender": {c.code for c in structure.genders},
+        "province": {c.code for c in structure.provinces},
+        "size_class": {c.code for c in structure.size_classes},
+    }
+
+
+def _check_frame(structure: Structure, edition: Edition, file: str) -> list[Problem]:
+    problems = []
+    codes = _stratum_codes(structure)
+    groups = {g.code: g for g in structure.groups}
+    cells = Counter()
+    for row, stratum in enumerate(edition.frame.strata, start=2):
+        for column in ("group", "gender", "province", "size_class"):
+            value = getattr(stratum, column)
+            if value is not None and value not in codes[column]:
+                problems.append(Problem(file, f"rij {row}, kolom {column}", f"onbekende code {value!r}; verwacht een van {sorted(codes[column])}"))
+        group = groups.get(stratum.group)
+        if group is not None:
+            for column in ("province", "size_class"):
+                wanted = column in group.strata
+                if wanted != (getattr(stratum, column) is not None):
+                    need = "moet een" if wanted else "mag geen"
+                    problems.append(Problem(file, f"rij {row}, kolom {column}", f"doelgroep {group.code!r} {need} {column} hebben"))
+        cells[(stratum.group, stratum.gender, stratum.province, stratum.size_class)] += 1
+    for cell, n in cells.items():
+        if n > 1:
+            problems.append(Problem(file, "", f"stratum {'/'.join(c or '-' for c in cell)} komt {n} keer voor"))
+    covered = {s.group for s in edition.frame.strata}
+    for q in edition.questionnaires.values():
+        if q.unit == "respondent":
+            for code in sorted(set(q.groups) - covered):
+                problems.append(Problem(file, "", f"doelgroep {code!r} krijgt vragenlijst {q.code!r} maar heeft geen stratum in het steekproefkader"))
+    return problems
+
+
+def _check_indicators(monitor: Monitor, file: str) -> list[Problem]:
+    problems = []
+    for code in _duplicates(i.code for i in monitor.indicators):
+        problems.append(Problem(file, "indicators", f"indicatorcode {code!r} komt meer dan eens voor"))
+    strata = _stratum_codes(monitor.structure)
+    for year, edition in monitor.editions.items():
+        earlier: dict[str, set] = {}
+        for n, indicator in enumerate(monitor.indicators):
+            where = f"indicators[{n}] ({indicator.code})"
+            q = edition.questionnaires.get(indicator.questionnaire)
+            if q is None:
+                problems.append(Problem(file, f"{where}.questionnaire", f"editie {year} heeft geen vragenlijst {indicator.questionnaire!r}; verwacht een van {sorted(edition.questionnaires)}"))
+                continue
+            known = {**strata, **{name: _valid_codes(q, item) for name, item in variables(q).items()}, **earlier}
+            try:
+                rule, universe = indicator.for_edition(year)
+            except ExpressionError as exc:
+                problems.append(Problem(file, f"{where}.editions.{year}", str(exc)))
+                continue
+            expected = f"vraag van vragenlijst {q.code!r} {year}, stratumvariabele of eerdere indicator"
+            problems += _check_rule(rule, known, file, f"{where} ({year})", expected)
+            problems += _check_rule(universe, known, file, f"{where}.universe ({year})", expected)
+            earlier[indicator.code] = {0, 1}
+    for n, indicator in enumerate(monitor.indicators):
+        for y in sorted(set(indicator.editions) - set(monitor.editions)):
+            problems.append(Problem(file, f"indicators[{n}] ({indicator.code}).editions", f"editie {y} staat niet in monitor.yaml"))
+    return problems
+
+
+def _check_publications(monitor: Monitor, file: str) -> list[Problem]:
+    problems = []
+    for slug in _duplicates(p.slug for p in monitor.publications):
+        problems.append(Problem(file, "publications", f"publicatie {slug!r} is meer dan eens gedefinieerd"))
+    indicators = {i.code for i in monitor.indicators}
+    strata = _stratum_codes(monitor.structure)
+    for n, publication in enumerate(monitor.publications):
+        where = f"publications[{n}] ({publication.slug})"
+        if publication.population:
+            problems += _check_rule(parse(publication.population), strata, file, f"{where}.population", "stratumvariabele")
+        if publication.per and publication.per not in strata:
+            problems.append(Problem(file, f"{where}.per", f"onbekende variabele {publication.per!r}; verwacht een van {list(strata)}"))
+        for s, section in enumerate(publication.sections):
+            for code in section.indicators:
+                if code not in indicators:
+                    problems.append(Problem(file, f"{where}.sections[{s}].indicators", f"onbekende indicator {code!r}"))
+            for name in section.breakdowns:
+                if name not in strata:
+                    problems.append(Problem(file, f"{where}.sections[{s}].breakdowns", f"onbekende uitsplitsing {name!r}; verwacht een van {list(strata)}"))
+    return problems

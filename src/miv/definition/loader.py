@@ -1,0 +1,195 @@
+"""Read the Monitor's definition from its folder of YAML and CSV files.
+
+Layout (docs/definition.md explains each file):
+
+    monitor/monitor.yaml            name, version, editions, disclosure minimum
+    monitor/structure.yaml          layers, groups, genders, provinces, size classes
+    monitor/indicators.yaml         derived variables, with per-edition rules
+    monitor/publications.yaml       report parts, factsheets, key figures
+    monitor/editions/<year>/edition.yaml
+    monitor/editions/<year>/questionnaires/<code>.yaml
+    monitor/editions/<year>/frame.csv and frame.yaml
+
+Every problem is collected with its file and the path inside it, then raised at once.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from miv.definition.checks import check_monitor
+from miv.definition.errors import DefinitionError, Problem
+from miv.definition.models import Edition, Frame, Monitor, Questionnaire, Stratum
+
+DEFAULT_ROOT = Path(__file__).resolve().parents[3] / "monitor"
+FRAME_COLUMNS = ("group", "gender", "province", "size_class", "population")
+Locate = Callable[[tuple, Any], tuple[str, str]]
+
+
+def load(root: Path | str = DEFAULT_ROOT) -> Monitor:
+    """Load and check the whole definition; raise DefinitionError listing every problem."""
+    reader = _Reader(Path(root))
+    monitor = reader.monitor()
+    reader.problems.extend(check_monitor(monitor, reader.files))
+    if reader.problems:
+        raise DefinitionError(reader.problems)
+    assert monitor is not None
+    return monitor
+
+
+class _Reader:
+    """Collects problems while reading, so one run reports all of them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.files: dict[str, str] = {}  # logical place -> file path shown in messages
+
+    def monitor(self) -> Monitor | None:
+        head = self._yaml(self.root / "monitor.yaml")
+        structure = self._yaml(self.root / "structure.yaml")
+        indicators = self._yaml(self.root / "indicators.yaml")
+        publications = self._yaml(self.root / "publications.yaml")
+        editions = {}
+        for year in (head or {}).get("editions", []):
+            edition = self._edition(year)
+            if edition is not None:
+                editions[year] = edition
+        if None in (head, structure, indicators, publications) or self.problems:
+            return None
+        self.files.update(structure="structure.yaml", indicators="indicators.yaml", publications="publications.yaml")
+        data = {
+            **{k: v for k, v in head.items() if k != "editions"},
+            "structure": structure,
+            "editions": editions,
+            "indicators": indicators.get("indicators", []),
+            "publications": publications.get("publications", []),
+        }
+        return self._validate(Monitor, data, "monitor.yaml", self._monitor_place)
+
+    def _monitor_place(self, loc: tuple, data: Any) -> tuple[str, str]:
+        """Errors in the combined model point back to the file the part came from."""
+        files = {"structure": "structure.yaml", "indicators": "indicators.yaml", "publications": "publications.yaml"}
+        head = loc[0] if loc else ""
+        if head in files:
+            sub = data[head] if head == "structure" else {head: data[head]}
+            rest = loc[1:] if head == "structure" else loc
+            return self._rel(self.root / files[head]), _path(sub, rest)
+        return self._rel(self.root / "monitor.yaml"), _path(data, loc)
+
+    def _edition(self, year: int) -> Edition | None:
+        folder = self.root / "editions" / str(year)
+        raw = self._yaml(folder / "edition.yaml")
+        if raw is None:
+            return None
+        questionnaires = {}
+        for code in raw.get("questionnaires", []):
+            path = folder / "questionnaires" / f"{code}.yaml"
+            data = self._yaml(path)
+            if data is not None:
+                q = self._validate(Questionnaire, data, self._rel(path))
+                if q is not None:
+                    questionnaires[code] = q
+                    self.files[f"questionnaire:{year}:{code}"] = self._rel(path)
+        frame = self._frame(folder)
+        self.files[f"frame:{year}"] = self._rel(folder / "frame.csv")
+        self.files[f"edition:{year}"] = self._rel(folder / "edition.yaml")
+        if frame is None or len(questionnaires) != len(raw.get("questionnaires", [])):
+            return None
+        data = {**raw, "questionnaires": questionnaires, "frame": frame}
+        return self._validate(Edition, data, self._rel(folder / "edition.yaml"))
+
+    def _frame(self, folder: Path) -> Frame | None:
+        meta = self._yaml(folder / "frame.yaml")
+        path = folder / "frame.csv"
+        try:
+            with path.open(newline="", encoding="utf-8") as handle:
+                rows = list(csv.DictReader(handle))
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            self.problems.append(Problem(self._rel(path), "", f"steekproefkader niet leesbaar: {exc}"))
+            return None
+        header = list(rows[0].keys()) if rows else []
+        if tuple(header) != FRAME_COLUMNS:
+            self.problems.append(
+                Problem(self._rel(path), "header", f"verwacht de kolommen {', '.join(FRAME_COLUMNS)}, gevonden: {', '.join(header) or 'geen'}")
+            )
+            return None
+        strata = []
+        for number, row in enumerate(rows, start=2):
+            clean = {k: (v.strip() or None) for k, v in row.items()}
+            stratum = self._validate(
+                Stratum, clean, self._rel(path), lambda loc, _d, n=number: (self._rel(path), f"rij {n}, kolom {loc[0]}")
+            )
+            if stratum is not None:
+                strata.append(stratum)
+        if meta is None or len(strata) != len(rows):
+            return None
+        return self._validate(Frame, {**meta, "strata": strata}, self._rel(folder / "frame.yaml"))
+
+    def _yaml(self, path: Path) -> Any:
+        try:
+            with path.open(encoding="utf-8") as handle:
+                data = yaml.safe_load(handle)
+        except FileNotFoundError:
+            self.problems.append(Problem(self._rel(path), "", "bestand ontbreekt"))
+            return None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"regel {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
+            self.problems.append(Problem(self._rel(path), where, f"geen geldige YAML: {getattr(exc, 'problem', exc)}"))
+            return None
+        if not isinstance(data, dict):
+            self.problems.append(Problem(self._rel(path), "", "verwacht bovenaan een mapping van sleutels"))
+            return None
+        return data
+
+    def _validate(self, model: type[BaseModel], data: Any, file: str, locate: Locate | None = None) -> Any:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                shown, path = (locate or _in_file(file))(error["loc"], data)
+                self.problems.append(Problem(shown, path, _message(error)))
+            return None
+
+    def _rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+
+def _in_file(file: str) -> Locate:
+    return lambda loc, data: (file, _path(data, loc))
+
+
+def _path(data: Any, loc: tuple) -> str:
+    """Render a pydantic location as `pages[2].items[3] (AG_VERBAAL).route`, naming codes."""
+    parts: list[str] = []
+    node = data
+    for key in loc:
+        if isinstance(key, int):
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{key}]"]
+            node = node[key] if isinstance(node, list) and key < len(node) else None
+            code = node.get("code") or node.get("slug") if isinstance(node, dict) else None
+            if code:
+                parts[-1] += f" ({code})"
+        else:
+            parts.append(str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return ".".join(parts)
+
+
+def _message(error: dict) -> str:
+    if error["type"] == "missing":
+        return "verplicht veld ontbreekt"
+    if error["type"] == "extra_forbidden":
+        return "onbekend veld (controleer de spelling met docs/definition.md)"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{message} (gevonden: {error['input']!r})" if not isinstance(error["input"], (dict, list)) else message
