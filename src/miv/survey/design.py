@@ -1,0 +1,225 @@
+"""The sampling design: data, weights, strata, first-stage clusters and finite population correction.
+
+Why: R's survey package builds one design object and asks it questions; so do we. A Design is
+immutable; weighting returns a new Design that remembers how its weights were calibrated, so
+that every variance uses the calibration's GREG residuals (R's `calibrate()` postStrata).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+import numpy as np
+import polars as pl
+
+from miv.survey.errors import DesignError
+
+WeightStep = Callable[[np.ndarray], np.ndarray]
+"""A weighting step replayed on replicate weights: (n x R) weights in, calibrated (n x R) out."""
+
+
+class LonelyStratum(Enum):
+    """What to do with a stratum that has a single PSU (R's `options(survey.lonely.psu=)`)."""
+
+    FAIL = "fail"
+    """Refuse to build the design (R's default)."""
+    CERTAINTY = "certainty"
+    """The PSU was sampled with certainty: the stratum contributes no variance."""
+    ADJUST = "adjust"
+    """Centre the stratum's PSU total at zero (the grand mean of the influence values), as R does."""
+    AVERAGE = "average"
+    """Leave the stratum out and scale the variance up by strata / strata-with-variance."""
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """One calibration's linearisation: x -> x - (w X) beta with beta from a regression on the input weights.
+
+    `lever` is X / g (so that X'(x/g) = lever' x) and `basis` is w X, with w the calibrated
+    weights, g = w / d and d the input weights: exactly R's `qr.resid(qr(X sqrt(d)), x/(g sqrt(d))) g sqrt(d)`.
+    """
+
+    lever: np.ndarray
+    basis: np.ndarray
+    gram_inv: np.ndarray  # (X' D X)^-1 with D the input weights
+
+
+@dataclass(frozen=True)
+class Replicates:
+    """Replicate weights (n x R) and how to combine replicate estimates into a variance (R's svrVar)."""
+
+    weights: np.ndarray
+    rscales: np.ndarray
+    scale: float
+    mse: bool
+    kind: str
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Integer codes of the design, computed once: rows -> PSU -> stratum, and per-stratum constants."""
+
+    stratum_labels: tuple[object, ...]
+    row_stratum: np.ndarray  # (n,) stratum code of each row
+    row_psu: np.ndarray  # (n,) PSU code; PSU codes are sorted by stratum
+    psu_stratum: np.ndarray  # (P,) stratum code of each PSU
+    n_psu: np.ndarray  # (H,) PSUs per stratum
+    finite: np.ndarray  # (H,) 1 - f_h, the finite population correction
+    scale: np.ndarray  # (H,) (1 - f_h) n_h / (n_h - 1); 0 for census or certainty strata
+    centre: np.ndarray  # (H,) 1.0 to centre PSU totals at the stratum mean, 0.0 for ADJUST lonely strata
+    inflate: float  # AVERAGE policy: strata / strata that contribute
+
+    @property
+    def element(self) -> bool:
+        """True when every row is its own PSU (no clusters): PSU sums are then the rows themselves."""
+        return len(self.psu_stratum) == len(self.row_psu)
+
+
+@dataclass(frozen=True)
+class Design:
+    """A survey design made once from a dataframe; estimators take it and return tidy tables.
+
+    Build it with `Design.build(...)`. `weights` are the current (possibly calibrated)
+    weights; `calibrations` the linearisations of the weighting steps applied so far.
+    """
+
+    data: pl.DataFrame
+    weights: np.ndarray
+    base: np.ndarray  # the weights the design was built with, before any weighting step
+    structure: Structure
+    lonely: LonelyStratum
+    calibrations: tuple[Calibration, ...] = ()
+    steps: tuple[WeightStep, ...] = ()
+    replicates: Replicates | None = None
+    cache: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @classmethod
+    def build(
+        cls,
+        data: pl.DataFrame,
+        weights: str | np.ndarray,
+        strata: str | None = None,
+        clusters: str | Sequence[str] | None = None,
+        fpc: str | None = None,
+        lonely: LonelyStratum = LonelyStratum.FAIL,
+    ) -> Design:
+        """Make a design. `fpc` names a column holding, per stratum, the population count of
+        PSUs (values > 1) or the sampling fraction (all values <= 1), as in R's `svydesign`.
+        Clusters are nested in strata; only the first stage enters the variance (R's default
+        when later stages have no fpc)."""
+        if isinstance(weights, str):
+            w = _numeric(data, weights, "weights")
+        else:
+            w = np.asarray(weights, dtype=float)
+            if w.shape != (data.height,):
+                raise DesignError(f"weights: expected {data.height} values, got shape {w.shape}")
+        bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
+        if bad.size:
+            raise DesignError(f"weights: row {bad[0]} has weight {w[bad[0]]}; weights must be finite and >= 0")
+        first = clusters if isinstance(clusters, str) or clusters is None else clusters[0]
+        structure = _structure(data, strata, first, fpc, lonely)
+        return cls(data=data, weights=w, base=w, structure=structure, lonely=lonely)
+
+    @property
+    def n(self) -> int:
+        """Number of rows (respondents) in the design."""
+        return self.data.height
+
+    def degf(self) -> int:
+        """Design degrees of freedom: PSUs minus strata (R's `degf`)."""
+        return len(self.structure.psu_stratum) - len(self.structure.n_psu)
+
+    def with_weights(self, weights: np.ndarray, calibration: Calibration | None, step: WeightStep | None,
+                     replicate_weights: np.ndarray | None = None) -> Design:
+        """A new design with new weights (and the calibration that produced them); for weighting modules."""
+        reps = self.replicates
+        if reps is not None and replicate_weights is not None:
+            reps = replace(reps, weights=replicate_weights)
+        return replace(
+            self,
+            weights=weights,
+            calibrations=self.calibrations + ((calibration,) if calibration is not None else ()),
+            steps=self.steps + ((step,) if step is not None else ()),
+            replicates=reps,
+        )
+
+
+def _numeric(data: pl.DataFrame, column: str, role: str) -> np.ndarray:
+    if column not in data.columns:
+        raise DesignError(f"{role}: column {column!r} not in the data (columns: {', '.join(data.columns)})")
+    series = data[column]
+    if not series.dtype.is_numeric():
+        raise DesignError(f"{role}: column {column!r} must be numeric, is {series.dtype}")
+    if series.null_count():
+        row = int(series.is_null().arg_max())  # type: ignore[arg-type]
+        raise DesignError(f"{role}: column {column!r} is missing in row {row}")
+    return series.cast(pl.Float64).to_numpy()
+
+
+def _codes(data: pl.DataFrame, column: str, role: str) -> tuple[np.ndarray, tuple[object, ...]]:
+    if column not in data.columns:
+        raise DesignError(f"{role}: column {column!r} not in the data (columns: {', '.join(data.columns)})")
+    series = data[column]
+    if series.null_count():
+        row = int(series.is_null().arg_max())  # type: ignore[arg-type]
+        raise DesignError(f"{role}: column {column!r} is missing in row {row}")
+    labels, codes = np.unique(series.to_numpy(), return_inverse=True)
+    return codes.astype(np.int64), tuple(labels.tolist())
+
+
+def _structure(data: pl.DataFrame, strata: str | None, cluster: str | None, fpc: str | None,
+               lonely: LonelyStratum) -> Structure:
+    n = data.height
+    if n == 0:
+        raise DesignError("data: the design has no rows")
+    if strata is None:
+        row_stratum, labels = np.zeros(n, dtype=np.int64), (None,)
+    else:
+        row_stratum, labels = _codes(data, strata, "strata")
+    if cluster is None:
+        key = np.arange(n)
+    else:
+        key = _codes(data, cluster, "clusters")[0]
+    # PSUs nested in strata (R's nest=TRUE), numbered in stratum order
+    pairs = np.stack([row_stratum, key])
+    uniq, row_psu = np.unique(pairs, axis=1, return_inverse=True)
+    row_psu = row_psu.ravel()
+    psu_stratum = uniq[0]
+    h = len(labels)
+    n_psu = np.bincount(psu_stratum, minlength=h).astype(float)
+    fraction = np.zeros(h)
+    if fpc is not None:
+        values = _numeric(data, fpc, "fpc")
+        per = np.full(h, np.nan)
+        per[row_stratum] = values
+        if not np.array_equal(per[row_stratum], values):
+            bad = int(np.flatnonzero(per[row_stratum] != values)[0])
+            raise DesignError(f"fpc: column {fpc!r} varies within stratum {labels[row_stratum[bad]]!r} (row {bad})")
+        if np.all(values <= 1):
+            fraction = per
+        else:
+            if np.any(per < n_psu):
+                s = int(np.flatnonzero(per < n_psu)[0])
+                raise DesignError(f"fpc: stratum {labels[s]!r} has {int(n_psu[s])} PSUs in the sample "
+                                  f"but a population count of {per[s]:g}")
+            fraction = n_psu / per
+    scale = np.where(n_psu > 1, (1 - fraction) * n_psu / np.maximum(n_psu - 1, 1), 1 - fraction)
+    scale[fraction > 1 - 1e-7] = 0.0  # a fully observed stratum has no sampling variance (R: f < 1e-7)
+    centre = np.ones(h)
+    inflate = 1.0
+    lone = (n_psu == 1) & (scale > 0)
+    if lone.any():
+        if lonely is LonelyStratum.FAIL:
+            s = int(np.flatnonzero(lone)[0])
+            raise DesignError(f"strata: stratum {labels[s]!r} has only one PSU; pass lonely=LonelyStratum."
+                              "CERTAINTY, ADJUST or AVERAGE to say how to treat it")
+        if lonely is LonelyStratum.ADJUST:
+            centre[lone] = 0.0
+        else:
+            scale[lone] = 0.0
+            if lonely is LonelyStratum.AVERAGE:
+                inflate = h / (h - lone.sum())
+    return Structure(stratum_labels=labels, row_stratum=row_stratum, row_psu=row_psu, psu_stratum=psu_stratum,
+                     n_psu=n_psu, finite=1 - fraction, scale=scale, centre=centre, inflate=float(inflate))

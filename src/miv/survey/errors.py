@@ -1,0 +1,21 @@
+"""Errors of the statistics engine: one base class, one subclass per kind of mistake.
+
+Why: callers (the pipeline, the CLI) catch `SurveyError` once and show its message, which
+always names the column, stratum, margin or cell at fault and what was expected.
+"""
+
+
+class SurveyError(Exception):
+    """Base class: anything the engine refuses to compute, with a message saying why."""
+
+
+class DesignError(SurveyError):
+    """The data do not describe a valid sampling design (weights, strata, clusters, fpc)."""
+
+
+class CalibrationError(SurveyError):
+    """Weights cannot be calibrated to the given totals; names the margin or cell at fault."""
+
+
+class EstimationError(SurveyError):
+    """An estimate was asked for something the design cannot give (unknown or non-numeric column)."""
