@@ -1,6 +1,6 @@
 """Intake: survey files and web responses in, one validated respondent table per edition out."""
 
-from miv.intake.archive import DEFAULT_DATA, load_table, save, table_path
+from miv.intake.archive import DEFAULT_DATA, FORMATS, export, load_table, save, table_path
 from miv.intake.errors import IntakeError
 from miv.intake.export import TINY_GROUP, export_parquet, export_public, export_sav, public_table
 from miv.intake.harmonisation import Harmonised, harmonise
@@ -15,6 +15,7 @@ from miv.intake.validation import validate
 __all__ = [
     "DEFAULT_DATA",
     "ERROR",
+    "FORMATS",
     "RULES",
     "SUFFIXES",
     "TINY_GROUP",
@@ -25,6 +26,7 @@ __all__ = [
     "Report",
     "add_indicators",
     "answers",
+    "export",
     "export_parquet",
     "export_public",
     "export_sav",

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import polars as pl
 
+from miv.definition import Monitor
 from miv.intake.errors import IntakeError
+from miv.intake.export import export_parquet, export_public, export_sav
 from miv.intake.report import Report
 
 DEFAULT_DATA = Path("data")
@@ -46,3 +48,21 @@ def load_table(data: Path, edition: int, questionnaire: str) -> pl.DataFrame:
     if not path.is_file():
         raise IntakeError(f"{path}: geen ingelezen respondenten voor editie {edition}, vragenlijst {questionnaire}; lees eerst een bestand in met 'miv import'")
     return pl.read_parquet(path)
+
+
+FORMATS = ("sav", "parquet", "public")
+
+
+def export(data: Path, monitor: Monitor, edition: int, questionnaire: str, format: str, out: Path) -> Path:
+    """Write the accepted table of `data` in one of FORMATS (what `miv export` does)."""
+    if format not in FORMATS:
+        raise IntakeError(f"onbekend exportformaat {format!r}; verwacht een van {', '.join(FORMATS)}")
+    if edition not in monitor.editions or questionnaire not in monitor.editions[edition].questionnaires:
+        raise IntakeError(f"editie {edition} met vragenlijst {questionnaire!r} staat niet in de definitie")
+    q = monitor.editions[edition].questionnaires[questionnaire]
+    table = load_table(data, edition, questionnaire)
+    if format == "sav":
+        return export_sav(table, q, out)
+    if format == "parquet":
+        return export_parquet(table, out)
+    return export_public(table, monitor, edition, q, out)

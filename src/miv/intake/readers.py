@@ -73,7 +73,7 @@ def _csv(path: Path) -> RawFile:
     except csv.Error:
         separator = max(_DELIMITERS, key=header.count)
     try:
-        frame = pl.read_csv(io.StringIO(text), separator=separator, infer_schema=False, missing_utf8_is_empty_string=False)
+        frame = pl.read_csv(io.StringIO(text), separator=separator, infer_schema=False)
     except (pl.exceptions.PolarsError, ValueError) as exc:
         raise IntakeError(f"{path}: geen leesbaar CSV-bestand met scheidingsteken {separator!r}: {str(exc).splitlines()[0]}") from None
     return RawFile(path, frame, 2)
