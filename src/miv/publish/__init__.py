@@ -1,0 +1,8 @@
+"""From computed estimates to publications: disclosure control, Dutch narrative, charts,
+HTML, PDF, tables and a manifest. `Results` is the input; `write_publications` the output."""
+
+from miv.publish.disclosure import Decision, Disclosure, Policy, disclose
+from miv.publish.results import Results, ResultsError
+from miv.publish.writer import prepare, write_publications
+
+__all__ = ["Decision", "Disclosure", "Policy", "Results", "ResultsError", "disclose", "prepare", "write_publications"]

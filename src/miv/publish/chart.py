@@ -1,0 +1,186 @@
+"""Charts of a section as static SVG (Vega-Altair, rendered by vl-convert).
+
+Every chart comes with a Dutch text alternative and the data it shows as rows, so the
+figure is readable without seeing it. The spec is plain Vega-Lite: the web app can show the
+same spec interactively."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import altair as alt
+import vl_convert
+
+from miv.publish.document import Row, SectionView
+from miv.publish.narrative import Figure
+from miv.publish.number import percent
+
+BLUE = "#154273"  # lintblauw, the Rijkshuisstijl primary colour
+LIGHT = "#8fcae7"
+FONT = "Source Sans 3, DejaVu Sans, sans-serif"
+WIDTH = 430
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str
+    figure: Figure
+    low: float | None
+    high: float | None
+    series: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str
+    title: str
+    alt: str
+    points: list[Point]
+    spec: dict
+    svg: str
+
+
+def charts(section: SectionView, edition: int, previous: int | None) -> list[Chart]:
+    """The section's chart (bars, trend or groups), or none when nothing can be shown."""
+    if not section.chart or not section.blocks:
+        return []
+    if section.chart == "trend":
+        made = _trend(section)
+    elif section.chart == "groups" and section.breakdowns:
+        made = _groups(section, edition, previous)
+    else:
+        made = _bars(section, edition)
+    return [made] if made is not None else []
+
+
+def _shown(rows: list[Row]) -> list[Row]:
+    return [r for r in rows if r.figure is not None]
+
+
+def _bars(section: SectionView, edition: int) -> Chart | None:
+    if section.breakdowns:
+        block = section.blocks[0]
+        rows = _shown([r for r in block.table.rows if r.breakdown == section.breakdowns[0]])
+        points = [Point(r.label, r.figure, r.low, r.high) for r in rows if r.figure]
+        title = f"{block.indicator.label}, {edition}"
+    else:
+        points = []
+        for block in section.blocks:
+            total = block.table.rows[0]
+            if total.figure is not None:
+                points.append(Point(block.indicator.label, total.figure, total.low, total.high))
+        title = f"{section.title}, {edition}"
+    if not points:
+        return None
+    return _make("bars", title, points, _bars_template())
+
+
+def _groups(section: SectionView, edition: int, previous: int | None) -> Chart | None:
+    block = section.blocks[0]
+    rows = [r for r in block.table.rows if r.breakdown == section.breakdowns[0]]
+    points = []
+    for r in rows:
+        if r.previous is not None and previous is not None:
+            points.append(Point(r.label, r.previous, None, None, str(previous)))
+        if r.figure is not None:
+            points.append(Point(r.label, r.figure, r.low, r.high, str(edition)))
+    if not points:
+        return None
+    return _make("groups", f"{block.indicator.label}: {previous} en {edition}", points, _groups_template())
+
+
+def _trend(section: SectionView) -> Chart | None:
+    trend = section.trend
+    if len(trend) < 2:
+        return None
+    block = section.blocks[0]
+    points = [Point(str(t.edition), Figure(t.value, t.key), None, None, t.source, note="trendbreuk" if t.trend_break else "") for t in trend]
+    return _make("trend", f"{block.indicator.label} per editie", points, _trend_template(any(p.note for p in points)))
+
+
+def _datum(p: Point) -> dict:
+    return {"label": p.label, "value": p.figure.value, "low": p.low, "high": p.high, "series": p.series, "text": percent(p.figure.value), "note": p.note}
+
+
+def _x() -> alt.X:
+    return alt.X("value:Q", title=None, axis=alt.Axis(format=".0%", grid=True), scale=alt.Scale(domain=[0, 1]))
+
+
+def _y() -> alt.Y:
+    return alt.Y("value:Q", title=None, axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1]))
+
+
+# Specs are built once with Altair and reused with each chart's data (Altair's object model
+# costs more than the rendering; the data goes in as the named dataset "punten").
+DATA = alt.NamedData(name="punten")
+
+
+@cache
+def _bars_template() -> dict:
+    base = alt.Chart(DATA)
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=220))
+    bars = base.mark_bar(color=BLUE).encode(y=y, x=_x())
+    errors = base.mark_rule(color="#000").encode(y=y, x="low:Q", x2="high:Q")
+    text = base.mark_text(align="left", dx=4, dy=-7, fontSize=10).encode(y=y, x="high:Q", text="text:N")
+    return _config(bars + errors + text)
+
+
+@cache
+def _groups_template() -> dict:
+    base = alt.Chart(DATA)
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=220))
+    offset = alt.YOffset("series:N", sort=None)
+    bars = base.mark_bar().encode(
+        y=y, yOffset=offset, x=_x(),
+        color=alt.Color("series:N", title="Editie", scale=alt.Scale(range=[LIGHT, BLUE]), legend=alt.Legend(orient="bottom")),
+    )
+    errors = base.mark_rule(color="#000").encode(y=y, yOffset=offset, x="low:Q", x2="high:Q")
+    return _config(bars + errors)
+
+
+@cache
+def _trend_template(breaks: bool) -> dict:
+    base = alt.Chart(DATA)
+    x = alt.X("label:O", title=None, sort=None)
+    line = base.mark_line(color=BLUE, point=alt.OverlayMarkDef(color=BLUE, size=50)).encode(x=x, y=_y())
+    labels = base.mark_text(dy=-10, color="#000").encode(x=x, y="value:Q", text="text:N")
+    layers = line + labels
+    if breaks:
+        marked = base.transform_filter("datum.note != ''")
+        layers = layers + marked.mark_rule(strokeDash=[4, 3], color="#b23b00").encode(x=x) + marked.mark_text(
+            align="left", dx=4, y=8, color="#b23b00"
+        ).encode(x=x, text="note:N")
+    return _config(layers)
+
+
+def _config(chart: alt.TopLevelMixin) -> dict:
+    configured = chart.properties(width=WIDTH).configure(font=FONT, background="white")
+    return configured.configure_view(stroke=None).configure_axis(labelFontSize=11).to_dict(validate=False)
+
+
+def _make(kind: str, title: str, points: list[Point], template: dict) -> Chart:
+    spec = {**template, "datasets": {"punten": [_datum(p) for p in points]}}
+    svg = vl_convert.vegalite_to_svg(spec, format_locale="nl-NL")
+    svg = svg.replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
+    return Chart(kind, title, _alt(kind, title, points), points, spec, svg)
+
+
+def _alt(kind: str, title: str, points: list[Point]) -> str:
+    """A Dutch text alternative naming the highest and lowest value (the table has all)."""
+    if kind == "trend":
+        first, last = points[0], points[-1]
+        text = f"Lijndiagram: {title}, van {percent(first.figure.value)} in {first.label} tot {percent(last.figure.value)} in {last.label}."
+        breaks = [p.label for p in points if p.note]
+        if breaks:
+            text += f" Trendbreuk in {', '.join(breaks)}: de cijfers ervoor zijn niet zonder meer vergelijkbaar."
+        return text + " De cijfers staan in de tabel bij de figuur."
+    top = max(points, key=lambda p: p.figure.value)
+    bottom = min(points, key=lambda p: p.figure.value)
+    shape = "Staafdiagram met 95%-betrouwbaarheidsintervallen"
+    return f"{shape}: {title}. Hoogste: {_name(top)} met {percent(top.figure.value)}; laagste: {_name(bottom)} met {percent(bottom.figure.value)}. De cijfers staan in de tabel bij de figuur."
+
+
+def _name(p: Point) -> str:
+    return f"{p.label} ({p.series})" if p.series else p.label

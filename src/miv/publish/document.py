@@ -1,0 +1,255 @@
+"""The content of one publication, independent of format: sections, tables, sentences.
+
+HTML, PDF, Markdown and the workbook all render these objects, so each figure is chosen
+and formatted once, after disclosure control, and every output shows the same thing."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from miv.definition import Indicator, Publication
+from miv.definition.models import Comparison, PublicationKind, Section
+from miv.publish.disclosure import Disclosure
+from miv.publish.labels import Labels
+from miv.publish.narrative import Figure, Sentence, change, contrast, level, significant
+from miv.publish.number import interval
+from miv.publish.results import TOTAL, Results
+
+
+def cell_key(publication: str, per_value: str | None, indicator: str, breakdown: str, domain: str, edition: int) -> str:
+    """The key of a cell in estimates.csv, carried by every figure in the HTML (data-cell)."""
+    return "|".join([publication, per_value or "", indicator, breakdown, domain, str(edition)])
+
+
+def comparison_key(publication: str, per_value: str | None, indicator: str, kind: str, breakdown: str, domain: str) -> str:
+    """The key of a reference figure taken from a comparison (e.g. the national figure)."""
+    return "|".join(["vergelijking", publication, per_value or "", indicator, kind, breakdown, domain])
+
+
+@dataclass(frozen=True)
+class Row:
+    breakdown: str
+    domain: str
+    label: str
+    figure: Figure | None
+    interval: str | None
+    n: int | None
+    previous: Figure | None
+    change: str | None
+    suppressed: str | None
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    indicator: Indicator
+    caption: str
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class Block:
+    indicator: Indicator
+    sentences: list[Sentence]
+    table: Table
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    edition: int
+    value: float
+    key: str
+    source: str
+    trend_break: bool
+
+
+@dataclass
+class SectionView:
+    number: int
+    title: str
+    intro: str | None
+    chart: str | None
+    breakdowns: list[str]
+    blocks: list[Block]
+    trend: list[TrendPoint] = field(default_factory=list)
+    charts: list[object] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    stem: str
+    publication: Publication
+    title: str
+    per_value: str | None
+    per_label: str | None
+    edition: int
+    previous: int | None
+    summary: list[Sentence]
+    sections: list[SectionView]
+
+    @property
+    def kind(self) -> PublicationKind:
+        return self.publication.kind
+
+
+class _Cells:
+    """Published cells and comparisons, looked up by key (the section does not matter)."""
+
+    def __init__(self, disclosure: Disclosure) -> None:
+        self.cells: dict[tuple, dict] = {}
+        for row in disclosure.estimates.iter_rows(named=True):
+            key = (row["publication"], row["per_value"], row["indicator"], row["breakdown"], row["domain"], row["edition"])
+            self.cells.setdefault(key, row)
+        self.comparisons: dict[tuple, dict] = {}
+        self.by_kind: dict[tuple, list[dict]] = defaultdict(list)
+        for row in disclosure.comparisons.iter_rows(named=True):
+            self.comparisons[(row["publication"], row["per_value"], row["indicator"], row["kind"], row["breakdown"], row["domain"])] = row
+            self.by_kind[(row["publication"], row["per_value"], row["indicator"], row["kind"])].append(row)
+
+    def figure(self, pub: str, per: str | None, ind: str, breakdown: str, domain: str, edition: int | None) -> Figure | None:
+        row = self.cells.get((pub, per, ind, breakdown, domain, edition))
+        if row is None or row["suppressed"] is not None:
+            return None
+        return Figure(row["estimate"], cell_key(pub, per, ind, breakdown, domain, edition))
+
+
+def documents(results: Results, disclosure: Disclosure) -> list[Document]:
+    """One document per publication and per value of its `per` variable."""
+    cells = _Cells(disclosure)
+    labels = Labels(results.monitor)
+    per_values = _per_values(disclosure.estimates)
+    indicators = {i.code: i for i in results.monitor.indicators}
+    out = []
+    for publication in results.monitor.publications:
+        for per in per_values.get(publication.slug, [None]) if publication.per else [None]:
+            out.append(_document(results, publication, per, cells, labels, indicators))
+    return out
+
+
+def _per_values(estimates: pl.DataFrame) -> dict[str, list[str]]:
+    pairs = estimates.select("publication", "per_value").unique(maintain_order=True).drop_nulls()
+    found: dict[str, list[str]] = defaultdict(list)
+    for pub, per in pairs.iter_rows():
+        found[pub].append(per)
+    return found
+
+
+def _document(results: Results, pub: Publication, per: str | None, cells: _Cells, labels: Labels, indicators: dict[str, Indicator]) -> Document:
+    per_label = labels.domain(pub.per, per) if pub.per and per else None
+    sections = [
+        _section(results, pub, per, number, section, cells, labels, indicators)
+        for number, section in enumerate(pub.sections)
+    ]
+    summary = [block.sentences[0] for s in sections for block in s.blocks[:1] if block.sentences]
+    summary += [block.sentences[1] for s in sections for block in s.blocks[:1] if len(block.sentences) > 1]
+    return Document(
+        stem=f"{pub.slug}-{per}" if per else pub.slug,
+        publication=pub,
+        title=f"{pub.title}: {per_label}" if per_label else pub.title,
+        per_value=per,
+        per_label=per_label,
+        edition=results.edition,
+        previous=results.previous,
+        summary=summary,
+        sections=sections,
+    )
+
+
+def _section(results: Results, pub: Publication, per: str | None, number: int, section: Section, cells: _Cells, labels: Labels, indicators: dict[str, Indicator]) -> SectionView:
+    blocks = [_block(results, pub, per, section, indicators[code], cells, labels) for code in section.indicators if code in indicators]
+    view = SectionView(number + 1, section.title, section.intro, section.chart.value if section.chart else None, list(section.breakdowns), blocks)
+    if section.chart and section.chart.value == "trend" and blocks:
+        view.trend = _trend(results, pub, per, blocks[0].indicator, cells)
+    return view
+
+
+def _block(results: Results, pub: Publication, per: str | None, section: Section, indicator: Indicator, cells: _Cells, labels: Labels) -> Block:
+    ed, prev = results.edition, results.previous
+    slug, code = pub.slug, indicator.code
+    rows = [_row(pub, per, indicator, TOTAL, TOTAL, "Totaal", cells, ed, prev)]
+    for breakdown in section.breakdowns:
+        domains = [d for (p, q, i, b, d, e) in cells.cells if (p, q, i, b, e) == (slug, per, code, breakdown, ed)]
+        for domain in labels.ordered(breakdown, domains):
+            rows.append(_row(pub, per, indicator, breakdown, domain, labels.domain(breakdown, domain), cells, ed, prev))
+    sentences: list[Sentence] = []
+    total = cells.figure(slug, per, code, TOTAL, TOTAL, ed)
+    if total is not None:
+        sentences.append(level(indicator.label, total, indicator.denominator_label))
+    kinds = set(section.comparisons)
+    if Comparison.PREVIOUS_EDITION in kinds and prev is not None:
+        before = cells.figure(slug, per, code, TOTAL, TOTAL, prev)
+        test = cells.comparisons.get((slug, per, code, "previous_edition", TOTAL, TOTAL))
+        if total is not None and before is not None and test is not None:
+            sentences.append(change("Het aandeel", before, total, test["p_value"], (prev, ed)))
+    if Comparison.GENDER in kinds:
+        for test in cells.by_kind.get((slug, per, code, "gender"), []):
+            a = cells.figure(slug, per, code, test["breakdown"], test["domain"], ed)
+            b = cells.figure(slug, per, code, "gender", test["reference"], ed)
+            if a is not None and b is not None:
+                sentences.append(contrast(labels.phrase("gender", test["domain"]), a, labels.phrase("gender", test["reference"]), b, test["p_value"]))
+    if Comparison.GROUP_VS_ALL in kinds:
+        sentences.extend(_groups_vs_all(results, pub, per, indicator, cells, labels))
+    if Comparison.PROVINCE_VS_NATIONAL in kinds:
+        test = cells.comparisons.get((slug, per, code, "province_vs_national", TOTAL, TOTAL))
+        if test is not None and total is not None:
+            national = Figure(test["reference_estimate"], comparison_key(slug, per, code, "province_vs_national", TOTAL, TOTAL))
+            sentences.append(contrast(f"in {labels.domain('province', per) if per else 'de provincie'}", total, "in heel Nederland", national, test["p_value"]))
+    caption = f"{indicator.label} ({indicator.denominator_label}), {ed}"
+    return Block(indicator, sentences, Table(indicator, caption, rows))
+
+
+def _groups_vs_all(results: Results, pub: Publication, per: str | None, indicator: Indicator, cells: _Cells, labels: Labels) -> list[Sentence]:
+    out: list[Sentence] = []
+    level_all = cells.figure(pub.slug, per, indicator.code, TOTAL, TOTAL, results.edition)
+    tests = cells.by_kind.get((pub.slug, per, indicator.code, "group_vs_all"), [])
+    shown = 0
+    for test in tests:
+        group = cells.figure(pub.slug, per, indicator.code, test["breakdown"], test["domain"], results.edition)
+        if group is None or level_all is None or test["breakdown"] == TOTAL or not significant(test["p_value"]):
+            continue
+        out.append(contrast(labels.phrase(test["breakdown"], test["domain"]), group, "bij alle respondenten samen", level_all, test["p_value"]))
+        shown += 1
+    if tests and shown < len(tests):
+        out.append(("Bij de overige groepen wijkt het aandeel niet significant af van dat bij alle respondenten samen.",))
+    return out
+
+
+def _row(pub: Publication, per: str | None, indicator: Indicator, breakdown: str, domain: str, label: str, cells: _Cells, ed: int, prev: int | None) -> Row:
+    row = cells.cells.get((pub.slug, per, indicator.code, breakdown, domain, ed))
+    figure = cells.figure(pub.slug, per, indicator.code, breakdown, domain, ed)
+    previous = cells.figure(pub.slug, per, indicator.code, breakdown, domain, prev) if prev else None
+    test = cells.comparisons.get((pub.slug, per, indicator.code, "previous_edition", breakdown, domain))
+    movement = None
+    if test is not None and figure is not None and previous is not None:
+        movement = ("gestegen" if figure.value > previous.value else "gedaald") if significant(test["p_value"]) else "gelijk gebleven"
+    shown = figure is not None and row is not None
+    return Row(
+        breakdown, domain, label, figure,
+        interval(row["ci_low"], row["ci_high"]) if shown and row["ci_low"] is not None else None,
+        row["n"] if shown else None,
+        previous, movement,
+        row["suppressed"] if row is not None else "niet berekend",
+        row["ci_low"] if shown else None,
+        row["ci_high"] if shown else None,
+    )
+
+
+def _trend(results: Results, pub: Publication, per: str | None, indicator: Indicator, cells: _Cells) -> list[TrendPoint]:
+    points = []
+    published = results.trend.filter(
+        (pl.col("publication") == pub.slug) & (pl.col("indicator") == indicator.code) & (pl.col("breakdown") == TOTAL)
+        & (pl.col("per_value").is_null() if per is None else pl.col("per_value") == per)
+    ).sort("edition")
+    for row in published.iter_rows(named=True):
+        if row["edition"] not in (results.edition, results.previous):
+            key = "|".join(["trend", pub.slug, per or "", indicator.code, str(row["edition"])])
+            points.append(TrendPoint(row["edition"], row["estimate"], key, row["source"], bool(row["trend_break"])))
+    for edition in (results.previous, results.edition):
+        figure = cells.figure(pub.slug, per, indicator.code, TOTAL, TOTAL, edition) if edition else None
+        if figure is not None and edition is not None:
+            points.append(TrendPoint(edition, figure.value, figure.key, f"Monitor {edition}", indicator.trend_break(edition) is not None))
+    return sorted(points, key=lambda p: p.edition)

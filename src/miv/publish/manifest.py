@@ -1,0 +1,73 @@
+"""manifest.json: what an edition's publications were made from and what was withheld,
+enough for a reader to recompute any figure (inputs, rules, method, decisions)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from miv.publish.disclosure import Disclosure
+from miv.publish.results import Results
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def manifest(results: Results, disclosure: Disclosure, outputs: list[Path], target: Path) -> None:
+    editions = [e for e in (results.previous, results.edition) if e is not None]
+    data = {
+        "monitor": results.monitor.name,
+        "edition": results.edition,
+        "previous_edition": results.previous,
+        "definition_version": results.definition_version,
+        "code_version": results.code_version,
+        "inputs": results.inputs,
+        "method": results.method,
+        "how_to_recompute": (
+            "Elk cijfer in de HTML draagt in data-cell de sleutel publication|per_value|indicator|breakdown|domain|edition "
+            "van zijn rij in estimates.csv. Die rij is het gewogen aandeel respondenten in de populatie van de publicatie "
+            "(publications[].population, per_value voor de per-variabele) en het domein (breakdown = domain) waarvoor de "
+            "indicatorregel waar is, onder hen voor wie de regel bepaald is en die binnen het universum vallen "
+            "(indicators[].rules). Gewichten: zie method en weighting. Samengevoegde groepen: gewogen gemiddelde van de "
+            "leden (gewicht weighted_n), zie disclosure."
+        ),
+        "indicators": {
+            i.code: {
+                "label": i.label,
+                "part": i.part.value,
+                "questionnaire": i.questionnaire,
+                "denominator": i.denominator.value,
+                "denominator_label": i.denominator_label,
+                "rules": {str(e): _rule(i, e) for e in editions},
+            }
+            for i in results.monitor.indicators
+        },
+        "publications": {p.slug: {"title": p.title, "kind": p.kind.value, "population": p.population, "per": p.per} for p in results.monitor.publications},
+        "weighting": results.weighting.to_dicts(),
+        "disclosure": {
+            "policy": {
+                "min_respondents": disclosure.policy.min_respondents,
+                "small_group": disclosure.policy.small_group,
+                "tiny_population": disclosure.policy.tiny_population,
+            },
+            "decisions": [d.as_dict() for d in disclosure.decisions],
+        },
+        "comparisons": disclosure.comparisons.to_dicts(),
+        "outputs": {p.name: sha256(p) for p in sorted(outputs)},
+    }
+    target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _rule(indicator, edition: int) -> dict:
+    override = indicator.editions.get(edition)
+    return {
+        "rule": override.rule if override and override.rule else indicator.rule,
+        "universe": override.universe if override and override.universe else indicator.universe,
+        "trend_break": indicator.trend_break(edition),
+    }

@@ -1,0 +1,60 @@
+"""Documents to HTML, Markdown and PDF. The PDF is WeasyPrint's rendering of the very HTML
+file written beside it, with the print rules of miv.css (A4, cover, page numbers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import weasyprint
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from miv.publish import narrative
+from miv.publish.document import Document
+from miv.publish.labels import Labels
+from miv.publish.number import interval, number
+
+SERIES = "Monitor Integriteit en Veiligheid"
+TEMPLATES = {"report": "report.html.j2", "factsheet": "factsheet.html.j2", "key_figures": "kerncijfers.html.j2"}
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What every publication states about its making (method section, colophon)."""
+
+    series: str
+    definition_version: str
+    code_version: str
+    method: dict[str, str]
+    policy: object
+    weighting: list[dict]
+
+
+class Renderer:
+    def __init__(self, labels: Labels, meta: Meta, static: str = "static") -> None:
+        self.env = Environment(
+            loader=PackageLoader("miv.publish", "templates"),
+            autoescape=select_autoescape(["html", "j2"], default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(
+            html=narrative.html, text=narrative.text, number=number, interval=interval,
+            breakdown_label=labels.breakdown, series=SERIES, meta=meta, static=static,
+            code_version=meta.code_version,
+        )
+        self.markdown_env = Environment(loader=self.env.loader, autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
+        self.markdown_env.globals.update(self.env.globals)
+
+    def html(self, doc: Document) -> str:
+        return self.env.get_template(TEMPLATES[doc.kind.value]).render(doc=doc)
+
+    def markdown(self, doc: Document) -> str:
+        return self.markdown_env.get_template("kerncijfers.md.j2").render(doc=doc)
+
+
+def pdf(html_file: Path, target: Path) -> None:
+    """Write a tagged PDF (PDF/UA-1 structure, where WeasyPrint supports it) from an HTML file."""
+    document = weasyprint.HTML(filename=str(html_file), base_url=str(html_file.parent), media_type="print")
+    document.write_pdf(target, pdf_tags=True, pdf_variant="pdf/ua-1", uncompressed_pdf=False)

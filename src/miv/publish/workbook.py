@@ -1,0 +1,82 @@
+"""The tables for analysts: tabellen.xlsx (one sheet per publication) and estimates.csv
+(every estimate after disclosure control, long format, with the key used in the HTML)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+
+from miv.publish.document import Document, cell_key
+from miv.publish.labels import Labels
+
+HEADER = ["Hoofdstuk", "Indicator", "Noemer", "Uitsplitsing", "Groep", "Editie", "Percentage", "Ondergrens 95%", "Bovengrens 95%", "n", "Opmerking"]
+
+
+def estimates_csv(estimates: pl.DataFrame, target: Path) -> None:
+    """All cells with their key; suppressed cells keep their row with empty figures and a reason."""
+    keyed = estimates.with_columns(
+        pl.struct("publication", "per_value", "indicator", "breakdown", "domain", "edition")
+        .map_elements(lambda r: cell_key(r["publication"], r["per_value"], r["indicator"], r["breakdown"], r["domain"], r["edition"]), return_dtype=pl.Utf8)
+        .alias("key")
+    )
+    keyed.sort("publication", "per_value", "section", "indicator", "breakdown", "domain", "edition", nulls_last=False).write_csv(target)
+
+
+def sheet_name(stem: str, taken: set[str]) -> str:
+    """Excel allows 31 characters; factsheets are shortened to fs-<name>."""
+    base = stem.replace("factsheet-", "fs-")[:31]
+    name, i = base, 2
+    while name in taken:
+        name = f"{base[:28]}-{i}"
+        i += 1
+    taken.add(name)
+    return name
+
+
+def workbook(documents: list[Document], labels: Labels, target: Path) -> None:
+    book = xlsxwriter.Workbook(str(target))
+    bold = book.add_format({"bold": True, "font_color": "#154273"})
+    pct = book.add_format({"num_format": "0%"})
+    head = book.add_format({"bold": True, "bottom": 2, "bottom_color": "#154273", "text_wrap": True})
+    note = book.add_format({"font_color": "#555555", "italic": True})
+    about = book.add_worksheet("Toelichting")
+    lines = [
+        "Monitor Integriteit en Veiligheid: tabellen bij de publicaties",
+        "Eén werkblad per publicatie. Percentage, grenzen van het 95%-betrouwbaarheidsinterval en n (ongewogen aantal respondenten met een geldig antwoord).",
+        "Een lege cel met een opmerking is niet gepubliceerd (onthullingsbeheersing); manifest.json noemt elke beslissing.",
+        "De percentages zijn onafgerond opgeslagen en als heel percentage weergegeven.",
+    ]
+    for i, line in enumerate(lines):
+        about.write(i, 0, line, bold if i == 0 else None)
+    about.set_column(0, 0, 120)
+    taken: set[str] = {"Toelichting"}
+    for doc in documents:
+        sheet = book.add_worksheet(sheet_name(doc.stem, taken))
+        sheet.write(0, 0, doc.title, bold)
+        sheet.write_row(2, 0, HEADER, head)
+        r = 3
+        for section in doc.sections:
+            for block in section.blocks:
+                for row in block.table.rows:
+                    for edition, figure in ((doc.edition, row.figure), (doc.previous, row.previous)):
+                        if edition is None:
+                            continue
+                        current = edition == doc.edition
+                        sheet.write_row(r, 0, [section.title, block.indicator.label, block.indicator.denominator_label, labels.breakdown(row.breakdown), row.label, edition])
+                        if figure is not None:
+                            sheet.write_number(r, 6, figure.value, pct)
+                        if current and figure is not None and row.low is not None:
+                            sheet.write_number(r, 7, row.low, pct)
+                            sheet.write_number(r, 8, row.high, pct)
+                            sheet.write_number(r, 9, row.n)
+                        if figure is None:
+                            sheet.write(r, 10, f"niet gepubliceerd: {row.suppressed or 'geen cijfer'}" if current else "niet gepubliceerd", note)
+                        r += 1
+        sheet.set_column(0, 1, 34)
+        sheet.set_column(2, 4, 24)
+        sheet.set_column(5, 9, 11)
+        sheet.set_column(10, 10, 50)
+        sheet.freeze_panes(3, 0)
+    book.close()

@@ -1,0 +1,92 @@
+"""One edition's publications from one `Results`: the only entry point the pipeline needs."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from miv.publish.chart import charts
+from miv.publish.disclosure import Disclosure, Policy, disclose
+from miv.publish.document import Document, documents
+from miv.publish.labels import Labels
+from miv.publish.manifest import manifest
+from miv.publish.render import SERIES, Meta, Renderer, pdf
+from miv.publish.results import Results
+from miv.publish.workbook import estimates_csv, workbook
+
+STATIC = Path(__file__).parent / "static"
+Progress = Callable[[int, int, str], None]
+
+
+def prepare(results: Results, policy: Policy | None = None) -> tuple[Disclosure, list[Document]]:
+    """Disclosure control, then the documents with their charts: everything but the files."""
+    disclosure = disclose(results, policy)
+    docs = documents(results, disclosure)
+    sections = [(section, doc) for doc in docs for section in doc.sections]
+    with ThreadPoolExecutor(max_workers=4) as pool:  # vl-convert renders outside the GIL
+        made = pool.map(lambda pair: charts(pair[0], pair[1].edition, pair[1].previous), sections)
+        for (section, _doc), section_charts in zip(sections, made):
+            section.charts = section_charts
+    return disclosure, docs
+
+
+def write_publications(
+    results: Results, out_dir: Path, progress: Progress | None = None, *, with_pdf: bool = True, policy: Policy | None = None
+) -> list[Path]:
+    """Write every publication of the edition into `out_dir`; return the files written.
+
+    HTML and Markdown first, then the tables, then the PDFs (the slow part), the manifest last
+    so it can hash everything else."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    disclosure, docs = prepare(results, policy)
+    labels = Labels(results.monitor)
+    renderer = Renderer(labels, _meta(results, disclosure, labels))
+    shutil.copytree(STATIC, out_dir / "static", dirs_exist_ok=True)
+    printable = [d for d in docs if d.kind.value != "key_figures"] if with_pdf else []
+    total = len(docs) + 2 + len(printable) + 1
+    step = _counter(progress, total)
+    written: list[Path] = []
+    for doc in docs:
+        page = out_dir / f"{doc.stem}.html"
+        page.write_text(renderer.html(doc), encoding="utf-8")
+        written.append(page)
+        if doc.kind.value == "key_figures":
+            text = out_dir / f"{doc.stem}.md"
+            text.write_text(renderer.markdown(doc), encoding="utf-8")
+            written.append(text)
+        step(page.name)
+    estimates_csv(disclosure.estimates, out_dir / "estimates.csv")
+    written.append(out_dir / "estimates.csv")
+    step("estimates.csv")
+    workbook(docs, labels, out_dir / "tabellen.xlsx")
+    written.append(out_dir / "tabellen.xlsx")
+    step("tabellen.xlsx")
+    for doc in printable:
+        target = out_dir / f"{doc.stem}.pdf"
+        pdf(out_dir / f"{doc.stem}.html", target)
+        written.append(target)
+        step(target.name)
+    manifest(results, disclosure, written, out_dir / "manifest.json")
+    written.append(out_dir / "manifest.json")
+    step("manifest.json")
+    return written
+
+
+def _counter(progress: Progress | None, total: int) -> Callable[[str], None]:
+    done = 0
+
+    def step(name: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total, name)
+
+    return step
+
+
+def _meta(results: Results, disclosure: Disclosure, labels: Labels) -> Meta:
+    weighting = [{**row, "label": labels.domain("group", row["group"])} for row in results.weighting.iter_rows(named=True)]
+    return Meta(SERIES, results.definition_version, results.code_version, results.method, disclosure.policy, weighting)
