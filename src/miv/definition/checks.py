@@ -135,9 +135,10 @@ def _check_item(q: Questionnaire, item: Item, where: str, file: str, groups: set
 def _valid_codes(q: Questionnaire, item: Item) -> set:
     if item.type is ItemType.MULTI:
         return {0, 1}
-    if item.type in (ItemType.NUMBER, ItemType.TEXT):
-        return set()  # any value
-    return {o.code for o in q.options(item)} | set(item.missing)
+    options = q.options(item)
+    if item.type in (ItemType.NUMBER, ItemType.TEXT) or not options:
+        return set()  # any value, or codes unknown because the scale is (already reported)
+    return {o.code for o in options} | set(item.missing)
 
 
 def _check_rule(

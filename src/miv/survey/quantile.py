@@ -69,8 +69,9 @@ def quantile(design: Design, variables: Columns, probs: Sequence[float], by: Col
 
 
 def _sorted(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted values and cumulative weights, summed in long double as R's cumsum does (ties at exactly p matter)."""
     order = np.argsort(x, kind="stable")
-    return x[order], np.cumsum(w[order])
+    return x[order], np.cumsum(w[order].astype(np.longdouble)).astype(float)
 
 
 def _qrule(xs: np.ndarray, cum: np.ndarray, p: float) -> float:
