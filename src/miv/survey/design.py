@@ -145,6 +145,14 @@ class Design:
             replicates=reps,
         )
 
+    def update(self, **columns: pl.Expr | pl.Series) -> Design:
+        """The same design with added or replaced variables (R's `update(design, ...)`): rows,
+        weights and calibrations stay, so the variance plan cache (which depends on nothing else)
+        is shared: it is computed once for a design and all its updates."""
+        new = replace(self, data=self.data.with_columns(**columns))
+        object.__setattr__(new, "cache", self.cache)
+        return new
+
 
 def _numeric(data: pl.DataFrame, column: str, role: str) -> np.ndarray:
     if column not in data.columns:

@@ -1,0 +1,108 @@
+"""One edition end to end: respondent tables -> indicators -> weights -> estimates and
+tests -> the `Results` that the publications are written from."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import polars as pl
+
+import miv
+from miv.definition import Monitor
+from miv.definition.models import Comparison
+from miv.intake import add_indicators
+from miv.pipeline.figures import Estimator, cells, edition_changes
+from miv.pipeline.weighting import MIN_CELL, weight
+from miv.publish.results import COMPARISON_SCHEMA, ESTIMATE_SCHEMA, Results
+from miv.survey import Design
+
+Tables = Mapping[str, pl.DataFrame]
+Progress = Callable[[str], None]
+
+METHOD = {
+    "weging": (
+        "Per doelgroep zijn de gewichten gekalibreerd (raking) op de verdeling naar geslacht en, waar "
+        "het steekproefkader die kent, naar provincie en gemeentegrootte. Elke doelgroep wordt apart "
+        f"gewogen; klassen met minder dan {MIN_CELL} respondenten zijn samengevoegd."
+    ),
+    "variantie": (
+        "Standaardfouten volgen uit linearisatie met de residuen van de kalibratie, gestratificeerd naar "
+        "doelgroep met eindigepopulatiecorrectie (zoals calibrate() in R's survey-pakket)."
+    ),
+    "interval": "95%-betrouwbaarheidsintervallen volgens Korn en Graubard (svyciprop, method = 'beta').",
+    "toets": (
+        "Verschillen tussen edities zijn getoetst als onafhankelijke steekproeven; verschillen binnen een "
+        "editie (vrouwen en mannen, een groep tegenover het geheel) met de gezamenlijke invloedsfuncties. "
+        "Een verschil heet significant bij p < 0,05."
+    ),
+}
+
+
+def designs(monitor: Monitor, edition: int, tables: Tables) -> tuple[dict[str, Design], pl.DataFrame]:
+    """Weighted designs per questionnaire, with indicator columns, and the weighting diagnostics."""
+    out, diagnostics = {}, []
+    spec = monitor.editions[edition]
+    for code, table in tables.items():
+        with_indicators = add_indicators(table, monitor, edition, code)
+        weighted = weight(with_indicators, spec, monitor.structure, spec.questionnaires[code])
+        out[code] = weighted.design
+        diagnostics.append(weighted.diagnostics)
+    return out, pl.concat(diagnostics) if diagnostics else pl.DataFrame()
+
+
+def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None = None,
+        inputs: Mapping[str, str] | None = None, progress: Progress | None = None) -> Results:
+    """All figures of one edition (and the previous one, for comparisons) as `Results`."""
+    step = progress or (lambda _: None)
+    step("weging")
+    current, diagnostics = designs(monitor, edition, tables)
+    estimator = Estimator(monitor, edition, current)
+    prior = None
+    if previous:
+        year = monitor.editions[edition].previous
+        if year is None:
+            raise ValueError(f"editie {edition} noemt geen vorige editie in edition.yaml")
+        prior = Estimator(monitor, year, designs(monitor, year, previous)[0])
+    step("schattingen")
+    estimates, previous_estimates, comparisons, wanted = [], [], [], []
+    for cell in cells(monitor):
+        rows = estimator.estimates(cell)
+        estimates.append(rows)
+        comparisons.append(estimator.comparisons(cell))
+        if prior is not None:
+            previous_estimates.append(prior.estimates(cell))
+            if Comparison.PREVIOUS_EDITION in cell.publication.sections[cell.section].comparisons:
+                wanted.append(rows)
+    step("vergelijkingen")
+    this = _stack(estimates, ESTIMATE_SCHEMA)
+    before = _stack(previous_estimates, ESTIMATE_SCHEMA)
+    if prior is not None and wanted:
+        comparisons.append(edition_changes(this, before, _stack(wanted, ESTIMATE_SCHEMA)))
+    return Results(
+        monitor=monitor,
+        edition=edition,
+        estimates=pl.concat([this, before]),
+        comparisons=_stack(comparisons, COMPARISON_SCHEMA),
+        weighting=diagnostics,
+        inputs=dict(inputs or {}),
+        code_version=code_version(),
+        method=METHOD,
+    )
+
+
+def code_version() -> str:
+    """Package version plus the git commit when run from a checkout, so outputs trace to code."""
+    root = Path(__file__).resolve().parents[3]
+    try:
+        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True, check=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return miv.__version__
+    return f"{miv.__version__}+{commit}"
+
+
+def _stack(parts: list[pl.DataFrame], schema: dict) -> pl.DataFrame:
+    typed = [p for p in parts if p.height]
+    return pl.concat(typed).unique(maintain_order=True) if typed else pl.DataFrame(schema=schema)

@@ -1,0 +1,98 @@
+"""One edition end to end on demo data: every cell the publications ask for is estimated,
+and each figure and test can be recomputed from the weighted design."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+from scipy import stats
+
+from miv.pipeline import designs, run
+
+
+@pytest.fixture(scope="module")
+def results(monitor, editions):
+    return run(monitor, 2024, editions[2024], editions[2022], inputs={"demo": "seed 7"})
+
+
+def _one(frame: pl.DataFrame, **where) -> dict:
+    rows = frame.filter(*[pl.col(k).is_null() if v is None else pl.col(k) == v for k, v in where.items()])
+    assert rows.height >= 1, where
+    return rows.row(0, named=True)
+
+
+def test_every_requested_indicator_is_estimated(monitor, results):
+    current = results.estimates.filter(pl.col("edition") == 2024)
+    for publication in monitor.publications:
+        got = current.filter(pl.col("publication") == publication.slug)
+        for index, section in enumerate(publication.sections):
+            cells = got.filter(pl.col("section") == index)
+            missing = set(section.indicators) - set(cells["indicator"])
+            assert not missing, (publication.slug, index, missing)
+            for breakdown in section.breakdowns:
+                assert breakdown in set(cells["breakdown"]), (publication.slug, index, breakdown)
+
+
+def test_headline_figure_equals_the_weighted_share(monitor, editions, results):
+    design = designs(monitor, 2024, editions[2024])[0]["ambtsdragers"]
+    y = design.data["agressie_totaal"].to_numpy().astype(float)
+    office = design.data["role"].is_in(["bestuurder", "volksvertegenwoordiger"]).to_numpy()
+    valid = office & ~np.isnan(y)
+    share = np.sum(design.weights[valid] * y[valid]) / np.sum(design.weights[valid])
+    row = _one(results.estimates, publication="factsheet-politieke-ambtsdragers", indicator="agressie_totaal",
+               breakdown="totaal", edition=2024)
+    assert row["estimate"] == pytest.approx(share, rel=1e-12)
+    assert row["n"] == int(valid.sum())
+    assert row["ci_low"] < row["estimate"] < row["ci_high"]
+
+
+def test_previous_edition_test_follows_from_the_two_estimates(results):
+    changes = results.comparisons.filter(pl.col("kind") == "previous_edition")
+    assert changes.height > 0
+    for row in changes.head(50).iter_rows(named=True):
+        keys = {k: row[k] for k in ("publication", "per_value", "indicator", "breakdown", "domain")}
+        now = _one(results.estimates, edition=2024, **keys)
+        before = _one(results.estimates, edition=2022, **keys)
+        assert row["estimate"] == now["estimate"] and row["reference_estimate"] == before["estimate"]
+        assert row["difference"] == pytest.approx(now["estimate"] - before["estimate"])
+        se = np.hypot(now["se"], before["se"])
+        assert row["se"] == pytest.approx(se)
+        assert row["p_value"] == pytest.approx(2 * stats.norm.sf(abs(row["difference"]) / se))
+
+
+def test_demo_reproduces_the_published_fall_and_gender_gap(results):
+    key = dict(publication="kerncijfers", per_value=None, indicator="agressie_totaal", breakdown="totaal", domain="totaal")
+    change = _one(results.comparisons, kind="previous_edition", **key)
+    assert change["difference"] < 0 and change["p_value"] < 0.05
+    gap = _one(results.comparisons, kind="gender", publication="kerncijfers", indicator="agressie_totaal")
+    women = _one(results.estimates, publication="kerncijfers", indicator="agressie_totaal", breakdown="gender",
+                 domain="vrouw", edition=2024)
+    men = _one(results.estimates, publication="kerncijfers", indicator="agressie_totaal", breakdown="gender",
+               domain="man", edition=2024)
+    assert gap["estimate"] == pytest.approx(women["estimate"]) and gap["reference_estimate"] == pytest.approx(men["estimate"])
+    assert gap["difference"] > 0.1 and gap["p_value"] < 0.001
+
+
+def test_group_against_all_office_holders(results):
+    row = _one(results.comparisons, kind="group_vs_all", publication="factsheet-burgemeesters", indicator="agressie_totaal")
+    everyone = _one(results.estimates, publication="factsheet-politieke-ambtsdragers", indicator="agressie_totaal",
+                    breakdown="totaal", edition=2024)
+    mayors = _one(results.estimates, publication="factsheet-burgemeesters", indicator="agressie_totaal",
+                  breakdown="totaal", edition=2024)
+    assert row["estimate"] == pytest.approx(mayors["estimate"])
+    assert row["reference_estimate"] == pytest.approx(everyone["estimate"])
+    assert 0 < row["se"] < mayors["se"] * 1.5
+
+
+def test_one_factsheet_per_province_against_the_nation(monitor, results):
+    per = results.estimates.filter((pl.col("publication") == "factsheet-provincie") & (pl.col("edition") == 2024))
+    assert set(per["per_value"]) == {p.code for p in monitor.structure.provinces}
+    tests = results.comparisons.filter(pl.col("kind") == "province_vs_national")
+    assert set(tests["per_value"]) == {p.code for p in monitor.structure.provinces}
+    assert (tests["reference"] == "nationaal").all()
+
+
+def test_weighting_diagnostics_cover_every_group(results, editions):
+    groups = set(editions[2024]["ambtsdragers"]["group"]) | set(editions[2024]["medewerkers"]["group"])
+    assert groups <= set(results.weighting["group"])
