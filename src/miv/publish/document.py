@@ -144,8 +144,7 @@ def _document(results: Results, pub: Publication, per: str | None, cells: _Cells
         _section(results, pub, per, number, section, cells, labels, indicators)
         for number, section in enumerate(pub.sections)
     ]
-    summary = [block.sentences[0] for s in sections for block in s.blocks[:1] if block.sentences]
-    summary += [block.sentences[1] for s in sections for block in s.blocks[:1] if len(block.sentences) > 1]
+    summary = _summary(sections)
     return Document(
         stem=f"{pub.slug}-{per}" if per else pub.slug,
         publication=pub,
@@ -157,6 +156,19 @@ def _document(results: Results, pub: Publication, per: str | None, cells: _Cells
         summary=summary,
         sections=sections,
     )
+
+
+def _summary(sections: list[SectionView]) -> list[Sentence]:
+    """Per section its first indicator: the level and, when tested, the change; each once."""
+    seen: set[str] = set()
+    out: list[Sentence] = []
+    for section in sections:
+        for block in section.blocks[:1]:
+            if block.indicator.code in seen or not block.sentences:
+                continue
+            seen.add(block.indicator.code)
+            out.append(block.sentences[0] + ((" ",) + block.sentences[1] if len(block.sentences) > 1 else ()))
+    return out
 
 
 def _section(results: Results, pub: Publication, per: str | None, number: int, section: Section, cells: _Cells, labels: Labels, indicators: dict[str, Indicator]) -> SectionView:
@@ -180,7 +192,10 @@ def _block(results: Results, pub: Publication, per: str | None, section: Section
     if total is not None:
         sentences.append(level(indicator.label, total, indicator.denominator_label))
     kinds = set(section.comparisons)
-    if Comparison.PREVIOUS_EDITION in kinds and prev is not None:
+    broken = indicator.trend_break(ed)
+    if Comparison.PREVIOUS_EDITION in kinds and prev is not None and broken:
+        sentences.append((f"Dit cijfer is niet te vergelijken met {prev} (trendbreuk): {broken}",))
+    elif Comparison.PREVIOUS_EDITION in kinds and prev is not None:
         before = cells.figure(slug, per, code, TOTAL, TOTAL, prev)
         test = cells.comparisons.get((slug, per, code, "previous_edition", TOTAL, TOTAL))
         if total is not None and before is not None and test is not None:
@@ -223,8 +238,8 @@ def _row(pub: Publication, per: str | None, indicator: Indicator, breakdown: str
     figure = cells.figure(pub.slug, per, indicator.code, breakdown, domain, ed)
     previous = cells.figure(pub.slug, per, indicator.code, breakdown, domain, prev) if prev else None
     test = cells.comparisons.get((pub.slug, per, indicator.code, "previous_edition", breakdown, domain))
-    movement = None
-    if test is not None and figure is not None and previous is not None:
+    movement = "trendbreuk" if prev and indicator.trend_break(ed) else None
+    if movement is None and test is not None and figure is not None and previous is not None:
         movement = ("gestegen" if figure.value > previous.value else "gedaald") if significant(test["p_value"]) else "gelijk gebleven"
     shown = figure is not None and row is not None
     return Row(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+import os
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from miv.publish.chart import charts
@@ -12,12 +13,13 @@ from miv.publish.disclosure import Disclosure, Policy, disclose
 from miv.publish.document import Document, documents
 from miv.publish.labels import Labels
 from miv.publish.manifest import manifest
-from miv.publish.render import SERIES, Meta, Renderer, pdf
+from miv.publish.render import SERIES, Meta, Renderer, component_css, pdf
 from miv.publish.results import Results
 from miv.publish.workbook import estimates_csv, workbook
 
 STATIC = Path(__file__).parent / "static"
 Progress = Callable[[int, int, str], None]
+PDF_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 def prepare(results: Results, policy: Policy | None = None) -> tuple[Disclosure, list[Document]]:
@@ -45,6 +47,7 @@ def write_publications(
     labels = Labels(results.monitor)
     renderer = Renderer(labels, _meta(results, disclosure, labels))
     shutil.copytree(STATIC, out_dir / "static", dirs_exist_ok=True)
+    (out_dir / "static" / "rijkshuisstijl-componenten.css").write_text(component_css(), encoding="utf-8")
     printable = [d for d in docs if d.kind.value != "key_figures"] if with_pdf else []
     total = len(docs) + 2 + len(printable) + 1
     step = _counter(progress, total)
@@ -64,11 +67,12 @@ def write_publications(
     workbook(docs, labels, out_dir / "tabellen.xlsx")
     written.append(out_dir / "tabellen.xlsx")
     step("tabellen.xlsx")
-    for doc in printable:
-        target = out_dir / f"{doc.stem}.pdf"
-        pdf(out_dir / f"{doc.stem}.html", target)
-        written.append(target)
-        step(target.name)
+    with ProcessPoolExecutor(max_workers=PDF_WORKERS) as pool:  # WeasyPrint is pure Python: one process per core
+        jobs = [pool.submit(pdf, out_dir / f"{doc.stem}.html", out_dir / f"{doc.stem}.pdf") for doc in printable]
+        for doc, job in zip(printable, jobs):
+            job.result()
+            written.append(out_dir / f"{doc.stem}.pdf")
+            step(f"{doc.stem}.pdf")
     manifest(results, disclosure, written, out_dir / "manifest.json")
     written.append(out_dir / "manifest.json")
     step("manifest.json")
