@@ -69,6 +69,9 @@ def demo_command(
                 progress.advance(task)
         except demo.DemoError as exc:
             raise fail(str(exc)) from None
+        except OSError as exc:
+            where = exc.filename or out
+            raise fail(f"kan de demodata niet schrijven naar {where}: verwacht een map waarin geschreven mag worden ({exc.strerror})") from None
     console.print(_counts_table(demo.counts(made, monitor.structure), f"Demodata: respondenten (seed {seed})"))
     console.print(f"Geschreven naar {out}/<editie>/data/ (.parquet en .sav).")
     console.print("[bold yellow]Let op:[/] dit zijn SYNTHETISCHE DEMODATA, geen echte respondenten.")

@@ -74,3 +74,12 @@ def test_miv_demo_writes_both_editions_and_prints_the_counts(tmp_path: Path) -> 
     assert pl.read_parquet(tmp_path / "2024" / "data" / "medewerkers.parquet").equals(
         pl.read_parquet(tmp_path / "again" / "2024" / "data" / "medewerkers.parquet")
     )
+
+
+def test_miv_demo_says_so_when_it_cannot_write(tmp_path: Path) -> None:
+    blocked = tmp_path / "bestand"
+    blocked.write_text("geen map", encoding="utf-8")
+    result = CliRunner().invoke(app, ["demo", "--out", str(blocked)])
+    assert result.exit_code == 1
+    assert "kan de demodata niet schrijven naar" in result.output
+    assert blocked.read_text(encoding="utf-8") == "geen map"
