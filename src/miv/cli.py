@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import typer
 from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
 
-from miv import definition, intake
+from miv import definition, demo, intake
 
 app = typer.Typer(help="Monitor Integriteit en Veiligheid.", no_args_is_help=True, pretty_exceptions_enable=False)
 definition_app = typer.Typer(help="The Monitor's definition (monitor/).", no_args_is_help=True)
@@ -89,3 +92,41 @@ def export_table(
     except intake.IntakeError as exc:
         raise fail(str(exc)) from None
     console.print(f"[green]✓[/] {path} geschreven", highlight=False)
+
+
+# --- miv demo: synthetic demo data (miv.demo) -----------------------------------------
+
+
+@app.command("demo")
+def demo_command(
+    out: Path = typer.Option(Path("out"), "--out", help="Map voor de uitvoer; per editie komen de bestanden in <map>/<editie>/data/."),
+    seed: int = typer.Option(demo.DEFAULT_SEED, "--seed", help="Startgetal van het toeval: dezelfde seed geeft dezelfde demodata."),
+    root: Path = DefinitionRoot,
+) -> None:
+    """Maak synthetische demodata voor elke editie en schrijf ze als .parquet en .sav."""
+    monitor = load_definition(root)
+    made = []
+    with Progress(*Progress.get_default_columns(), console=console, transient=True) as progress:
+        task = progress.add_task("Demodata maken", total=sum(len(e.questionnaires) for e in monitor.editions.values()))
+        try:
+            for table in demo.tables(monitor, seed):
+                demo.write_table(table, out / str(table.edition) / "data", seed)
+                made.append(table)
+                progress.advance(task)
+        except demo.DemoError as exc:
+            raise fail(str(exc)) from None
+        except OSError as exc:
+            where = exc.filename or out
+            raise fail(f"kan de demodata niet schrijven naar {where}: verwacht een map waarin geschreven mag worden ({exc.strerror})") from None
+    console.print(_counts_table(demo.counts(made, monitor.structure), f"Demodata: respondenten (seed {seed})"))
+    console.print(f"Geschreven naar {out}/<editie>/data/ (.parquet en .sav).")
+    console.print("[bold yellow]Let op:[/] dit zijn SYNTHETISCHE DEMODATA, geen echte respondenten.")
+
+
+def _counts_table(counts: pl.DataFrame, title: str) -> Table:
+    table = Table(title=title, caption="SYNTHETISCHE DEMODATA")
+    for n, column in enumerate(counts.columns):
+        table.add_column(column, justify="left" if n == 0 else "right")
+    for row in counts.iter_rows():
+        table.add_row(*(f"{v:,}".replace(",", ".") if isinstance(v, int) else v for v in row))
+    return table

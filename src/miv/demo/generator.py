@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from miv.definition import ItemType, Monitor, Questionnaire, variables
+from miv.definition import ItemType, Monitor, Questionnaire, Structure, variables
 from miv.demo.answers import answers
 from miv.demo.fieldwork import UNIT_COLUMNS, respondents
 from miv.demo.parameters import load_parameters
@@ -52,6 +52,19 @@ def tables(monitor: Monitor, seed: int = DEFAULT_SEED) -> Iterator[DemoTable]:
 def generate(monitor: Monitor, seed: int = DEFAULT_SEED) -> dict[tuple[int, str], pl.DataFrame]:
     """All demo tables keyed by (edition, questionnaire code)."""
     return {(t.edition, t.questionnaire.code): t.data for t in tables(monitor, seed)}
+
+
+def counts(tables: list[DemoTable], structure: Structure) -> pl.DataFrame:
+    """Respondents per target group (organisations per layer), one column per edition."""
+    rows = {g.code: g.plural for g in structure.groups} | {f"org:{l.code}": f"organisaties: {l.label.lower()}" for l in structure.layers}
+    found: dict[str, dict[str, int]] = {code: {} for code in rows}
+    for t in tables:
+        column, prefix = ("layer", "org:") if t.questionnaire.unit == "organisation" else ("group", "")
+        for code, n in t.data[column].value_counts().iter_rows():
+            found[prefix + code][str(t.edition)] = found[prefix + code].get(str(t.edition), 0) + n
+    editions = sorted({str(t.edition) for t in tables})
+    data = [[rows[code], *(found[code].get(e, 0) for e in editions)] for code in rows if found[code]]
+    return pl.DataFrame(data, schema=[("doelgroep", pl.Utf8), *((e, pl.Int64) for e in editions)], orient="row")
 
 
 def _visible(units: pl.DataFrame, q: Questionnaire) -> pl.DataFrame:

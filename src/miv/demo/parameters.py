@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from miv.definition import Edition, ItemType, Questionnaire, Structure, parse
 
 PARAMETERS = Path(__file__).with_name("parameters.yaml")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class DemoError(Exception):
@@ -101,7 +102,7 @@ class Parameters(_Model):
 def load_parameters(edition: Edition, structure: Structure, path: Path = PARAMETERS) -> Parameters:
     """The parameters of `edition`, checked against its questionnaires and the structure."""
     with path.open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+        raw = yaml.load(handle, Loader=_LOADER)
     overrides = raw.get("editions", {}).get(edition.year, {})
     data = _merge({k: v for k, v in raw.items() if k != "editions"}, overrides)
     try:
@@ -154,6 +155,8 @@ def _check_questionnaire(where: str, params: QuestionnaireParameters, q: Questio
             problems.append(f"{where}.traits.{name}: heet net als een vraag van de vragenlijst")
         if isinstance(trait.share, dict):
             problems += _unknown(f"{where}.traits.{name}.share", trait.share, values["group"])
+            for group in sorted(values["group"] - set(trait.share)):
+                problems.append(f"{where}.traits.{name}.share: doelgroep {group!r} ontbreekt")
         problems += _unknown_odds(f"{where}.traits.{name}.odds", trait.odds, values)
         for form in trait.forms:
             item = items.get(form)

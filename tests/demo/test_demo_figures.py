@@ -1,0 +1,123 @@
+"""The demo's weighted population figures land near the published ones (DOMAIN.md).
+
+Weights are plain post-stratification: N_h / n_h per stratum of the frame (group x
+gender x province x size class), computed here with polars and nothing of miv's own
+estimation. A figure is the weighted share of 'yes' among respondents for whom it is
+known: Kleene logic as in the indicator rules, so a missing code or a skipped item
+makes 'any form' unknown unless another form was answered 'yes'.
+
+Tolerances: 2.5 percentage points for figures over all office holders or all staff and
+for raadsleden (a few thousand respondents); wider for smaller groups, about 2.5
+standard errors of their sampling error. The 2024 gender figures get 3.5 points: the
+published 45% overall, 55% women and 37% men imply 44% women among office holders,
+while the frame holds 36%; parameters.yaml puts the demo population 1.5 points above
+both gender figures, and sampling adds about one point.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from miv import demo
+from miv.definition import Monitor
+from miv.demo.prevalence import key, prevalence
+
+from .conftest import STRATUM_KEYS, frame_table, table
+
+FORMS = ["AG_VERBAAL", "AG_INTIMIDATIE", "AG_BEDREIGING", "AG_BEDREIGING_NAASTEN", "AG_FYSIEK", "AG_VERNIELING", "AG_STALKING"]
+STAFF_FORMS = ["AG_VERBAAL", "AG_INTIMIDATIE", "AG_BEDREIGING", "AG_FYSIEK", "AG_VERNIELING", "AG_STALKING"]
+
+
+def yes(column: str) -> pl.Expr:
+    """True for 1, False for 2, unknown (null) for missing codes, -1 and null."""
+    return pl.when(pl.col(column) == 1).then(True).when(pl.col(column) == 2).then(False)
+
+
+def any_of(columns: list[str]) -> pl.Expr:
+    return pl.any_horizontal(yes(c) for c in columns)
+
+
+FIGURES = {
+    "agressie_totaal": (any_of(FORMS), "ambtsdragers"),
+    "agressie_verbaal": (yes("AG_VERBAAL"), "ambtsdragers"),
+    "agressie_bedreiging": (any_of(["AG_INTIMIDATIE", "AG_BEDREIGING", "AG_BEDREIGING_NAASTEN"]), "ambtsdragers"),
+    "agressie_fysiek": (yes("AG_FYSIEK"), "ambtsdragers"),
+    "agressie_social": (any_of(FORMS) & yes("AG_SOCIAL"), "ambtsdragers"),
+    "integriteit_belang": (yes("INT_BELANG"), "ambtsdragers"),
+    "mw_agressie_totaal": (any_of(STAFF_FORMS), "medewerkers"),
+}
+
+# (edition, figure, subgroup, published % (DOMAIN.md), tolerance in points)
+TARGETS = [
+    (2022, "agressie_totaal", None, 49, 2.5),
+    (2024, "agressie_totaal", None, 45, 2.5),
+    (2022, "agressie_totaal", ("group", "burgemeester"), 77, 6.5),
+    (2022, "agressie_totaal", ("group", "wethouder"), 67, 4.5),
+    (2022, "agressie_totaal", ("group", "raadslid"), 45, 2.5),
+    (2024, "agressie_totaal", ("gender", "vrouw"), 55, 3.5),
+    (2024, "agressie_totaal", ("gender", "man"), 37, 3.5),
+    (2022, "agressie_verbaal", None, 45, 2.5),
+    (2024, "agressie_verbaal", None, 41, 2.5),
+    (2022, "agressie_bedreiging", None, 25, 2.5),
+    (2024, "agressie_bedreiging", None, 25, 2.5),
+    (2022, "agressie_fysiek", None, 3, 1.5),
+    (2024, "agressie_fysiek", None, 3, 1.5),
+    (2022, "agressie_social", None, 22, 2.5),
+    (2022, "integriteit_belang", None, 40, 2.5),
+    (2024, "integriteit_belang", None, 35, 2.5),
+    (2022, "mw_agressie_totaal", None, 36, 2.5),
+    (2024, "mw_agressie_totaal", None, 29, 2.5),
+]
+
+
+def weighted(monitor: Monitor, tables: list[demo.DemoTable], year: int, code: str) -> pl.DataFrame:
+    """The respondents with their post-stratification weight w = N_h / n_h."""
+    data = table(tables, year, code)
+    counts = data.group_by(STRATUM_KEYS).len("n")
+    return (
+        data.join(counts, on=STRATUM_KEYS, nulls_equal=True)
+        .join(frame_table(monitor, year), on=STRATUM_KEYS, nulls_equal=True)
+        .with_columns(w=pl.col("N") / pl.col("n"))
+    )
+
+
+def percentage(data: pl.DataFrame, rule: pl.Expr, weight: str | None = "w") -> float:
+    known = data.with_columns(x=rule).filter(pl.col("x").is_not_null())
+    w = pl.col(weight) if weight else pl.lit(1.0)
+    return 100 * known.select((pl.col("x").cast(pl.Float64) * w).sum() / w.sum()).item()
+
+
+@pytest.mark.parametrize(("year", "figure", "subgroup", "published", "tolerance"), TARGETS)
+def test_weighted_figure_is_near_the_published_one(
+    monitor: Monitor, demo_tables: list[demo.DemoTable], year: int, figure: str, subgroup: tuple | None, published: float, tolerance: float
+) -> None:
+    rule, code = FIGURES[figure]
+    data = weighted(monitor, demo_tables, year, code)
+    if subgroup is not None:
+        data = data.filter(pl.col(subgroup[0]) == subgroup[1])
+    assert abs(percentage(data, rule) - published) <= tolerance
+
+
+def test_weighting_matters(monitor: Monitor, demo_tables: list[demo.DemoTable]) -> None:
+    """Groups that meet more aggression respond more, so the unweighted share is too high."""
+    for year, code, figure in [(2022, "ambtsdragers", "agressie_totaal"), (2022, "medewerkers", "mw_agressie_totaal")]:
+        data = weighted(monitor, demo_tables, year, code)
+        rule = FIGURES[figure][0]
+        assert abs(percentage(data, rule, weight=None) - percentage(data, rule)) > 1.5, (year, code)
+
+
+def test_prevalence_hits_the_share_on_the_frame_exactly(monitor: Monitor) -> None:
+    """Before any sampling: the stratum probabilities average to the share over the frame,
+    per group when shares are per group, with the odds ratios between strata kept."""
+    strata = [s for s in monitor.editions[2024].frame.strata if s.group in ("burgemeester", "raadslid")]
+    odds = {"gender": {"vrouw": 2.0}, "size_class": {"100k-plus": 1.5}}
+    p = prevalence(strata, {"burgemeester": 0.7, "raadslid": 0.4}, odds)
+    for group, share in (("burgemeester", 0.7), ("raadslid", 0.4)):
+        members = [s for s in strata if s.group == group]
+        mean = sum(p[key(s)] * s.population for s in members) / sum(s.population for s in members)
+        assert mean == pytest.approx(share, abs=1e-9)
+    man = next(s for s in strata if s.group == "raadslid" and s.gender == "man" and s.size_class == "tot-20k")
+    woman = next(s for s in strata if key(s) == ("raadslid", "vrouw", man.province, "tot-20k"))
+    odds_ratio = (p[key(woman)] / (1 - p[key(woman)])) / (p[key(man)] / (1 - p[key(man)]))
+    assert odds_ratio == pytest.approx(2.0)

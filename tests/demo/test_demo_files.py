@@ -1,0 +1,85 @@
+"""`miv demo` writes every table as Parquet and as labelled SPSS; both read back with
+the same values and say they are synthetic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+import pyreadstat
+import pytest
+from polars.testing import assert_frame_equal
+from typer.testing import CliRunner
+
+from miv import demo
+from miv.cli import app
+from miv.definition import ItemType, variables
+
+
+@pytest.fixture(scope="module")
+def written(demo_tables: list[demo.DemoTable], tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[int, str], list[Path]]:
+    out = tmp_path_factory.mktemp("demo")
+    return {(t.edition, t.questionnaire.code): demo.write_table(t, out / str(t.edition) / "data", demo.DEFAULT_SEED) for t in demo_tables}
+
+
+def test_parquet_reads_back_identical_and_marked_synthetic(demo_tables: list[demo.DemoTable], written: dict) -> None:
+    for t in demo_tables:
+        parquet = written[(t.edition, t.questionnaire.code)][0]
+        assert parquet.name == f"{t.questionnaire.code}.parquet" and parquet.parent.parts[-2:] == (str(t.edition), "data")
+        assert_frame_equal(pl.read_parquet(parquet), t.data)
+        metadata = pq.read_metadata(parquet).metadata
+        assert metadata[b"miv.synthetic"] == b"true"
+        assert b"SYNTHETISCHE DEMODATA" in metadata[b"miv.note"]
+
+
+def test_sav_reads_back_with_labels_and_user_missing_codes(demo_tables: list[demo.DemoTable], written: dict) -> None:
+    t = next(t for t in demo_tables if t.edition == 2024 and t.questionnaire.code == "ambtsdragers")
+    sav = written[(2024, "ambtsdragers")][1]
+    data, meta = pyreadstat.read_sav(str(sav), output_format="polars", user_missing=True)
+    assert meta.file_label.startswith("SYNTHETISCHE DEMODATA")
+    assert any("SYNTHETISCHE DEMODATA" in note for note in meta.notes)
+    assert data.columns == t.data.columns and data.height == t.data.height
+    labels = meta.column_names_to_labels
+    assert labels["group"] == "Doelgroep"
+    assert labels["AG_VERBAAL"].startswith("Bent u in de afgelopen 12 maanden uitgescholden")
+    assert labels["AG_GERICHT_2"].startswith("Op mijn geslacht of gender")
+    assert meta.variable_value_labels["AG_VERBAAL"] == {1: "Ja", 2: "Nee", 99: "Wil ik niet zeggen", -1: "Niet van toepassing"}
+    assert meta.variable_value_labels["INT_BELANG"][98] == "Weet niet"
+    assert meta.variable_value_labels["AG_GERICHT_2"][1] == "Gekozen"
+    assert {(r["lo"], r["hi"]) for r in meta.missing_ranges["INT_BELANG"]} == {(-1, -1), (98, 98), (99, 99)}
+    for name, item in variables(t.questionnaire).items():
+        if item.type is not ItemType.TEXT:
+            assert data[name].cast(pl.Float64).equals(t.data[name].cast(pl.Float64)), name
+
+
+def test_every_table_gets_a_sav_file(written: dict) -> None:
+    for (year, code), (_, sav) in written.items():
+        data, meta = pyreadstat.read_sav(str(sav), metadataonly=True)
+        assert meta.file_label == f"SYNTHETISCHE DEMODATA {year} {code}"
+        assert meta.number_rows > 0
+
+
+def test_miv_demo_writes_both_editions_and_prints_the_counts(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path), "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    for year in ("2022", "2024"):
+        for code in ("ambtsdragers", "medewerkers", "organisaties"):
+            assert (tmp_path / year / "data" / f"{code}.parquet").is_file()
+            assert (tmp_path / year / "data" / f"{code}.sav").is_file()
+    assert "SYNTHETISCHE DEMODATA" in result.output
+    assert "burgemeesters" in result.output and "organisaties: gemeenten" in result.output
+    again = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "again"), "--seed", "5"])
+    assert again.exit_code == 0
+    assert pl.read_parquet(tmp_path / "2024" / "data" / "medewerkers.parquet").equals(
+        pl.read_parquet(tmp_path / "again" / "2024" / "data" / "medewerkers.parquet")
+    )
+
+
+def test_miv_demo_says_so_when_it_cannot_write(tmp_path: Path) -> None:
+    blocked = tmp_path / "bestand"
+    blocked.write_text("geen map", encoding="utf-8")
+    result = CliRunner().invoke(app, ["demo", "--out", str(blocked)])
+    assert result.exit_code == 1
+    assert "kan de demodata niet schrijven naar" in result.output
+    assert blocked.read_text(encoding="utf-8") == "geen map"

@@ -1,0 +1,83 @@
+"""The demo tables have the respondent-table shape of CONTRACT.md, are marked synthetic,
+and are reproducible by seed."""
+
+from __future__ import annotations
+
+import polars as pl
+from polars.testing import assert_frame_equal
+
+from miv import demo
+from miv.definition import ItemType, Monitor, variables
+
+STRATUM_COLUMNS = ["respondent_id", "edition", "questionnaire", "group", "layer", "role", "gender", "province", "size_class"]
+
+
+def test_one_table_per_edition_and_questionnaire(monitor: Monitor, demo_tables: list[demo.DemoTable]) -> None:
+    made = [(t.edition, t.questionnaire.code) for t in demo_tables]
+    expected = [(year, code) for year, edition in sorted(monitor.editions.items()) for code in edition.questionnaires]
+    assert made == expected
+
+
+def test_columns_and_types_follow_the_contract(demo_tables: list[demo.DemoTable]) -> None:
+    for t in demo_tables:
+        q = t.questionnaire
+        head = STRATUM_COLUMNS + (["organisation"] if q.unit == "organisation" else [])
+        assert t.data.columns == head + list(variables(q)), (t.edition, q.code)
+        assert t.data.schema["edition"] == pl.Int32
+        for name in head:
+            if name != "edition":
+                assert t.data.schema[name] == pl.Utf8, name
+        for name, item in variables(q).items():
+            expected = {ItemType.NUMBER: pl.Float64, ItemType.TEXT: pl.Utf8}.get(item.type, pl.Int32)
+            assert t.data.schema[name] == expected, (q.code, name)
+
+
+def test_sizes_are_those_of_the_demo(demo_tables: list[demo.DemoTable]) -> None:
+    """About 4-5k office holders, 1.5-2k staff and 150 organisations per edition."""
+    for t in demo_tables:
+        low, high = {"ambtsdragers": (3500, 5000), "medewerkers": (1500, 2200), "organisaties": (120, 200)}[t.questionnaire.code]
+        assert low <= t.data.height <= high, (t.edition, t.questionnaire.code, t.data.height)
+
+
+def test_respondent_ids_are_synthetic_and_unique_per_edition(demo_tables: list[demo.DemoTable]) -> None:
+    for year in {t.edition for t in demo_tables}:
+        ids = pl.concat([t.data["respondent_id"] for t in demo_tables if t.edition == year])
+        assert ids.n_unique() == ids.len()
+        assert ids.str.contains(rf"^DEMO-{year}-\d{{6}}$").all()
+
+
+def test_organisations_have_a_layer_and_a_synthetic_name_but_no_person(demo_tables: list[demo.DemoTable]) -> None:
+    for t in demo_tables:
+        if t.questionnaire.unit != "organisation":
+            continue
+        data = t.data
+        assert data.select(pl.col("group", "role", "gender").is_null().all()).row(0) == (True, True, True)
+        assert data["layer"].null_count() == 0
+        assert data["organisation"].str.contains(r"^(Gemeente|Provincie|Waterschap) demo-\d+$").all()
+        assert data["organisation"].n_unique() == data.height
+        municipal = data.filter(pl.col("layer") == "gemeente")
+        assert municipal["province"].null_count() == 0 and municipal["size_class"].null_count() == 0
+        boards = data.filter(pl.col("layer") == "waterschap")
+        assert boards["province"].null_count() == boards.height
+
+
+def test_same_seed_gives_identical_tables(monitor: Monitor, demo_tables: list[demo.DemoTable]) -> None:
+    again = list(demo.tables(monitor, demo.DEFAULT_SEED))
+    for first, second in zip(demo_tables, again, strict=True):
+        assert_frame_equal(first.data, second.data)
+
+
+def test_another_seed_gives_other_tables(monitor: Monitor, demo_tables: list[demo.DemoTable]) -> None:
+    other = list(demo.tables(monitor, demo.DEFAULT_SEED + 1))
+    for first, second in zip(demo_tables, other, strict=True):
+        assert not first.data.equals(second.data), (first.edition, first.questionnaire.code)
+
+
+def test_answers_use_missing_codes_and_item_nonresponse(demo_tables: list[demo.DemoTable]) -> None:
+    """'Weet niet' (98), 'Wil ik niet zeggen' (99) and skipped items (null) all occur."""
+    data = next(t.data for t in demo_tables if t.questionnaire.code == "ambtsdragers")
+    belang = data["INT_BELANG"]
+    assert (belang == 98).sum() > 50
+    assert (belang == 99).sum() > 0
+    answered = data.select(pl.col(pl.Int32)).null_count().sum_horizontal().item()
+    assert answered > 0
