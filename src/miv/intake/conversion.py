@@ -64,7 +64,7 @@ def convert(raw: RawFile, frame: pl.DataFrame, monitor: Monitor, year: int, q: Q
         if n:
             parts.append(_type_findings(typed, frame, name, target[name]))
     table = typed.select(_column(name, target[name], typed.columns, year, q) for name in target)
-    table = _derive_strata(table, monitor, organisation)
+    table = _derive_strata(table, monitor, organisation, absent=set(STRATA) - set(frame.columns))
     return Converted(table, pl.concat(parts), frozenset(absent))
 
 
@@ -133,9 +133,9 @@ def _column(name: str, dtype: type[pl.DataType], present: list[str], year: int, 
     return pl.lit(None, dtype=dtype).alias(name)
 
 
-def _derive_strata(table: pl.DataFrame, monitor: Monitor, organisation: bool) -> pl.DataFrame:
+def _derive_strata(table: pl.DataFrame, monitor: Monitor, organisation: bool, absent: set[str]) -> pl.DataFrame:
     """Codes written as labels ('Commissaris van de Koning') become codes ('cdk'); layer and
-    role follow from the group when the file leaves them out."""
+    role follow from the group when the file has no such column (an empty cell is reported instead)."""
     structure = monitor.structure
     lookups = {
         "group": _lookup([(g.code, g.label, g.plural) for g in structure.groups]),
@@ -149,9 +149,9 @@ def _derive_strata(table: pl.DataFrame, monitor: Monitor, organisation: bool) ->
         return table
     layer = {g.code: g.layer for g in structure.groups}
     role = {g.code: g.role.value for g in structure.groups}
+    derived = {"layer": layer, "role": role}
     return table.with_columns(
-        pl.coalesce("layer", pl.col("group").replace_strict(layer, default=None, return_dtype=pl.Utf8)).alias("layer"),
-        pl.coalesce("role", pl.col("group").replace_strict(role, default=None, return_dtype=pl.Utf8)).alias("role"),
+        pl.col("group").replace_strict(derived[name], default=None, return_dtype=pl.Utf8).alias(name) for name in derived if name in absent
     )
 
 
