@@ -30,21 +30,24 @@ class Converted:
     absent: frozenset[str]
 
 
-def match_names(raw: RawFile, frame: pl.DataFrame, q: Questionnaire) -> pl.DataFrame:
-    """Columns named like a variable but in other case (SPSS ignores case) take the definition's spelling."""
+def match_names(frame: pl.DataFrame, q: Questionnaire) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Columns named like a variable but in other case (SPSS ignores case) take the definition's
+    spelling; returns the frame and the renames made."""
     wanted = {name.lower(): name for name in schema(q)}
-    return frame.rename({c: wanted[c.lower()] for c in frame.columns if c.lower() in wanted and c != wanted[c.lower()]})
+    renames = {c: wanted[c.lower()] for c in frame.columns if c.lower() in wanted and c != wanted[c.lower()]}
+    return frame.rename(renames), renames
 
 
-def convert(raw: RawFile, frame: pl.DataFrame, monitor: Monitor, year: int, q: Questionnaire) -> Converted:
-    """Type every column as the contract says; report what cannot be typed, unknown and absent columns."""
+def convert(raw: RawFile, frame: pl.DataFrame, monitor: Monitor, year: int, q: Questionnaire, labels: dict[str, dict] | None = None) -> Converted:
+    """Type every column as the contract says; report what cannot be typed, unknown and absent columns.
+    `labels` are the file's value labels under the columns' final names."""
     target = schema(q)
     organisation = q.unit == "organisation"
     required = ["respondent_id", *(["layer", ORGANISATION] if organisation else ["group", "gender"])]
     for name in required:
         if name not in frame.columns:
             raise IntakeError(f"{raw.path}: kolom {name!r} ontbreekt; hernoem de juiste kolom met een mappingbestand (rename)")
-    frame = _labelled_strata(frame, raw)
+    frame = _labelled_strata(frame, labels or {})
     file_level = []
     for name in frame.columns:
         if name not in target:
@@ -64,15 +67,15 @@ def convert(raw: RawFile, frame: pl.DataFrame, monitor: Monitor, year: int, q: Q
         if n:
             parts.append(_type_findings(typed, frame, name, target[name]))
     table = typed.select(_column(name, target[name], typed.columns, year, q) for name in target)
-    table = _derive_strata(table, monitor, organisation)
+    table = _derive_strata(table, monitor, organisation, absent=set(STRATA) - set(frame.columns))
     return Converted(table, pl.concat(parts), frozenset(absent))
 
 
-def _labelled_strata(frame: pl.DataFrame, raw: RawFile) -> pl.DataFrame:
+def _labelled_strata(frame: pl.DataFrame, value_labels: dict[str, dict]) -> pl.DataFrame:
     """Stratum columns stored as numbers with value labels (SPSS) become their labels."""
     out = []
     for name in (*STRATA, "questionnaire"):
-        labels = raw.value_labels.get(name)
+        labels = value_labels.get(name)
         if name in frame.columns and labels and frame.schema[name].is_numeric():
             mapping = {float(k): str(v) for k, v in labels.items()}
             out.append(pl.col(name).cast(pl.Float64).replace_strict(mapping, default=pl.col(name).cast(pl.Utf8), return_dtype=pl.Utf8))
@@ -133,9 +136,9 @@ def _column(name: str, dtype: type[pl.DataType], present: list[str], year: int, 
     return pl.lit(None, dtype=dtype).alias(name)
 
 
-def _derive_strata(table: pl.DataFrame, monitor: Monitor, organisation: bool) -> pl.DataFrame:
+def _derive_strata(table: pl.DataFrame, monitor: Monitor, organisation: bool, absent: set[str]) -> pl.DataFrame:
     """Codes written as labels ('Commissaris van de Koning') become codes ('cdk'); layer and
-    role follow from the group when the file leaves them out."""
+    role follow from the group when the file has no such column (an empty cell is reported instead)."""
     structure = monitor.structure
     lookups = {
         "group": _lookup([(g.code, g.label, g.plural) for g in structure.groups]),
@@ -149,9 +152,9 @@ def _derive_strata(table: pl.DataFrame, monitor: Monitor, organisation: bool) ->
         return table
     layer = {g.code: g.layer for g in structure.groups}
     role = {g.code: g.role.value for g in structure.groups}
+    derived = {"layer": layer, "role": role}
     return table.with_columns(
-        pl.coalesce("layer", pl.col("group").replace_strict(layer, default=None, return_dtype=pl.Utf8)).alias("layer"),
-        pl.coalesce("role", pl.col("group").replace_strict(role, default=None, return_dtype=pl.Utf8)).alias("role"),
+        pl.col("group").replace_strict(derived[name], default=None, return_dtype=pl.Utf8).alias(name) for name in derived if name in absent
     )
 
 

@@ -37,16 +37,19 @@ def read_responses(
     rules = load_mapping(Path(mapping)) if isinstance(mapping, (str, Path)) else mapping
     q = _questionnaire(raw, monitor, edition, questionnaire, rules)
     frame, extra = raw.frame, findings([])
+    labels = dict(raw.value_labels)
     ignored: list[str] = []
     if rules is not None:
         coded = {n for n, item in variables(q).items() if item.type in (ItemType.SINGLE, ItemType.MULTI)}
-        frame = match_names(raw, frame, q)
+        frame, renames = match_names(frame, q)
         frame, absent = apply_mapping(frame, rules, coded)
+        labels = {rules.rename.get(renames.get(k, k), renames.get(k, k)): v for k, v in labels.items()}
         ignored = [name for name in rules.ignore if name in raw.frame.columns]
         extra = findings([{"variable": name, "rule": "mapping", "severity": ERROR,
                            "message": f"het mappingbestand noemt kolom {name!r}, maar die staat niet in het bestand"} for name in absent])
-    frame = match_names(raw, frame, q)
-    table, report = _finish(raw, frame, monitor, edition, q, extra)
+    frame, renames = match_names(frame, q)
+    labels = {renames.get(k, k): v for k, v in labels.items()}
+    table, report = _finish(raw, frame, monitor, edition, q, extra, labels)
     return table, Report(str(path), edition, q.code, table.height, report, _sha256(path), ignored)
 
 
@@ -80,8 +83,10 @@ def _record_type(values: list[Any]) -> type[pl.DataType]:
     return pl.Utf8
 
 
-def _finish(raw: RawFile, frame: pl.DataFrame, monitor: Monitor, edition: int, q: Questionnaire, extra: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    converted = convert(raw, frame, monitor, edition, q)
+def _finish(
+    raw: RawFile, frame: pl.DataFrame, monitor: Monitor, edition: int, q: Questionnaire, extra: pl.DataFrame, labels: dict | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    converted = convert(raw, frame, monitor, edition, q, labels)
     found = validate(converted.table, monitor, edition, q.code, skip=converted.absent)
     return converted.table, pl.concat([extra, converted.findings, found])
 

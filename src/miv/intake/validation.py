@@ -103,10 +103,10 @@ def _strata(frame: pl.DataFrame, monitor: Monitor, year: int, q: Questionnaire) 
         keys = ["__group", "province", "size_class"]
     else:
         known("group", sorted(q.groups), f"doelgroep (vragenlijst {q.code})")
-        checks.append(("layer", (pl.col("layer") != pl.col("group").replace_strict({g: groups[g].layer for g in groups}, default=None)).fill_null(False),
-                       pl.format("bestuurslaag {} past niet bij doelgroep {}", pl.col("layer"), pl.col("group"))))
-        checks.append(("role", (pl.col("role") != pl.col("group").replace_strict({g: groups[g].role.value for g in groups}, default=None)).fill_null(False),
-                       pl.format("rol {} past niet bij doelgroep {}", pl.col("role"), pl.col("group"))))
+        for column, what, of in (("layer", "bestuurslaag", lambda g: g.layer), ("role", "rol", lambda g: g.role.value)):
+            expected = pl.col("group").replace_strict({code: of(g) for code, g in groups.items()}, default=None, return_dtype=pl.Utf8)
+            checks.append((column, (pl.col(column) != expected).fill_null(True),
+                           pl.format(f"{what} {{}} past niet bij doelgroep {{}}; verwacht {{}}", pl.col(column).fill_null("(leeg)"), pl.col("group"), expected)))
         known("gender", [x.code for x in s.genders], "geslacht")
         for column, what in (("province", "provincie"), ("size_class", "grootteklasse")):
             by = pl.col("group").is_in([g.code for g in s.groups if column in g.strata])
