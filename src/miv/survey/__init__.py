@@ -39,4 +39,5 @@ __all__ = [
     "rao_scott",
     "ratio",
     "total",
+    "trim",
 ]

@@ -55,6 +55,7 @@ class Replicates:
     scale: float
     mse: bool
     kind: str
+    cache: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+from scipy import linalg
 
 from miv.survey.design import Design, LonelyStratum, Replicates
 
@@ -93,5 +94,10 @@ def replicate_variance(reps: Replicates, rows: np.ndarray, y0: np.ndarray, v0: n
 
 
 def replicate_degf(reps: Replicates) -> int:
-    """Degrees of freedom of a replicate design: rank of the replicate weights minus one (R's degf)."""
-    return int(np.linalg.matrix_rank(reps.weights, tol=None)) - 1
+    """Degrees of freedom of a replicate design: rank of the replicate weights minus one (R's degf,
+    a pivoted QR with tolerance 1e-5); computed once per replicate design."""
+    if "degf" not in reps.cache:
+        r = linalg.qr(reps.weights, mode="r", pivoting=True)[0]
+        diag = np.abs(np.diag(r))
+        reps.cache["degf"] = int((diag > 1e-5 * diag[0]).sum()) - 1
+    return int(reps.cache["degf"])

@@ -1,0 +1,110 @@
+"""Edge cases with explicit, documented results, and errors that say where and what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pytest
+from scipy import stats
+
+from miv.survey import (
+    CIMethod,
+    Design,
+    DesignError,
+    EstimationError,
+    LonelyStratum,
+    bootstrap,
+    design_difference,
+    mean,
+    proportion,
+    rake,
+)
+from miv.survey import intervals as iv
+
+
+@pytest.mark.parametrize("method", list(CIMethod))
+def test_p_zero_gets_the_exact_interval(dml: Design, ml_margins: dict[str, Any], method: CIMethod) -> None:
+    r = proportion(rake(dml, ml_margins), "threat", by="stratum", ci=method).filter(pl.col("stratum") == "CdK")
+    n = r["n"][0]
+    assert (r["estimate"][0], r["se"][0], r["ci_low"][0]) == (0.0, 0.0, 0.0)
+    assert r["ci_high"][0] == pytest.approx(1 - 0.025 ** (1 / n))
+    assert r["note"][0] == iv.NOTE_EXTREME
+
+
+def test_all_missing_domain_is_explicitly_empty(dml: Design) -> None:
+    r = proportion(dml, "council", by="stratum").filter(pl.col("stratum").is_in(["CdK", "DG"]))
+    assert r["n"].to_list() == [0, 0]
+    assert r["estimate"].null_count() == r["ci_low"].null_count() == r["se"].null_count() == 2
+    assert r["note"].to_list() == [iv.NOTE_EMPTY] * 2
+    assert mean(dml, "council", by="stratum").filter(pl.col("n") == 0)["note"].to_list() == [iv.NOTE_EMPTY] * 2
+
+
+def test_census_domain_interval_is_the_value(dml: Design) -> None:
+    r = proportion(dml, "victim", by="stratum").filter(pl.col("stratum") == "DG")
+    assert r["ci_low"][0] == r["estimate"][0] == r["ci_high"][0]
+    assert r["note"][0] == iv.NOTE_CENSUS
+
+
+def test_wilson_textbook() -> None:
+    low, high, _ = iv.proportion(np.array([0.3]), np.array([np.sqrt(0.3 * 0.7 / 100)]), np.array([np.inf]),
+                                 np.array([100.0]), np.array([100.0]), CIMethod.WILSON, 0.95)
+    z = stats.norm.ppf(0.975)
+    centre = (0.3 + z**2 / 200) / (1 + z**2 / 100)
+    half = z / (1 + z**2 / 100) * np.sqrt(0.21 / 100 + z**2 / 40000)
+    assert (low[0], high[0]) == pytest.approx((centre - half, centre + half), rel=1e-12)
+
+
+def test_capped_korn_graubard_is_clopper_pearson_when_deff_below_one() -> None:
+    n, k = 40, 9
+    p = k / n
+    se = np.sqrt(p * (1 - p) / (4 * n))  # design effect 1/4: uncapped n_eff = 4n
+    args = (np.array([p]), np.array([se]), np.array([n - 1.0]), np.array([float(n)]), np.array([float(n)]))
+    low, high, _ = iv.proportion(*args, CIMethod.BETA_CAPPED, 0.95)
+    exact = stats.binomtest(k, n).proportion_ci(method="exact")
+    assert (low[0], high[0]) == pytest.approx((exact.low, exact.high), rel=1e-10)
+    low_b, high_b, _ = iv.proportion(*args, CIMethod.BETA, 0.95)
+    assert high_b[0] - low_b[0] < high[0] - low[0]
+
+
+def test_deleting_rows_is_not_a_domain(dml: Design, monitorlike: pl.DataFrame) -> None:
+    """Filtering respondents first loses their strata's counts; the domain keeps them."""
+    domain = mean(dml, "reported", by="stratum")
+    deleted = mean(Design.build(monitorlike.drop_nulls("reported"), "weight", strata="stratum", fpc="N_h",
+                                lonely=LonelyStratum.CERTAINTY), "reported", by="stratum")
+    joined = domain.join(deleted, on="stratum", suffix="_deleted").filter(pl.col("se") > 0)
+    np.testing.assert_allclose(joined["estimate"], joined["estimate_deleted"], rtol=1e-12)
+    assert not np.allclose(joined["se"], joined["se_deleted"], rtol=1e-3)
+
+
+def test_bootstrap_is_seeded_and_close_to_taylor(dml: Design, ml_margins: dict[str, Any]) -> None:
+    raked = rake(dml, ml_margins)
+    a = mean(rake(bootstrap(dml, 400, seed=3), ml_margins), ["victim", "trust"])
+    b = mean(bootstrap(raked, 400, seed=3), ["victim", "trust"])
+    np.testing.assert_allclose(a["se"], b["se"], rtol=1e-10)
+    taylor = mean(raked, ["victim", "trust"])
+    np.testing.assert_allclose(a["se"], taylor["se"], rtol=0.15)
+
+
+def test_design_difference_adds_variances(dml: Design) -> None:
+    first, second = mean(dml, ["victim", "trust"]), mean(dml, ["victim", "trust"]).with_columns(
+        pl.col("estimate") - 0.1)
+    d = design_difference(first, second)
+    np.testing.assert_allclose(d["difference"], 0.1)
+    np.testing.assert_allclose(d["se"], np.sqrt(2) * first["se"].to_numpy())
+    assert ((d["p_value"] > 0) & (d["p_value"] < 1)).all()
+
+
+def test_errors_name_the_place(monitorlike: pl.DataFrame, dml: Design) -> None:
+    with pytest.raises(DesignError, match="'gewicht' not in the data"):
+        Design.build(monitorlike, "gewicht")
+    with pytest.raises(DesignError, match="stratum 'x' has only one PSU"):
+        Design.build(monitorlike.with_columns(s=pl.when(pl.col("id") == 1).then(pl.lit("x")).otherwise("stratum")),
+                     "weight", strata="s")
+    with pytest.raises(DesignError, match="varies within stratum"):
+        Design.build(monitorlike, "weight", strata="stratum", fpc="id")
+    with pytest.raises(EstimationError, match="variable 'trust' has value 7 in row 0"):
+        proportion(dml, "trust")
+    with pytest.raises(EstimationError, match="variable 'nope' not in the data"):
+        mean(dml, "nope")
