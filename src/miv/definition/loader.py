@@ -62,7 +62,7 @@ class _Reader:
             edition = self._edition(year)
             if edition is not None:
                 editions[year] = edition
-        if None in (head, structure, indicators, publications) or self.problems:
+        if None in (head, structure, indicators, publications):
             return None
         self.files.update({name: self._rel(self.root / f"{name}.yaml") for name in ("structure", "indicators", "publications")})
         data = {
@@ -72,7 +72,8 @@ class _Reader:
             "indicators": indicators["indicators"],
             "publications": publications["publications"],
         }
-        return self._validate(Monitor, data, "monitor.yaml", self._monitor_place)
+        monitor = self._validate(Monitor, data, "monitor.yaml", self._monitor_place)
+        return None if self.problems else monitor  # cross-file checks need every file valid
 
     def _monitor_place(self, loc: tuple, data: Any) -> tuple[str, str]:
         """Errors in the combined model point back to the file the part came from."""
