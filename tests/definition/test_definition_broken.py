@@ -78,6 +78,11 @@ CASES = {
         Q, "        missing: [99]\n      - code: PARTIJ_LOKAAL", "        missing: [97]\n      - code: PARTIJ_LOKAAL",
         [(QF, "pages[0] (achtergrond).items[1] (LEEFTIJD).missing", "onbekende code voor ontbrekend 97; verwacht een van [98, 99]")],
     ),
+    "multiple-choice item with missing codes": (
+        Q, "        type: multi\n        text: Waarom heeft u het niet gemeld?", "        type: multi\n        missing: [99]\n        text: Waarom heeft u het niet gemeld?",
+        [(QF, "pages[4] (integriteit_waarneming).items[11] (INT_NIET_GEMELD).missing", "een meerkeuzevraag heeft geen codes voor ontbrekend "
+          "(elk antwoord is 1 of 0); voeg zo nodig een antwoord als 'Dat weet ik niet' toe")],
+    ),
     "duplicate item code": (
         Q, "      - code: OPMERKING\n", "      - code: LEEFTIJD\n",
         [(QF, "pages[6] (afsluiting).items[0] (LEEFTIJD).code",
@@ -157,6 +162,15 @@ CASES = {
         "indicators.yaml", "    editions:\n      2024:\n        trend_break: >-\n          In 2022 vroeg AG_SOCIAL naar sociale media, e-mail, brief en telefoon samen; in 2024\n          alleen naar sociale media. Het cijfer van 2024 is daardoor",
         "    editions:\n      2026:\n        trend_break: >-\n          In 2022 vroeg AG_SOCIAL naar sociale media, e-mail, brief en telefoon samen; in 2024\n          alleen naar sociale media. Het cijfer van 2024 is daardoor",
         [(IND, "indicators[8] (agressie_social).editions", "editie 2026 staat niet in monitor.yaml")],
+    ),
+    "indicator code of the wrong form": (
+        "indicators.yaml", "  - code: agressie_stalking\n", "  - code: agressie-stalking\n",
+        [(IND, "indicators[7] (agressie-stalking).code", "verwacht een code van letters, cijfers en _ die met een letter begint "
+          "(bijvoorbeeld AG_VERBAAL) (gevonden: 'agressie-stalking')")],
+    ),
+    "unknown denominator": (
+        "indicators.yaml", "rule: ORG_NAZORG == 1\n    denominator: organisations", "rule: ORG_NAZORG == 1\n    denominator: organisaties",
+        [(IND, "indicators[82] (org_nazorg).denominator", "verwacht een van 'respondents', 'victims', 'incidents' of 'organisations' (gevonden: 'organisaties')")],
     ),
     "misspelt top key hides no indicators": (
         "indicators.yaml", "\nindicators:\n", "\nindicator:\n",
