@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from miv.definition import Problem
+from miv.definition import Problem, load
 
 from .conftest import Edit, problems
 
@@ -318,6 +318,20 @@ def test_frame_row_that_is_not_a_number_or_repeats(copy: Path) -> None:
     ]
     path.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:-1]) + "\n", encoding="utf-8")
     assert problems(copy) == [Problem(FRAME, f"rij {row}", f"stratum {cell} staat al in rij {row - 1}")]
+
+
+def test_frame_row_with_too_few_or_too_many_fields(copy: Path) -> None:
+    row = append_rows(copy, "raadslid,man", "statenlid,man,utrecht,,5,extra")
+    assert problems(copy) == [
+        Problem(FRAME, f"rij {row}", "verwacht 5 velden, gevonden: 2"),
+        Problem(FRAME, f"rij {row + 1}", "verwacht 5 velden, gevonden: 6"),
+    ]
+
+
+def test_frame_saved_by_a_spreadsheet_with_a_byte_order_mark_loads(copy: Path) -> None:
+    path = copy / "editions/2024/frame.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert load(copy).editions[2024].frame.strata == load().editions[2024].frame.strata
 
 
 def test_frame_header(copy: Path) -> None:

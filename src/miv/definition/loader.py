@@ -112,37 +112,42 @@ class _Reader:
     def _frame(self, folder: Path) -> Frame | None:
         meta = self._yaml(folder / "frame.yaml")
         path = folder / "frame.csv"
+        file = self._rel(path)
         try:
-            with path.open(newline="", encoding="utf-8") as handle:
-                rows = list(csv.DictReader(handle))
+            with path.open(newline="", encoding="utf-8-sig") as handle:  # -sig: spreadsheets write a BOM
+                lines = list(csv.reader(handle))
         except FileNotFoundError:
-            self.problems.append(Problem(self._rel(path), "", "bestand ontbreekt"))
+            self.problems.append(Problem(file, "", "bestand ontbreekt"))
             return None
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
-            self.problems.append(Problem(self._rel(path), "", f"steekproefkader niet leesbaar als UTF-8 CSV: {exc}"))
+            self.problems.append(Problem(file, "", f"steekproefkader niet leesbaar als UTF-8 CSV: {exc}"))
             return None
-        header = list(rows[0].keys()) if rows else []
+        header = lines[0] if lines else []
         if tuple(header) != FRAME_COLUMNS:
-            self.problems.append(
-                Problem(self._rel(path), "header", f"verwacht de kolommen {', '.join(FRAME_COLUMNS)}, gevonden: {', '.join(header) or 'geen'}")
-            )
+            found = ", ".join(header) or "geen"
+            self.problems.append(Problem(file, "header", f"verwacht de kolommen {', '.join(FRAME_COLUMNS)}, gevonden: {found}"))
             return None
-        strata = []
-        for number, row in enumerate(rows, start=2):
-            clean = {k: (v.strip() or None) for k, v in row.items()}
-            stratum = self._validate(
-                Stratum, clean, self._rel(path), lambda loc, _d, n=number: (self._rel(path), f"rij {n}, kolom {loc[0]}")
-            )
+        strata, valid = [], True
+        for number, fields in enumerate(lines[1:], start=2):
+            if not fields:
+                continue
+            if len(fields) != len(header):
+                self.problems.append(Problem(file, f"rij {number}", f"verwacht {len(header)} velden, gevonden: {len(fields)}"))
+                valid = False
+                continue
+            clean = {k: (v.strip() or None) for k, v in zip(header, fields)}
+            stratum = self._validate(Stratum, clean, file, lambda loc, _d, n=number: (file, f"rij {n}, kolom {loc[0]}"))
+            valid = valid and stratum is not None
             if stratum is not None:
                 strata.append(stratum)
-        if meta is None or len(strata) != len(rows):
+        if meta is None or not valid:
             return None
         return self._validate(Frame, {**meta, "strata": strata}, self._rel(folder / "frame.yaml"))
 
     def _yaml(self, path: Path, key: str | None = None) -> Any:
         """A YAML file's top mapping; with `key`, a file that must hold just that key."""
         try:
-            with path.open(encoding="utf-8") as handle:
+            with path.open(encoding="utf-8-sig") as handle:
                 data = yaml.load(handle, Loader=_UniqueKeyLoader)
         except FileNotFoundError:
             self.problems.append(Problem(self._rel(path), "", "bestand ontbreekt"))
