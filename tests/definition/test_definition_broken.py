@@ -172,6 +172,10 @@ CASES = {
         "indicators.yaml", "rule: ORG_NAZORG == 1\n    denominator: organisations", "rule: ORG_NAZORG == 1\n    denominator: organisaties",
         [(IND, "indicators[82] (org_nazorg).denominator", "verwacht een van 'respondents', 'victims', 'incidents' of 'organisations' (gevonden: 'organisaties')")],
     ),
+    "misspelt field in a per-edition rule": (
+        "indicators.yaml", "      2022:\n        rule: INT_KENNIS == 1", "      2022:\n        regel: INT_KENNIS == 1",
+        [(IND, "indicators[48] (kennis_gedragscode).editions.2022.regel", "onbekend veld (controleer de spelling met docs/definition.md)")],
+    ),
     "misspelt top key hides no indicators": (
         "indicators.yaml", "\nindicators:\n", "\nindicator:\n",
         [(IND, "", "verwacht precies één sleutel 'indicators' met een lijst; andere sleutels: indicator")],

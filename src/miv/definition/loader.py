@@ -220,7 +220,7 @@ def _path(data: Any, loc: tuple) -> str:
     parts: list[str] = []
     node = data
     for key in loc:
-        if isinstance(key, int):
+        if isinstance(key, int) and not isinstance(node, dict):
             parts[-1:] = [f"{parts[-1] if parts else ''}[{key}]"]
             node = node[key] if isinstance(node, list) and key < len(node) else None
             code = node.get("code") or node.get("slug") if isinstance(node, dict) else None
