@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from miv import definition, demo, intake
+from miv import definition, demo, intake, pipeline, publish, survey
 
 app = typer.Typer(help="Monitor Integriteit en Veiligheid.", no_args_is_help=True, pretty_exceptions_enable=False)
 definition_app = typer.Typer(help="The Monitor's definition (monitor/).", no_args_is_help=True)
@@ -101,28 +101,90 @@ def export_table(
 
 @app.command("demo")
 def demo_command(
-    out: Path = typer.Option(Path("out"), "--out", help="Map voor de uitvoer; per editie komen de bestanden in <map>/<editie>/data/."),
+    out: Path = typer.Option(Path("out"), "--out", help="Map voor de uitvoer: <map>/<editie>/ met publicaties, data en validatie."),
     seed: int = typer.Option(demo.DEFAULT_SEED, "--seed", help="Startgetal van het toeval: dezelfde seed geeft dezelfde demodata."),
+    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Ook PDF's maken (het langzaamste deel)."),
     root: Path = DefinitionRoot,
 ) -> None:
-    """Maak synthetische demodata voor elke editie en schrijf ze als .parquet en .sav."""
+    """Voer de hele monitor uit op synthetische demodata: data, inlezen, weging, schattingen, publicaties."""
     monitor = load_definition(root)
-    made = []
+    made, files = [], {}
     with Progress(*Progress.get_default_columns(), console=console, transient=True) as progress:
         task = progress.add_task("Demodata maken", total=sum(len(e.questionnaires) for e in monitor.editions.values()))
         try:
             for table in demo.tables(monitor, seed):
-                demo.write_table(table, out / str(table.edition) / "data", seed)
+                written = demo.write_table(table, out / str(table.edition) / "data", seed)
+                files.setdefault(table.edition, []).extend(p for p in written if p.suffix == ".sav")
                 made.append(table)
                 progress.advance(task)
         except demo.DemoError as exc:
             raise fail(str(exc)) from None
-        except OSError as exc:
-            where = exc.filename or out
-            raise fail(f"kan de demodata niet schrijven naar {where}: verwacht een map waarin geschreven mag worden ({exc.strerror})") from None
     console.print(_counts_table(demo.counts(made, monitor.structure), f"Demodata: respondenten (seed {seed})"))
-    console.print(f"Geschreven naar {out}/<editie>/data/ (.parquet en .sav).")
+    for year in sorted(files):
+        previous = monitor.editions[year].previous
+        results = _publish(monitor, year, files[year], files.get(previous, []), out / str(year), pdf)
+    console.print(_key_figures(results))
     console.print("[bold yellow]Let op:[/] dit zijn SYNTHETISCHE DEMODATA, geen echte respondenten.")
+
+
+@app.command("run")
+def run_command(
+    edition: int = typer.Option(..., "--edition", help="Editie, bijvoorbeeld 2024."),
+    data: list[Path] = typer.Option(..., "--data", help="Databestand van deze editie (.sav, .csv, .xlsx, .parquet); één per vragenlijst, herhaal de optie."),
+    previous: list[Path] = typer.Option([], "--previous", help="Databestand van de vorige editie, voor de vergelijking; herhaal de optie."),
+    out: Path = typer.Option(Path("out"), "--out", help="Map voor de uitvoer; de publicaties komen in <map>/<editie>/."),
+    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Ook PDF's maken."),
+    root: Path = DefinitionRoot,
+) -> None:
+    """Voer een editie uit op echte bestanden: inlezen en controleren, wegen, schatten, publiceren."""
+    monitor = load_definition(root)
+    if edition not in monitor.editions:
+        raise fail(f"editie {edition} staat niet in de definitie; bekend: {', '.join(map(str, monitor.editions))}")
+    results = _publish(monitor, edition, data, previous, out / str(edition), pdf)
+    console.print(_key_figures(results))
+
+
+def _publish(monitor: definition.Monitor, edition: int, files: list[Path], previous: list[Path], out: Path, pdf: bool):
+    """Read and validate, weigh and estimate, then write every publication of one edition."""
+    try:
+        inputs = pipeline.read_inputs(files, monitor, edition)
+        prior = pipeline.read_inputs(previous, monitor, monitor.editions[edition].previous) if previous else None
+    except intake.IntakeError as exc:
+        raise fail(str(exc)) from None
+    for read in (inputs, prior):
+        if read is not None:
+            pipeline.write_reports(read, out / "validatie")
+            for report in read.reports:
+                if not report.ok:
+                    errors.print(report.to_text(limit=5), highlight=False, soft_wrap=True)
+                    raise fail(f"{report.file} is afgekeurd ({report.errors} fouten); rapporten in {out / 'validatie'}")
+    hashes = {**inputs.hashes, **(prior.hashes if prior else {})}
+    with Progress(*Progress.get_default_columns(), console=console, transient=True) as progress:
+        task = progress.add_task(f"Editie {edition}: schatten", total=None)
+        try:
+            results = pipeline.run(monitor, edition, inputs.tables, prior.tables if prior else None, hashes,
+                                   lambda step: progress.update(task, description=f"Editie {edition}: {step}"))
+        except (pipeline.WeightingError, survey.SurveyError) as exc:
+            raise fail(str(exc)) from None
+        progress.update(task, description=f"Editie {edition}: publiceren", total=1, completed=0)
+        written = publish.write_publications(
+            results, out, with_pdf=pdf,
+            progress=lambda done, total, name: progress.update(task, completed=done, total=total, description=f"Editie {edition}: {name}"),
+        )
+    console.print(f"[green]✓[/] editie {edition}: {len(written)} bestanden in {out}", highlight=False)
+    return results
+
+
+def _key_figures(results) -> Table:
+    """The headline figures of the key-figures publication, as the analyst sees them first."""
+    table = Table(title=f"Kerncijfers {results.edition}")
+    for column in ("indicator", "doelgroep", str(results.previous or ""), str(results.edition), "p"):
+        table.add_column(column, justify="left" if column in ("indicator", "doelgroep") else "right")
+    changes = results.comparisons.filter((pl.col("publication") == "kerncijfers") & (pl.col("kind") == "previous_edition"))
+    for row in changes.iter_rows(named=True):
+        domain = "totaal" if row["breakdown"] == "totaal" else row["domain"]
+        table.add_row(row["indicator"], domain, f"{row['reference_estimate']:.0%}", f"{row['estimate']:.0%}", f"{row['p_value']:.3f}")
+    return table
 
 
 def _counts_table(counts: pl.DataFrame, title: str) -> Table:
