@@ -1,0 +1,71 @@
+"""A case's metadata and history: what the database may hold in the clear.
+
+Everything a person wrote (the report, names, reasons, terms of reference) is content and
+lives sealed beside the case (see `casekey`); a `Case` holds only codes, ids and times.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from miv.cases.protocol import Action, Stage
+from miv.cases.roles import Role
+from miv.cases.violations import Outcome, ViolationForm
+
+
+@dataclass(frozen=True)
+class Step:
+    """One recorded step: who (person and role), what, when, from where to where."""
+
+    action: Action
+    actor: str
+    role: Role
+    at: datetime
+    source: Stage | None
+    target: Stage
+    investigator: str | None = None
+    outcome: Outcome | None = None
+    forms: frozenset[ViolationForm] = frozenset()
+
+
+@dataclass(frozen=True)
+class Case:
+    """The state of one case; changed only through `miv.cases.workflow`, which returns a new one."""
+
+    id: str
+    organisation: str
+    history: tuple[Step, ...]
+    forms: frozenset[ViolationForm] = frozenset()
+    investigator: str | None = None
+    recused: frozenset[str] = frozenset()
+    outcome: Outcome | None = None
+
+    @property
+    def stage(self) -> Stage:
+        return self.history[-1].target
+
+    @property
+    def received_at(self) -> datetime:
+        return self.history[0].at
+
+    @property
+    def stage_since(self) -> datetime:
+        return self.history[-1].at
+
+    @property
+    def closed_at(self) -> datetime | None:
+        return self.stage_since if self.stage is Stage.AFGESLOTEN else None
+
+    @property
+    def investigated(self) -> bool:
+        return any(step.target is Stage.ONDERZOEK for step in self.history)
+
+    def entered(self, stage: Stage) -> datetime | None:
+        """When the case first reached `stage`, or None if it never did."""
+        return next((step.at for step in self.history if step.target is stage), None)
+
+    def reached(self, stage: Stage) -> datetime | None:
+        """When the case first reached `stage` or a stage after it in the protocol's order."""
+        order = list(Stage)
+        return next((step.at for step in self.history if order.index(step.target) >= order.index(stage)), None)
