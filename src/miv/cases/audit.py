@@ -192,28 +192,75 @@ class Verification:
 
 
 def verify(entries: Iterable[AuditEntry], key: bytes, anchor: Anchor | None = None) -> Verification:
-    """Check every entry in stored order; report each one that was edited, removed or moved."""
+    """Check every entry in stored order; report each one that was edited, removed, copied or moved.
+
+    An entry is 'moved' when it is not in the longest run of increasing sequence numbers,
+    so one entry taken out and put back elsewhere is named alone, not everything it jumped.
+    """
+    rows = list(entries)
+    by_seq: dict[int, AuditEntry] = {}
+    for entry in rows:
+        by_seq.setdefault(entry.seq, entry)
+    in_order = _longest_increasing(rows)
     findings: list[Finding] = []
-    previous_hash, expected_seq, count, last, anchor_seen = GENESIS, 1, 0, None, False
-    for position, entry in enumerate(entries, start=1):
-        count, last = position, entry
+    seen: set[int] = set()
+    for position, entry in enumerate(rows, start=1):
+        index = position - 1
         if not hmac.compare_digest(_mac(key, entry.body()), entry.hash):
             findings.append(Finding(position, entry.seq, "inhoud gewijzigd: de hash klopt niet met de regel"))
-        if entry.seq != expected_seq:
-            message = f"volgnummer {expected_seq} verwacht, {entry.seq} gevonden: regels ontbreken of staan niet op volgorde"
-            findings.append(Finding(position, entry.seq, message))
-        elif entry.previous != previous_hash:
+        if entry.seq in seen:
+            findings.append(Finding(position, entry.seq, "komt dubbel voor"))
+        elif index not in in_order:
+            findings.append(Finding(position, entry.seq, "staat niet op zijn plaats: regels zijn verplaatst"))
+        seen.add(entry.seq)
+        before = by_seq.get(entry.seq - 1)
+        expected_previous = GENESIS if entry.seq == 1 else (before.hash if before else None)
+        if expected_previous is None:
+            findings.append(Finding(position, entry.seq, f"logregel {entry.seq - 1} ontbreekt: regels verwijderd"))
+        elif entry.previous != expected_previous:
             findings.append(Finding(position, entry.seq, "verwijst niet naar de regel ervoor: de keten is verbroken"))
-        if anchor is not None and entry.seq == anchor.seq:
-            anchor_seen = True
-            if not hmac.compare_digest(entry.hash, anchor.hash):
-                findings.append(Finding(position, entry.seq, "wijkt af van het anker: het log is herschreven"))
-        previous_hash, expected_seq = entry.hash, entry.seq + 1
-    if anchor is not None and not anchor_seen:
-        message = f"het anker noemt logregel {anchor.seq}, die ontbreekt: regels verwijderd"
-        findings.append(Finding(count + 1, None, message))
+    if anchor is not None:
+        anchored = by_seq.get(anchor.seq)
+        if anchored is None:
+            message = f"het anker noemt logregel {anchor.seq}, die ontbreekt: regels verwijderd"
+            findings.append(Finding(len(rows) + 1, None, message))
+        elif not hmac.compare_digest(anchored.hash, anchor.hash):
+            findings.append(Finding(rows.index(anchored) + 1, anchor.seq, "wijkt af van het anker: het log is herschreven"))
+    last = max(by_seq.values(), key=lambda e: e.seq, default=None)
     head = Anchor(last.seq, last.hash) if last is not None else None
-    return Verification(count, head, findings)
+    return Verification(len(rows), head, sorted(findings, key=lambda f: f.position))
+
+
+def _longest_increasing(rows: list[AuditEntry]) -> set[int]:
+    """Indexes of one longest strictly increasing run of sequence numbers (patience sorting).
+
+    Repeated sequence numbers are left out: a copy is reported as such, not as a move.
+    """
+    tails: list[int] = []
+    parent: dict[int, int | None] = {}
+    first: set[int] = set()
+    for index, entry in enumerate(rows):
+        if entry.seq in first:
+            continue
+        first.add(entry.seq)
+        low, high = 0, len(tails)
+        while low < high:
+            middle = (low + high) // 2
+            if rows[tails[middle]].seq < entry.seq:
+                low = middle + 1
+            else:
+                high = middle
+        parent[index] = tails[low - 1] if low else None
+        if low == len(tails):
+            tails.append(index)
+        else:
+            tails[low] = index
+    chosen: set[int] = set()
+    cursor = tails[-1] if tails else None
+    while cursor is not None:
+        chosen.add(cursor)
+        cursor = parent[cursor]
+    return chosen
 
 
 def _mac(key: bytes, body: Mapping[str, object]) -> str:
