@@ -33,6 +33,7 @@ from miv.cases.deadlines import DEFAULT_DEADLINES, Deadline, DeadlinePolicy, Sig
 from miv.cases.documents import Document, DocumentStore
 from miv.cases.errors import AccessDenied, CaseError, KeyProblem, LogError, TransitionError
 from miv.cases.keys import ENVIRONMENT_VARIABLE, MasterKey, PersonKey
+from miv.cases.notice import Notice, notification
 from miv.cases.period import Period
 from miv.cases.protocol import RULES, Action, Need, Rule, Stage, actions_from
 from miv.cases.retention import Retention, RetentionPolicy
@@ -70,6 +71,7 @@ __all__ = [
     "Member",
     "MemoryLogStore",
     "Need",
+    "Notice",
     "Outcome",
     "Period",
     "Permission",
@@ -95,6 +97,7 @@ __all__ = [
     "chair_title",
     "count",
     "may_act",
+    "notification",
     "open_case",
     "organisation_permissions",
     "readers",

@@ -6,6 +6,7 @@ lives sealed beside the case (see `casekey`); a `Case` holds only codes, ids and
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +28,35 @@ class Step:
     investigator: str | None = None
     outcome: Outcome | None = None
     forms: frozenset[ViolationForm] = frozenset()
+
+    def as_row(self) -> dict[str, str | None]:
+        """Plain columns for a `case_steps` table; `forms` as a sorted comma-separated list."""
+        return {
+            "action": self.action.value,
+            "actor": self.actor,
+            "role": self.role.value,
+            "at": self.at.isoformat(),
+            "source": self.source.value if self.source else None,
+            "target": self.target.value,
+            "investigator": self.investigator,
+            "outcome": self.outcome.value if self.outcome else None,
+            "forms": ",".join(sorted(f.value for f in self.forms)),
+        }
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, str | None]) -> Step:
+        forms = row["forms"] or ""
+        return cls(
+            Action(row["action"]),
+            str(row["actor"]),
+            Role(row["role"]),
+            datetime.fromisoformat(str(row["at"])),
+            Stage(row["source"]) if row["source"] else None,
+            Stage(row["target"]),
+            row["investigator"],
+            Outcome(row["outcome"]) if row["outcome"] else None,
+            frozenset(ViolationForm(f) for f in forms.split(",") if f),
+        )
 
 
 @dataclass(frozen=True)
@@ -60,6 +90,15 @@ class Case:
     @property
     def investigated(self) -> bool:
         return any(step.target is Stage.ONDERZOEK for step in self.history)
+
+    @classmethod
+    def replay(cls, case_id: str, organisation: str, steps: Iterable[Step], recused: Iterable[str] = ()) -> Case:
+        """Rebuild a case from its stored steps: the steps are the record, the rest follows from them."""
+        history = tuple(steps)
+        forms = next((s.forms for s in reversed(history) if s.forms), frozenset())
+        investigator = next((s.investigator for s in reversed(history) if s.investigator), None)
+        outcome = next((s.outcome for s in reversed(history) if s.outcome), None)
+        return cls(case_id, organisation, history, forms, investigator, frozenset(recused), outcome)
 
     def entered(self, stage: Stage) -> datetime | None:
         """When the case first reached `stage`, or None if it never did."""

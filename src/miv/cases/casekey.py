@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from miv.cases.errors import KeyProblem
-from miv.cases.keys import PersonKey
+from miv.cases.access import Permission, case_permissions
+from miv.cases.case import Case
+from miv.cases.errors import AccessDenied, KeyProblem
+from miv.cases.keys import MasterKey, PersonKey
+from miv.cases.roles import Member
 from miv.cases.sealing import KEY_BYTES, derive, seal, unseal
 
 
@@ -76,6 +79,15 @@ class CaseKey:
         shared = private.exchange(X25519PublicKey.from_public_bytes(wrap.ephemeral))
         kek = _wrapping_key(shared, wrap.ephemeral, person.public, wrap.case, wrap.person)
         return cls(wrap.case, unseal(kek, f"{wrap.case}|{wrap.person}", wrap.sealed_key))
+
+    @classmethod
+    def for_reader(cls, master: MasterKey, member: Member, case: Case, wrap: KeyWrap, person: PersonKey) -> CaseKey:
+        """The case key for a person who may read the case now: the access rule first, then their own wrap."""
+        if Permission.READ not in case_permissions(member, case) or not wrap.person == person.person == member.person:
+            raise AccessDenied()
+        if wrap.case != case.id:
+            raise KeyProblem("Deze sleutel hoort bij een andere zaak.")
+        return cls.unwrap(wrap, person, person.unlock(master))
 
     def sync(self, wraps: Iterable[KeyWrap], readers: Iterable[str], keys: Mapping[str, PersonKey]) -> WrapChanges:
         """Wraps to add for new readers and to remove for people who lost access."""
