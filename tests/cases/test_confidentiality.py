@@ -25,6 +25,7 @@ from miv.cases import (
     Change,
     DocumentStore,
     KeyWrap,
+    LogConflict,
     Outcome,
     PersonKey,
     Report,
@@ -67,10 +68,13 @@ class SqliteLogStore:
     def append(self, entry: AuditEntry) -> None:
         row = asdict(entry)
         row["detail"] = json.dumps(row["detail"])
-        with self.db:
-            self.db.execute(
-                "insert into audit_log values (:seq, :at, :actor, :action, :case, :organisation, :detail, :previous, :hash)", row
-            )
+        try:
+            with self.db:
+                self.db.execute(
+                    "insert into audit_log values (:seq, :at, :actor, :action, :case, :organisation, :detail, :previous, :hash)", row
+                )
+        except sqlite3.IntegrityError:
+            raise LogConflict(f"Logregel {entry.seq} bestaat al.") from None
 
     def last(self) -> AuditEntry | None:
         rows = list(self._select("order by seq desc limit 1"))
@@ -206,3 +210,21 @@ def test_replayed_case_equals_the_live_one_and_the_audit_rows_verify(keeper):
         keeper.db.execute("update audit_log set actor = 'p-iemand' where seq = 3")
     findings = keeper.log.verify().findings
     assert [(f.seq, "gewijzigd" in f.message) for f in findings] == [(3, True)]
+
+
+def test_two_writers_never_fork_the_chain(keeper, tmp_path):
+    """A second app process appends between our read of the head and our insert: we retry."""
+    other = AuditLog(SqliteLogStore(sqlite3.connect(tmp_path / "miv.db")), keeper.master)
+    real_last = keeper.log.store.last
+    raced = []
+
+    def stale_head():
+        head = real_last()
+        if not raced:
+            raced.append(other.record("p-ander", "lezen", T0))
+        return head
+
+    keeper.log.store.last = stale_head
+    mine = keeper.log.record("p-ik", "lezen", T0)
+    assert (raced[0].seq, mine.seq) == (1, 2) and mine.previous == raced[0].hash
+    assert keeper.log.verify().ok

@@ -21,10 +21,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
-from miv.cases.errors import LogError
+from miv.cases.errors import LogConflict, LogError
 from miv.cases.keys import MasterKey
 
 GENESIS = "0" * 64
+ATTEMPTS = 5
 Detail = Mapping[str, str | int | bool]
 
 
@@ -53,7 +54,8 @@ def canonical(body: Mapping[str, object]) -> bytes:
 
 
 class LogStore(Protocol):
-    """Where entries live. `append` must fail if another entry with the same seq exists."""
+    """Where entries live. `append` raises LogConflict if an entry with that seq already exists
+    (a unique key on seq does this in a database), so concurrent writers never fork the chain."""
 
     def append(self, entry: AuditEntry) -> None: ...
 
@@ -68,7 +70,7 @@ class MemoryLogStore:
 
     def append(self, entry: AuditEntry) -> None:
         if self.rows and self.rows[-1].seq >= entry.seq:
-            raise LogError(f"Logregel {entry.seq} bestaat al.")
+            raise LogConflict(f"Logregel {entry.seq} bestaat al.")
         self.rows.append(entry)
 
     def last(self) -> AuditEntry | None:
@@ -87,7 +89,7 @@ class JsonLinesLogStore:
     def append(self, entry: AuditEntry) -> None:
         last = self.last()
         if last is not None and last.seq >= entry.seq:
-            raise LogError(f"Logregel {entry.seq} bestaat al.")
+            raise LogConflict(f"Logregel {entry.seq} bestaat al.")
         with self.path.open("a", encoding="utf-8") as file:
             file.write(canonical(asdict(entry)).decode() + "\n")
 
@@ -130,20 +132,31 @@ class AuditLog:
         values = dict(detail or {})
         if any(not isinstance(v, str | int | bool) for v in values.values()):
             raise LogError("Een logregel bevat alleen tekst, getallen of ja/nee als details.")
-        last = self.store.last()
-        body = {
-            "seq": 1 if last is None else last.seq + 1,
-            "at": at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
-            "actor": actor,
-            "action": action,
-            "case": case,
-            "organisation": organisation,
-            "detail": values,
-            "previous": GENESIS if last is None else last.hash,
-        }
-        entry = AuditEntry(**body, hash=_mac(self._key, body))  # type: ignore[arg-type]
-        self.store.append(entry)
-        return entry
+        for _ in range(ATTEMPTS):
+            last = self.store.last()
+            entry = self._chain(last, actor, action, at, case, organisation, values)
+            try:
+                self.store.append(entry)
+            except LogConflict:
+                continue
+            return entry
+        raise LogError(f"Het logboek kon na {ATTEMPTS} pogingen niet worden bijgeschreven; probeer het opnieuw.")
+
+    def _chain(
+        self,
+        last: AuditEntry | None,
+        actor: str,
+        action: str,
+        at: datetime,
+        case: str | None,
+        organisation: str | None,
+        detail: dict[str, str | int | bool],
+    ) -> AuditEntry:
+        seq = 1 if last is None else last.seq + 1
+        previous = GENESIS if last is None else last.hash
+        stamp = at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        unsigned = AuditEntry(seq, stamp, actor, action, case, organisation, detail, previous, "")
+        return AuditEntry(seq, stamp, actor, action, case, organisation, detail, previous, _mac(self._key, unsigned.body()))
 
     def verify(self, entries: Iterable[AuditEntry] | None = None, anchor: Anchor | None = None) -> Verification:
         return verify(entries if entries is not None else self.store.entries(), self._key, anchor)

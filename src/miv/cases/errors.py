@@ -32,3 +32,7 @@ class KeyProblem(CaseError):
 
 class LogError(CaseError):
     """An audit log entry cannot be written as asked."""
+
+
+class LogConflict(LogError):
+    """Another process appended an entry with the same sequence number first; try again."""

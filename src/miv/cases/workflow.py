@@ -78,7 +78,7 @@ def apply(
 ) -> Change:
     """Take one protocol step; raise TransitionError or AccessDenied with a Dutch message otherwise."""
     _aware(at)
-    rule = RULES[action]
+    rule, chosen = RULES[action], frozenset(forms)
     if not case_permissions(actor, case):
         raise AccessDenied()
     if action is Action.MELDEN or rule.source is not case.stage:
@@ -92,7 +92,7 @@ def apply(
         Need.TERMS: bool(terms.strip()),
         Need.INVESTIGATOR: investigator is not None,
         Need.OUTCOME: outcome is not None,
-        Need.FORMS: bool(set(forms)),
+        Need.FORMS: bool(chosen),
     }
     for need, present in given.items():
         if need in rule.needs and not present:
@@ -103,7 +103,6 @@ def apply(
         raise TransitionError("Na een onderzoek is de uitkomst gegrond, deels gegrond of ongegrond.", field="uitkomst")
     if investigator is not None:
         _check_investigator(case, actor, investigator)
-    chosen = frozenset(forms)
     new_outcome = Outcome.GEEN_ONDERZOEK if action is Action.GEEN_ONDERZOEK else outcome
     step = Step(
         action,
