@@ -25,7 +25,7 @@ MEASURES: dict[str, tuple[str, str]] = {
     REPORTS: ("MELD_AANTAL", "Aantal meldingen van een vermoeden van integriteitsschending"),
     INVESTIGATIONS: ("MELD_ONDERZOEK", "Aantal meldingen waarnaar onderzoek is ingesteld"),
     **{
-        f"uitkomst-{o.value}": (f"MELD_{o.name}", f"Aantal afgeronde meldingen: {o.label}")
+        f"uitkomst-{o.value}": (f"MELD_{o.name}", f"Aantal meldingen met als besluit: {o.label}")
         for o in Outcome
     },
     OPEN: ("MELD_LOPEND", "Aantal meldingen nog zonder besluit"),
