@@ -42,10 +42,17 @@ class AuditEntry:
     hash: str
 
     def body(self) -> dict[str, object]:
-        """Everything the hash covers: the entry without its own hash."""
-        fields = asdict(self)
-        del fields["hash"]
-        return fields
+        """Everything the hash covers: the entry without its own hash (built by hand: asdict deep-copies)."""
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "actor": self.actor,
+            "action": self.action,
+            "case": self.case,
+            "organisation": self.organisation,
+            "detail": self.detail,
+            "previous": self.previous,
+        }
 
 
 def canonical(body: Mapping[str, object]) -> bytes:
@@ -249,6 +256,9 @@ def _longest_increasing(rows: list[AuditEntry]) -> set[int]:
 
     Repeated sequence numbers are left out: a copy is reported as such, not as a move.
     """
+    seqs = [entry.seq for entry in rows]
+    if all(a < b for a, b in zip(seqs, seqs[1:])):
+        return set(range(len(rows)))
     tails: list[int] = []
     parent: dict[int, int | None] = {}
     first: set[int] = set()
