@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -48,8 +48,6 @@ def new_case(case_id: str = "zaak-1") -> Case:
 
 
 def step(case: Case, action: Action, actor: Member, days: int, **kw: object) -> Case:
-    from datetime import timedelta
-
     return apply(case, action, actor, case.stage_since + timedelta(days=days), **kw).case  # type: ignore[arg-type]
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from miv.cases import Action, CaseError, DeadlinePolicy, Period, Status, ViolationForm, apply
+from miv.cases import Action, CaseError, DeadlinePolicy, Period, Report, Status, ViolationForm, apply, open_case
 
 from .conftest import T0, People, investigated_case, new_case
 
@@ -64,8 +64,8 @@ def test_configured_periods_replace_the_defaults_and_unknown_codes_are_named():
 
 
 def test_alerts_list_the_most_urgent_first():
-    fresh, old = new_case("zaak-nieuw"), new_case("zaak-oud")
-    old = type(old)(old.id, old.organisation, (type(old.history[0])(**{**old.history[0].__dict__, "at": T0 - timedelta(days=20)}),))
+    fresh = new_case("zaak-nieuw")
+    old = open_case("zaak-oud", People.chair, T0 - timedelta(days=20), Report("Omschrijving", "Betrokkene")).case
     alerts = DeadlinePolicy().alerts([fresh, old], T0 + timedelta(days=6))
     assert [(c.id, s.deadline.code) for c, s in alerts] == [("zaak-oud", "ontvangstbevestiging"), ("zaak-nieuw", "ontvangstbevestiging")]
 

@@ -17,10 +17,11 @@ from miv.cases import (
     TransitionError,
     ViolationForm,
     apply,
+    new_case_id,
     open_case,
 )
 
-from .conftest import T0, investigated_case, new_case, report, step
+from .conftest import T0, People, investigated_case, new_case, report, step
 
 
 def test_open_case_returns_content_separately_from_metadata(people):
@@ -186,9 +187,17 @@ def test_time_cannot_run_backwards(people):
     assert caught.value.field == "tijdstip"
 
 
-def test_naive_times_are_a_programming_error(people):
+def test_naive_times_and_unsafe_ids_are_programming_errors(people):
     with pytest.raises(ValueError):
         open_case("zaak-3", people.chair, T0.replace(tzinfo=None), report())
+    with pytest.raises(ValueError):
+        open_case("../zaak", people.chair, T0, report())
+
+
+def test_new_case_ids_are_random_and_usable():
+    first, second = new_case_id(), new_case_id()
+    assert first != second and first.startswith("zaak-")
+    assert open_case(first, People.chair, T0, report()).case.id == first
 
 
 def test_closed_case_takes_no_step(people):

@@ -40,7 +40,7 @@ from miv.cases.retention import Retention, RetentionPolicy
 from miv.cases.roles import Member, Role, chair_title
 from miv.cases.statistics import MEASURES, CaseCounts, count
 from miv.cases.violations import Outcome, ViolationForm
-from miv.cases.workflow import Change, Report, apply, open_case
+from miv.cases.workflow import Change, Report, apply, new_case_id, open_case
 
 __all__ = [
     "DEFAULT_DEADLINES",
@@ -98,6 +98,7 @@ __all__ = [
     "chair_title",
     "count",
     "may_act",
+    "new_case_id",
     "notification",
     "open_case",
     "organisation_permissions",

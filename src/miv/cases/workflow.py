@@ -7,6 +7,8 @@ the recorded step, and the texts to seal with the case key before anything is st
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -40,6 +42,14 @@ class Change:
     texts: dict[str, str] = field(default_factory=dict)
 
 
+CASE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def new_case_id() -> str:
+    """A random, meaningless id: it appears in URLs, file paths, logs and notices."""
+    return f"zaak-{secrets.token_hex(6)}"
+
+
 def open_case(
     case_id: str,
     actor: Member,
@@ -53,6 +63,8 @@ def open_case(
     they hold a case role; the protocol then runs with the others (e.g. a deputy chair).
     """
     _aware(at)
+    if not CASE_ID.fullmatch(case_id):
+        raise ValueError(f"case ids are letters, digits, '-' and '_' (use new_case_id()), not {case_id!r}")
     if actor.role not in RULES[Action.MELDEN].roles:
         raise AccessDenied("U mag geen melding vastleggen.")
     if not report.description.strip():
@@ -86,7 +98,7 @@ def apply(
     if not may_act(actor, action, case):
         raise AccessDenied(f"U mag '{rule.label}' niet uitvoeren in deze zaak.")
     if at < case.stage_since:
-        raise TransitionError("Het tijdstip van een stap ligt niet vóór de vorige stap.", field="tijdstip")
+        raise TransitionError("Het tijdstip van deze stap ligt vóór de vorige stap; dat kan niet.", field="tijdstip")
     given = {
         Need.REASON: bool(reason.strip()),
         Need.TERMS: bool(terms.strip()),
