@@ -10,6 +10,7 @@ from miv.cases import (
     Permission,
     Stage,
     allowed_actions,
+    chair_title,
     case_permissions,
     open_case,
     organisation_permissions,
@@ -114,3 +115,12 @@ def test_buttons_offered_per_role_at_the_decision():
     assert allowed_actions(People.chair, case) == [Action.GEEN_ONDERZOEK, Action.ONDERZOEK_INSTELLEN]
     for who in ("support", "adviser", "auditor", "investigator", "outsider"):
         assert allowed_actions(getattr(People, who), case) == []
+
+
+def test_chair_title_per_layer_and_role_labels_are_dutch():
+    assert [chair_title(layer) for layer in ("gemeente", "provincie", "waterschap")] == [
+        "burgemeester",
+        "Commissaris van de Koning",
+        "dijkgraaf",
+    ]
+    assert "burgemeester" in People.chair.role.label

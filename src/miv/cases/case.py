@@ -99,12 +99,3 @@ class Case:
         investigator = next((s.investigator for s in reversed(history) if s.investigator), None)
         outcome = next((s.outcome for s in reversed(history) if s.outcome), None)
         return cls(case_id, organisation, history, forms, investigator, frozenset(recused), outcome)
-
-    def entered(self, stage: Stage) -> datetime | None:
-        """When the case first reached `stage`, or None if it never did."""
-        return next((step.at for step in self.history if step.target is stage), None)
-
-    def reached(self, stage: Stage) -> datetime | None:
-        """When the case first reached `stage` or a stage after it in the protocol's order."""
-        order = list(Stage)
-        return next((step.at for step in self.history if order.index(step.target) >= order.index(stage)), None)
