@@ -9,7 +9,7 @@ The result is one tidy polars table per call.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
@@ -54,42 +54,56 @@ def values(design: Design, columns: Sequence[str]) -> np.ndarray:
 
 
 def compute(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarray | None) -> _Stats:
-    """Estimate, variance and counts of `kind` ('mean', 'total', 'ratio') for every domain and column."""
+    """Estimate, variance and counts of `kind` ('mean', 'total', 'ratio') for every domain and column.
+
+    Per domain this is a few passes over an (n_domain, K) matrix plus BLAS products; columns
+    without missing values skip the masking.
+    """
     p = plan(design)
     w = design.weights
     reps = design.replicates
-    present = ~np.isnan(y) if z is None else ~(np.isnan(y) | np.isnan(z))
+    if reps is None and p.structure.element:
+        return _element(design, dom, kind, y, z)
+    missing = np.isnan(y) if z is None else np.isnan(y) | np.isnan(z)
+    complete = not missing.any()
+    y0 = y if complete else np.where(missing, 0.0, y)
+    mask = None if complete else (~missing).astype(float)
+    v0 = None if z is None else (z if complete else np.where(missing, 0.0, z))
     shape = (len(dom), y.shape[1])
     est, var, n, wn, deff = (np.full(shape, np.nan) for _ in range(5))
     for g, rows in enumerate(dom.rows):
-        m = present[rows]
-        wr = w[rows, None]
-        mw = m * wr
-        y0 = np.where(m, y[rows], 0.0)
-        u = y0 * wr
-        n[g] = m.sum(0)
-        wn[g] = mw.sum(0)
-        num = u.sum(0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if kind == "total":
-                theta, x = num, u
-            else:
-                v0 = m.astype(float) if z is None else np.where(m, z[rows], 0.0)
-                v = v0 * wr
-                den = v.sum(0)
-                theta = num / den
-                x = (u - np.nan_to_num(theta) * v) / np.where(den != 0, den, 1.0)
-        est[g] = theta
-        if reps is None:
-            var[g] = domain_variance(p, rows, x)
+        wr = w[rows]
+        yg = y0[rows]
+        mg = None if mask is None else mask[rows]
+        if mg is None:
+            n[g], wn[g] = len(rows), wr.sum()
         else:
-            var[g] = replicate_variance(reps, rows, y0, None if kind == "total" else v0, theta)
-        if kind != "ratio":
-            with np.errstate(divide="ignore", invalid="ignore"):
-                mean = num / wn[g]
-                dev = np.where(m, y[rows] - mean, 0.0)
-                s2 = (wr * dev * dev).sum(0) / wn[g] * n[g] / (n[g] - 1)
-                vsrs = s2 * (wn[g] - n[g]) / (wn[g] * n[g])
+            n[g], wn[g] = mg.sum(0), wr @ mg
+        num = wr @ yg
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = num / wn[g]
+            dev = yg - mean if mg is None else yg - mean * mg  # zero where missing
+            if kind == "mean":
+                theta = mean
+                x = dev * wr[:, None]
+                x /= wn[g]
+            elif kind == "total":
+                theta = num
+                x = yg * wr[:, None]
+            else:
+                vg = v0[rows]  # type: ignore[index]
+                theta = num / (wr @ vg)
+                x = (yg - theta * vg) * wr[:, None]
+                x /= wr @ vg
+            est[g] = theta
+            if reps is None:
+                var[g] = domain_variance(p, rows, x)
+            else:
+                den = None if kind == "total" else (vg if kind == "ratio" else mg)
+                var[g] = replicate_variance(reps, rows, yg, den, theta, kind == "total")
+            if kind != "ratio":  # R's deff: variance over SRS-without-replacement variance of the same size
+                ss = (dev * dev).T @ wr
+                vsrs = ss / wn[g] * n[g] / (n[g] - 1) * (wn[g] - n[g]) / (wn[g] * n[g])
                 deff[g] = var[g] / (vsrs if kind == "mean" else vsrs * wn[g] ** 2)
     var[~np.isfinite(est)] = np.nan
     if reps is None:
@@ -97,6 +111,85 @@ def compute(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarra
     else:
         df = np.full(len(dom), float(replicate_degf(reps)))
     n_rows = np.array([len(r) for r in dom.rows], dtype=float)
+    return _Stats(est, var, n, wn, deff, df, n_rows)
+
+
+def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarray | None) -> _Stats:
+    """`compute` for designs without clusters, from moments: each PSU is a row, so every term of
+    the variance is a weighted sum over the domain's rows. Rows are put in domain order once,
+    and each domain costs one matrix product with a (rows x [w, s w^2, w L, w Omega b, w 1_h])
+    matrix; with x = (u - phi v) w / D, the variance is a quadratic in phi of those moments."""
+    p = plan(design)
+    st = p.structure
+    perm = np.concatenate(dom.rows)
+    edges = np.cumsum([0] + [len(r) for r in dom.rows])
+    w = design.weights[perm]
+    yp = y[perm]
+    zp = None if z is None else z[perm]
+    miss = np.isnan(yp) if zp is None else np.isnan(yp) | np.isnan(zp)
+    complete = not miss.any()
+    m = None if complete else (~miss).astype(float)
+    if kind == "ratio":
+        assert zp is not None
+        u = yp if complete else np.where(miss, 0.0, yp)
+        v = zp if complete else np.where(miss, 0.0, zp)
+        c = np.zeros(y.shape[1])
+    else:  # centre at the overall mean so that sums of squares keep their precision
+        u = yp if complete else np.where(miss, 0.0, yp)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c = np.nan_to_num((w @ u) / (w.sum() if m is None else w @ m))
+        np.subtract(u, c, out=u, where=~miss)
+        v = m
+    uu = u * u
+    h = st.row_stratum[perm]
+    q = p.lever.shape[1]
+    n_strata = len(st.n_psu)
+    s = st.scale[h]
+    cols = [w[:, None], (s * w * w)[:, None], p.lever[perm] * w[:, None], p.omega_b[st.row_psu[perm]] * w[:, None]]
+    strata = np.zeros((len(perm), n_strata))
+    strata[np.arange(len(perm)), h] = w
+    rw = np.hstack([*cols, strata])
+    lev, omb, hcol = slice(2, 2 + q), slice(2 + q, 2 + 2 * q), slice(2 + 2 * q, None)
+    coef = st.scale * st.centre / st.n_psu
+    if kind == "ratio":
+        uv, vv = u * v, v * v  # type: ignore[operator]
+    shape = (len(dom), y.shape[1])
+    est, var, n, wn, deff = (np.full(shape, np.nan) for _ in range(5))
+    for g in range(len(dom)):
+        sl = slice(edges[g], edges[g + 1])
+        r = rw[sl]
+        pu = r.T @ u[sl]
+        pv = r.T @ v[sl] if v is not None else r.sum(0)[:, None]
+        quad = r[:, :2].T @ uu[sl]  # sum w u^2, sum s w^2 u^2
+        n[g] = edges[g + 1] - edges[g] if m is None else m[sl].sum(0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if kind == "ratio":
+                wn[g] = r[:, 0] @ (np.ones_like(u[sl]) if m is None else m[sl])
+                theta = pu[0] / pv[0]
+                phi, den = theta, pv[0]
+                q_uv, q_vv = r[:, 1] @ uv[sl], r[:, 1] @ vv[sl]
+            else:
+                wn[g] = pv[0]
+                phi = pu[0] / pv[0]  # domain mean minus c
+                theta, phi, den = (c + phi, phi, pv[0]) if kind == "mean" else (pu[0] + c * pv[0], -c, 1.0)
+                q_uv, q_vv = pu[1], pv[1]
+            est[g] = theta
+            sxx = (quad[1] - 2 * phi * q_uv + phi**2 * q_vv) / den**2
+            hs = (pu[hcol] - phi * pv[hcol]) / den
+            vg = sxx - coef @ (hs * hs)
+            if q:
+                gamma = p.mix @ ((pu[lev] - phi * pv[lev]) / den)
+                a_ob = (pu[omb] - phi * pv[omb]) / den
+                vg += np.einsum("qk,qk->k", gamma, p.b_omega_b @ gamma) - 2 * np.einsum("qk,qk->k", a_ob, gamma)
+            var[g] = st.inflate * np.maximum(vg, 0.0)  # moments can cancel to -1e-20 where the variance is 0
+            if kind != "ratio":
+                dm = pu[0] / pv[0]
+                ss = quad[0] - 2 * dm * pu[0] + dm**2 * pv[0]
+                vsrs = ss / wn[g] * n[g] / (n[g] - 1) * (wn[g] - n[g]) / (wn[g] * n[g])
+                deff[g] = var[g] / (vsrs if kind == "mean" else vsrs * wn[g] ** 2)
+    var[~np.isfinite(est)] = np.nan
+    df = np.array([degf(design, rows) for rows in dom.rows], dtype=float)
+    n_rows = np.diff(edges).astype(float)
     return _Stats(est, var, n, wn, deff, df, n_rows)
 
 
@@ -142,10 +235,20 @@ def proportion(design: Design, variables: Columns, by: Columns | None = None, *,
         row, col = np.argwhere(bad)[0]
         raise EstimationError(f"variable {cols[col]!r} has value {y[row, col]:g} in row {row}; proportions need 0/1")
     dom = domains(design, by)
-    s = compute(design, dom, "mean", y, None)
+    s = _snap(compute(design, dom, "mean", y, None), dom, y)
     low, high, note = intervals.proportion(s.estimate, np.sqrt(s.var), s.df[:, None], s.n, s.n_rows[:, None],
                                            ci, level)
     return _table(cols, dom, s, low, high, note)
+
+
+def _snap(s: _Stats, dom: Domains, y: np.ndarray) -> _Stats:
+    """Make p exactly 0 or 1, with variance 0, where every respondent of the domain answered alike
+    (rounding must not turn the exact interval of docs/methodology.md into a degenerate one)."""
+    ones = np.stack([np.nansum(y[rows], axis=0) for rows in dom.rows])
+    est, var = s.estimate.copy(), s.var.copy()
+    for value, where in ((0.0, (ones == 0) & (s.n > 0)), (1.0, (ones == s.n) & (s.n > 0))):
+        est[where], var[where] = value, 0.0
+    return replace(s, estimate=est, var=var)
 
 
 def total(design: Design, variables: Columns, by: Columns | None = None, *, level: float = 0.95) -> pl.DataFrame:

@@ -113,12 +113,12 @@ def domain_variance(p: Plan, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
         psu = psu[starts]
     h = st.psu_stratum[psu]
     s = st.scale[h]
-    var = np.einsum("pm,pm,p->m", a, a, s)
+    var = (a * a).T @ s
     if len(h):
         hstarts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
         hs = np.add.reduceat(a, hstarts, axis=0)
         hh = h[hstarts]
-        var -= np.einsum("hm,hm,h->m", hs, hs, st.scale[hh] * st.centre[hh] / st.n_psu[hh])
+        var -= (hs * hs).T @ (st.scale[hh] * st.centre[hh] / st.n_psu[hh])
     if p.lever.shape[1]:
         gamma = p.mix @ (p.lever[rows].T @ x)  # (Q, m)
         a_ob = a.T @ p.omega_b[psu]  # (m, Q)

@@ -82,15 +82,22 @@ def _attach(design: Design, factors: np.ndarray, rscales: np.ndarray, scale: flo
     return replace(design, replicates=reps)
 
 
-def replicate_variance(reps: Replicates, rows: np.ndarray, y0: np.ndarray, v0: np.ndarray | None,
-                       theta: np.ndarray) -> np.ndarray:
-    """Variance of theta (K,) = sum(W y0) / sum(W v0) (or the total when v0 is None) from replicates (R's svrVar)."""
+def replicate_variance(reps: Replicates, rows: np.ndarray, y0: np.ndarray, den: np.ndarray | None,
+                       theta: np.ndarray, is_total: bool) -> np.ndarray:
+    """Variance of theta (K,) from replicate estimates (R's svrVar): totals sum(W y0), or ratios
+    sum(W y0) / sum(W den) with den = None meaning the replicate's weight sum (a mean without missing values)."""
     w = reps.weights[rows]
+    num = w.T @ y0
     with np.errstate(divide="ignore", invalid="ignore"):
-        thetas = w.T @ y0 if v0 is None else (w.T @ y0) / (w.T @ v0)
+        if is_total:
+            thetas = num
+        elif den is None:
+            thetas = num / w.sum(0)[:, None]
+        else:
+            thetas = num / (w.T @ den)
     centre = theta if reps.mse else thetas[reps.rscales > 0].mean(0)
     dev = thetas - centre
-    return reps.scale * np.einsum("r,rk,rk->k", reps.rscales, dev, dev)
+    return reps.scale * (reps.rscales @ (dev * dev))
 
 
 def replicate_degf(reps: Replicates) -> int:
