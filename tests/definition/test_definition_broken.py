@@ -112,12 +112,18 @@ CASES = {
         Q, "code: ambtsdragers\n", "code: ambtsdrager\n",
         [(QF, "code", "verwacht 'ambtsdragers', de naam van het bestand (gevonden: 'ambtsdrager')")],
     ),
+    "organisation questionnaire names a group that is no chair": (
+        ORG, "groups: [burgemeester, cdk, dijkgraaf]", "groups: [burgemeester, cdk, dijkgraaf, wethouder]",
+        [(f"monitor/{ORG}", "groups", "een vragenlijst voor organisaties noemt per bestuurslaag de voorzitter; 'wethouder' is dat niet "
+          "(verwacht een van ['burgemeester', 'cdk', 'dijkgraaf'])")],
+    ),
     "questionnaire for an unknown group": (
-        Q, "groups: [burgemeester, wethouder,", "groups: [burgemeestr, wethouder,",
+        Q, "gedeputeerde, statenlid, dijkgraaf, db-lid, ab-lid]", "gedeputeerde, statenleden, dijkgraaf, db-lid, ab-lid]",
         [
-            (QF, "groups", f"onbekende doelgroep 'burgemeestr'; verwacht een van {GROUPS}"),
-            (QF, "pages[5] (integriteit_beleid).items[6] (INT_ZORGPLICHT_EIGEN).groups", "doelgroep 'burgemeester' krijgt deze vragenlijst niet"),
-            ("monitor/editions/2024/frame.csv", "", "doelgroep 'burgemeestr' krijgt vragenlijst 'ambtsdragers' maar heeft geen stratum in het steekproefkader"),
+            (QF, "groups", f"onbekende doelgroep 'statenleden'; verwacht een van {GROUPS}"),
+            (QF, "pages[0] (achtergrond).items[2] (PARTIJ_LOKAAL).groups", "doelgroep 'statenlid' krijgt deze vragenlijst niet"),
+            (QF, "pages[5] (integriteit_beleid).items[5] (INT_ZORGPLICHT).groups", "doelgroep 'statenlid' krijgt deze vragenlijst niet"),
+            ("monitor/editions/2024/frame.csv", "", "doelgroep 'statenleden' krijgt vragenlijst 'ambtsdragers' maar heeft geen stratum in het steekproefkader"),
         ],
     ),
     # --- indicators --------------------------------------------------------------------------
@@ -194,6 +200,12 @@ CASES = {
         "publications.yaml", "population: group == 'wethouder'", "population: group == 'wethouders'",
         [(PUB, "publications[4] (factsheet-wethouders).population",
           f"regel \"group == 'wethouders'\" vergelijkt group met 'wethouders', maar dat is geen van de codes {GROUPS}")],
+    ),
+    "publication shows an indicator of a questionnaire outside its population": (
+        "publications.yaml", "indicators: [mw_veilig_werk, mw_integriteit_belang, mw_kennis_gedragscode,",
+        "indicators: [agressie_totaal, mw_veilig_werk, mw_integriteit_belang, mw_kennis_gedragscode,",
+        [(PUB, "publications[6] (factsheet-medewerkers).sections[2].indicators", "indicator 'agressie_totaal' leest vragenlijst "
+          "'ambtsdragers', maar daarvan valt niemand in de populatie \"role == 'medewerker'\"")],
     ),
     "province comparison without one publication per province": (
         "publications.yaml", "    per: province\n", "",
