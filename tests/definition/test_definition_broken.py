@@ -83,6 +83,22 @@ CASES = {
         [(QF, "pages[4] (integriteit_waarneming).items[11] (INT_NIET_GEMELD).missing", "een meerkeuzevraag heeft geen codes voor ontbrekend "
           "(elk antwoord is 1 of 0); voeg zo nodig een antwoord als 'Dat weet ik niet' toe")],
     ),
+    "answer code that is not positive": (
+        Q, "          - {code: 1, label: Jonger dan 35 jaar}", "          - {code: 0, label: Jonger dan 35 jaar}",
+        [(QF, "pages[0] (achtergrond).items[1] (LEEFTIJD)", "antwoordcode 0 moet een positief geheel getal zijn")],
+    ),
+    "answer code that is also a missing code": (
+        Q, "          - {code: 4, label: 65 jaar of ouder}", "          - {code: 99, label: 65 jaar of ouder}",
+        [(QF, "pages[0] (achtergrond).items[1] (LEEFTIJD)", "antwoordcode 99 is ook een code voor ontbrekend of niet van toepassing")],
+    ),
+    "duplicate answer code": (
+        Q, "          - {code: 4, label: 65 jaar of ouder}", "          - {code: 3, label: 65 jaar of ouder}",
+        [(QF, "pages[0] (achtergrond).items[1] (LEEFTIJD)", "antwoordcode 3 komt meer dan eens voor")],
+    ),
+    "choice item without answer categories": (
+        Q, "        scale: ernst\n", "",
+        [(QF, "pages[1] (agressie).items[12] (AG_ERNST)", "een keuzevraag heeft precies een van 'scale' of 'options' nodig")],
+    ),
     "duplicate item code": (
         Q, "      - code: OPMERKING\n", "      - code: LEEFTIJD\n",
         [(QF, "pages[6] (afsluiting).items[0] (LEEFTIJD).code",

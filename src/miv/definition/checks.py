@@ -101,6 +101,7 @@ def _check_questionnaire(structure: Structure, q: Questionnaire, file: str) -> l
     first: dict[str, str] = {}
     seen: dict[str, set] = _stratum_codes(structure)
     multi = {item.code for item in q.items if item.type is ItemType.MULTI}
+    table = variables(q)
     for p, page in enumerate(q.pages):
         for i, item in enumerate(page.items):
             where = f"pages[{p}] ({page.code}).items[{i}] ({item.code})"
@@ -110,7 +111,7 @@ def _check_questionnaire(structure: Structure, q: Questionnaire, file: str) -> l
             problems += _check_item(q, item, where, file, groups, missing)
             if item.route:
                 problems += _check_rule(item.rule, seen, file, f"{where}.route", "eerder gestelde vraag", multi)
-            for name, it in variables(q).items():
+            for name, it in table.items():
                 if it is item:
                     seen[name] = _valid_codes(q, item)
     return problems
@@ -126,6 +127,8 @@ def _check_item(q: Questionnaire, item: Item, where: str, file: str, groups: set
         codes = [o.code for o in q.options(item)]
         for code in _duplicates(str(c) for c in codes):
             problems.append(Problem(file, where, f"antwoordcode {code} komt meer dan eens voor"))
+        for code in sorted(c for c in set(codes) if c < 1):
+            problems.append(Problem(file, where, f"antwoordcode {code} moet een positief geheel getal zijn"))
         for code in sorted(set(codes) & (missing | {q.not_applicable})):
             problems.append(Problem(file, where, f"antwoordcode {code} is ook een code voor ontbrekend of niet van toepassing"))
     if item.minimum is not None and item.maximum is not None and item.minimum > item.maximum:
