@@ -223,6 +223,16 @@ CASES = {
         [(PUB, "publications[6] (factsheet-medewerkers).sections[2].indicators", "indicator 'agressie_totaal' leest vragenlijst "
           "'ambtsdragers', maar daarvan valt niemand in de populatie \"role == 'medewerker'\"")],
     ),
+    "population does not parse": (
+        "publications.yaml", "population: group == 'wethouder'", "population: group = 'wethouder'",
+        [(PUB, "publications[4] (factsheet-wethouders).population", "regel \"group = 'wethouder'\" is niet te lezen bij teken 7; "
+          "controleer haakjes en aanhalingstekens, en vergelijk met == (niet =)")],
+    ),
+    "per-edition rule does not parse": (
+        "indicators.yaml", "rule: INT_KENNIS == 1", "rule: INT_KENNIS == (1",
+        [(IND, "indicators[48] (kennis_gedragscode).editions.2022.rule", "regel 'INT_KENNIS == (1' is niet te lezen bij teken 15; "
+          "controleer haakjes en aanhalingstekens, en vergelijk met == (niet =)")],
+    ),
     "province comparison without one publication per province": (
         "publications.yaml", "    per: province\n", "",
         [(PUB, f"publications[10] (factsheet-provincie).sections[{s}].comparisons", "province_vs_national kan alleen in een publicatie met per: province")

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from itertools import product
 
 from miv.definition.errors import Problem
-from miv.definition.expression import Expression, ExpressionError, parse
+from miv.definition.expression import Expression, parse
 from miv.definition.models import Comparison, Denominator, Edition, Item, ItemType, Monitor, Questionnaire, Structure
 
 STRATUM_VARIABLES = ("group", "layer", "role", "gender", "province", "size_class")
@@ -240,11 +240,7 @@ def _check_indicators(monitor: Monitor, file: str) -> list[Problem]:
                 problems.append(Problem(file, f"{where}.denominator", f"vragenlijst {q.code!r} heeft als eenheid {q.unit}; verwacht noemer {wanted}"))
             multi = {item.code for item in q.items if item.type is ItemType.MULTI}
             known = {**strata, **{name: _valid_codes(q, item) for name, item in variables(q).items()}, **earlier}
-            try:
-                rule, universe = indicator.for_edition(year)
-            except ExpressionError as exc:
-                problems.append(Problem(file, f"{where}.editions.{year}", str(exc)))
-                continue
+            rule, universe = indicator.for_edition(year)  # both parse: the models validated them
             expected = f"vraag van vragenlijst {q.code!r} {year}, stratumvariabele of eerdere indicator"
             override = indicator.editions.get(year)
             for field, parsed in (("rule", rule), ("universe", universe)):
