@@ -7,6 +7,7 @@ import re
 from enum import Enum
 
 import pytest
+import yaml
 from pydantic import BaseModel
 
 from miv.definition import DEFAULT_ROOT, Monitor, load
@@ -50,3 +51,15 @@ def test_every_allowed_value_is_documented(doc: str, enum: type[Enum]) -> None:
 
 def test_the_check_command_is_documented(doc: str) -> None:
     assert "miv definition check" in doc and "--definition" in doc
+
+
+def test_yaml_examples_are_valid(doc: str) -> None:
+    blocks = re.findall(r"```yaml\n(.*?)```", doc, flags=re.DOTALL)
+    assert len(blocks) == 2
+    checked = 0
+    for block in blocks:
+        for entry in yaml.safe_load(block):
+            model = models.Indicator if "denominator" in entry else models.Item
+            model.model_validate(entry)
+            checked += 1
+    assert checked == 4
