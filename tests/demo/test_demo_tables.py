@@ -81,3 +81,15 @@ def test_answers_use_missing_codes_and_item_nonresponse(demo_tables: list[demo.D
     assert (belang == 99).sum() > 0
     answered = data.select(pl.col(pl.Int32)).null_count().sum_horizontal().item()
     assert answered > 0
+
+
+def test_an_answered_multiple_choice_item_has_a_box_ticked(demo_tables: list[demo.DemoTable]) -> None:
+    for t in demo_tables:
+        q = t.questionnaire
+        for item in q.items:
+            if item.type is not ItemType.MULTI:
+                continue
+            columns = [f"{item.code}_{o.code}" for o in q.options(item)]
+            answered = t.data.filter(pl.all_horizontal(pl.col(c).is_in([0, 1]) for c in columns))
+            assert answered.height > 0, (t.edition, q.code, item.code)
+            assert answered.select(pl.sum_horizontal(columns).min()).item() >= 1, (t.edition, q.code, item.code)

@@ -146,9 +146,14 @@ def _draw(walk: _Walk, item: Item, model: ItemModel | None, rows: np.ndarray) ->
             _set_p(probs, codes, np.full(mask.sum(), clause.p), mask)
         for code, weight in (clause.options or {}).items():
             probs[mask, codes.index(code)] = weight
+    return np.array(codes, dtype=float)[_pick(probs, walk.rng)]
+
+
+def _pick(probs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One option index per row, with probability proportional to the row's weights."""
     cumulative = probs.cumsum(axis=1) / probs.sum(axis=1, keepdims=True)
-    picked = (walk.rng.random((rows.size, 1)) > cumulative).sum(axis=1)
-    return np.array(codes, dtype=float)[np.minimum(picked, len(codes) - 1)]
+    picked = (rng.random((probs.shape[0], 1)) > cumulative).sum(axis=1)
+    return np.minimum(picked, probs.shape[1] - 1)
 
 
 def _base(walk: _Walk, item: Item, model: ItemModel | None, codes: list[int]) -> np.ndarray:
@@ -185,6 +190,8 @@ def _multi(walk: _Walk, item: Item, model: ItemModel | None, rows: np.ndarray) -
         for code, p in (clause.options or {}).items():
             probs[mask, codes.index(code)] = p
     chosen = (walk.rng.random(probs.shape) < probs).astype(float)
+    empty = np.flatnonzero(chosen.sum(axis=1) == 0)
+    chosen[empty, _pick(probs[empty], walk.rng)] = 1.0  # whoever answers ticks at least one box
     outcome = _nonresponse(walk, item, model, rows.size)
     asked = np.zeros(walk.n, dtype=bool)
     asked[rows] = True
