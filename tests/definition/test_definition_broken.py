@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from miv.definition import Problem
+from miv.definition import Problem, load
 
 from .conftest import Edit, problems
 
@@ -77,6 +77,11 @@ CASES = {
     "item offers an undeclared missing code": (
         Q, "        missing: [99]\n      - code: PARTIJ_LOKAAL", "        missing: [97]\n      - code: PARTIJ_LOKAAL",
         [(QF, "pages[0] (achtergrond).items[1] (LEEFTIJD).missing", "onbekende code voor ontbrekend 97; verwacht een van [98, 99]")],
+    ),
+    "multiple-choice item with missing codes": (
+        Q, "        type: multi\n        text: Waarom heeft u het niet gemeld?", "        type: multi\n        missing: [99]\n        text: Waarom heeft u het niet gemeld?",
+        [(QF, "pages[4] (integriteit_waarneming).items[11] (INT_NIET_GEMELD).missing", "een meerkeuzevraag heeft geen codes voor ontbrekend "
+          "(elk antwoord is 1 of 0); voeg zo nodig een antwoord als 'Dat weet ik niet' toe")],
     ),
     "duplicate item code": (
         Q, "      - code: OPMERKING\n", "      - code: LEEFTIJD\n",
@@ -157,6 +162,19 @@ CASES = {
         "indicators.yaml", "    editions:\n      2024:\n        trend_break: >-\n          In 2022 vroeg AG_SOCIAL naar sociale media, e-mail, brief en telefoon samen; in 2024\n          alleen naar sociale media. Het cijfer van 2024 is daardoor",
         "    editions:\n      2026:\n        trend_break: >-\n          In 2022 vroeg AG_SOCIAL naar sociale media, e-mail, brief en telefoon samen; in 2024\n          alleen naar sociale media. Het cijfer van 2024 is daardoor",
         [(IND, "indicators[8] (agressie_social).editions", "editie 2026 staat niet in monitor.yaml")],
+    ),
+    "indicator code of the wrong form": (
+        "indicators.yaml", "  - code: agressie_stalking\n", "  - code: agressie-stalking\n",
+        [(IND, "indicators[7] (agressie-stalking).code", "verwacht een code van letters, cijfers en _ die met een letter begint "
+          "(bijvoorbeeld AG_VERBAAL) (gevonden: 'agressie-stalking')")],
+    ),
+    "unknown denominator": (
+        "indicators.yaml", "rule: ORG_NAZORG == 1\n    denominator: organisations", "rule: ORG_NAZORG == 1\n    denominator: organisaties",
+        [(IND, "indicators[82] (org_nazorg).denominator", "verwacht een van 'respondents', 'victims', 'incidents' of 'organisations' (gevonden: 'organisaties')")],
+    ),
+    "misspelt field in a per-edition rule": (
+        "indicators.yaml", "      2022:\n        rule: INT_KENNIS == 1", "      2022:\n        regel: INT_KENNIS == 1",
+        [(IND, "indicators[48] (kennis_gedragscode).editions.2022.regel", "onbekend veld (controleer de spelling met docs/definition.md)")],
     ),
     "misspelt top key hides no indicators": (
         "indicators.yaml", "\nindicators:\n", "\nindicator:\n",
@@ -304,6 +322,20 @@ def test_frame_row_that_is_not_a_number_or_repeats(copy: Path) -> None:
     ]
     path.write_text("\n".join(path.read_text(encoding="utf-8").splitlines()[:-1]) + "\n", encoding="utf-8")
     assert problems(copy) == [Problem(FRAME, f"rij {row}", f"stratum {cell} staat al in rij {row - 1}")]
+
+
+def test_frame_row_with_too_few_or_too_many_fields(copy: Path) -> None:
+    row = append_rows(copy, "raadslid,man", "statenlid,man,utrecht,,5,extra")
+    assert problems(copy) == [
+        Problem(FRAME, f"rij {row}", "verwacht 5 velden, gevonden: 2"),
+        Problem(FRAME, f"rij {row + 1}", "verwacht 5 velden, gevonden: 6"),
+    ]
+
+
+def test_frame_saved_by_a_spreadsheet_with_a_byte_order_mark_loads(copy: Path) -> None:
+    path = copy / "editions/2024/frame.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert load(copy).editions[2024].frame.strata == load().editions[2024].frame.strata
 
 
 def test_frame_header(copy: Path) -> None:

@@ -125,6 +125,8 @@ def _check_item(q: Questionnaire, item: Item, where: str, file: str, groups: set
             problems.append(Problem(file, where, f"antwoordcode {code} is ook een code voor ontbrekend of niet van toepassing"))
     if item.minimum is not None and item.maximum is not None and item.minimum > item.maximum:
         problems.append(Problem(file, f"{where}.minimum", f"minimum {item.minimum:g} is groter dan maximum {item.maximum:g}"))
+    if item.type is ItemType.MULTI and item.missing:
+        problems.append(Problem(file, f"{where}.missing", "een meerkeuzevraag heeft geen codes voor ontbrekend (elk antwoord is 1 of 0); voeg zo nodig een antwoord als 'Dat weet ik niet' toe"))
     for code in sorted(set(item.missing) - missing):
         problems.append(Problem(file, f"{where}.missing", f"onbekende code voor ontbrekend {code}; verwacht een van {sorted(missing)}"))
     for code in sorted(set(item.groups or []) - set(q.groups)):
