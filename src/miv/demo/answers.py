@@ -2,9 +2,8 @@
 would. An item is asked when the respondent's group gets it and its route (a
 miv.definition rule over the answers so far) is true; otherwise it holds the
 questionnaire's not-applicable code. An asked item gets an answer drawn from its model
-in parameters.yaml, then perhaps item nonresponse: null (skipped) or a missing code
-(for a multiple-choice item: that code in all its option variables). Open text items
-have no not-applicable code; they are null when not asked.
+in parameters.yaml, then perhaps item nonresponse: null (skipped) or one of the item's
+missing codes. Open text items have no not-applicable code; they are null when not asked.
 
 Rules see what indicator rules see: missing codes, not-applicable and null as None.
 Each rule is evaluated once per distinct combination of the values it reads, with

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from miv.definition import Edition, ItemType, Questionnaire, Structure, parse
+from miv.definition.messages import pydantic_message, yaml_message
 
 PARAMETERS = Path(__file__).with_name("parameters.yaml")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -84,6 +86,12 @@ class ItemModel(_Model):
     when: list[Override] = Field(default_factory=list)
     nonresponse: Nonresponse | None = None
 
+    @model_validator(mode="after")
+    def _one_model(self) -> ItemModel:
+        if sum(x is not None for x in (self.p, self.share, self.options)) > 1 or (self.mean is not None and self.range is not None):
+            raise ValueError("geef hoogstens een van p, share en options (en niet zowel mean als range)")
+        return self
+
 
 class QuestionnaireParameters(_Model):
     invited: dict[str, int] = Field(default_factory=dict)
@@ -101,20 +109,30 @@ class Parameters(_Model):
 
 def load_parameters(edition: Edition, structure: Structure, path: Path = PARAMETERS) -> Parameters:
     """The parameters of `edition`, checked against its questionnaires and the structure."""
-    with path.open(encoding="utf-8") as handle:
-        raw = yaml.load(handle, Loader=_LOADER)
+    try:
+        with path.open(encoding="utf-8") as handle:
+            raw = yaml.load(handle, Loader=_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"regel {mark.line + 1}, kolom {mark.column + 1}: " if mark else ""
+        raise DemoError(f"{path.name}: {where}geen geldige YAML: {yaml_message(getattr(exc, 'problem', None))}") from None
     overrides = raw.get("editions", {}).get(edition.year, {})
     data = _merge({k: v for k, v in raw.items() if k != "editions"}, overrides)
     try:
         parameters = Parameters.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise DemoError(f"{path.name} (editie {edition.year}): {where}: {first['msg']}") from None
+        problems = [f"{'.'.join(str(part) for part in e['loc'])}: {_message(e)}" for e in exc.errors()]
+        raise DemoError(f"{path.name} (editie {edition.year}):\n" + "\n".join(problems)) from None
     problems = _check(parameters, edition, structure)
     if problems:
         raise DemoError(f"{path.name} (editie {edition.year}) past niet bij de definitie:\n" + "\n".join(problems))
     return parameters
+
+
+def _message(error: ErrorDetails) -> str:
+    if error["type"] == "extra_forbidden":
+        return "onbekend veld (de uitleg staat bovenaan parameters.yaml)"
+    return pydantic_message(error)
 
 
 def _merge(base: Any, override: Any) -> Any:
