@@ -45,6 +45,7 @@ def test_edition_overrides_replace_the_base(monitor: Monitor) -> None:
         (lambda d: d["questionnaires"]["ambtsdragers"]["items"]["AG_GETUIGE"]["when"][0].update({"if": "slachtoffer =="}), "AG_GETUIGE.when.0.if: regel 'slachtoffer ==' is niet te lezen"),
         (lambda d: d["questionnaires"]["ambtsdragers"]["items"]["INT_BELANG"].update(share=1.5), "INT_BELANG.share: verwacht een getal kleiner dan 1.0 (gevonden: 1.5)"),
         (lambda d: d["questionnaires"]["ambtsdragers"]["items"]["AG_NAZORG"].update(kans=0.3), "items.AG_NAZORG.kans: onbekend veld"),
+        (lambda d: d["questionnaires"]["ambtsdragers"]["items"]["AG_GETUIGE"]["when"][0].update({"if": "slachtofer == 1"}), "AG_GETUIGE.when.0.if: 'slachtofer' is geen stratumvariabele"),
         (lambda d: d["questionnaires"].pop("organisaties"), "vragenlijst 'organisaties' heeft geen parameters"),
         (lambda d: d["questionnaires"]["ambtsdragers"]["items"]["AG_NAZORG"].update(share=0.3), "items.AG_NAZORG: geef hoogstens een van p, share en options"),
     ],

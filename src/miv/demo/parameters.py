@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
-from miv.definition import Edition, ItemType, Questionnaire, Structure, parse
+from miv.definition import STRATUM_VARIABLES, Edition, ItemType, Questionnaire, Structure, parse, variables
 from miv.definition.messages import pydantic_message, yaml_message
 
 PARAMETERS = Path(__file__).with_name("parameters.yaml")
@@ -168,6 +168,7 @@ def _check_questionnaire(where: str, params: QuestionnaireParameters, q: Questio
     for name in ("gender", "province", "size_class"):
         problems += _unknown(f"{where}.response.{name}", getattr(params.response, name), values[name])
     items = {item.code: item for item in q.items}
+    known = set(STRATUM_VARIABLES) | set(params.traits) | set(variables(q))
     for name, trait in params.traits.items():
         if name in items:
             problems.append(f"{where}.traits.{name}: heet net als een vraag van de vragenlijst")
@@ -186,6 +187,9 @@ def _check_questionnaire(where: str, params: QuestionnaireParameters, q: Questio
             problems.append(f"{where}.items.{code}: onbekende vraag")
             continue
         options = {o.code for o in q.options(item)}
+        for n, clause in enumerate(model.when):
+            for name in sorted(parse(clause.rule).names - known):
+                problems.append(f"{where}.items.{code}.when.{n}.if: {name!r} is geen stratumvariabele, eigenschap (traits) of vraag van de vragenlijst")
         for clause in [model, *model.when]:
             if clause.options is not None:
                 problems += _unknown(f"{where}.items.{code}.options", {str(k): v for k, v in clause.options.items()}, {str(o) for o in options})
