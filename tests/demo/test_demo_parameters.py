@@ -40,6 +40,8 @@ def test_edition_overrides_replace_the_base(monitor: Monitor) -> None:
         (lambda d: d["questionnaires"]["ambtsdragers"]["items"].update(AG_ONBEKEND={"p": 0.5}), "questionnaires.ambtsdragers.items.AG_ONBEKEND: onbekende vraag"),
         (lambda d: d["questionnaires"]["ambtsdragers"]["items"]["LEEFTIJD"]["options"].update({7: 0.1}), "items.LEEFTIJD.options: onbekende code '7'"),
         (lambda d: d["questionnaires"]["ambtsdragers"]["response"]["rate"].update(wethouders=0.5), "response.rate: onbekende code 'wethouders'"),
+        (lambda d: d["questionnaires"]["ambtsdragers"]["response"]["rate"].pop("cdk"), "response.rate: doelgroep 'cdk' ontbreekt"),
+        (lambda d: d["questionnaires"]["ambtsdragers"]["traits"]["slachtoffer"]["share"].pop("raadslid"), "share: doelgroep 'raadslid' ontbreekt"),
         (lambda d: d["questionnaires"]["ambtsdragers"]["traits"]["slachtoffer"]["forms"].update(AG_ERNST=0.1), "forms.AG_ERNST: verwacht een ja/nee-vraag"),
         (lambda d: d["questionnaires"]["medewerkers"]["traits"]["slachtoffer"]["odds"]["group"].update(burgemeester=2), "odds.group: onbekende code 'burgemeester'"),
         (lambda d: d["questionnaires"]["ambtsdragers"]["items"]["AG_GETUIGE"]["when"][0].update({"if": "slachtoffer =="}), "AG_GETUIGE.when.0.if: regel 'slachtoffer ==' is niet te lezen"),

@@ -164,6 +164,8 @@ def _check_questionnaire(where: str, params: QuestionnaireParameters, q: Questio
         "size_class": {c.code for c in structure.size_classes},
     }
     problems += _unknown(f"{where}.response.rate", params.response.rate, values["group"])
+    for group in sorted(values["group"] - set(params.response.rate)):
+        problems.append(f"{where}.response.rate: doelgroep {group!r} ontbreekt")
     problems += _unknown(f"{where}.invited", params.invited, values["group"])
     for name in ("gender", "province", "size_class"):
         problems += _unknown(f"{where}.response.{name}", getattr(params.response, name), values[name])
