@@ -83,6 +83,22 @@ CASES = {
         [(QF, "pages[4] (integriteit_waarneming).items[11] (INT_NIET_GEMELD).missing", "een meerkeuzevraag heeft geen codes voor ontbrekend "
           "(elk antwoord is 1 of 0); voeg zo nodig een antwoord als 'Dat weet ik niet' toe")],
     ),
+    "answer code that is not positive": (
+        Q, "          - {code: 1, label: Jonger dan 35 jaar}", "          - {code: 0, label: Jonger dan 35 jaar}",
+        [(QF, "pages[0] (achtergrond).items[1] (LEEFTIJD)", "antwoordcode 0 moet een positief geheel getal zijn")],
+    ),
+    "answer code that is also a missing code": (
+        Q, "          - {code: 4, label: 65 jaar of ouder}", "          - {code: 99, label: 65 jaar of ouder}",
+        [(QF, "pages[0] (achtergrond).items[1] (LEEFTIJD)", "antwoordcode 99 is ook een code voor ontbrekend of niet van toepassing")],
+    ),
+    "duplicate answer code": (
+        Q, "          - {code: 4, label: 65 jaar of ouder}", "          - {code: 3, label: 65 jaar of ouder}",
+        [(QF, "pages[0] (achtergrond).items[1] (LEEFTIJD)", "antwoordcode 3 komt meer dan eens voor")],
+    ),
+    "choice item without answer categories": (
+        Q, "        scale: ernst\n", "",
+        [(QF, "pages[1] (agressie).items[12] (AG_ERNST)", "een keuzevraag heeft precies een van 'scale' of 'options' nodig")],
+    ),
     "duplicate item code": (
         Q, "      - code: OPMERKING\n", "      - code: LEEFTIJD\n",
         [(QF, "pages[6] (afsluiting).items[0] (LEEFTIJD).code",
@@ -112,12 +128,18 @@ CASES = {
         Q, "code: ambtsdragers\n", "code: ambtsdrager\n",
         [(QF, "code", "verwacht 'ambtsdragers', de naam van het bestand (gevonden: 'ambtsdrager')")],
     ),
+    "organisation questionnaire names a group that is no chair": (
+        ORG, "groups: [burgemeester, cdk, dijkgraaf]", "groups: [burgemeester, cdk, dijkgraaf, wethouder]",
+        [(f"monitor/{ORG}", "groups", "een vragenlijst voor organisaties noemt per bestuurslaag de voorzitter; 'wethouder' is dat niet "
+          "(verwacht een van ['burgemeester', 'cdk', 'dijkgraaf'])")],
+    ),
     "questionnaire for an unknown group": (
-        Q, "groups: [burgemeester, wethouder,", "groups: [burgemeestr, wethouder,",
+        Q, "gedeputeerde, statenlid, dijkgraaf, db-lid, ab-lid]", "gedeputeerde, statenleden, dijkgraaf, db-lid, ab-lid]",
         [
-            (QF, "groups", f"onbekende doelgroep 'burgemeestr'; verwacht een van {GROUPS}"),
-            (QF, "pages[5] (integriteit_beleid).items[6] (INT_ZORGPLICHT_EIGEN).groups", "doelgroep 'burgemeester' krijgt deze vragenlijst niet"),
-            ("monitor/editions/2024/frame.csv", "", "doelgroep 'burgemeestr' krijgt vragenlijst 'ambtsdragers' maar heeft geen stratum in het steekproefkader"),
+            (QF, "groups", f"onbekende doelgroep 'statenleden'; verwacht een van {GROUPS}"),
+            (QF, "pages[0] (achtergrond).items[2] (PARTIJ_LOKAAL).groups", "doelgroep 'statenlid' krijgt deze vragenlijst niet"),
+            (QF, "pages[5] (integriteit_beleid).items[5] (INT_ZORGPLICHT).groups", "doelgroep 'statenlid' krijgt deze vragenlijst niet"),
+            ("monitor/editions/2024/frame.csv", "", "doelgroep 'statenleden' krijgt vragenlijst 'ambtsdragers' maar heeft geen stratum in het steekproefkader"),
         ],
     ),
     # --- indicators --------------------------------------------------------------------------
@@ -194,6 +216,22 @@ CASES = {
         "publications.yaml", "population: group == 'wethouder'", "population: group == 'wethouders'",
         [(PUB, "publications[4] (factsheet-wethouders).population",
           f"regel \"group == 'wethouders'\" vergelijkt group met 'wethouders', maar dat is geen van de codes {GROUPS}")],
+    ),
+    "publication shows an indicator of a questionnaire outside its population": (
+        "publications.yaml", "indicators: [mw_veilig_werk, mw_integriteit_belang, mw_kennis_gedragscode,",
+        "indicators: [agressie_totaal, mw_veilig_werk, mw_integriteit_belang, mw_kennis_gedragscode,",
+        [(PUB, "publications[6] (factsheet-medewerkers).sections[2].indicators", "indicator 'agressie_totaal' leest vragenlijst "
+          "'ambtsdragers', maar daarvan valt niemand in de populatie \"role == 'medewerker'\"")],
+    ),
+    "population does not parse": (
+        "publications.yaml", "population: group == 'wethouder'", "population: group = 'wethouder'",
+        [(PUB, "publications[4] (factsheet-wethouders).population", "regel \"group = 'wethouder'\" is niet te lezen bij teken 7; "
+          "controleer haakjes en aanhalingstekens, en vergelijk met == (niet =)")],
+    ),
+    "per-edition rule does not parse": (
+        "indicators.yaml", "rule: INT_KENNIS == 1", "rule: INT_KENNIS == (1",
+        [(IND, "indicators[48] (kennis_gedragscode).editions.2022.rule", "regel 'INT_KENNIS == (1' is niet te lezen bij teken 15; "
+          "controleer haakjes en aanhalingstekens, en vergelijk met == (niet =)")],
     ),
     "province comparison without one publication per province": (
         "publications.yaml", "    per: province\n", "",
