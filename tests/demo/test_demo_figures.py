@@ -82,10 +82,11 @@ def weighted(monitor: Monitor, tables: list[demo.DemoTable], year: int, code: st
     )
 
 
-def percentage(data: pl.DataFrame, rule: pl.Expr, weight: str | None = "w") -> float:
-    known = data.with_columns(x=rule).filter(pl.col("x").is_not_null())
-    w = pl.col(weight) if weight else pl.lit(1.0)
-    return 100 * known.select((pl.col("x").cast(pl.Float64) * w).sum() / w.sum()).item()
+def percentage(data: pl.DataFrame, rule: pl.Expr, weighted: bool = True) -> float:
+    known = data.with_columns(x=rule.cast(pl.Float64)).filter(pl.col("x").is_not_null())
+    if not weighted:
+        return 100 * known["x"].mean()
+    return 100 * known.select((pl.col("x") * pl.col("w")).sum() / pl.col("w").sum()).item()
 
 
 @pytest.mark.parametrize(("year", "figure", "subgroup", "published", "tolerance"), TARGETS)
@@ -100,11 +101,16 @@ def test_weighted_figure_is_near_the_published_one(
 
 
 def test_weighting_matters(monitor: Monitor, demo_tables: list[demo.DemoTable]) -> None:
-    """Groups that meet more aggression respond more, so the unweighted share is too high."""
-    for year, code, figure in [(2022, "ambtsdragers", "agressie_totaal"), (2022, "medewerkers", "mw_agressie_totaal")]:
-        data = weighted(monitor, demo_tables, year, code)
-        rule = FIGURES[figure][0]
-        assert abs(percentage(data, rule, weight=None) - percentage(data, rule)) > 1.5, (year, code)
+    """Office holders who meet more aggression (burgemeesters, women) respond more, so the
+    unweighted share is too high; municipal staff meet more and are sampled at a lower
+    rate than provincial and water-board staff, so there it is too low."""
+    for year in (2022, 2024):
+        holders = weighted(monitor, demo_tables, year, "ambtsdragers")
+        rule = FIGURES["agressie_totaal"][0]
+        assert percentage(holders, rule, weighted=False) - percentage(holders, rule) > 1.5, year
+        staff = weighted(monitor, demo_tables, year, "medewerkers")
+        rule = FIGURES["mw_agressie_totaal"][0]
+        assert percentage(staff, rule) - percentage(staff, rule, weighted=False) > 1.5, year
 
 
 def test_prevalence_hits_the_share_on_the_frame_exactly(monitor: Monitor) -> None:

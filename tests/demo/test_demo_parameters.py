@@ -40,11 +40,16 @@ def test_edition_overrides_replace_the_base(monitor: Monitor) -> None:
         (lambda d: d["questionnaires"]["ambtsdragers"]["items"].update(AG_ONBEKEND={"p": 0.5}), "questionnaires.ambtsdragers.items.AG_ONBEKEND: onbekende vraag"),
         (lambda d: d["questionnaires"]["ambtsdragers"]["items"]["LEEFTIJD"]["options"].update({7: 0.1}), "items.LEEFTIJD.options: onbekende code '7'"),
         (lambda d: d["questionnaires"]["ambtsdragers"]["response"]["rate"].update(wethouders=0.5), "response.rate: onbekende code 'wethouders'"),
+        (lambda d: d["questionnaires"]["ambtsdragers"]["response"]["rate"].pop("cdk"), "response.rate: doelgroep 'cdk' ontbreekt"),
+        (lambda d: d["questionnaires"]["ambtsdragers"]["traits"]["slachtoffer"]["share"].pop("raadslid"), "share: doelgroep 'raadslid' ontbreekt"),
         (lambda d: d["questionnaires"]["ambtsdragers"]["traits"]["slachtoffer"]["forms"].update(AG_ERNST=0.1), "forms.AG_ERNST: verwacht een ja/nee-vraag"),
         (lambda d: d["questionnaires"]["medewerkers"]["traits"]["slachtoffer"]["odds"]["group"].update(burgemeester=2), "odds.group: onbekende code 'burgemeester'"),
-        (lambda d: d["questionnaires"]["ambtsdragers"]["items"]["AG_GETUIGE"]["when"][0].update({"if": "slachtoffer =="}), "AG_GETUIGE.when.0.if"),
-        (lambda d: d["questionnaires"]["ambtsdragers"]["items"]["INT_BELANG"].update(share=1.5), "INT_BELANG.share"),
+        (lambda d: d["questionnaires"]["ambtsdragers"]["items"]["AG_GETUIGE"]["when"][0].update({"if": "slachtoffer =="}), "AG_GETUIGE.when.0.if: regel 'slachtoffer ==' is niet te lezen"),
+        (lambda d: d["questionnaires"]["ambtsdragers"]["items"]["INT_BELANG"].update(share=1.5), "INT_BELANG.share: verwacht een getal kleiner dan 1.0 (gevonden: 1.5)"),
+        (lambda d: d["questionnaires"]["ambtsdragers"]["items"]["AG_NAZORG"].update(kans=0.3), "items.AG_NAZORG.kans: onbekend veld"),
+        (lambda d: d["questionnaires"]["ambtsdragers"]["items"]["AG_GETUIGE"]["when"][0].update({"if": "slachtofer == 1"}), "AG_GETUIGE.when.0.if: 'slachtofer' is geen stratumvariabele"),
         (lambda d: d["questionnaires"].pop("organisaties"), "vragenlijst 'organisaties' heeft geen parameters"),
+        (lambda d: d["questionnaires"]["ambtsdragers"]["items"]["AG_NAZORG"].update(share=0.3), "items.AG_NAZORG: geef hoogstens een van p, share en options"),
     ],
 )
 def test_a_broken_parameter_is_named(monitor: Monitor, tmp_path: Path, change, message: str) -> None:
@@ -69,3 +74,12 @@ def test_miv_demo_reports_parameters_that_no_longer_fit_without_traceback(tmp_pa
     assert "questionnaires.ambtsdragers.items.LEEFTIJD: onbekende vraag" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_parameters_file_that_is_not_yaml_is_named_with_its_line(monitor: Monitor, tmp_path: Path) -> None:
+    path = tmp_path / "parameters.yaml"
+    path.write_text("defaults:\n  nonresponse: {skipped: 0.1\nquestionnaires: {}\n", encoding="utf-8")
+    with pytest.raises(demo.DemoError) as caught:
+        demo.load_parameters(monitor.editions[2024], monitor.structure, path)
+    assert str(caught.value).startswith("parameters.yaml: regel ")
+    assert "geen geldige YAML" in str(caught.value)

@@ -62,9 +62,22 @@ def test_organisations_have_a_layer_and_a_synthetic_name_but_no_person(demo_tabl
 
 
 def test_same_seed_gives_identical_tables(monitor: Monitor, demo_tables: list[demo.DemoTable]) -> None:
-    again = list(demo.tables(monitor, demo.DEFAULT_SEED))
-    for first, second in zip(demo_tables, again, strict=True):
-        assert_frame_equal(first.data, second.data)
+    again = demo.generate(monitor, demo.DEFAULT_SEED)
+    assert list(again) == [(t.edition, t.questionnaire.code) for t in demo_tables]
+    for first in demo_tables:
+        assert_frame_equal(first.data, again[(first.edition, first.questionnaire.code)])
+
+
+def test_counts_per_group_and_edition(monitor: Monitor, demo_tables: list[demo.DemoTable]) -> None:
+    counts = demo.counts(demo_tables, monitor.structure)
+    assert counts.columns == ["doelgroep", "2022", "2024"]
+    rows = {row[0]: row[1:] for row in counts.iter_rows()}
+    for t in demo_tables:
+        if t.questionnaire.code == "ambtsdragers":
+            n = t.data.filter(pl.col("group") == "burgemeester").height
+            assert rows["burgemeesters"][[2022, 2024].index(t.edition)] == n
+    assert sum(rows["organisaties: gemeenten"]) > 0
+    assert sum(sum(v) for v in rows.values()) == sum(t.data.height for t in demo_tables)
 
 
 def test_another_seed_gives_other_tables(monitor: Monitor, demo_tables: list[demo.DemoTable]) -> None:
@@ -79,5 +92,17 @@ def test_answers_use_missing_codes_and_item_nonresponse(demo_tables: list[demo.D
     belang = data["INT_BELANG"]
     assert (belang == 98).sum() > 50
     assert (belang == 99).sum() > 0
-    answered = data.select(pl.col(pl.Int32)).null_count().sum_horizontal().item()
-    assert answered > 0
+    skipped = data.select(pl.col(pl.Int32)).null_count().sum_horizontal().item()
+    assert skipped > 0
+
+
+def test_an_answered_multiple_choice_item_has_a_box_ticked(demo_tables: list[demo.DemoTable]) -> None:
+    for t in demo_tables:
+        q = t.questionnaire
+        for item in q.items:
+            if item.type is not ItemType.MULTI:
+                continue
+            columns = [f"{item.code}_{o.code}" for o in q.options(item)]
+            answered = t.data.filter(pl.all_horizontal(pl.col(c).is_in([0, 1]) for c in columns))
+            assert answered.height > 0, (t.edition, q.code, item.code)
+            assert answered.select(pl.sum_horizontal(columns).min()).item() >= 1, (t.edition, q.code, item.code)

@@ -2,9 +2,8 @@
 would. An item is asked when the respondent's group gets it and its route (a
 miv.definition rule over the answers so far) is true; otherwise it holds the
 questionnaire's not-applicable code. An asked item gets an answer drawn from its model
-in parameters.yaml, then perhaps item nonresponse: null (skipped) or a missing code
-(for a multiple-choice item: that code in all its option variables). Open text items
-have no not-applicable code; they are null when not asked.
+in parameters.yaml, then perhaps item nonresponse: null (skipped) or one of the item's
+missing codes. Open text items have no not-applicable code; they are null when not asked.
 
 Rules see what indicator rules see: missing codes, not-applicable and null as None.
 Each rule is evaluated once per distinct combination of the values it reads, with
@@ -77,12 +76,12 @@ def answers(
 def _trait(walk: _Walk, name: str, trait: Trait) -> None:
     """Draw a hidden 0/1 property and, for its holders, the forms it shows in (ja/nee items)."""
     probability = prevalence(walk.strata, trait.share, trait.odds)
-    holds = walk.rng.random(walk.n) < np.array([probability[k] for k in walk.keys])
-    walk.view[name] = pl.Series(name, holds.astype(np.int64))
-    drawn = {form: holds & (walk.rng.random(walk.n) < p) for form, p in trait.forms.items()}
+    holders = walk.rng.random(walk.n) < np.array([probability[k] for k in walk.keys])
+    walk.view[name] = pl.Series(name, holders.astype(np.int64))
+    drawn = {form: holders & (walk.rng.random(walk.n) < p) for form, p in trait.forms.items()}
     if drawn:
         first = next(iter(drawn))
-        drawn[first] |= holds & ~np.any(list(drawn.values()), axis=0)
+        drawn[first] |= holders & ~np.any(list(drawn.values()), axis=0)
     for form, yes in drawn.items():
         walk.preset[form] = np.where(yes, YES, NO).astype(float)
         if trait.nonresponse is not None:
@@ -94,7 +93,7 @@ def _ask(walk: _Walk, item: Item) -> None:
     if item.groups is not None:
         asked &= np.isin(walk.groups, item.groups)
     if item.rule is not None:
-        asked &= holds(item.rule, walk.view, walk.n)
+        asked &= _holds(item.rule, walk.view, walk.n)
     model = walk.params.items.get(item.code)
     rows = np.flatnonzero(asked)
     if item.type is ItemType.MULTI:
@@ -120,7 +119,7 @@ def _visible(name: str, value: np.ndarray, asked: np.ndarray, missing: list[int]
     return pl.Series(name, seen).fill_nan(None)
 
 
-def holds(rule: Expression, view: dict[str, pl.Series], n: int) -> np.ndarray:
+def _holds(rule: Expression, view: dict[str, pl.Series], n: int) -> np.ndarray:
     """Where `rule` is true (not false, not unknown), one evaluation per distinct input."""
     names = sorted(rule.names)
     if not names:
@@ -141,14 +140,19 @@ def _draw(walk: _Walk, item: Item, model: ItemModel | None, rows: np.ndarray) ->
         probability = prevalence(walk.strata, model.share, model.odds)
         _set_p(probs, codes, np.array([probability[walk.keys[r]] for r in rows]), slice(None))
     for clause in model.when if model else []:
-        mask = holds(parse(clause.rule), walk.view, walk.n)[rows]
+        mask = _holds(parse(clause.rule), walk.view, walk.n)[rows]
         if clause.p is not None:
             _set_p(probs, codes, np.full(mask.sum(), clause.p), mask)
         for code, weight in (clause.options or {}).items():
             probs[mask, codes.index(code)] = weight
+    return np.array(codes, dtype=float)[_pick(probs, walk.rng)]
+
+
+def _pick(probs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One option index per row, with probability proportional to the row's weights."""
     cumulative = probs.cumsum(axis=1) / probs.sum(axis=1, keepdims=True)
-    picked = (walk.rng.random((rows.size, 1)) > cumulative).sum(axis=1)
-    return np.array(codes, dtype=float)[np.minimum(picked, len(codes) - 1)]
+    picked = (rng.random((probs.shape[0], 1)) > cumulative).sum(axis=1)
+    return np.minimum(picked, probs.shape[1] - 1)
 
 
 def _base(walk: _Walk, item: Item, model: ItemModel | None, codes: list[int]) -> np.ndarray:
@@ -181,10 +185,12 @@ def _multi(walk: _Walk, item: Item, model: ItemModel | None, rows: np.ndarray) -
     codes = [o.code for o in walk.q.options(item)]
     probs = np.tile(_base(walk, item, model, codes), (rows.size, 1))
     for clause in model.when if model else []:
-        mask = holds(parse(clause.rule), walk.view, walk.n)[rows]
+        mask = _holds(parse(clause.rule), walk.view, walk.n)[rows]
         for code, p in (clause.options or {}).items():
             probs[mask, codes.index(code)] = p
     chosen = (walk.rng.random(probs.shape) < probs).astype(float)
+    empty = np.flatnonzero(chosen.sum(axis=1) == 0)
+    chosen[empty, _pick(probs[empty], walk.rng)] = 1.0  # whoever answers ticks at least one box
     outcome = _nonresponse(walk, item, model, rows.size)
     asked = np.zeros(walk.n, dtype=bool)
     asked[rows] = True
@@ -204,7 +210,7 @@ def _number(walk: _Walk, item: Item, model: ItemModel | None, rows: np.ndarray) 
         mean = np.full(rows.size, model.mean)
         for clause in model.when:
             if clause.mean is not None:
-                mean[holds(parse(clause.rule), walk.view, walk.n)[rows]] = clause.mean
+                mean[_holds(parse(clause.rule), walk.view, walk.n)[rows]] = clause.mean
         value = low + walk.rng.poisson(mean).astype(float)
     else:
         high = min(item.maximum if item.maximum is not None else low + GENERIC_MAX_SPAN, low + GENERIC_MAX_SPAN)

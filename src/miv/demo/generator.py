@@ -54,15 +54,16 @@ def generate(monitor: Monitor, seed: int = DEFAULT_SEED) -> dict[tuple[int, str]
     return {(t.edition, t.questionnaire.code): t.data for t in tables(monitor, seed)}
 
 
-def counts(tables: list[DemoTable], structure: Structure) -> pl.DataFrame:
+def counts(made: list[DemoTable], structure: Structure) -> pl.DataFrame:
     """Respondents per target group (organisations per layer), one column per edition."""
-    rows = {g.code: g.plural for g in structure.groups} | {f"org:{l.code}": f"organisaties: {l.label.lower()}" for l in structure.layers}
+    rows = {g.code: g.plural for g in structure.groups}
+    rows |= {f"org:{layer.code}": f"organisaties: {layer.label.lower()}" for layer in structure.layers}
     found: dict[str, dict[str, int]] = {code: {} for code in rows}
-    for t in tables:
+    for t in made:
         column, prefix = ("layer", "org:") if t.questionnaire.unit == "organisation" else ("group", "")
         for code, n in t.data[column].value_counts().iter_rows():
             found[prefix + code][str(t.edition)] = found[prefix + code].get(str(t.edition), 0) + n
-    editions = sorted({str(t.edition) for t in tables})
+    editions = sorted({str(t.edition) for t in made})
     data = [[rows[code], *(found[code].get(e, 0) for e in editions)] for code in rows if found[code]]
     return pl.DataFrame(data, schema=[("doelgroep", pl.Utf8), *((e, pl.Int64) for e in editions)], orient="row")
 

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
-from miv.definition import Edition, ItemType, Questionnaire, Structure, parse
+from miv.definition import STRATUM_VARIABLES, Edition, ItemType, Questionnaire, Structure, parse, variables
+from miv.definition.messages import pydantic_message, yaml_message
 
 PARAMETERS = Path(__file__).with_name("parameters.yaml")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -84,6 +86,12 @@ class ItemModel(_Model):
     when: list[Override] = Field(default_factory=list)
     nonresponse: Nonresponse | None = None
 
+    @model_validator(mode="after")
+    def _one_model(self) -> ItemModel:
+        if sum(x is not None for x in (self.p, self.share, self.options)) > 1 or (self.mean is not None and self.range is not None):
+            raise ValueError("geef hoogstens een van p, share en options (en niet zowel mean als range)")
+        return self
+
 
 class QuestionnaireParameters(_Model):
     invited: dict[str, int] = Field(default_factory=dict)
@@ -101,20 +109,30 @@ class Parameters(_Model):
 
 def load_parameters(edition: Edition, structure: Structure, path: Path = PARAMETERS) -> Parameters:
     """The parameters of `edition`, checked against its questionnaires and the structure."""
-    with path.open(encoding="utf-8") as handle:
-        raw = yaml.load(handle, Loader=_LOADER)
+    try:
+        with path.open(encoding="utf-8") as handle:
+            raw = yaml.load(handle, Loader=_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"regel {mark.line + 1}, kolom {mark.column + 1}: " if mark else ""
+        raise DemoError(f"{path.name}: {where}geen geldige YAML: {yaml_message(getattr(exc, 'problem', None))}") from None
     overrides = raw.get("editions", {}).get(edition.year, {})
     data = _merge({k: v for k, v in raw.items() if k != "editions"}, overrides)
     try:
         parameters = Parameters.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise DemoError(f"{path.name} (editie {edition.year}): {where}: {first['msg']}") from None
+        problems = [f"{'.'.join(str(part) for part in e['loc'])}: {_message(e)}" for e in exc.errors()]
+        raise DemoError(f"{path.name} (editie {edition.year}):\n" + "\n".join(problems)) from None
     problems = _check(parameters, edition, structure)
     if problems:
         raise DemoError(f"{path.name} (editie {edition.year}) past niet bij de definitie:\n" + "\n".join(problems))
     return parameters
+
+
+def _message(error: ErrorDetails) -> str:
+    if error["type"] == "extra_forbidden":
+        return "onbekend veld (de uitleg staat bovenaan parameters.yaml)"
+    return pydantic_message(error)
 
 
 def _merge(base: Any, override: Any) -> Any:
@@ -146,10 +164,13 @@ def _check_questionnaire(where: str, params: QuestionnaireParameters, q: Questio
         "size_class": {c.code for c in structure.size_classes},
     }
     problems += _unknown(f"{where}.response.rate", params.response.rate, values["group"])
+    for group in sorted(values["group"] - set(params.response.rate)):
+        problems.append(f"{where}.response.rate: doelgroep {group!r} ontbreekt")
     problems += _unknown(f"{where}.invited", params.invited, values["group"])
     for name in ("gender", "province", "size_class"):
         problems += _unknown(f"{where}.response.{name}", getattr(params.response, name), values[name])
     items = {item.code: item for item in q.items}
+    known = set(STRATUM_VARIABLES) | set(params.traits) | set(variables(q))
     for name, trait in params.traits.items():
         if name in items:
             problems.append(f"{where}.traits.{name}: heet net als een vraag van de vragenlijst")
@@ -168,6 +189,9 @@ def _check_questionnaire(where: str, params: QuestionnaireParameters, q: Questio
             problems.append(f"{where}.items.{code}: onbekende vraag")
             continue
         options = {o.code for o in q.options(item)}
+        for n, clause in enumerate(model.when):
+            for name in sorted(parse(clause.rule).names - known):
+                problems.append(f"{where}.items.{code}.when.{n}.if: {name!r} is geen stratumvariabele, eigenschap (traits) of vraag van de vragenlijst")
         for clause in [model, *model.when]:
             if clause.options is not None:
                 problems += _unknown(f"{where}.items.{code}.options", {str(k): v for k, v in clause.options.items()}, {str(o) for o in options})
