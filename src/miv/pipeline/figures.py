@@ -196,9 +196,9 @@ def edition_changes(current: pl.DataFrame, previous: pl.DataFrame, wanted: pl.Da
     )
     se = (joined["se"] ** 2 + joined["se_prev"] ** 2).sqrt()
     difference = joined["estimate"] - joined["estimate_prev"]
-    z = (difference / se).to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
-        p = 2 * stats.norm.sf(np.abs(z))
+        p = 2 * stats.norm.sf(np.abs(difference.to_numpy() / se.to_numpy()))
+    p[se.to_numpy() == 0] = np.nan  # no sampling variance on either side: no test, not "significant"
     return joined.select(
         *keys[:3],
         pl.lit(Comparison.PREVIOUS_EDITION.value).alias("kind"),
