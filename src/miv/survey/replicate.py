@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 from scipy import linalg
 
-from miv.survey.design import Design, LonelyStratum, Replicates
+from miv.survey.design import Design, LonelyStratum, Replicates, unique_rows
 
 
 def jackknife(design: Design, groups: int | None = None, *, seed: int = 0, mse: bool = False) -> Design:
@@ -28,8 +28,7 @@ def jackknife(design: Design, groups: int | None = None, *, seed: int = 0, mse: 
             psus = np.flatnonzero(st.psu_stratum == h)
             k = min(groups, len(psus))
             unit[psus] = psus[0] + rng.permutation(np.arange(len(psus)) % k)
-    _, unit = np.unique(np.stack([st.psu_stratum, unit]), axis=1, return_inverse=True)
-    unit = unit.ravel()
+    unit = unique_rows(np.stack([st.psu_stratum, unit]))[1]
     unit_stratum = np.zeros(unit.max() + 1, dtype=np.int64)
     unit_stratum[unit] = st.psu_stratum
     units_per = np.bincount(unit_stratum, minlength=len(st.n_psu))
