@@ -33,16 +33,18 @@ def test_p_zero_gets_the_exact_interval(dml: Design, ml_margins: dict[str, Any],
     assert r["note"][0] == iv.NOTE_EXTREME
 
 
-def test_all_missing_domain_is_explicitly_empty(dml: Design) -> None:
-    r = proportion(dml, "council", by="stratum").filter(pl.col("stratum").is_in(["CdK", "DG"]))
+@pytest.mark.parametrize("method", list(CIMethod))
+def test_all_missing_domain_is_explicitly_empty(dml: Design, method: CIMethod) -> None:
+    r = proportion(dml, "council", by="stratum", ci=method).filter(pl.col("stratum").is_in(["CdK", "DG"]))
     assert r["n"].to_list() == [0, 0]
     assert r["estimate"].null_count() == r["ci_low"].null_count() == r["se"].null_count() == 2
     assert r["note"].to_list() == [iv.NOTE_EMPTY] * 2
     assert mean(dml, "council", by="stratum").filter(pl.col("n") == 0)["note"].to_list() == [iv.NOTE_EMPTY] * 2
 
 
-def test_census_domain_interval_is_the_value(dml: Design) -> None:
-    r = proportion(dml, "victim", by="stratum").filter(pl.col("stratum") == "DG")
+@pytest.mark.parametrize("method", list(CIMethod))
+def test_census_domain_interval_is_the_value(dml: Design, method: CIMethod) -> None:
+    r = proportion(dml, "victim", by="stratum", ci=method).filter(pl.col("stratum") == "DG")
     assert r["ci_low"][0] == r["estimate"][0] == r["ci_high"][0]
     assert r["note"][0] == iv.NOTE_CENSUS
 

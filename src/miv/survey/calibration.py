@@ -109,6 +109,7 @@ class _Spec:
         parts = []
         for m in margins:
             if m.codes is None:
+                assert m.column is not None
                 parts.append(m.column[:, None])
             else:
                 ind = np.zeros((n, len(m.levels)))
@@ -211,6 +212,7 @@ def _columns(one: Callable[[np.ndarray], np.ndarray], d: np.ndarray) -> np.ndarr
 
 def _poststratify_weights(spec: _Spec, d: np.ndarray) -> np.ndarray:
     m = spec.margins[0]
+    assert m.codes is not None
     sums = np.stack([np.bincount(m.codes, weights=d[:, r], minlength=len(m.levels)) for r in range(d.shape[1])], 1)
     return d * (m.totals[:, None] / sums)[m.codes]
 

@@ -186,6 +186,7 @@ def _structure(data: pl.DataFrame, strata: str | None, cluster: str | None, fpc:
     n = data.height
     if n == 0:
         raise DesignError("data: the design has no rows")
+    labels: tuple[object, ...]
     if strata is None:
         row_stratum, labels = np.zeros(n, dtype=np.int64), (None,)
     else:

@@ -158,7 +158,8 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
     lev, omb, hcol = slice(2, 2 + q), slice(2 + q, 2 + 2 * q), slice(2 + 2 * q, None)
     coef = st.scale * st.centre / st.n_psu
     if kind == "ratio":
-        uv, vv = u * v, v * v  # type: ignore[operator]
+        assert v is not None
+        uv, vv = u * v, v * v
     shape = (len(dom), y.shape[1])
     est, var, n, wn, deff = (np.full(shape, np.nan) for _ in range(5))
     for g in range(len(dom)):

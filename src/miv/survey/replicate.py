@@ -106,4 +106,6 @@ def replicate_degf(reps: Replicates) -> int:
         r = linalg.qr(reps.weights, mode="r", pivoting=True)[0]
         diag = np.abs(np.diag(r))
         reps.cache["degf"] = int((diag > 1e-5 * diag[0]).sum()) - 1
-    return int(reps.cache["degf"])
+    degf = reps.cache["degf"]
+    assert isinstance(degf, int)
+    return degf
