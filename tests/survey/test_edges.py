@@ -17,7 +17,9 @@ from miv.survey import (
     LonelyStratum,
     bootstrap,
     design_difference,
+    jackknife,
     mean,
+    poststratify,
     proportion,
     rake,
 )
@@ -110,3 +112,23 @@ def test_errors_name_the_place(monitorlike: pl.DataFrame, dml: Design) -> None:
         proportion(dml, "trust")
     with pytest.raises(EstimationError, match="variable 'nope' not in the data"):
         mean(dml, "nope")
+
+
+def test_grouped_jackknife(dml: Design) -> None:
+    jk = jackknife(dml, groups=3, seed=1)
+    assert jk.replicates is not None
+    # 3 groups in each stratum except the census stratum DG, which gets no replicates
+    assert jk.replicates.weights.shape[1] == 3 * 6
+    again = jackknife(dml, groups=3, seed=1)
+    assert again.replicates is not None
+    np.testing.assert_array_equal(jk.replicates.weights, again.replicates.weights)
+    se = mean(jk, "victim")["se"][0]
+    assert 0.5 < se / mean(dml, "victim")["se"][0] < 2
+
+
+def test_poststratify_on_cells_from_a_table(dml: Design, monitorlike: pl.DataFrame) -> None:
+    cells = monitorlike.group_by("stratum", "sex").agg(total=pl.col("weight").sum() * 1.1)
+    d = poststratify(dml, ("stratum", "sex"), cells)
+    for s, x, t in cells.iter_rows():
+        got = d.weights[((monitorlike["stratum"] == s) & (monitorlike["sex"] == x)).to_numpy()].sum()
+        assert got == pytest.approx(t, rel=1e-12)
