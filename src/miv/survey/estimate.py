@@ -1,4 +1,4 @@
-"""Estimators for many variables over many domains at once: mean, proportion, total, ratio, quantile.
+"""Estimators for many variables over many domains at once: mean, proportion, total, ratio.
 
 Why: the monitor publishes hundreds of indicators for tens of groups; each estimator makes
 one pass per domain over an (n_domain x variables) matrix. A missing value is not a
@@ -23,7 +23,6 @@ from miv.survey.linearization import domain_variance, plan
 from miv.survey.replicate import replicate_degf, replicate_variance
 
 Columns = str | Sequence[str]
-RESULT_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "df", "n", "weighted_n", "deff", "note")
 
 
 @dataclass(frozen=True)
