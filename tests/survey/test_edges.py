@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 from miv.survey import (
+    CalibrationError,
     CIMethod,
     Design,
     DesignError,
@@ -132,3 +133,9 @@ def test_poststratify_on_cells_from_a_table(dml: Design, monitorlike: pl.DataFra
     for s, x, t in cells.iter_rows():
         got = d.weights[((monitorlike["stratum"] == s) & (monitorlike["sex"] == x)).to_numpy()].sum()
         assert got == pytest.approx(t, rel=1e-12)
+
+
+def test_poststratify_names_an_empty_cell(dml: Design) -> None:
+    with pytest.raises(CalibrationError, match=r"margin 'stratumxsex' level \('CdK', 'x'\).*no respondent"):
+        poststratify(dml, ("stratum", "sex"), {**{(s, x): 10.0 for s in ("BM", "CdK", "DG", "GS", "PS", "RL", "WH")
+                                                  for x in ("m", "v")}, ("CdK", "x"): 3.0})
