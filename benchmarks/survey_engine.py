@@ -322,8 +322,10 @@ def report(results: list[dict[str, object]], folder: Path, k_peer: int) -> str:
 def write_section(text: str, path: Path) -> None:
     """Replace (or append) the '## Survey engine' section of docs/performance.md, leaving the rest alone."""
     old = path.read_text() if path.exists() else "# Performance\n\n"
+    text = text.rstrip("\n") + "\n\n"
     pattern = re.compile(r"^## Survey engine\n.*?(?=^## |\Z)", re.S | re.M)
     new = pattern.sub(lambda _: text, old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
+    new = new.rstrip("\n") + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(new)
 
