@@ -139,3 +139,9 @@ def test_poststratify_names_an_empty_cell(dml: Design) -> None:
     with pytest.raises(CalibrationError, match=r"margin 'stratumxsex' level \('CdK', 'x'\).*no respondent"):
         poststratify(dml, ("stratum", "sex"), {**{(s, x): 10.0 for s in ("BM", "CdK", "DG", "GS", "PS", "RL", "WH")
                                                   for x in ("m", "v")}, ("CdK", "x"): 3.0})
+
+
+def test_jackknife_of_a_census_is_refused(monitorlike: pl.DataFrame) -> None:
+    census = Design.build(monitorlike.with_columns(N=pl.len().over("stratum")), "weight", strata="stratum", fpc="N")
+    with pytest.raises(DesignError, match="nothing to replicate"):
+        jackknife(census)

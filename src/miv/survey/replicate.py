@@ -13,6 +13,7 @@ import numpy as np
 from scipy import linalg
 
 from miv.survey.design import Design, LonelyStratum, Replicates, unique_rows
+from miv.survey.errors import DesignError
 
 
 def jackknife(design: Design, groups: int | None = None, *, seed: int = 0, mse: bool = False) -> Design:
@@ -48,6 +49,8 @@ def jackknife(design: Design, groups: int | None = None, *, seed: int = 0, mse: 
         for u in np.flatnonzero(unit_stratum == h):
             columns.append(np.where(row_unit == u, 0.0, np.where(in_h, k / (k - 1), 1.0)))
             rscales.append((k - 1) / k * st.finite[h])
+    if not columns:
+        raise DesignError("jackknife: every stratum is fully observed or has one PSU; there is nothing to replicate")
     scale = 1.0
     if design.lonely is LonelyStratum.AVERAGE:
         scale = st.inflate
