@@ -11,6 +11,7 @@ an error, not a warning.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import Enum
 from functools import partial
 
@@ -93,12 +94,15 @@ def trim(design: Design, lower: float = -np.inf, upper: float = np.inf, *, stric
     return design.with_weights(weights, None, step, None if reps is None else step(reps.weights))
 
 
+@dataclass(frozen=True)
 class _Margin:
     """One margin: its name, levels and totals, and each row's level code (None for numeric)."""
 
-    def __init__(self, name: str, levels: list[Level], totals: np.ndarray, codes: np.ndarray | None,
-                 column: np.ndarray | None) -> None:
-        self.name, self.levels, self.totals, self.codes, self.column = name, levels, totals, codes, column
+    name: str
+    levels: list[Level]
+    totals: np.ndarray
+    codes: np.ndarray | None
+    column: np.ndarray | None
 
 
 class _Spec:
