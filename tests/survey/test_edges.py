@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 from miv.survey import (
+    CalibrationError,
     CIMethod,
     Design,
     DesignError,
@@ -17,7 +18,9 @@ from miv.survey import (
     LonelyStratum,
     bootstrap,
     design_difference,
+    jackknife,
     mean,
+    poststratify,
     proportion,
     rake,
 )
@@ -33,16 +36,18 @@ def test_p_zero_gets_the_exact_interval(dml: Design, ml_margins: dict[str, Any],
     assert r["note"][0] == iv.NOTE_EXTREME
 
 
-def test_all_missing_domain_is_explicitly_empty(dml: Design) -> None:
-    r = proportion(dml, "council", by="stratum").filter(pl.col("stratum").is_in(["CdK", "DG"]))
+@pytest.mark.parametrize("method", list(CIMethod))
+def test_all_missing_domain_is_explicitly_empty(dml: Design, method: CIMethod) -> None:
+    r = proportion(dml, "council", by="stratum", ci=method).filter(pl.col("stratum").is_in(["CdK", "DG"]))
     assert r["n"].to_list() == [0, 0]
     assert r["estimate"].null_count() == r["ci_low"].null_count() == r["se"].null_count() == 2
     assert r["note"].to_list() == [iv.NOTE_EMPTY] * 2
     assert mean(dml, "council", by="stratum").filter(pl.col("n") == 0)["note"].to_list() == [iv.NOTE_EMPTY] * 2
 
 
-def test_census_domain_interval_is_the_value(dml: Design) -> None:
-    r = proportion(dml, "victim", by="stratum").filter(pl.col("stratum") == "DG")
+@pytest.mark.parametrize("method", list(CIMethod))
+def test_census_domain_interval_is_the_value(dml: Design, method: CIMethod) -> None:
+    r = proportion(dml, "victim", by="stratum", ci=method).filter(pl.col("stratum") == "DG")
     assert r["ci_low"][0] == r["estimate"][0] == r["ci_high"][0]
     assert r["note"][0] == iv.NOTE_CENSUS
 
@@ -108,3 +113,35 @@ def test_errors_name_the_place(monitorlike: pl.DataFrame, dml: Design) -> None:
         proportion(dml, "trust")
     with pytest.raises(EstimationError, match="variable 'nope' not in the data"):
         mean(dml, "nope")
+
+
+def test_grouped_jackknife(dml: Design) -> None:
+    jk = jackknife(dml, groups=3, seed=1)
+    assert jk.replicates is not None
+    # 3 groups in each stratum except the census stratum DG, which gets no replicates
+    assert jk.replicates.weights.shape[1] == 3 * 6
+    again = jackknife(dml, groups=3, seed=1)
+    assert again.replicates is not None
+    np.testing.assert_array_equal(jk.replicates.weights, again.replicates.weights)
+    se = mean(jk, "victim")["se"][0]
+    assert 0.5 < se / mean(dml, "victim")["se"][0] < 2
+
+
+def test_poststratify_on_cells_from_a_table(dml: Design, monitorlike: pl.DataFrame) -> None:
+    cells = monitorlike.group_by("stratum", "sex").agg(total=pl.col("weight").sum() * 1.1)
+    d = poststratify(dml, ("stratum", "sex"), cells)
+    for s, x, t in cells.iter_rows():
+        got = d.weights[((monitorlike["stratum"] == s) & (monitorlike["sex"] == x)).to_numpy()].sum()
+        assert got == pytest.approx(t, rel=1e-12)
+
+
+def test_poststratify_names_an_empty_cell(dml: Design) -> None:
+    with pytest.raises(CalibrationError, match=r"margin 'stratumxsex' level \('CdK', 'x'\).*no respondent"):
+        poststratify(dml, ("stratum", "sex"), {**{(s, x): 10.0 for s in ("BM", "CdK", "DG", "GS", "PS", "RL", "WH")
+                                                  for x in ("m", "v")}, ("CdK", "x"): 3.0})
+
+
+def test_jackknife_of_a_census_is_refused(monitorlike: pl.DataFrame) -> None:
+    census = Design.build(monitorlike.with_columns(N=pl.len().over("stratum")), "weight", strata="stratum", fpc="N")
+    with pytest.raises(DesignError, match="nothing to replicate"):
+        jackknife(census)

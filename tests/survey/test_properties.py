@@ -45,6 +45,8 @@ def test_calibrated_weights_hit_the_margins(sample: tuple[pl.DataFrame, dict[str
     _hits(rake(d, margins), margins)
     _hits(calibrate(d, margins), margins)
     _hits(calibrate(d, margins, calfun=CalFun.RAKING), margins)
+    _hits(calibrate(d, margins, calfun=CalFun.LOGIT, bounds=(0.2, 5.0)), margins)
+    _hits(calibrate(d, margins, bounds=(0.2, 5.0)), margins)
 
 
 @settings(max_examples=20, deadline=None)

@@ -11,13 +11,14 @@ an error, not a warning.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import Enum
 from functools import partial
 
 import numpy as np
 import polars as pl
 
-from miv.survey.design import Calibration, Design
+from miv.survey.design import Calibration, Design, unique_rows
 from miv.survey.errors import CalibrationError
 
 Level = object
@@ -93,15 +94,15 @@ def trim(design: Design, lower: float = -np.inf, upper: float = np.inf, *, stric
     return design.with_weights(weights, None, step, None if reps is None else step(reps.weights))
 
 
+@dataclass(frozen=True)
 class _Margin:
     """One margin: its name, levels and totals, and each row's level code (None for numeric)."""
 
-    def __init__(self, name: str, levels: list[Level], totals: np.ndarray, codes: np.ndarray | None,
-                 column: np.ndarray | None) -> None:
-        self.name, self.levels, self.totals, self.codes, self.column = name, levels, totals, codes, column
-        if codes is not None:
-            self.order = np.argsort(codes, kind="stable")
-            self.starts = np.searchsorted(codes[self.order], np.arange(len(levels)))
+    name: str
+    levels: list[Level]
+    totals: np.ndarray
+    codes: np.ndarray | None
+    column: np.ndarray | None
 
 
 class _Spec:
@@ -112,6 +113,7 @@ class _Spec:
         parts = []
         for m in margins:
             if m.codes is None:
+                assert m.column is not None
                 parts.append(m.column[:, None])
             else:
                 ind = np.zeros((n, len(m.levels)))
@@ -163,7 +165,11 @@ def _spec(design: Design, margins: Margins) -> _Spec:
         values = design.data[cols[0]].to_list() if len(cols) == 1 else design.data.select(cols).rows()
         levels = list(target.keys())
         index = {lev: i for i, lev in enumerate(levels)}
-        codes = np.fromiter((index.get(v, -1) for v in values), dtype=np.int64, count=design.n)
+        if len(cols) == 1:  # map the distinct values, not every row
+            labels, inverse = np.unique(design.data[cols[0]].to_numpy(), return_inverse=True)
+            codes = np.array([index.get(lab, -1) for lab in labels.tolist()], dtype=np.int64)[inverse.ravel()]
+        else:
+            codes = np.fromiter((index.get(v, -1) for v in values), dtype=np.int64, count=design.n)
         if (codes < 0).any():
             row = int(np.argmax(codes < 0))
             raise CalibrationError(f"margin {name!r}: row {row} has level {values[row]!r}, which has no "
@@ -210,6 +216,7 @@ def _columns(one: Callable[[np.ndarray], np.ndarray], d: np.ndarray) -> np.ndarr
 
 def _poststratify_weights(spec: _Spec, d: np.ndarray) -> np.ndarray:
     m = spec.margins[0]
+    assert m.codes is not None
     sums = np.stack([np.bincount(m.codes, weights=d[:, r], minlength=len(m.levels)) for r in range(d.shape[1])], 1)
     return d * (m.totals[:, None] / sums)[m.codes]
 
@@ -226,23 +233,32 @@ def _linear(spec: _Spec, d: np.ndarray) -> np.ndarray:
 
 
 def _ipf(spec: _Spec, epsilon: float, maxit: int, d: np.ndarray) -> np.ndarray:
-    """Iterative proportional fitting on all columns of d at once."""
-    w = d.copy()
+    """Iterative proportional fitting on all columns of d at once.
+
+    Raking factors depend only on the cell of the cross-classification of the margins, so
+    IPF runs on the cell totals (cells x R) and the factors are applied to the rows once."""
+    stacked = np.stack([m.codes for m in spec.margins])  # type: ignore[misc]
+    cell_codes, row_cell = unique_rows(stacked)
+    cells = np.zeros((cell_codes.shape[1], d.shape[1]))
+    np.add.at(cells, row_cell, d)
+    factor = np.ones_like(cells)
     tol = epsilon * (1 + np.abs(spec.totals))
     for _ in range(maxit):
-        for m in spec.margins:
-            sums = _level_sums(m, w)
-            w *= (m.totals[:, None] / sums)[m.codes]
-        misfit = np.concatenate([m.totals[:, None] - _level_sums(m, w) for m in spec.margins])
+        for m, codes in zip(spec.margins, cell_codes, strict=True):
+            factor *= (m.totals[:, None] / _level_sums(codes, len(m.levels), cells * factor))[codes]
+        misfit = np.concatenate([m.totals[:, None] - _level_sums(codes, len(m.levels), cells * factor)
+                                 for m, codes in zip(spec.margins, cell_codes, strict=True)])
         if (np.abs(misfit) < tol[:, None]).all():
-            return w
+            return d * factor[row_cell]
     worst = int(np.argmax((np.abs(misfit) / tol[:, None]).max(axis=0)))
     raise CalibrationError(f"rake: no convergence in {maxit} iterations; worst is {spec.worst(misfit[:, worst])}")
 
 
-def _level_sums(m: _Margin, w: np.ndarray) -> np.ndarray:
-    """Sums of the columns of w (n, R) per level of a categorical margin."""
-    return np.add.reduceat(w[m.order], m.starts, axis=0)
+def _level_sums(codes: np.ndarray, levels: int, w: np.ndarray) -> np.ndarray:
+    """Sums of the rows of w (cells, R) per level code."""
+    out = np.zeros((levels, w.shape[1]))
+    np.add.at(out, codes, w)
+    return out
 
 
 def _fm1(calfun: CalFun, lo: float, hi: float, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

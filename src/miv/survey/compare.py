@@ -78,15 +78,14 @@ def rao_scott(design: Design, row: str, column: str) -> RaoScott:
     for c in (row, column):
         if c not in design.data.columns:
             raise EstimationError(f"rao_scott: column {c!r} not in the data")
-    r = design.data[row]
-    c = design.data[column]
-    ok = (r.is_not_null() & c.is_not_null()).to_numpy()
-    rl, rc = np.unique(r.drop_nulls().to_numpy(), return_inverse=False), np.unique(c.drop_nulls().to_numpy())
+    rs, cs = design.data[row], design.data[column]
+    ok = (rs.is_not_null() & cs.is_not_null()).to_numpy()
+    rl, rc = np.unique(rs.drop_nulls().to_numpy()), np.unique(cs.drop_nulls().to_numpy())
     nr, nc = len(rl), len(rc)
     if nr < 2 or nc < 2:
         raise EstimationError(f"rao_scott: {row!r} and {column!r} need at least two levels each")
-    ri = np.searchsorted(rl, np.where(ok, r.to_numpy(), rl[0]))
-    ci = np.searchsorted(rc, np.where(ok, c.to_numpy(), rc[0]))
+    ri = np.searchsorted(rl, np.where(ok, rs.to_numpy(), rl[0]))
+    ci = np.searchsorted(rc, np.where(ok, cs.to_numpy(), rc[0]))
     cell = np.where(ok, ri + nr * ci, -1)  # row level varies fastest, as R's interaction()
     n = design.n
     ind = np.zeros((n, nr * nc))

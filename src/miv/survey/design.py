@@ -155,6 +155,17 @@ class Design:
         return new
 
 
+def unique_rows(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(codes, axis=1, return_inverse=True) for non-negative integer codes (k, n), via one
+    mixed-radix int64 key (much faster than sorting column tuples)."""
+    radix = codes.max(axis=1) + 1
+    key = np.zeros(codes.shape[1], dtype=np.int64)
+    for row, base in zip(codes, radix, strict=True):
+        key = key * base + row
+    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return codes[:, first], inverse.ravel()
+
+
 def _numeric(data: pl.DataFrame, column: str, role: str) -> np.ndarray:
     if column not in data.columns:
         raise DesignError(f"{role}: column {column!r} not in the data (columns: {', '.join(data.columns)})")
@@ -183,6 +194,7 @@ def _structure(data: pl.DataFrame, strata: str | None, cluster: str | None, fpc:
     n = data.height
     if n == 0:
         raise DesignError("data: the design has no rows")
+    labels: tuple[object, ...]
     if strata is None:
         row_stratum, labels = np.zeros(n, dtype=np.int64), (None,)
     else:
@@ -192,9 +204,7 @@ def _structure(data: pl.DataFrame, strata: str | None, cluster: str | None, fpc:
     else:
         key = _codes(data, cluster, "clusters")[0]
     # PSUs nested in strata (R's nest=TRUE), numbered in stratum order
-    pairs = np.stack([row_stratum, key])
-    uniq, row_psu = np.unique(pairs, axis=1, return_inverse=True)
-    row_psu = row_psu.ravel()
+    uniq, row_psu = unique_rows(np.stack([row_stratum, key]))
     psu_stratum = uniq[0]
     h = len(labels)
     n_psu = np.bincount(psu_stratum, minlength=h).astype(float)

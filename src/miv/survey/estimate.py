@@ -1,4 +1,4 @@
-"""Estimators for many variables over many domains at once: mean, proportion, total, ratio, quantile.
+"""Estimators for many variables over many domains at once: mean, proportion, total, ratio.
 
 Why: the monitor publishes hundreds of indicators for tens of groups; each estimator makes
 one pass per domain over an (n_domain x variables) matrix. A missing value is not a
@@ -23,7 +23,6 @@ from miv.survey.linearization import domain_variance, plan
 from miv.survey.replicate import replicate_degf, replicate_variance
 
 Columns = str | Sequence[str]
-RESULT_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "df", "n", "weighted_n", "deff", "note")
 
 
 @dataclass(frozen=True)
@@ -80,6 +79,12 @@ def compute(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarra
         else:
             n[g], wn[g] = mg.sum(0), wr @ mg
         num = wr @ yg
+        if reps is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                den = None if kind == "total" else (v0[rows] if kind == "ratio" else mg)  # type: ignore[index]
+                est[g] = num if kind == "total" else num / (wr @ den if den is not None else wn[g])
+                var[g] = replicate_variance(reps, rows, yg, den, est[g], kind == "total")
+            continue
         with np.errstate(divide="ignore", invalid="ignore"):
             mean = num / wn[g]
             dev = yg - mean if mg is None else yg - mean * mg  # zero where missing
@@ -96,11 +101,7 @@ def compute(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarra
                 x = (yg - theta * vg) * wr[:, None]
                 x /= wr @ vg
             est[g] = theta
-            if reps is None:
-                var[g] = domain_variance(p, rows, x)
-            else:
-                den = None if kind == "total" else (vg if kind == "ratio" else mg)
-                var[g] = replicate_variance(reps, rows, yg, den, theta, kind == "total")
+            var[g] = domain_variance(p, rows, x)
             if kind != "ratio":  # R's deff: variance over SRS-without-replacement variance of the same size
                 ss = (dev * dev).T @ wr
                 vsrs = ss / wn[g] * n[g] / (n[g] - 1) * (wn[g] - n[g]) / (wn[g] * n[g])
@@ -123,9 +124,10 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
     st = p.structure
     perm = np.concatenate(dom.rows)
     edges = np.cumsum([0] + [len(r) for r in dom.rows])
+    identity = bool(np.array_equal(perm, np.arange(len(perm))))  # data already in stratum order
     w = design.weights[perm]
-    yp = y[perm]
-    zp = None if z is None else z[perm]
+    yp = y.copy() if identity else y[perm]
+    zp = None if z is None else (z if identity else z[perm])
     miss = np.isnan(yp) if zp is None else np.isnan(yp) | np.isnan(zp)
     complete = not miss.any()
     m = None if complete else (~miss).astype(float)
@@ -138,7 +140,10 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
         u = yp if complete else np.where(miss, 0.0, yp)
         with np.errstate(divide="ignore", invalid="ignore"):
             c = np.nan_to_num((w @ u) / (w.sum() if m is None else w @ m))
-        np.subtract(u, c, out=u, where=~miss)
+        if complete:
+            u -= c
+        else:
+            np.subtract(u, c, out=u, where=~miss)
         v = m
     uu = u * u
     h = st.row_stratum[perm]
@@ -152,14 +157,21 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
     lev, omb, hcol = slice(2, 2 + q), slice(2 + q, 2 + 2 * q), slice(2 + 2 * q, None)
     coef = st.scale * st.centre / st.n_psu
     if kind == "ratio":
-        uv, vv = u * v, v * v  # type: ignore[operator]
+        assert v is not None
+        uv, vv = u * v, v * v
     shape = (len(dom), y.shape[1])
     est, var, n, wn, deff = (np.full(shape, np.nan) for _ in range(5))
     for g in range(len(dom)):
         sl = slice(edges[g], edges[g + 1])
         r = rw[sl]
-        pu = r.T @ u[sl]
-        pv = r.T @ v[sl] if v is not None else r.sum(0)[:, None]
+        nz = np.flatnonzero(np.any(r != 0, axis=0))  # a domain touches few strata and calibration cells
+        pu = np.zeros((rw.shape[1], y.shape[1]))
+        pu[nz] = r[:, nz].T @ u[sl]
+        if v is None:
+            pv = r.sum(0)[:, None]
+        else:
+            pv = np.zeros_like(pu)
+            pv[nz] = r[:, nz].T @ v[sl]
         quad = r[:, :2].T @ uu[sl]  # sum w u^2, sum s w^2 u^2
         n[g] = edges[g + 1] - edges[g] if m is None else m[sl].sum(0)
         with np.errstate(divide="ignore", invalid="ignore"):

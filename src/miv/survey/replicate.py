@@ -12,7 +12,8 @@ from dataclasses import replace
 import numpy as np
 from scipy import linalg
 
-from miv.survey.design import Design, LonelyStratum, Replicates
+from miv.survey.design import Design, LonelyStratum, Replicates, unique_rows
+from miv.survey.errors import DesignError
 
 
 def jackknife(design: Design, groups: int | None = None, *, seed: int = 0, mse: bool = False) -> Design:
@@ -28,8 +29,7 @@ def jackknife(design: Design, groups: int | None = None, *, seed: int = 0, mse: 
             psus = np.flatnonzero(st.psu_stratum == h)
             k = min(groups, len(psus))
             unit[psus] = psus[0] + rng.permutation(np.arange(len(psus)) % k)
-    _, unit = np.unique(np.stack([st.psu_stratum, unit]), axis=1, return_inverse=True)
-    unit = unit.ravel()
+    unit = unique_rows(np.stack([st.psu_stratum, unit]))[1]
     unit_stratum = np.zeros(unit.max() + 1, dtype=np.int64)
     unit_stratum[unit] = st.psu_stratum
     units_per = np.bincount(unit_stratum, minlength=len(st.n_psu))
@@ -49,6 +49,8 @@ def jackknife(design: Design, groups: int | None = None, *, seed: int = 0, mse: 
         for u in np.flatnonzero(unit_stratum == h):
             columns.append(np.where(row_unit == u, 0.0, np.where(in_h, k / (k - 1), 1.0)))
             rscales.append((k - 1) / k * st.finite[h])
+    if not columns:
+        raise DesignError("jackknife: every stratum is fully observed or has one PSU; there is nothing to replicate")
     scale = 1.0
     if design.lonely is LonelyStratum.AVERAGE:
         scale = st.inflate
@@ -107,4 +109,6 @@ def replicate_degf(reps: Replicates) -> int:
         r = linalg.qr(reps.weights, mode="r", pivoting=True)[0]
         diag = np.abs(np.diag(r))
         reps.cache["degf"] = int((diag > 1e-5 * diag[0]).sum()) - 1
-    return int(reps.cache["degf"])
+    degf = reps.cache["degf"]
+    assert isinstance(degf, int)
+    return degf

@@ -136,6 +136,8 @@ run("jk1_ratio", "svyratio(~api.stu, ~enroll, as.svrepdesign(dclus1, type = 'JK1
 # (svyby(covmat = TRUE) fails in survey 4.1.1 (inflmats error); the saturated svyglm gives the same contrast)
 run("contrast_by", "svycontrast(svyglm(api00 ~ stype, dstrat), c(0, 1, 0))")
 run("contrast_by_cal", "svycontrast(svyglm(api00 ~ stype, calibrate(dclus1, ~stype + sch.wide, pop_rake, calfun = 'raking', epsilon = 1e-12)), c(0, 1, -1))")
+run("contrast_jkn", "svycontrast(svyby(~api00, ~stype, as.svrepdesign(dstrat, type = 'JKn'), svymean, covmat = TRUE), c(0, 1, -1))")
+run("quantile_jkn", "svyquantile(~api00, as.svrepdesign(dstrat, type = 'JKn'), c(0.5))")
 run("chisq_F", "svychisq(~sch.wide + stype, dstrat)")
 run("chisq_Chisq", "svychisq(~sch.wide + stype, dstrat, statistic = 'Chisq')")
 run("chisq_clus_F", "svychisq(~sch.wide + stype, dclus1)")

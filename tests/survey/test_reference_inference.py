@@ -153,3 +153,15 @@ def test_rao_scott(ref: dict[str, Any], dstrat: Design, dclus1: Design, dml: Des
     rs = rao_scott(dstrat, "sch.wide", "stype")
     check(ref, "chisq_Chisq", "statistic", rs.pearson, SE)
     check(ref, "chisq_Chisq", "p_value", rs.chisq_p_value, SE)
+
+
+def test_replicate_designs_domain_difference_and_quantile(ref: dict[str, Any], dstrat: Design) -> None:
+    jkn = jackknife(dstrat)
+    d = domain_difference(jkn, "api00", "stype", "H", "M")
+    check(ref, "contrast_jkn", "estimate", d["difference"], EST)
+    check(ref, "contrast_jkn", "se", d["se"], SE)
+    q = quantile(jkn, "api00", [0.5])
+    expected = ref["quantile_jkn"]["api00"]
+    np.testing.assert_allclose([q["estimate"][0], q["ci_low"][0], q["ci_high"][0], q["se"][0]],
+                               [expected["quantile"], expected["ci_low"], expected["ci_high"], expected["se"]],
+                               rtol=SE, err_msg=ref["quantile_jkn"]["call"])
