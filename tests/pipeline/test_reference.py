@@ -19,12 +19,12 @@ from polars.testing import assert_frame_equal
 
 from miv.definition.models import Comparison, Publication, PublicationKind, Section
 from miv.pipeline import designs, run
-from miv.pipeline.figures import Estimator, cells
+from miv.pipeline.figures import Estimator, cells, edition_changes
 from miv.publish.results import TOTAL
 
 REFERENCE = Path(__file__).parent / "reference"
 W, EST, SE = 1e-8, 1e-10, 1e-8
-EDITION = 2024
+EDITION, PREVIOUS = 2024, 2022
 KEYS = {"ambtsdragers": "amb", "medewerkers": "mw"}
 # publications by the population they are about (per_value null)
 EVERYONE = ("rapport-veiligheid", "rapport-integriteit", "kerncijfers", "factsheet-politieke-ambtsdragers",
@@ -55,25 +55,28 @@ def ref() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def built(monitor, editions):
-    return designs(monitor, EDITION, editions[EDITION])[0]
+    return {year: designs(monitor, year, editions[year])[0] for year in (EDITION, PREVIOUS)}
 
 
 @pytest.fixture(scope="module")
 def results(monitor, editions):
-    return run(monitor, EDITION, editions[EDITION])
+    return run(monitor, EDITION, editions[EDITION], editions[PREVIOUS])
 
 
 @pytest.fixture(scope="module")
 def extra(monitor, built):
-    """Estimates and comparisons of the `EXTRA` publications (slugs r-<population>)."""
+    """Estimates (both editions) and comparisons of the `EXTRA` publications (slugs r-<population>)."""
     section = Section(title="R", indicators=INDICATORS, breakdowns=["role", "group", "gender", "layer"],
-                      comparisons=[Comparison.GENDER, Comparison.GROUP_VS_ALL])
+                      comparisons=[Comparison.GENDER, Comparison.GROUP_VS_ALL, Comparison.PREVIOUS_EDITION])
     publications = [Publication(slug=f"r-{name}", kind=PublicationKind.REPORT, title=name, population=rule,
                                 sections=[section]) for name, rule in EXTRA.items()]
-    estimator = Estimator(monitor.model_copy(update={"publications": publications}), EDITION, built)
-    made = list(cells(estimator.monitor))
-    return (pl.concat([estimator.estimates(c) for c in made]),
-            pl.concat([estimator.comparisons(c) for c in made], how="diagonal_relaxed"))
+    ours = monitor.model_copy(update={"publications": publications})
+    now, then = (Estimator(ours, year, built[year]) for year in (EDITION, PREVIOUS))
+    made = list(cells(ours))
+    current = pl.concat([now.estimates(c) for c in made])
+    previous = pl.concat([then.estimates(c) for c in made])
+    tests = [now.comparisons(c) for c in made] + [edition_changes(current, previous, current)]
+    return pl.concat([current, previous]), pl.concat(tests)
 
 
 @pytest.fixture(scope="module")
@@ -96,10 +99,11 @@ def _close(actual: object, ref: dict[str, Any], name: str, key: str, rtol: float
                                err_msg=f"{_call(ref, name)} [{key}]")
 
 
-def _published(estimates, population: str, indicator: str, breakdown: str, domain: str) -> pl.DataFrame:
+def _published(estimates, population: str, indicator: str, breakdown: str, domain: str,
+               edition: int = EDITION) -> pl.DataFrame:
     """The pipeline's rows for one R number: the EXTRA publication's and any real publication's."""
     rows = estimates.filter(
-        (pl.col("edition") == EDITION) & pl.col("publication").is_in(POPULATIONS[population])
+        (pl.col("edition") == edition) & pl.col("publication").is_in(POPULATIONS[population])
         & pl.col("per_value").is_null() & (pl.col("indicator") == indicator)
         & (pl.col("breakdown") == breakdown) & (pl.col("domain") == domain)
     )
@@ -118,17 +122,19 @@ def test_committed_input_is_what_the_pipeline_weights_today(monitor):
     """The reference stays valid only while R's input is the pipeline's: a change in the demo
     generator, the frame or the margin pooling must regenerate it (see docs/pipeline-reference.md)."""
     writer = _load_writer()
-    for code, data in writer.inputs(monitor).items():
-        committed = pl.read_csv(REFERENCE / f"{code}_{EDITION}.csv", schema=data.schema)
+    written = writer.inputs(monitor)
+    assert set(written) == {(2024, "ambtsdragers"), (2024, "medewerkers"), (2022, "ambtsdragers")}
+    for (year, code), data in written.items():
+        committed = pl.read_csv(REFERENCE / f"{code}_{year}.csv", schema=data.schema)
         assert_frame_equal(data, committed, check_exact=True)
-        margins = pl.read_csv(REFERENCE / f"{code}_{EDITION}_margins.csv")
-        assert_frame_equal(writer.totals(monitor, data), margins, check_exact=True)
+        margins = pl.read_csv(REFERENCE / f"{code}_{year}_margins.csv")
+        assert_frame_equal(writer.totals(monitor, year, data), margins, check_exact=True)
 
 
-@pytest.mark.parametrize("code", ["ambtsdragers", "medewerkers"])
-def test_weights_equal_calibrate_raking(ref, built, code):
-    key = KEYS[code]
-    design = built[code]
+@pytest.mark.parametrize(("year", "code"), [(2024, "ambtsdragers"), (2024, "medewerkers"), (2022, "ambtsdragers")])
+def test_weights_equal_calibrate_raking(ref, built, year, code):
+    key = KEYS[code] + ("22" if year == PREVIOUS else "")
+    design = built[year][code]
     ours = dict(zip(design.data["respondent_id"].to_list(), design.weights, strict=True))
     ids = ref[f"respondents_{key}"]["value"]
     assert sorted(ids) == sorted(ours)
@@ -147,28 +153,28 @@ def _domain(entry: dict[str, Any], level: str | None = None) -> tuple[str, str, 
     return ("all", TOTAL, TOTAL) if population == "all" else DOMAINS[population]
 
 
-def _means(ref: dict[str, Any]) -> list[tuple[str, int, tuple[str, str, str]]]:
-    """(R entry, index in R's result, where published) for every svymean/svyby number."""
+def _means(ref: dict[str, Any]) -> list[tuple[str, int, tuple[str, str, str], int]]:
+    """(R entry, index in R's result, where published, edition) for every svymean/svyby number."""
     out = []
     for name, entry in ref.items():
-        call = entry["call"][0]
+        call, edition = entry["call"][0], entry.get("edition", [EDITION])[0]
         if call.startswith("svyby("):
-            out += [(name, i, _domain(entry, level)) for i, level in enumerate(entry["domain"])]
+            out += [(name, i, _domain(entry, level), edition) for i, level in enumerate(entry["domain"])]
         elif call.startswith("svymean("):
-            out.append((name, 0, _domain(entry)))
+            out.append((name, 0, _domain(entry), edition))
     return out
 
 
 def test_estimates_and_standard_errors_equal_svymean(ref, estimates):
     checks = _means(ref)
-    assert len(checks) == 112
-    for name, i, where in checks:
-        rows = _published(estimates, where[0], _label(ref[name], "variable"), *where[1:])
+    assert len(checks) == 124
+    for name, i, where, edition in checks:
+        rows = _published(estimates, where[0], _label(ref[name], "variable"), *where[1:], edition=edition)
         _close(rows["estimate"], ref, name, "estimate", EST, [ref[name]["estimate"][i]] * rows.height)
         _close(rows["se"], ref, name, "se", SE, [ref[name]["se"][i]] * rows.height)
 
 
-def _cipropos(ref: dict[str, Any]) -> list[str]:
+def _ciprops(ref: dict[str, Any]) -> list[str]:
     return [name for name in ref if ref[name]["call"][0].startswith("svyciprop(")]
 
 
@@ -181,7 +187,7 @@ def test_korn_graubard_intervals_equal_svyciprop_beta_with_the_domains_rows(ref,
     nrow(subset(...)) it reproduces svyciprop exactly, with the domain's rows it is the pipeline.
     Where p is 0 or 1 (no King's Commissioner was physically attacked) R's interval is NaN
     and the pipeline gives the exact Clopper-Pearson interval for n respondents."""
-    names = _cipropos(ref)
+    names = _ciprops(ref)
     assert len(names) == 24
     for name in names:
         entry = ref[name]
@@ -217,3 +223,39 @@ def test_women_minus_men_equals_the_linearised_contrast(ref, comparisons):
         _close(rows["p_value"], ref, name, "p_value", SE, entry["p_value"] * rows.height)
         glm = f"glm_gender_{population}_{variable}"
         _close(entry["se"], ref, glm, "se", 1e-8)  # svyglm(y ~ gender) on the domain agrees
+
+
+def test_group_against_all_office_holders_against_the_exact_linearisation(ref, comparisons):
+    """The difference (mayors - all office holders) is R's exactly. Its SE is the pipeline's
+    documented shortcut: the mayors-vs-rest SE times the rest's weighted share of the valid
+    answers. That share is fixed by calibration only where everyone answered; with missing
+    answers (24 for agressie_totaal, 2253 non-victims for aangifte) the share's own variance
+    is left out, here 1e-5 relative of the exact linearised SE (docs/pipeline-reference.md)."""
+    names = [n for n in ref if n.startswith("vs_all_")]
+    assert len(names) == 4
+    for name in names:
+        entry = ref[name]
+        rows = comparisons.filter(
+            (pl.col("kind") == "group_vs_all") & pl.col("publication").is_in(["factsheet-burgemeesters", "r-burgemeester"])
+            & (pl.col("indicator") == _label(entry, "variable")))
+        assert rows["publication"].str.starts_with("r-").any(), name
+        _close(rows["difference"], ref, name, "estimate", EST, entry["estimate"] * rows.height)
+        _close(rows["se"], ref, name, "se", 1e-4, entry["se"] * rows.height)
+        _close(rows["reference_estimate"], ref, f"mean_{_label(entry, 'variable')}", "estimate", EST,
+               ref[f"mean_{_label(entry, 'variable')}"]["estimate"] * rows.height)
+
+
+def test_change_since_the_previous_edition_is_the_independent_samples_z_test(ref, comparisons):
+    names = [n for n in ref if n.startswith("edition_")]
+    assert len(names) == 4
+    for name in names:
+        variable = _label(ref[name], "variable")
+        rows = comparisons.filter(
+            (pl.col("kind") == "previous_edition") & pl.col("publication").is_in(POPULATIONS["all"])
+            & pl.col("per_value").is_null() & (pl.col("indicator") == variable)
+            & (pl.col("breakdown") == TOTAL) & (pl.col("domain") == TOTAL))
+        assert rows["publication"].str.starts_with("r-").any(), name
+        difference, se, p_value = ref[name]["value"]
+        _close(rows["difference"], ref, name, "value", EST, [difference] * rows.height)
+        _close(rows["se"], ref, name, "value", SE, [se] * rows.height)
+        _close(rows["p_value"], ref, name, "value", SE, [p_value] * rows.height)

@@ -28,16 +28,16 @@ extract <- function(x) {
 
 # The pipeline's design: one stage, stratified by target group, FPC = the group's population,
 # base weight N_group / n_group; then raking to every group|margin level with calibrate() (not rake()).
-read_input <- function(code) {
-  d <- read.csv(paste0(code, "_2024.csv"), check.names = FALSE, stringsAsFactors = FALSE, na.strings = "")
+read_input <- function(code, year = 2024) {
+  d <- read.csv(paste0(code, "_", year, ".csv"), check.names = FALSE, stringsAsFactors = FALSE, na.strings = "")
   names(d) <- sub("^_", "", names(d))
   for (m in c("m_gender", "m_province", "m_size_class")) d[[m]] <- factor(d[[m]])
   d
 }
 # Population totals in the order of the model matrix columns ("m_gender<level>", ...);
 # with -1 the first margin keeps all its levels and the others drop their first (implied by the group total).
-population <- function(d, formula, code) {
-  margins <- read.csv(paste0(code, "_2024_margins.csv"), stringsAsFactors = FALSE)
+population <- function(d, formula, code, year = 2024) {
+  margins <- read.csv(paste0(code, "_", year, "_margins.csv"), stringsAsFactors = FALSE)
   key <- paste0(sub("^_", "", margins$margin), margins$level)
   mm <- model.matrix(formula, d)
   stopifnot(all(colnames(mm) %in% key))
@@ -162,6 +162,24 @@ for (v in amb_vars) {
   run(paste0("vs_all_burgemeester_", v),
       sprintf("svycontrast(%s, quote(`I(%2$s_y * mayor)` / `I(%2$s_n * mayor)` - %2$s_y / %2$s_n))", tot, v),
       variable = v, population = "burgemeester")
+}
+
+# This edition against the previous one: independent samples, so the variances add; z test.
+amb22 <- read_input("ambtsdragers", 2022)
+pop_amb22 <- population(amb22, margin_formula, "ambtsdragers", 2022)
+des_amb22 <- svydesign(ids = ~1, strata = ~group, fpc = ~population, weights = ~base, data = amb22)
+cal_amb22 <- calibrate(des_amb22, margin_formula, population = pop_amb22, calfun = "raking", epsilon = 1e-12, maxit = 100)
+res$respondents_amb22 <- list(call = "amb22$respondent_id", value = amb22$respondent_id)
+run("weights_amb22", "weights(calibrate(des_amb22, margin_formula, population = pop_amb22, calfun = 'raking', epsilon = 1e-12, maxit = 100))", edition = 2022)
+for (v in amb_vars) {
+  run(paste0("mean22_", v), sprintf("svymean(~%s, cal_amb22, na.rm = TRUE)", v), variable = v, population = "all",
+      edition = 2022)
+  run(paste0("by22_gender_", v), sprintf("svyby(~%s, ~gender, cal_amb22, svymean, na.rm = TRUE)", v),
+      variable = v, population = "all", by = "gender", edition = 2022)
+  code <- sprintf(paste("local({d <- coef(svymean(~%1$s, cal_amb, na.rm = TRUE)) - coef(svymean(~%1$s, cal_amb22, na.rm = TRUE));",
+                        "se <- sqrt(SE(svymean(~%1$s, cal_amb, na.rm = TRUE))^2 + SE(svymean(~%1$s, cal_amb22, na.rm = TRUE))^2);",
+                        "c(d, se, 2 * pnorm(-abs(d / se)))})"), v)
+  run(paste0("edition_", v), code, variable = v, population = "all")
 }
 
 res$r_version <- list(call = "R.version.string; packageVersion('survey')",
