@@ -1,6 +1,8 @@
 # Reference values from R's survey package for the monitor pipeline (tests/pipeline/test_reference.py).
-# Input: <questionnaire>_2024.csv and <questionnaire>_2024_margins.csv written by make_reference.py
-# (the pipeline's own weighting input for the seeded demo data).
+# Input: <questionnaire>_<edition>.csv and <questionnaire>_<edition>_margins.csv written by
+# make_reference.py (the pipeline's own weighting input for the seeded demo data: 2024 office
+# holders and staff, 2022 office holders). Every R number is labelled with the published figure
+# it stands for (variable, population, by, edition) and checked in tests/pipeline/test_reference.py.
 # Run from this folder:  Rscript make_reference.R   -> reference.json
 # reference.json: one entry per R call, {"call": <the R code>, <quantity>: [values]}; tests name the call.
 suppressMessages(library(survey))
@@ -58,7 +60,6 @@ res$respondents_mw <- list(call = "mw$respondent_id", value = mw$respondent_id)
 
 run("weights_amb", "weights(calibrate(des_amb, margin_formula, population = pop_amb, calfun = 'raking', epsilon = 1e-12, maxit = 100))")
 run("weights_mw", "weights(calibrate(des_mw, margin_formula, population = pop_mw, calfun = 'raking', epsilon = 1e-12, maxit = 100))")
-run("degf_amb", "degf(cal_amb)")
 
 # Proportions of all respondents and by stratum variables; NA is a domain (na.rm = TRUE keeps the row).
 amb_vars <- c("agressie_totaal", "agressie_fysiek", "aangifte", "integriteit_belang")
@@ -91,8 +92,6 @@ for (dn in names(domains)) {
     run(paste0("mean_", dn, "_", v), sprintf("svymean(~%s, %s, na.rm = TRUE)", v, sub), variable = v, population = dn)
     run(paste0("ciprop_", dn, "_", v), sprintf("svyciprop(~%s, %s, method = 'beta', na.rm = TRUE)", v, sub),
         variable = v, population = dn)
-    run(paste0("nrow_", dn, "_", v), sprintf("nrow(%s)", sub), variable = v, population = dn)
-    run(paste0("degf_", dn, "_", v), sprintf("degf(%s)", sub), variable = v, population = dn)
   }
 }
 run("by_ambtsdragers_gender_agressie_totaal",
