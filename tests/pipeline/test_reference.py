@@ -192,7 +192,8 @@ def test_korn_graubard_intervals_equal_svyciprop_beta_with_the_domains_rows(ref,
     for name in names:
         entry = ref[name]
         population, variable = _label(entry, "population"), _label(entry, "variable")
-        rows = _published(estimates, *DOMAINS[population][:1], variable, *DOMAINS[population][1:])
+        where = DOMAINS[population]
+        rows = _published(estimates, where[0], variable, *where[1:])
         _close(rows["estimate"], ref, name, "estimate", EST, [entry["estimate"][0]] * rows.height)
         _close(rows["se"], ref, name, "se", SE, [entry["se"][0]] * rows.height)
         if entry["estimate"][0] in (0, 1):
