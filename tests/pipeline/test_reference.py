@@ -120,7 +120,7 @@ def _load_writer():
 
 def test_committed_input_is_what_the_pipeline_weights_today(monitor):
     """The reference stays valid only while R's input is the pipeline's: a change in the demo
-    generator, the frame or the margin pooling must regenerate it (see docs/pipeline-reference.md)."""
+    generator, the frame or the margin pooling must regenerate it (see docs/methodology.md)."""
     writer = _load_writer()
     written = writer.inputs(monitor)
     assert set(written) == {(2024, "ambtsdragers"), (2024, "medewerkers"), (2022, "ambtsdragers")}
@@ -182,7 +182,7 @@ def test_korn_graubard_intervals_equal_svyciprop_beta_with_the_domains_rows(ref,
     """The pipeline's "beta" interval is svyciprop(method = "beta") with the t-ratio on the
     domain's respondents - 1. svyciprop itself uses nrow(design), which for a subset of a
     calibrated design is the whole sample (4170), not the domain (e.g. 223 mayors): a
-    deliberate difference of miv.survey (docs/pipeline-reference.md). R's kg() in
+    deliberate difference of miv.survey (docs/methodology.md). R's kg() in
     make_reference.R is svyciprop's formula with that one count as an argument; with
     nrow(subset(...)) it reproduces svyciprop exactly, with the domain's rows it is the pipeline.
     Where p is 0 or 1 (no King's Commissioner was physically attacked) R's interval is NaN
@@ -231,7 +231,7 @@ def test_group_against_all_office_holders_against_the_exact_linearisation(ref, c
     documented shortcut: the mayors-vs-rest SE times the rest's weighted share of the valid
     answers. That share is fixed by calibration only where everyone answered; with missing
     answers (24 for agressie_totaal, 2253 non-victims for aangifte) the share's own variance
-    is left out, here 1e-5 relative of the exact linearised SE (docs/pipeline-reference.md)."""
+    is left out, here 1e-5 relative of the exact linearised SE (docs/methodology.md)."""
     names = [n for n in ref if n.startswith("vs_all_")]
     assert len(names) == 4
     for name in names:

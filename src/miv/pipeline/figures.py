@@ -142,7 +142,7 @@ class Estimator:
         reported is population minus wider; its SE is the rest-difference's SE times the
         rest's weighted share of the valid answers. That share is fixed by calibration only when
         everyone in the wider population answered; otherwise its own variance is left out (1e-5
-        of the SE against R's exact linearisation on the demo data, docs/pipeline-reference.md)."""
+        of the SE against R's exact linearisation on the demo data, docs/methodology.md)."""
         split = self._domain(design, cell.population, wider if wider is not None else pl.lit(True))
         levels = set(split.data["_domain"].drop_nulls().unique().to_list())
         if levels != {IN, OUT}:
