@@ -40,7 +40,7 @@ def _n(rng: random.Random, breakdown: str, domain: str, per: str | None) -> int:
     if breakdown == TOTAL:
         base = 1500
     if per is not None:
-        base = max(3, base // 12)
+        base = max(3, base // 12 if breakdown == TOTAL else base // 40)
     return max(0, int(base * rng.uniform(0.6, 1.1)))
 
 
