@@ -56,6 +56,7 @@ class Block:
     indicator: Indicator
     sentences: list[Sentence]
     table: Table
+    denominator: str
 
 
 @dataclass(frozen=True)
@@ -188,9 +189,11 @@ def _block(results: Results, pub: Publication, per: str | None, section: Section
         for domain in labels.ordered(breakdown, domains):
             rows.append(_row(pub, per, indicator, breakdown, domain, labels.domain(breakdown, domain), cells, ed, prev))
     sentences: list[Sentence] = []
+    per_label = labels.domain(pub.per, per) if pub.per and per else None
+    denominator = labels.denominator(indicator.denominator_label, pub, per_label)
     total = cells.figure(slug, per, code, TOTAL, TOTAL, ed)
     if total is not None:
-        sentences.append(level(indicator.label, total, indicator.denominator_label))
+        sentences.append(level(indicator.label, total, denominator))
     kinds = set(section.comparisons)
     broken = indicator.trend_break(ed)
     if Comparison.PREVIOUS_EDITION in kinds and prev is not None and broken:
@@ -213,8 +216,8 @@ def _block(results: Results, pub: Publication, per: str | None, section: Section
         if test is not None and total is not None:
             national = Figure(test["reference_estimate"], comparison_key(slug, per, code, "province_vs_national", TOTAL, TOTAL))
             sentences.append(contrast(f"in {labels.domain('province', per) if per else 'de provincie'}", total, "in heel Nederland", national, test["p_value"]))
-    caption = f"{indicator.label} ({indicator.denominator_label}), {ed}"
-    return Block(indicator, sentences, Table(indicator, caption, rows))
+    caption = f"{indicator.label} ({denominator}), {ed}"
+    return Block(indicator, sentences, Table(indicator, caption, rows), denominator)
 
 
 def _groups_vs_all(results: Results, pub: Publication, per: str | None, indicator: Indicator, cells: _Cells, labels: Labels) -> list[Sentence]:
@@ -222,8 +225,14 @@ def _groups_vs_all(results: Results, pub: Publication, per: str | None, indicato
     level_all = cells.figure(pub.slug, per, indicator.code, TOTAL, TOTAL, results.edition)
     tests = cells.by_kind.get((pub.slug, per, indicator.code, "group_vs_all"), [])
     shown = 0
+    population = labels.population(pub)
     for test in tests:
         group = cells.figure(pub.slug, per, indicator.code, test["breakdown"], test["domain"], results.edition)
+        if test["breakdown"] == TOTAL and population and group is not None:
+            reference = Figure(test["reference_estimate"], comparison_key(pub.slug, per, indicator.code, "group_vs_all", TOTAL, TOTAL))
+            out.append(contrast(population, group, "bij alle politieke ambtsdragers", reference, test["p_value"]))
+            shown += 1
+            continue
         if group is None or level_all is None or test["breakdown"] == TOTAL or not significant(test["p_value"]):
             continue
         out.append(contrast(labels.phrase(test["breakdown"], test["domain"]), group, "bij alle respondenten samen", level_all, test["p_value"]))
