@@ -179,7 +179,7 @@ def _alt(kind: str, title: str, points: list[Point]) -> str:
     top = max(points, key=lambda p: p.figure.value)
     bottom = min(points, key=lambda p: p.figure.value)
     shape = "Staafdiagram met 95%-betrouwbaarheidsintervallen"
-    return f"{shape}: {title}. Hoogste: {_name(top)} met {percent(top.figure.value)}; laagste: {_name(bottom)} met {percent(bottom.figure.value)}. De cijfers staan in de tabel bij de figuur."
+    return f"{shape}: {title}. Hoogste: {_name(top)} met {percent(top.figure.value)}; laagste: {_name(bottom)} met {percent(bottom.figure.value)}."
 
 
 def _name(p: Point) -> str:
