@@ -45,7 +45,9 @@ class Renderer:
             breakdown_label=labels.breakdown, series=SERIES, meta=meta, static=static,
             code_version=meta.code_version,
         )
-        self.markdown_env = Environment(loader=self.env.loader, autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
+        self.markdown_env = Environment(
+            loader=self.env.loader, autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True
+        )
         self.markdown_env.globals.update(self.env.globals)
 
     def html(self, doc: Document) -> str:
