@@ -42,11 +42,14 @@ def _text(element) -> str:
 def test_every_publication_of_the_edition_is_written(published, monitor):
     out, files = published
     names = {p.name for p in files}
-    expected = {"rapport-veiligheid.html", "rapport-integriteit.html", "kerncijfers.html", "kerncijfers.md", "tabellen.xlsx", "estimates.csv", "manifest.json"}
+    expected = {"index.html", "rapport-veiligheid.html", "rapport-integriteit.html", "kerncijfers.html", "kerncijfers.md", "tabellen.xlsx", "estimates.csv", "manifest.json"}
     expected |= {f"factsheet-{slug}.html" for slug in FACTSHEETS}
     expected |= {f"factsheet-provincie-{p.code}.html" for p in monitor.structure.provinces}
     assert expected <= names
     assert all(p.exists() and p.stat().st_size > 0 for p in files)
+    index = tinyhtml5.parse((out / "index.html").read_text(encoding="utf-8"))
+    links = {a.get("href") for a in index.iter(f"{NS}a")}
+    assert links == {p.name for p in files if p.suffix in (".html", ".md", ".xlsx", ".csv", ".json") and p.name != "index.html"}
     css = (out / "static" / "rijkshuisstijl-componenten.css").read_text(encoding="utf-8")
     assert ".utrecht-table" in css and "EUPL-1.2" in css
 

@@ -61,6 +61,9 @@ def write_publications(
             text.write_text(renderer.markdown(doc), encoding="utf-8")
             written.append(text)
         step(page.name)
+    index = out_dir / "index.html"
+    index.write_text(renderer.index(docs, results.edition, with_pdf), encoding="utf-8")
+    written.append(index)
     estimates_csv(disclosure.estimates, out_dir / "estimates.csv")
     written.append(out_dir / "estimates.csv")
     step("estimates.csv")
