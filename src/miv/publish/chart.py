@@ -150,7 +150,7 @@ def _groups_template() -> dict:
 @cache
 def _trend_template(breaks: bool) -> dict:
     base = alt.Chart(DATA)
-    x = alt.X("label:O", title=None, sort=None)
+    x = alt.X("label:O", title=None, sort=None, axis=alt.Axis(labelAngle=0))
     line = base.mark_line(color=BLUE, point=alt.OverlayMarkDef(color=BLUE, size=50)).encode(x=x, y=_y())
     labels = base.mark_text(dy=-10, color="#000").encode(x=x, y="value:Q", text="text:N")
     layers = line + labels
