@@ -16,8 +16,8 @@ Every problem is collected with its file and the path inside it, then raised at 
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from miv.definition.checks import check_monitor
 from miv.definition.errors import DefinitionError, Problem
+from miv.definition.messages import pydantic_message, yaml_message
 from miv.definition.models import Edition, Frame, Monitor, Questionnaire, Stratum
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[3] / "monitor"
@@ -54,24 +55,25 @@ class _Reader:
     def monitor(self) -> Monitor | None:
         head = self._yaml(self.root / "monitor.yaml")
         structure = self._yaml(self.root / "structure.yaml")
-        indicators = self._yaml(self.root / "indicators.yaml")
-        publications = self._yaml(self.root / "publications.yaml")
+        indicators = self._yaml(self.root / "indicators.yaml", key="indicators")
+        publications = self._yaml(self.root / "publications.yaml", key="publications")
         editions = {}
-        for year in (head or {}).get("editions", []):
+        for year in self._list(head, "editions", self.root / "monitor.yaml", int, "jaartallen, bijvoorbeeld [2022, 2024]"):
             edition = self._edition(year)
             if edition is not None:
                 editions[year] = edition
-        if None in (head, structure, indicators, publications) or self.problems:
+        if None in (head, structure, indicators, publications):
             return None
-        self.files.update(structure="structure.yaml", indicators="indicators.yaml", publications="publications.yaml")
+        self.files.update({name: self._rel(self.root / f"{name}.yaml") for name in ("structure", "indicators", "publications")})
         data = {
             **{k: v for k, v in head.items() if k != "editions"},
             "structure": structure,
             "editions": editions,
-            "indicators": indicators.get("indicators", []),
-            "publications": publications.get("publications", []),
+            "indicators": indicators["indicators"],
+            "publications": publications["publications"],
         }
-        return self._validate(Monitor, data, "monitor.yaml", self._monitor_place)
+        monitor = self._validate(Monitor, data, "monitor.yaml", self._monitor_place)
+        return None if self.problems else monitor  # cross-file checks need every file valid
 
     def _monitor_place(self, loc: tuple, data: Any) -> tuple[str, str]:
         """Errors in the combined model point back to the file the part came from."""
@@ -88,8 +90,9 @@ class _Reader:
         raw = self._yaml(folder / "edition.yaml")
         if raw is None:
             return None
+        codes = self._list(raw, "questionnaires", folder / "edition.yaml", str, "vragenlijstcodes, bijvoorbeeld [ambtsdragers]")
         questionnaires = {}
-        for code in raw.get("questionnaires", []):
+        for code in codes:
             path = folder / "questionnaires" / f"{code}.yaml"
             data = self._yaml(path)
             if data is not None:
@@ -99,8 +102,9 @@ class _Reader:
                     self.files[f"questionnaire:{year}:{code}"] = self._rel(path)
         frame = self._frame(folder)
         self.files[f"frame:{year}"] = self._rel(folder / "frame.csv")
+        self.files[f"frame-meta:{year}"] = self._rel(folder / "frame.yaml")
         self.files[f"edition:{year}"] = self._rel(folder / "edition.yaml")
-        if frame is None or len(questionnaires) != len(raw.get("questionnaires", [])):
+        if frame is None or len(questionnaires) != len(codes):
             return None
         data = {**raw, "questionnaires": questionnaires, "frame": frame}
         return self._validate(Edition, data, self._rel(folder / "edition.yaml"))
@@ -108,46 +112,72 @@ class _Reader:
     def _frame(self, folder: Path) -> Frame | None:
         meta = self._yaml(folder / "frame.yaml")
         path = folder / "frame.csv"
+        file = self._rel(path)
         try:
-            with path.open(newline="", encoding="utf-8") as handle:
-                rows = list(csv.DictReader(handle))
+            with path.open(newline="", encoding="utf-8-sig") as handle:  # -sig: spreadsheets write a BOM
+                lines = list(csv.reader(handle))
+        except FileNotFoundError:
+            self.problems.append(Problem(file, "", "bestand ontbreekt"))
+            return None
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
-            self.problems.append(Problem(self._rel(path), "", f"steekproefkader niet leesbaar: {exc}"))
+            self.problems.append(Problem(file, "", f"steekproefkader niet leesbaar als UTF-8 CSV: {exc}"))
             return None
-        header = list(rows[0].keys()) if rows else []
+        header = lines[0] if lines else []
         if tuple(header) != FRAME_COLUMNS:
-            self.problems.append(
-                Problem(self._rel(path), "header", f"verwacht de kolommen {', '.join(FRAME_COLUMNS)}, gevonden: {', '.join(header) or 'geen'}")
-            )
+            found = ", ".join(header) or "geen"
+            self.problems.append(Problem(file, "header", f"verwacht de kolommen {', '.join(FRAME_COLUMNS)}, gevonden: {found}"))
             return None
-        strata = []
-        for number, row in enumerate(rows, start=2):
-            clean = {k: (v.strip() or None) for k, v in row.items()}
-            stratum = self._validate(
-                Stratum, clean, self._rel(path), lambda loc, _d, n=number: (self._rel(path), f"rij {n}, kolom {loc[0]}")
-            )
+        strata, valid = [], True
+        for number, fields in enumerate(lines[1:], start=2):
+            if not fields:
+                continue
+            if len(fields) != len(header):
+                self.problems.append(Problem(file, f"rij {number}", f"verwacht {len(header)} velden, gevonden: {len(fields)}"))
+                valid = False
+                continue
+            clean = {k: (v.strip() or None) for k, v in zip(header, fields)}
+            stratum = self._validate(Stratum, clean, file, lambda loc, _d, n=number: (file, f"rij {n}, kolom {loc[0]}"))
+            valid = valid and stratum is not None
             if stratum is not None:
                 strata.append(stratum)
-        if meta is None or len(strata) != len(rows):
+        if meta is None or not valid:
             return None
         return self._validate(Frame, {**meta, "strata": strata}, self._rel(folder / "frame.yaml"))
 
-    def _yaml(self, path: Path) -> Any:
+    def _yaml(self, path: Path, key: str | None = None) -> Any:
+        """A YAML file's top mapping; with `key`, a file that must hold just that key."""
         try:
-            with path.open(encoding="utf-8") as handle:
-                data = yaml.safe_load(handle)
+            with path.open(encoding="utf-8-sig") as handle:
+                data = yaml.load(handle, Loader=_UniqueKeyLoader)
         except FileNotFoundError:
             self.problems.append(Problem(self._rel(path), "", "bestand ontbreekt"))
+            return None
+        except UnicodeDecodeError:
+            self.problems.append(Problem(self._rel(path), "", "bestand is geen UTF-8-tekst"))
             return None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"regel {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
-            self.problems.append(Problem(self._rel(path), where, f"geen geldige YAML: {getattr(exc, 'problem', exc)}"))
+            self.problems.append(Problem(self._rel(path), where, f"geen geldige YAML: {yaml_message(getattr(exc, 'problem', None))}"))
             return None
         if not isinstance(data, dict):
-            self.problems.append(Problem(self._rel(path), "", "verwacht bovenaan een mapping van sleutels"))
+            self.problems.append(Problem(self._rel(path), "", "verwacht bovenaan sleutels met waarden (een mapping)"))
+            return None
+        if key is not None and (set(data) != {key} or not isinstance(data[key], list)):
+            others = ", ".join(str(k) for k in data if k != key) or "geen"
+            self.problems.append(Problem(self._rel(path), "", f"verwacht precies één sleutel {key!r} met een lijst; andere sleutels: {others}"))
             return None
         return data
+
+    def _list(self, data: Any, key: str, path: Path, kind: type, expected: str) -> list:
+        """A list of plain values under `key` (edition years, questionnaire codes), else a problem."""
+        if data is None:
+            return []
+        value = data.get(key)
+        if not isinstance(value, list) or not all(isinstance(v, kind) and not isinstance(v, bool) for v in value):
+            self.problems.append(Problem(self._rel(path), key, f"verwacht een lijst van {expected} (gevonden: {value!r})"))
+            return []
+        return value
 
     def _validate(self, model: type[BaseModel], data: Any, file: str, locate: Locate | None = None) -> Any:
         try:
@@ -155,7 +185,7 @@ class _Reader:
         except ValidationError as exc:
             for error in exc.errors():
                 shown, path = (locate or _in_file(file))(error["loc"], data)
-                self.problems.append(Problem(shown, path, _message(error)))
+                self.problems.append(Problem(shown, path, pydantic_message(error)))
             return None
 
     def _rel(self, path: Path) -> str:
@@ -163,6 +193,22 @@ class _Reader:
             return str(path.relative_to(self.root.parent))
         except ValueError:
             return str(path)
+
+
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader (libyaml's when installed: three times faster), except that a key
+    given twice is an error, not a silent overwrite."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"sleutel {key!r} komt twee keer voor", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
 
 
 def _in_file(file: str) -> Locate:
@@ -174,7 +220,7 @@ def _path(data: Any, loc: tuple) -> str:
     parts: list[str] = []
     node = data
     for key in loc:
-        if isinstance(key, int):
+        if isinstance(key, int) and not isinstance(node, dict):
             parts[-1:] = [f"{parts[-1] if parts else ''}[{key}]"]
             node = node[key] if isinstance(node, list) and key < len(node) else None
             code = node.get("code") or node.get("slug") if isinstance(node, dict) else None
@@ -184,12 +230,3 @@ def _path(data: Any, loc: tuple) -> str:
             parts.append(str(key))
             node = node.get(key) if isinstance(node, dict) else None
     return ".".join(parts)
-
-
-def _message(error: dict) -> str:
-    if error["type"] == "missing":
-        return "verplicht veld ontbreekt"
-    if error["type"] == "extra_forbidden":
-        return "onbekend veld (controleer de spelling met docs/definition.md)"
-    message = error["msg"].removeprefix("Value error, ")
-    return f"{message} (gevonden: {error['input']!r})" if not isinstance(error["input"], (dict, list)) else message
