@@ -11,9 +11,10 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
+import synthetic
 import tinyhtml5
 
-from miv.publish import Results
+from miv.publish import Results, write_publications
 from miv.publish.manifest import sha256
 from miv.publish.number import interval, number, percent
 
@@ -238,3 +239,14 @@ def test_charts_have_text_alternatives_and_data_tables(published):
             assert figure.find(f"{NS}table").get("aria-describedby") == alt.get("id")
     trend = [f for f in figures if "per editie" in _text(f.find(f"{NS}figcaption"))]
     assert trend and "2016" in _text(trend[0].find(f"{NS}table"))
+
+
+def test_first_edition_without_a_previous_one(monitor, tmp_path):
+    """The first edition in the definition has nothing to compare with: no change column or wording."""
+    first = synthetic.results(monitor, edition=2022)
+    assert first.previous is None
+    files = write_publications(first, tmp_path, with_pdf=False)
+    report = (tmp_path / "rapport-veiligheid.html").read_text(encoding="utf-8")
+    assert "Sinds " not in report and " steeg van " not in report and " daalde van " not in report
+    assert "Verandering" not in (tmp_path / "kerncijfers.md").read_text(encoding="utf-8")
+    assert len([f for f in files if f.suffix == ".html"]) == len(list(tmp_path.glob("*.html")))
