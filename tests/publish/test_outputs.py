@@ -250,3 +250,27 @@ def test_first_edition_without_a_previous_one(monitor, tmp_path):
     assert "Sinds " not in report and " steeg van " not in report and " daalde van " not in report
     assert "Verandering" not in (tmp_path / "kerncijfers.md").read_text(encoding="utf-8")
     assert len([f for f in files if f.suffix == ".html"]) == len(list(tmp_path.glob("*.html")))
+
+
+def test_gender_and_province_wording_follows_the_test(published, results: Results):
+    out, _ = published
+    tests = {
+        (r["publication"], r["per_value"] or "", r["indicator"], r["kind"]): r["p_value"]
+        for r in results.comparisons.filter(pl.col("kind").is_in(["gender", "province_vs_national"]) & (pl.col("breakdown") != "group")).iter_rows(named=True)
+    }
+    seen = {True: 0, False: 0}
+    for page in _pages(out).values():
+        for span in page.iter(f"{NS}span"):
+            sentence, figures = _text(span), span.findall(f"{NS}data")
+            kind = "gender" if sentence.startswith("Het aandeel bij vrouwen") else "province_vs_national" if "in heel Nederland" in sentence else None
+            if kind is None:
+                continue
+            pub, per, indicator, *_ = figures[0].get("data-cell").split("|")
+            significant = tests[(pub, per, indicator, kind)] < 0.05
+            if significant:
+                higher = float(figures[0].get("value")) > float(figures[1].get("value"))
+                assert f"significant {'hoger' if higher else 'lager'} dan" in sentence, sentence
+            else:
+                assert "verschilt niet significant" in sentence, sentence
+            seen[significant] += 1
+    assert seen[True] and seen[False], seen
