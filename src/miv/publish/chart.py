@@ -155,9 +155,11 @@ def _trend_template(breaks: bool) -> dict:
     labels = base.mark_text(dy=-10, color="#000").encode(x=x, y="value:Q", text="text:N")
     layers = line + labels
     if breaks:
+        # The break lies between the marked edition and the one before: half a step to the left.
+        half_step = alt.ExprRef(expr="-width / length(data('punten')) / 2")
         marked = base.transform_filter("datum.note != ''")
-        layers = layers + marked.mark_rule(strokeDash=[4, 3], color="#b23b00").encode(x=x) + marked.mark_text(
-            align="left", dx=4, y=8, color="#b23b00"
+        layers = layers + marked.mark_rule(strokeDash=[4, 3], color="#b23b00", xOffset=half_step).encode(x=x) + marked.mark_text(
+            align="left", dx=4, y=8, color="#b23b00", xOffset=half_step
         ).encode(x=x, text="note:N")
     return _config(layers)
 
@@ -178,9 +180,9 @@ def _alt(kind: str, title: str, points: list[Point]) -> str:
     if kind == "trend":
         first, last = points[0], points[-1]
         text = f"Lijndiagram: {title}, van {percent(first.figure.value)} in {first.label} tot {percent(last.figure.value)} in {last.label}."
-        breaks = [p.label for p in points if p.note]
+        breaks = [f"tussen {before.label} en {p.label}" for before, p in zip(points, points[1:]) if p.note]
         if breaks:
-            text += f" Trendbreuk in {', '.join(breaks)}: de cijfers ervoor zijn niet zonder meer vergelijkbaar."
+            text += f" Trendbreuk {', '.join(breaks)}: de cijfers ervoor zijn niet zonder meer vergelijkbaar met die erna."
         return text + " De cijfers staan in de tabel bij de figuur."
     top = max(points, key=lambda p: p.figure.value)
     bottom = min(points, key=lambda p: p.figure.value)
