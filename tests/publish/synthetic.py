@@ -40,7 +40,7 @@ def _n(rng: random.Random, breakdown: str, domain: str, per: str | None) -> int:
     if breakdown == TOTAL:
         base = 1500
     if per is not None:
-        base = max(3, base // 12)
+        base = max(3, base // 12 if breakdown == TOTAL else base // 40)
     return max(0, int(base * rng.uniform(0.6, 1.1)))
 
 
@@ -58,7 +58,7 @@ def results(monitor: Monitor, edition: int = 2024, seed: int = 7) -> Results:
                     q = indicators[code].questionnaire
                     cells = [(TOTAL, TOTAL)] + [(b, d) for b in section.breakdowns for d in _domains(monitor, edition, q, b)]
                     for breakdown, domain in cells:
-                        for ed in (previous, edition):
+                        for ed in [e for e in (previous, edition) if e is not None]:
                             key = (pub.slug, per, code, breakdown, domain, ed)
                             if key not in truth:
                                 truth[key] = (rng.uniform(0.02, 0.8), _n(rng, breakdown, domain, per))
@@ -102,8 +102,9 @@ def _comparisons(pub, per, code, section, cells, truth, edition, previous) -> li
     for breakdown, domain in cells:
         by_breakdown[breakdown].append(domain)
     for breakdown, domain in cells:
-        now, then = truth[(pub, per, code, breakdown, domain, edition)][0], truth[(pub, per, code, breakdown, domain, previous)][0]
-        if "previous_edition" in kinds:
+        now = truth[(pub, per, code, breakdown, domain, edition)][0]
+        if "previous_edition" in kinds and previous is not None:
+            then = truth[(pub, per, code, breakdown, domain, previous)][0]
             out.append(row("previous_edition", breakdown, domain, str(previous), now, then, 0.001 if abs(now - then) > 0.1 else 0.4))
         if "group_vs_all" in kinds and breakdown in ("group", TOTAL):
             total = truth[(pub, per, code, TOTAL, TOTAL, edition)][0]

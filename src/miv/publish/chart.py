@@ -6,6 +6,7 @@ same spec interactively."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from functools import cache
 
@@ -40,6 +41,12 @@ class Chart:
     points: list[Point]
     spec: dict
     svg: str
+
+    @property
+    def src(self) -> str:
+        """The SVG as a data URL: the HTML stays one file, and WeasyPrint draws the chart as
+        an image instead of styling each of its hundreds of elements as part of the page."""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
 
 
 def charts(section: SectionView, edition: int, previous: int | None) -> list[Chart]:
@@ -120,7 +127,7 @@ DATA = alt.NamedData(name="punten")
 @cache
 def _bars_template() -> dict:
     base = alt.Chart(DATA)
-    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=220))
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=300))
     bars = base.mark_bar(color=BLUE).encode(y=y, x=_x())
     errors = base.mark_rule(color="#000").encode(y=y, x="low:Q", x2="high:Q")
     text = base.mark_text(align="left", dx=4, dy=-7, fontSize=10).encode(y=y, x="high:Q", text="text:N")
@@ -130,7 +137,7 @@ def _bars_template() -> dict:
 @cache
 def _groups_template() -> dict:
     base = alt.Chart(DATA)
-    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=220))
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=300))
     offset = alt.YOffset("series:N", sort=None)
     bars = base.mark_bar().encode(
         y=y, yOffset=offset, x=_x(),
@@ -143,14 +150,16 @@ def _groups_template() -> dict:
 @cache
 def _trend_template(breaks: bool) -> dict:
     base = alt.Chart(DATA)
-    x = alt.X("label:O", title=None, sort=None)
+    x = alt.X("label:O", title=None, sort=None, axis=alt.Axis(labelAngle=0))
     line = base.mark_line(color=BLUE, point=alt.OverlayMarkDef(color=BLUE, size=50)).encode(x=x, y=_y())
     labels = base.mark_text(dy=-10, color="#000").encode(x=x, y="value:Q", text="text:N")
     layers = line + labels
     if breaks:
+        # The break lies between the marked edition and the one before: half a step to the left.
+        half_step = alt.ExprRef(expr="-width / length(data('punten')) / 2")
         marked = base.transform_filter("datum.note != ''")
-        layers = layers + marked.mark_rule(strokeDash=[4, 3], color="#b23b00").encode(x=x) + marked.mark_text(
-            align="left", dx=4, y=8, color="#b23b00"
+        layers = layers + marked.mark_rule(strokeDash=[4, 3], color="#b23b00", xOffset=half_step).encode(x=x) + marked.mark_text(
+            align="left", dx=4, y=8, color="#b23b00", xOffset=half_step
         ).encode(x=x, text="note:N")
     return _config(layers)
 
@@ -163,7 +172,6 @@ def _config(chart: alt.TopLevelMixin) -> dict:
 def _make(kind: str, title: str, points: list[Point], template: dict) -> Chart:
     spec = {**template, "datasets": {"punten": [_datum(p) for p in points]}}
     svg = vl_convert.vegalite_to_svg(spec, format_locale="nl-NL")
-    svg = svg.replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
     return Chart(kind, title, _alt(kind, title, points), points, spec, svg)
 
 
@@ -172,14 +180,14 @@ def _alt(kind: str, title: str, points: list[Point]) -> str:
     if kind == "trend":
         first, last = points[0], points[-1]
         text = f"Lijndiagram: {title}, van {percent(first.figure.value)} in {first.label} tot {percent(last.figure.value)} in {last.label}."
-        breaks = [p.label for p in points if p.note]
+        breaks = [f"tussen {before.label} en {p.label}" for before, p in zip(points, points[1:]) if p.note]
         if breaks:
-            text += f" Trendbreuk in {', '.join(breaks)}: de cijfers ervoor zijn niet zonder meer vergelijkbaar."
+            text += f" Trendbreuk {', '.join(breaks)}: de cijfers ervoor zijn niet zonder meer vergelijkbaar met die erna."
         return text + " De cijfers staan in de tabel bij de figuur."
     top = max(points, key=lambda p: p.figure.value)
     bottom = min(points, key=lambda p: p.figure.value)
     shape = "Staafdiagram met 95%-betrouwbaarheidsintervallen"
-    return f"{shape}: {title}. Hoogste: {_name(top)} met {percent(top.figure.value)}; laagste: {_name(bottom)} met {percent(bottom.figure.value)}. De cijfers staan in de tabel bij de figuur."
+    return f"{shape}: {title}. Hoogste: {_name(top)} met {percent(top.figure.value)}; laagste: {_name(bottom)} met {percent(bottom.figure.value)}."
 
 
 def _name(p: Point) -> str:

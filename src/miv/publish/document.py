@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -16,7 +17,17 @@ from miv.publish.disclosure import Disclosure
 from miv.publish.labels import Labels
 from miv.publish.narrative import Figure, Sentence, change, contrast, level, significant
 from miv.publish.number import interval
-from miv.publish.results import TOTAL, Results
+from miv.publish.results import TOTAL, TREND_SCHEMA, Results, empty
+
+if TYPE_CHECKING:
+    from miv.publish.chart import Chart
+
+
+SUBTITLES = {  # by the parts (Part) a publication's indicators belong to
+    "veiligheid": "Agressie en intimidatie tegen politieke ambtsdragers en medewerkers van gemeenten, provincies en waterschappen",
+    "integriteit": "Integriteit van politieke ambtsdragers en het integriteitsbeleid van gemeenten, provincies en waterschappen",
+}
+SUBTITLE_BOTH = "Agressie, intimidatie en integriteit in het openbaar bestuur"
 
 
 def cell_key(publication: str, per_value: str | None, indicator: str, breakdown: str, domain: str, edition: int) -> str:
@@ -56,6 +67,7 @@ class Block:
     indicator: Indicator
     sentences: list[Sentence]
     table: Table
+    denominator: str
 
 
 @dataclass(frozen=True)
@@ -76,7 +88,7 @@ class SectionView:
     breakdowns: list[str]
     blocks: list[Block]
     trend: list[TrendPoint] = field(default_factory=list)
-    charts: list[object] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
 
 
 @dataclass
@@ -90,6 +102,7 @@ class Document:
     previous: int | None
     summary: list[Sentence]
     sections: list[SectionView]
+    subtitle: str = ""
 
     @property
     def kind(self) -> PublicationKind:
@@ -112,7 +125,7 @@ class _Cells:
 
     def figure(self, pub: str, per: str | None, ind: str, breakdown: str, domain: str, edition: int | None) -> Figure | None:
         row = self.cells.get((pub, per, ind, breakdown, domain, edition))
-        if row is None or row["suppressed"] is not None:
+        if row is None or edition is None or row["suppressed"] is not None:
             return None
         return Figure(row["estimate"], cell_key(pub, per, ind, breakdown, domain, edition))
 
@@ -155,7 +168,12 @@ def _document(results: Results, pub: Publication, per: str | None, cells: _Cells
         previous=results.previous,
         summary=summary,
         sections=sections,
+        subtitle=_subtitle({b.indicator.part.value for s in sections for b in s.blocks}),
     )
+
+
+def _subtitle(parts: set[str]) -> str:
+    return SUBTITLES[next(iter(parts))] if len(parts) == 1 else SUBTITLE_BOTH
 
 
 def _summary(sections: list[SectionView]) -> list[Sentence]:
@@ -188,9 +206,11 @@ def _block(results: Results, pub: Publication, per: str | None, section: Section
         for domain in labels.ordered(breakdown, domains):
             rows.append(_row(pub, per, indicator, breakdown, domain, labels.domain(breakdown, domain), cells, ed, prev))
     sentences: list[Sentence] = []
+    per_label = labels.domain(pub.per, per) if pub.per and per else None
+    denominator = labels.denominator(indicator.denominator_label, pub, per_label)
     total = cells.figure(slug, per, code, TOTAL, TOTAL, ed)
     if total is not None:
-        sentences.append(level(indicator.label, total, indicator.denominator_label))
+        sentences.append(level(indicator.label, total, denominator))
     kinds = set(section.comparisons)
     broken = indicator.trend_break(ed)
     if Comparison.PREVIOUS_EDITION in kinds and prev is not None and broken:
@@ -213,8 +233,8 @@ def _block(results: Results, pub: Publication, per: str | None, section: Section
         if test is not None and total is not None:
             national = Figure(test["reference_estimate"], comparison_key(slug, per, code, "province_vs_national", TOTAL, TOTAL))
             sentences.append(contrast(f"in {labels.domain('province', per) if per else 'de provincie'}", total, "in heel Nederland", national, test["p_value"]))
-    caption = f"{indicator.label} ({indicator.denominator_label}), {ed}"
-    return Block(indicator, sentences, Table(indicator, caption, rows))
+    caption = f"{indicator.label} ({denominator}), {ed}"
+    return Block(indicator, sentences, Table(indicator, caption, rows), denominator)
 
 
 def _groups_vs_all(results: Results, pub: Publication, per: str | None, indicator: Indicator, cells: _Cells, labels: Labels) -> list[Sentence]:
@@ -222,8 +242,14 @@ def _groups_vs_all(results: Results, pub: Publication, per: str | None, indicato
     level_all = cells.figure(pub.slug, per, indicator.code, TOTAL, TOTAL, results.edition)
     tests = cells.by_kind.get((pub.slug, per, indicator.code, "group_vs_all"), [])
     shown = 0
+    population = labels.population(pub)
     for test in tests:
         group = cells.figure(pub.slug, per, indicator.code, test["breakdown"], test["domain"], results.edition)
+        if test["breakdown"] == TOTAL and population and group is not None:
+            reference = Figure(test["reference_estimate"], comparison_key(pub.slug, per, indicator.code, "group_vs_all", TOTAL, TOTAL))
+            out.append(contrast(population, group, "bij alle politieke ambtsdragers", reference, test["p_value"]))
+            shown += 1
+            continue
         if group is None or level_all is None or test["breakdown"] == TOTAL or not significant(test["p_value"]):
             continue
         out.append(contrast(labels.phrase(test["breakdown"], test["domain"]), group, "bij alle respondenten samen", level_all, test["p_value"]))
@@ -241,21 +267,18 @@ def _row(pub: Publication, per: str | None, indicator: Indicator, breakdown: str
     movement = "trendbreuk" if prev and indicator.trend_break(ed) else None
     if movement is None and test is not None and figure is not None and previous is not None:
         movement = ("gestegen" if figure.value > previous.value else "gedaald") if significant(test["p_value"]) else "gelijk gebleven"
-    shown = figure is not None and row is not None
-    return Row(
-        breakdown, domain, label, figure,
-        interval(row["ci_low"], row["ci_high"]) if shown and row["ci_low"] is not None else None,
-        row["n"] if shown else None,
-        previous, movement,
-        row["suppressed"] if row is not None else "niet berekend",
-        row["ci_low"] if shown else None,
-        row["ci_high"] if shown else None,
-    )
+    if row is None or figure is None:
+        reason = row["suppressed"] if row is not None else "niet berekend"
+        return Row(breakdown, domain, label, None, None, None, previous, movement, reason)
+    low, high = row["ci_low"], row["ci_high"]
+    shown_interval = interval(low, high) if low is not None and high is not None else None
+    return Row(breakdown, domain, label, figure, shown_interval, row["n"], previous, movement, None, low, high)
 
 
 def _trend(results: Results, pub: Publication, per: str | None, indicator: Indicator, cells: _Cells) -> list[TrendPoint]:
     points = []
-    published = results.trend.filter(
+    trend = results.trend if results.trend is not None else empty(TREND_SCHEMA)
+    published = trend.filter(
         (pl.col("publication") == pub.slug) & (pl.col("indicator") == indicator.code) & (pl.col("breakdown") == TOTAL)
         & (pl.col("per_value").is_null() if per is None else pl.col("per_value") == per)
     ).sort("edition")

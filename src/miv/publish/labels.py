@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from miv.definition import Monitor
+import re
+
+from miv.definition import Monitor, Publication
 from miv.publish.results import TOTAL
 
 BREAKDOWNS = {
@@ -16,6 +18,10 @@ BREAKDOWNS = {
 }
 ROLES = {"bestuurder": "Bestuurders", "volksvertegenwoordiger": "Volksvertegenwoordigers", "medewerker": "Medewerkers"}
 GENDERS = {"man": "Mannen", "vrouw": "Vrouwen"}
+
+
+GROUP_RULE = re.compile(r"^group == '([a-z0-9-]+)'$")
+LAYER_RULE = re.compile(r"^layer == '([a-z0-9-]+)'$")
 
 
 class Labels:
@@ -32,6 +38,22 @@ class Labels:
             "province": {c.code: c.label for c in s.provinces},
             "size_class": {c.code: _cap(c.label) for c in s.size_classes},
         }
+
+    def denominator(self, label: str, publication: Publication, per_label: str | None) -> str:
+        """An indicator's denominator narrowed to the publication's population:
+        'van alle politieke ambtsdragers' reads 'van alle burgemeesters' in their factsheet."""
+        population = (publication.population or "").strip()
+        group, layer = GROUP_RULE.match(population), LAYER_RULE.match(population)
+        if group and label.startswith("van alle "):
+            label = f"van alle {self._plural.get(group.group(1), group.group(1))}"
+        elif layer:
+            label = f"{label} bij {self._names['layer'].get(layer.group(1), layer.group(1)).lower()}"
+        return f"{label} in {per_label}" if per_label else label
+
+    def population(self, publication: Publication) -> str | None:
+        """The publication's population inside a sentence ('bij burgemeesters'), if one group."""
+        group = GROUP_RULE.match((publication.population or "").strip())
+        return self.phrase("group", group.group(1)) if group else None
 
     def ordered(self, breakdown: str, codes: list[str]) -> list[str]:
         """Codes in the structure's order; a merged group sits where its first member would."""

@@ -45,11 +45,16 @@ class Renderer:
             breakdown_label=labels.breakdown, series=SERIES, meta=meta, static=static,
             code_version=meta.code_version,
         )
-        self.markdown_env = Environment(loader=self.env.loader, autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
+        self.markdown_env = Environment(
+            loader=self.env.loader, autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True
+        )
         self.markdown_env.globals.update(self.env.globals)
 
     def html(self, doc: Document) -> str:
         return self.env.get_template(TEMPLATES[doc.kind.value]).render(doc=doc)
+
+    def index(self, docs: list[Document], edition: int, with_pdf: bool) -> str:
+        return self.env.get_template("index.html.j2").render(docs=docs, edition=edition, with_pdf=with_pdf)
 
     def markdown(self, doc: Document) -> str:
         return self.markdown_env.get_template("kerncijfers.md.j2").render(doc=doc)

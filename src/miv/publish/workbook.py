@@ -64,7 +64,7 @@ def workbook(documents: list[Document], labels: Labels, target: Path) -> None:
                         if edition is None:
                             continue
                         current = edition == doc.edition
-                        sheet.write_row(r, 0, [section.title, block.indicator.label, block.indicator.denominator_label, labels.breakdown(row.breakdown), row.label, edition])
+                        sheet.write_row(r, 0, [section.title, block.indicator.label, block.denominator, labels.breakdown(row.breakdown), row.label, edition])
                         if figure is not None:
                             sheet.write_number(r, 6, figure.value, pct)
                         if current and figure is not None and row.low is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
@@ -61,13 +62,18 @@ def write_publications(
             text.write_text(renderer.markdown(doc), encoding="utf-8")
             written.append(text)
         step(page.name)
+    index = out_dir / "index.html"
+    index.write_text(renderer.index(docs, results.edition, with_pdf), encoding="utf-8")
+    written.append(index)
     estimates_csv(disclosure.estimates, out_dir / "estimates.csv")
     written.append(out_dir / "estimates.csv")
     step("estimates.csv")
     workbook(docs, labels, out_dir / "tabellen.xlsx")
     written.append(out_dir / "tabellen.xlsx")
     step("tabellen.xlsx")
-    with ProcessPoolExecutor(max_workers=PDF_WORKERS) as pool:  # WeasyPrint is pure Python: one process per core
+    # WeasyPrint is pure Python: one process per core. Spawned, not forked: this process runs
+    # vl-convert's threads, and forking a threaded process can deadlock.
+    with ProcessPoolExecutor(max_workers=PDF_WORKERS, mp_context=multiprocessing.get_context("spawn")) as pool:
         jobs = [pool.submit(pdf, out_dir / f"{doc.stem}.html", out_dir / f"{doc.stem}.pdf") for doc in printable]
         for doc, job in zip(printable, jobs):
             job.result()

@@ -1,0 +1,85 @@
+"""Benchmark: one edition's publications from computed Results (docs/performance.md, "## Publications").
+
+Set-up (loading the definition, building the Results) is not timed. The Results are the
+synthetic ones of the tests: every publication, section, indicator and domain the real
+definition asks for, shaped like the pipeline's output. Targets: HTML alone < 5 s, the whole
+set with PDFs < 30 s."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests" / "publish")]
+
+from miv.definition import load  # noqa: E402
+from miv.publish import write_publications  # noqa: E402
+
+import synthetic  # noqa: E402
+
+HEADING = "## Publications"
+
+
+def main() -> None:
+    results = synthetic.results(load())
+    with tempfile.TemporaryDirectory() as folder:
+        write_publications(results, Path(folder) / "warm", with_pdf=False)  # vl-convert and Altair warm-up
+        html, files_html = _timed(lambda: write_publications(results, Path(folder) / "html", with_pdf=False))
+        full, files_full = _timed(lambda: write_publications(results, Path(folder) / "all"))
+        pdfs = sum(1 for f in files_full if f.suffix == ".pdf")
+        size = sum(f.stat().st_size for f in files_full) / 1e6
+    load1 = os.getloadavg()[0]
+    section = f"""{HEADING}
+
+Measured by `benchmarks/publish.py` on {platform.machine()}, {os.cpu_count()} cores (load average
+{load1:.1f} at the end: the machine is shared, so these are upper bounds). Input: synthetic Results for
+the real definition ({results.estimates.height:,} estimate rows, {results.comparisons.height:,} comparisons,
+{len(results.monitor.publications)} publications, 12 per province). Set-up is not timed; Altair and vl-convert
+are warmed up once.
+
+| run | files | wall time | CPU time | target (wall) |
+| --- | ---: | ---: | ---: | ---: |
+| HTML, Markdown, tabellen.xlsx, estimates.csv, manifest (no PDF) | {len(files_html)} | {html[0]:.1f} s | {html[1]:.1f} s | < 5 s |
+| whole set including {pdfs} PDFs | {len(files_full)} ({size:.1f} MB) | {full[0]:.1f} s | {full[1]:.1f} s | < 30 s |
+
+CPU time adds up all processes: on an idle machine the wall time of the whole set is about the CPU
+time divided by the cores (the PDFs run one process per core); a loaded machine stretches wall time.
+
+Where the time goes: ~90 charts rendered by vl-convert (about 20–40 ms each, four threads);
+WeasyPrint layout of the PDFs (pure Python, one process per core). The vendored components CSS is
+cut to the components publications use before WeasyPrint sees it: the full file made style
+matching three times slower.
+"""
+    _write(ROOT / "docs" / "performance.md", section)
+    print(section)
+
+
+def _timed(run):
+    """Wall time and CPU time (this process and its finished PDF workers)."""
+    start, cpu = time.perf_counter(), _cpu()
+    value = run()
+    return (time.perf_counter() - start, _cpu() - cpu), value
+
+
+def _cpu() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _write(path: Path, section: str) -> None:
+    """Replace this benchmark's own section; leave the others as they are."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(section.rstrip() + "\n\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+    path.write_text(text.rstrip() + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""The PDF is WeasyPrint's print of the same HTML: A4, tagged, in Dutch, with the free font."""
+
+import re
+import zlib
+
+from miv.publish.render import pdf
+
+
+def _streams_text(data: bytes) -> bytes:
+    out = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            out.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            out.append(match.group(1))
+    return b"".join(out)
+
+
+def test_factsheet_pdf_is_tagged_a4_dutch_with_embedded_free_font(published, tmp_path):
+    out, _ = published
+    target = tmp_path / "factsheet-burgemeesters.pdf"
+    pdf(out / "factsheet-burgemeesters.html", target)
+    raw = target.read_bytes()
+    assert raw.startswith(b"%PDF-")
+    data = raw + _streams_text(raw)  # dictionaries sit in compressed object streams
+    assert b"/StructTreeRoot" in data  # tagged PDF
+    assert b"/Lang (nl)" in data or b"/Lang(nl)" in data
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 595\.\d+ 841\.\d+\s*\]", data)
+    assert b"SourceSans3" in data.replace(b"-", b"").replace(b" ", b"") or b"Source Sans 3" in data
+    pages = len(re.findall(rb"/Type\s*/Page\b", data))
+    assert 2 <= pages <= 12
+    assert b"/Title" in data
+
+
+def test_write_publications_prints_each_document_in_worker_processes(monitor, results, tmp_path):
+    """The PDF step of write_publications (spawned workers) on a definition cut to two factsheets."""
+    from miv.publish import Results, write_publications
+
+    keep = [p for p in monitor.publications if p.slug in ("factsheet-burgemeesters", "kerncijfers")]
+    small = monitor.model_copy(update={"publications": keep})
+    cut = Results(small, 2024, results.estimates, results.comparisons, results.weighting, results.inputs, results.code_version, results.trend)
+    seen = []
+    files = write_publications(cut, tmp_path, progress=lambda done, total, name: seen.append((done, total, name)))
+    pdfs = sorted(p.name for p in files if p.suffix == ".pdf")
+    assert pdfs == ["factsheet-burgemeesters.pdf"]  # key figures are HTML and Markdown only
+    assert (tmp_path / "factsheet-burgemeesters.pdf").read_bytes().startswith(b"%PDF-")
+    assert [d for d, _, _ in seen] == list(range(1, len(seen) + 1)) and seen[-1][0] == seen[-1][1]
+    assert seen[-1][2] == "manifest.json"
