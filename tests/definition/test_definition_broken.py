@@ -181,8 +181,8 @@ CASES = {
                 "['ambtsdragers', 'medewerkers', 'organisaties']"),
     ),
     "indicator rule for an edition that does not exist": (
-        "indicators.yaml", "    editions:\n      2024:\n        trend_break: >-\n          In 2022 vroeg AG_SOCIAL naar sociale media, e-mail, brief en telefoon samen; in 2024\n          alleen naar sociale media. Het cijfer van 2024 is daardoor",
-        "    editions:\n      2026:\n        trend_break: >-\n          In 2022 vroeg AG_SOCIAL naar sociale media, e-mail, brief en telefoon samen; in 2024\n          alleen naar sociale media. Het cijfer van 2024 is daardoor",
+        "indicators.yaml", "    editions:\n      2024:\n        trend_break: >-\n          In 2022 ging de vraag over agressie via sociale media",
+        "    editions:\n      2026:\n        trend_break: >-\n          In 2022 ging de vraag over agressie via sociale media",
         [(IND, "indicators[8] (agressie_social).editions", "editie 2026 staat niet in monitor.yaml")],
     ),
     "indicator code of the wrong form": (
