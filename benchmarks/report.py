@@ -1,0 +1,34 @@
+"""What every benchmark shares: its own section of docs/performance.md, and the run's context."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import resource
+import time
+from pathlib import Path
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
+
+
+def write_section(heading: str, body: str, path: Path = DOC) -> str:
+    """Replace (or append) the section under `heading`, leaving the other benchmarks' sections alone."""
+    section = f"{heading}\n\n{body.strip()}\n"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    return section
+
+
+def context(script: str) -> str:
+    """One line naming the script, date, Python, processor and the machine's load when it ran."""
+    load = os.getloadavg()[0]
+    return (f"`{script}`, {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, {platform.machine()}, "
+            f"{os.cpu_count()} cores, load average {load:.1f} at the start.")
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
