@@ -66,11 +66,11 @@ class Estimator:
         parts = []
         for questionnaire, codes in self._by_questionnaire(section.indicators).items():
             for breakdown in (TOTAL, *section.breakdowns):
-                table = self._proportions(questionnaire, cell.population, breakdown)
+                table = self._proportions(questionnaire, cell.population, breakdown, codes)
                 if table is None:
                     continue
                 parts.append(
-                    table.filter(pl.col("variable").is_in(codes)).select(
+                    table.select(
                         pl.lit(cell.publication.slug).alias("publication"),
                         pl.lit(cell.section).alias("section"),
                         pl.lit(cell.per_value, dtype=pl.Utf8).alias("per_value"),
@@ -106,12 +106,12 @@ class Estimator:
                 out.setdefault(questionnaire, []).append(code)
         return out
 
-    def _proportions(self, questionnaire: str, population: pl.Expr | None, breakdown: str) -> pl.DataFrame | None:
-        key = (questionnaire, None if population is None else str(population), breakdown)
+    def _proportions(self, questionnaire: str, population: pl.Expr | None, breakdown: str,
+                     codes: list[str]) -> pl.DataFrame | None:
+        key = (questionnaire, None if population is None else str(population), breakdown, tuple(codes))
         if key not in self._cache:
             design = self._domain(self.designs[questionnaire], population)
             by = ["_domain"] if breakdown == TOTAL else ["_domain", breakdown]
-            codes = [i.code for i in self.monitor.indicators if i.questionnaire == questionnaire]
             if design.data["_domain"].null_count() == design.n or design.data[by[-1]].null_count() == design.n:
                 self._cache[key] = None
             else:
