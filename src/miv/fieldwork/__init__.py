@@ -1,0 +1,41 @@
+"""Fieldwork: invitations with codes, answering page by page with routing, anonymous
+submission, monitoring per stratum, and the completed responses as records."""
+
+from miv.fieldwork.answers import Answers, FieldError, record, visible_items, visible_pages
+from miv.fieldwork.errors import FieldworkError
+from miv.fieldwork.keys import Keys, normalise_code
+from miv.fieldwork.service import (
+    close_fieldwork,
+    completed_records,
+    enter,
+    import_invitations,
+    load_answers,
+    mailing,
+    monitoring,
+    open_fieldwork,
+    open_questionnaire,
+    save_answers,
+    submit,
+)
+
+__all__ = [
+    "Answers",
+    "FieldError",
+    "FieldworkError",
+    "Keys",
+    "close_fieldwork",
+    "completed_records",
+    "enter",
+    "import_invitations",
+    "load_answers",
+    "mailing",
+    "monitoring",
+    "normalise_code",
+    "open_fieldwork",
+    "open_questionnaire",
+    "record",
+    "save_answers",
+    "submit",
+    "visible_items",
+    "visible_pages",
+]
