@@ -1,0 +1,195 @@
+"""The respondent's pages: enter with a code, answer page by page, review, submit.
+
+The session holds only the invitation id; answers live encrypted in the progress store
+until submit. Every page is plain HTML forms: it works without JavaScript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from miv.definition import Item, ItemType, Questionnaire
+from miv.fieldwork import FieldError, FieldworkError, enter, load_answers, save_answers, submit, visible_items, visible_pages
+from miv.fieldwork.answers import read_page
+from miv.fieldwork.keys import normalise_code
+from miv.web.pages import client, public, render
+from miv.web.security import checked_form
+
+CODE_SCOPE = "code"
+
+
+def _see(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+@public
+async def home(request: Request) -> Response:
+    return render(request, "survey/start.html", {"title": "Inloggen met uw code"})
+
+
+@public
+async def start(request: Request) -> Response:
+    """Code from the form (POST) or from the invitation link (GET ?code=)."""
+    if request.method == "POST":
+        code = str((await checked_form(request)).get("code", ""))
+    else:
+        code = request.query_params.get("code", "")
+        if not code:
+            return _see("/")
+    state = request.app.state
+    address = client(request)
+    if state.limits.blocked(CODE_SCOPE, address, state.settings.code_attempts):
+        raise HTTPException(429, "U heeft te vaak een onjuiste code ingevoerd. Wacht een kwartier en probeer het dan opnieuw.")
+    invitation = enter(state.db, state.keys, code) if normalise_code(code) else None
+    if invitation is None:
+        state.limits.fail(CODE_SCOPE, address)
+        error = "Deze code is onbekend of al gebruikt, of het onderzoek is gesloten. Controleer de code in uw uitnodiging." if normalise_code(code) else "Vul de code uit uw uitnodiging in."
+        return render(request, "survey/start.html", {"title": "Inloggen met uw code", "error": error, "code": code}, status=400)
+    request.session.clear()
+    request.session["invitation"] = invitation
+    return _see("/vragenlijst")
+
+
+def _state(request: Request) -> tuple[int, Questionnaire, dict[str, Any], dict[str, Any]]:
+    invitation = request.session.get("invitation")
+    if not isinstance(invitation, int):
+        raise HTTPException(403, "U bent niet ingelogd. Log in met de code uit uw uitnodiging.")
+    try:
+        q, stratum, answers = load_answers(request.app.state.db, request.app.state.keys, invitation)
+    except FieldworkError as exc:
+        request.session.pop("invitation", None)
+        raise HTTPException(403, f"U kunt niet (meer) verder: {exc.message}.") from None
+    return invitation, q, stratum, answers
+
+
+def _unanswered(items: list[Item], answers: dict[str, Any]) -> list[Item]:
+    return [item for item in items if item.required and answers.get(item.code) in (None, [])]
+
+
+@public
+async def resume(request: Request) -> Response:
+    """Continue where the respondent left off: the first page with an open question."""
+    _, q, stratum, answers = _state(request)
+    open_items = {item.code for item in _unanswered(visible_items(q, stratum, answers), answers)}
+    for page in visible_pages(q, stratum, answers):
+        if any(item.code in open_items for item in page.items):
+            return _see(f"/vragenlijst/{page.code}")
+    return _see("/vragenlijst/controle")
+
+
+def _choices(q: Questionnaire, item: Item) -> list[tuple[int, str]]:
+    labels = {m.code: m.label for m in q.missing}
+    return [(o.code, o.label) for o in q.options(item)] + [(code, labels[code]) for code in item.missing]
+
+
+def _page_view(request: Request, q: Questionnaire, stratum: dict, answers: dict, code: str,
+               errors: list[FieldError] | None = None, status: int = 200, entered: dict | None = None) -> Response:
+    """Render one page; `entered` shows back what was posted, valid or not."""
+    errors = errors or []
+    pages = visible_pages(q, stratum, answers)
+    index = next((i for i, p in enumerate(pages) if p.code == code), None)
+    if index is None:
+        raise HTTPException(404, "Deze vragenpagina hoort niet bij uw vragenlijst.")
+    page = pages[index]
+    shown = {item.code for item in visible_items(q, stratum, answers)}
+    items = [item for item in page.items if item.code in shown]
+    context = {
+        "title": page.title, "q": q, "page": page, "items": items, "answers": answers | (entered or {}),
+        "choices": {item.code: _choices(q, item) for item in items}, "errors": {e.item: e.message for e in errors},
+        "error_list": list(errors), "step": index + 1, "steps": len(pages) + 1, "first": index == 0, "ItemType": ItemType,
+    }
+    return render(request, "survey/page.html", context, status=status)
+
+
+@public
+async def page(request: Request) -> Response:
+    invitation, q, stratum, answers = _state(request)
+    code = request.path_params["page"]
+    if request.method == "GET":
+        return _page_view(request, q, stratum, answers, code)
+    form = await checked_form(request)
+    shown = {item.code for item in visible_items(q, stratum, answers)}
+    current = next((p for p in q.pages if p.code == code), None)
+    if current is None:
+        raise HTTPException(404, "Deze vragenpagina hoort niet bij uw vragenlijst.")
+    items = [item for item in current.items if item.code in shown]
+    values, errors = read_page(q, items, {key: form.getlist(key) for key in form.keys()})
+    failed = {e.item for e in errors}
+    answers.update({key: value for key, value in values.items() if key not in failed})
+    state = request.app.state
+    save_answers(state.db, state.keys, invitation, answers)
+    action = form.get("actie")
+    pages = [p.code for p in visible_pages(q, stratum, answers)]
+    if action == "vorige":
+        index = pages.index(code) if code in pages else 0
+        return _see(f"/vragenlijst/{pages[max(index - 1, 0)]}")
+    if action == "later":
+        request.session.clear()
+        return render(request, "survey/later.html", {"title": "Uw antwoorden zijn bewaard"})
+    if errors:
+        return _page_view(request, q, stratum, answers, code, errors, status=422, entered=values)
+    index = pages.index(code)
+    return _see(f"/vragenlijst/{pages[index + 1]}" if index + 1 < len(pages) else "/vragenlijst/controle")
+
+
+def _answer_text(q: Questionnaire, item: Item, value: Any) -> str:
+    if value in (None, []):
+        return "Niet beantwoord"
+    labels = dict(_choices(q, item))
+    if item.type is ItemType.MULTI:
+        return ", ".join(labels.get(v, str(v)) for v in value)
+    if item.type is ItemType.SINGLE:
+        return labels.get(value, str(value))
+    if item.type is ItemType.NUMBER:
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+@public
+async def review(request: Request) -> Response:
+    _, q, stratum, answers = _state(request)
+    shown = {item.code for item in visible_items(q, stratum, answers)}
+    pages = visible_pages(q, stratum, answers)
+    sections = [
+        (p, [(item, _answer_text(q, item, answers.get(item.code))) for item in p.items if item.code in shown]) for p in pages
+    ]
+    missing = _unanswered(visible_items(q, stratum, answers), answers)
+    context = {"title": "Controleer uw antwoorden", "sections": sections, "missing": missing, "q": q,
+               "page_of": {item.code: p.code for p in pages for item in p.items}, "step": len(pages) + 1, "steps": len(pages) + 1}
+    if request.method == "GET":
+        return render(request, "survey/review.html", context)
+    await checked_form(request)
+    if missing:
+        return render(request, "survey/review.html", context | {"blocked": True}, status=422)
+    invitation = request.session["invitation"]
+    try:
+        submit(request.app.state.db, request.app.state.keys, invitation)
+    except FieldworkError as exc:
+        raise HTTPException(409, f"Verzenden lukte niet: {exc.message}.") from None
+    request.session.clear()
+    return _see("/bedankt")
+
+
+@public
+async def thanks(request: Request) -> Response:
+    return render(request, "survey/thanks.html", {"title": "Bedankt voor uw deelname"})
+
+
+@public
+async def accessibility(request: Request) -> Response:
+    return render(request, "survey/accessibility.html", {"title": "Toegankelijkheid"})
+
+
+routes = [
+    Route("/", home),
+    Route("/start", start, methods=["GET", "POST"]),
+    Route("/vragenlijst", resume),
+    Route("/vragenlijst/controle", review, methods=["GET", "POST"]),
+    Route("/vragenlijst/{page}", page, methods=["GET", "POST"]),
+    Route("/bedankt", thanks),
+    Route("/toegankelijkheid", accessibility),
+]
