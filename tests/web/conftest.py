@@ -29,9 +29,18 @@ class Site:
     fieldwork: int
     codes: dict[str, str] = field(default_factory=dict)
     url: str = ""
+    clients: list[httpx.Client] = field(default_factory=list)
 
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, follow_redirects=False, timeout=30)
+        """A browser-like client with its own cookies; closed when the test ends."""
+        client = httpx.Client(base_url=self.url, follow_redirects=False, timeout=30)
+        self.clients.append(client)
+        return client
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
+        self.db.dispose()
 
 
 @contextmanager
@@ -72,7 +81,7 @@ def site(sqlite_url: str) -> Iterator[Site]:
     with serve(create_app(site.settings)) as url:
         site.url = url
         yield site
-    site.db.dispose()
+        site.close()
 
 
 def csrf(client: httpx.Client, path: str) -> str:

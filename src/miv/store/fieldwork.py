@@ -73,6 +73,7 @@ class Response(_Stratum, Base):
     """A submitted questionnaire. The id is random so that it says nothing of order."""
 
     __tablename__ = "responses"
+    __table_args__ = {"sqlite_with_rowid": False}  # SQLite keeps rows in id order, not insertion order
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
     fieldwork_id: Mapped[int] = mapped_column(ForeignKey("fieldworks.id"), index=True)

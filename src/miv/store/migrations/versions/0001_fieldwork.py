@@ -82,7 +82,8 @@ def upgrade() -> None:
     sa.Column('size_class', sa.String(length=40), nullable=True),
     sa.Column('organisation', sa.String(length=200), nullable=True),
     sa.ForeignKeyConstraint(['fieldwork_id'], ['fieldworks.id'], name=op.f('fk_responses_fieldwork_id_fieldworks')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_responses'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_responses')),
+    sqlite_with_rowid=False,
     )
     with op.batch_alter_table('responses', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_responses_fieldwork_id'), ['fieldwork_id'], unique=False)
