@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from miv.definition.errors import Problem
 from miv.definition.expression import Expression, ExpressionError, parse
-from miv.definition.models import Edition, Item, ItemType, Monitor, Questionnaire, Structure
+from miv.definition.models import Comparison, Denominator, Edition, Item, ItemType, Monitor, Questionnaire, Structure
 
 STRATUM_VARIABLES = ("group", "layer", "role", "gender", "province", "size_class")
 
@@ -22,7 +22,7 @@ def check_monitor(monitor: Monitor | None, files: dict[str, str]) -> list[Proble
         problems += _check_edition(monitor, year, edition, files)
     problems += _check_indicators(monitor, files["indicators"])
     problems += _check_publications(monitor, files["publications"])
-    return problems
+    return list(dict.fromkeys(problems))  # a problem found in each edition is reported once
 
 
 def variables(questionnaire: Questionnaire) -> dict[str, Item]:
@@ -39,6 +39,17 @@ def variables(questionnaire: Questionnaire) -> dict[str, Item]:
 
 def _duplicates(codes: Iterable[str]) -> list[str]:
     return [code for code, n in Counter(codes).items() if n > 1]
+
+
+def _repeats(codes: Iterable[str]) -> list[tuple[int, str]]:
+    """Positions and codes of every repeat after a code's first occurrence."""
+    seen: set[str] = set()
+    out = []
+    for n, code in enumerate(codes):
+        if code in seen:
+            out.append((n, code))
+        seen.add(code)
+    return out
 
 
 def _check_structure(structure: Structure, file: str) -> list[Problem]:
@@ -63,8 +74,12 @@ def _check_edition(monitor: Monitor, year: int, edition: Edition, files: dict[st
     if edition.previous is not None and edition.previous not in monitor.editions:
         problems.append(Problem(files[f"edition:{year}"], "previous", f"editie {edition.previous} staat niet in monitor.yaml"))
     for code, questionnaire in edition.questionnaires.items():
-        problems += _check_questionnaire(monitor.structure, questionnaire, files[f"questionnaire:{year}:{code}"])
+        file = files[f"questionnaire:{year}:{code}"]
+        if questionnaire.code != code:
+            problems.append(Problem(file, "code", f"verwacht {code!r}, de naam van het bestand (gevonden: {questionnaire.code!r})"))
+        problems += _check_questionnaire(monitor.structure, questionnaire, file)
     problems += _check_frame(monitor.structure, edition, files[f"frame:{year}"])
+    problems += _check_frame_meta(monitor.structure, edition, files[f"frame-meta:{year}"])
     return problems
 
 
@@ -76,15 +91,20 @@ def _check_questionnaire(structure: Structure, q: Questionnaire, file: str) -> l
     missing = {m.code for m in q.missing}
     for code in _duplicates([*(str(m.code) for m in q.missing), str(q.not_applicable)]):
         problems.append(Problem(file, "missing", f"code {code} heeft twee betekenissen"))
-    for code in _duplicates(item.code for item in q.items):
-        problems.append(Problem(file, "pages", f"vraagcode {code!r} komt meer dan eens voor"))
-    seen: dict[str, set] = {v: set() for v in STRATUM_VARIABLES}
+    for p, code in _repeats(page.code for page in q.pages):
+        problems.append(Problem(file, f"pages[{p}] ({code}).code", f"paginacode {code!r} komt al eerder voor; elke pagina heeft een eigen code"))
+    first: dict[str, str] = {}
+    seen: dict[str, set] = _stratum_codes(structure)
+    multi = {item.code for item in q.items if item.type is ItemType.MULTI}
     for p, page in enumerate(q.pages):
         for i, item in enumerate(page.items):
             where = f"pages[{p}] ({page.code}).items[{i}] ({item.code})"
+            if item.code in first:
+                problems.append(Problem(file, f"{where}.code", f"vraagcode {item.code!r} komt al voor in {first[item.code]}; elke vraag heeft een eigen code"))
+            first.setdefault(item.code, where)
             problems += _check_item(q, item, where, file, groups, missing)
             if item.route:
-                problems += _check_rule(item.rule, seen, file, f"{where}.route", "eerder gestelde vraag")
+                problems += _check_rule(item.rule, seen, file, f"{where}.route", "eerder gestelde vraag", multi)
             for name, it in variables(q).items():
                 if it is item:
                     seen[name] = _valid_codes(q, item)
@@ -103,6 +123,8 @@ def _check_item(q: Questionnaire, item: Item, where: str, file: str, groups: set
             problems.append(Problem(file, where, f"antwoordcode {code} komt meer dan eens voor"))
         for code in sorted(set(codes) & (missing | {q.not_applicable})):
             problems.append(Problem(file, where, f"antwoordcode {code} is ook een code voor ontbrekend of niet van toepassing"))
+    if item.minimum is not None and item.maximum is not None and item.minimum > item.maximum:
+        problems.append(Problem(file, f"{where}.minimum", f"minimum {item.minimum:g} is groter dan maximum {item.maximum:g}"))
     for code in sorted(set(item.missing) - missing):
         problems.append(Problem(file, f"{where}.missing", f"onbekende code voor ontbrekend {code}; verwacht een van {sorted(missing)}"))
     for code in sorted(set(item.groups or []) - set(q.groups)):
@@ -118,13 +140,17 @@ def _valid_codes(q: Questionnaire, item: Item) -> set:
     return {o.code for o in q.options(item)} | set(item.missing)
 
 
-def _check_rule(rule: Expression | None, known: dict[str, set], file: str, path: str, expected: str) -> list[Problem]:
-    """Names in a rule must be known; a literal compared with a coded item must be one of its codes."""
+def _check_rule(
+    rule: Expression | None, known: dict[str, set], file: str, path: str, expected: str, multi: Iterable[str] = ()
+) -> list[Problem]:
+    """Names in a rule must be known; a literal compared with a coded item must be one of its codes.
+    A multiple-choice item is read per option (`CODE_<option>`), which the message suggests."""
     if rule is None:
         return []
     problems = []
     for name in sorted(rule.names - set(known)):
-        problems.append(Problem(file, path, f"regel {rule.source!r} noemt {name!r}, maar dat is geen {expected}"))
+        hint = f"; een meerkeuzevraag lees je per antwoord, bijvoorbeeld {name}_1 == 1" if name in set(multi) else ""
+        problems.append(Problem(file, path, f"regel {rule.source!r} noemt {name!r}, maar dat is geen {expected}{hint}"))
     for name, value in rule.literals:
         codes = known.get(name)
         if codes and value not in codes:
@@ -147,7 +173,7 @@ def _check_frame(structure: Structure, edition: Edition, file: str) -> list[Prob
     problems = []
     codes = _stratum_codes(structure)
     groups = {g.code: g for g in structure.groups}
-    cells = Counter()
+    cells: dict[tuple, int] = {}
     for row, stratum in enumerate(edition.frame.strata, start=2):
         for column in ("group", "gender", "province", "size_class"):
             value = getattr(stratum, column)
@@ -160,10 +186,10 @@ def _check_frame(structure: Structure, edition: Edition, file: str) -> list[Prob
                 if wanted != (getattr(stratum, column) is not None):
                     need = "moet een" if wanted else "mag geen"
                     problems.append(Problem(file, f"rij {row}, kolom {column}", f"doelgroep {group.code!r} {need} {column} hebben"))
-        cells[(stratum.group, stratum.gender, stratum.province, stratum.size_class)] += 1
-    for cell, n in cells.items():
-        if n > 1:
-            problems.append(Problem(file, "", f"stratum {'/'.join(c or '-' for c in cell)} komt {n} keer voor"))
+        cell = (stratum.group, stratum.gender, stratum.province, stratum.size_class)
+        if cell in cells:
+            problems.append(Problem(file, f"rij {row}", f"stratum {'/'.join(c or '-' for c in cell)} staat al in rij {cells[cell]}"))
+        cells.setdefault(cell, row)
     covered = {s.group for s in edition.frame.strata}
     for q in edition.questionnaires.values():
         if q.unit == "respondent":
@@ -172,10 +198,23 @@ def _check_frame(structure: Structure, edition: Edition, file: str) -> list[Prob
     return problems
 
 
+def _check_frame_meta(structure: Structure, edition: Edition, file: str) -> list[Problem]:
+    """frame.yaml names a source for every group in the frame, and only known groups."""
+    problems = []
+    groups = {g.code for g in structure.groups}
+    for code in sorted(set(edition.frame.sources) - groups):
+        problems.append(Problem(file, f"sources.{code}", f"onbekende doelgroep {code!r}; verwacht een van {sorted(groups)}"))
+    for code in sorted(set(edition.frame.approximate) - groups):
+        problems.append(Problem(file, "approximate", f"onbekende doelgroep {code!r}; verwacht een van {sorted(groups)}"))
+    for code in sorted({s.group for s in edition.frame.strata} & groups - set(edition.frame.sources)):
+        problems.append(Problem(file, "sources", f"doelgroep {code!r} staat in het steekproefkader maar heeft geen bron"))
+    return problems
+
+
 def _check_indicators(monitor: Monitor, file: str) -> list[Problem]:
     problems = []
-    for code in _duplicates(i.code for i in monitor.indicators):
-        problems.append(Problem(file, "indicators", f"indicatorcode {code!r} komt meer dan eens voor"))
+    for n, code in _repeats(i.code for i in monitor.indicators):
+        problems.append(Problem(file, f"indicators[{n}] ({code}).code", f"indicatorcode {code!r} komt al eerder voor; elke indicator heeft een eigen code"))
     strata = _stratum_codes(monitor.structure)
     for year, edition in monitor.editions.items():
         earlier: dict[str, set] = {}
@@ -185,6 +224,10 @@ def _check_indicators(monitor: Monitor, file: str) -> list[Problem]:
             if q is None:
                 problems.append(Problem(file, f"{where}.questionnaire", f"editie {year} heeft geen vragenlijst {indicator.questionnaire!r}; verwacht een van {sorted(edition.questionnaires)}"))
                 continue
+            if (indicator.denominator is Denominator.ORGANISATIONS) != (q.unit == "organisation"):
+                wanted = "organisations" if q.unit == "organisation" else "respondents, victims of incidents"
+                problems.append(Problem(file, f"{where}.denominator", f"vragenlijst {q.code!r} heeft als eenheid {q.unit}; verwacht noemer {wanted}"))
+            multi = {item.code for item in q.items if item.type is ItemType.MULTI}
             known = {**strata, **{name: _valid_codes(q, item) for name, item in variables(q).items()}, **earlier}
             try:
                 rule, universe = indicator.for_edition(year)
@@ -192,8 +235,11 @@ def _check_indicators(monitor: Monitor, file: str) -> list[Problem]:
                 problems.append(Problem(file, f"{where}.editions.{year}", str(exc)))
                 continue
             expected = f"vraag van vragenlijst {q.code!r} {year}, stratumvariabele of eerdere indicator"
-            problems += _check_rule(rule, known, file, f"{where} ({year})", expected)
-            problems += _check_rule(universe, known, file, f"{where}.universe ({year})", expected)
+            override = indicator.editions.get(year)
+            for field, parsed in (("rule", rule), ("universe", universe)):
+                own = override is not None and getattr(override, field) is not None
+                path = f"{where}.editions.{year}.{field}" if own else f"{where}.{field} (editie {year})"
+                problems += _check_rule(parsed, known, file, path, expected, multi)
             earlier[indicator.code] = {0, 1}
     for n, indicator in enumerate(monitor.indicators):
         for y in sorted(set(indicator.editions) - set(monitor.editions)):
@@ -203,8 +249,8 @@ def _check_indicators(monitor: Monitor, file: str) -> list[Problem]:
 
 def _check_publications(monitor: Monitor, file: str) -> list[Problem]:
     problems = []
-    for slug in _duplicates(p.slug for p in monitor.publications):
-        problems.append(Problem(file, "publications", f"publicatie {slug!r} is meer dan eens gedefinieerd"))
+    for n, slug in _repeats(p.slug for p in monitor.publications):
+        problems.append(Problem(file, f"publications[{n}] ({slug}).slug", f"publicatie {slug!r} is al eerder gedefinieerd; elke publicatie heeft een eigen slug"))
     indicators = {i.code for i in monitor.indicators}
     strata = _stratum_codes(monitor.structure)
     for n, publication in enumerate(monitor.publications):
@@ -220,4 +266,6 @@ def _check_publications(monitor: Monitor, file: str) -> list[Problem]:
             for name in section.breakdowns:
                 if name not in strata:
                     problems.append(Problem(file, f"{where}.sections[{s}].breakdowns", f"onbekende uitsplitsing {name!r}; verwacht een van {list(strata)}"))
+            if Comparison.PROVINCE_VS_NATIONAL in section.comparisons and publication.per != "province":
+                problems.append(Problem(file, f"{where}.sections[{s}].comparisons", "province_vs_national kan alleen in een publicatie met per: province"))
     return problems

@@ -49,7 +49,10 @@ def parse(source: str) -> Expression:
     try:
         tree = ast.parse(source.strip(), mode="eval").body
     except SyntaxError as exc:
-        raise ExpressionError(f"regel {source!r} is niet te lezen: {exc.msg}") from None
+        where = f" bij teken {exc.offset}" if exc.offset else ""
+        raise ExpressionError(
+            f"regel {source!r} is niet te lezen{where}; controleer haakjes en aanhalingstekens, en vergelijk met == (niet =)"
+        ) from None
     names: set[str] = set()
     literals: list[tuple[str, Value]] = []
     _check(tree, source, names, literals)

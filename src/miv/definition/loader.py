@@ -16,8 +16,8 @@ Every problem is collected with its file and the path inside it, then raised at 
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from miv.definition.checks import check_monitor
 from miv.definition.errors import DefinitionError, Problem
+from miv.definition.messages import pydantic_message, yaml_message
 from miv.definition.models import Edition, Frame, Monitor, Questionnaire, Stratum
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[3] / "monitor"
@@ -54,22 +55,22 @@ class _Reader:
     def monitor(self) -> Monitor | None:
         head = self._yaml(self.root / "monitor.yaml")
         structure = self._yaml(self.root / "structure.yaml")
-        indicators = self._yaml(self.root / "indicators.yaml")
-        publications = self._yaml(self.root / "publications.yaml")
+        indicators = self._yaml(self.root / "indicators.yaml", key="indicators")
+        publications = self._yaml(self.root / "publications.yaml", key="publications")
         editions = {}
-        for year in (head or {}).get("editions", []):
+        for year in self._list(head, "editions", self.root / "monitor.yaml", int, "jaartallen, bijvoorbeeld [2022, 2024]"):
             edition = self._edition(year)
             if edition is not None:
                 editions[year] = edition
         if None in (head, structure, indicators, publications) or self.problems:
             return None
-        self.files.update(structure="structure.yaml", indicators="indicators.yaml", publications="publications.yaml")
+        self.files.update({name: self._rel(self.root / f"{name}.yaml") for name in ("structure", "indicators", "publications")})
         data = {
             **{k: v for k, v in head.items() if k != "editions"},
             "structure": structure,
             "editions": editions,
-            "indicators": indicators.get("indicators", []),
-            "publications": publications.get("publications", []),
+            "indicators": indicators["indicators"],
+            "publications": publications["publications"],
         }
         return self._validate(Monitor, data, "monitor.yaml", self._monitor_place)
 
@@ -88,8 +89,9 @@ class _Reader:
         raw = self._yaml(folder / "edition.yaml")
         if raw is None:
             return None
+        codes = self._list(raw, "questionnaires", folder / "edition.yaml", str, "vragenlijstcodes, bijvoorbeeld [ambtsdragers]")
         questionnaires = {}
-        for code in raw.get("questionnaires", []):
+        for code in codes:
             path = folder / "questionnaires" / f"{code}.yaml"
             data = self._yaml(path)
             if data is not None:
@@ -99,8 +101,9 @@ class _Reader:
                     self.files[f"questionnaire:{year}:{code}"] = self._rel(path)
         frame = self._frame(folder)
         self.files[f"frame:{year}"] = self._rel(folder / "frame.csv")
+        self.files[f"frame-meta:{year}"] = self._rel(folder / "frame.yaml")
         self.files[f"edition:{year}"] = self._rel(folder / "edition.yaml")
-        if frame is None or len(questionnaires) != len(raw.get("questionnaires", [])):
+        if frame is None or len(questionnaires) != len(codes):
             return None
         data = {**raw, "questionnaires": questionnaires, "frame": frame}
         return self._validate(Edition, data, self._rel(folder / "edition.yaml"))
@@ -111,8 +114,11 @@ class _Reader:
         try:
             with path.open(newline="", encoding="utf-8") as handle:
                 rows = list(csv.DictReader(handle))
+        except FileNotFoundError:
+            self.problems.append(Problem(self._rel(path), "", "bestand ontbreekt"))
+            return None
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
-            self.problems.append(Problem(self._rel(path), "", f"steekproefkader niet leesbaar: {exc}"))
+            self.problems.append(Problem(self._rel(path), "", f"steekproefkader niet leesbaar als UTF-8 CSV: {exc}"))
             return None
         header = list(rows[0].keys()) if rows else []
         if tuple(header) != FRAME_COLUMNS:
@@ -132,22 +138,40 @@ class _Reader:
             return None
         return self._validate(Frame, {**meta, "strata": strata}, self._rel(folder / "frame.yaml"))
 
-    def _yaml(self, path: Path) -> Any:
+    def _yaml(self, path: Path, key: str | None = None) -> Any:
+        """A YAML file's top mapping; with `key`, a file that must hold just that key."""
         try:
             with path.open(encoding="utf-8") as handle:
-                data = yaml.safe_load(handle)
+                data = yaml.load(handle, Loader=_UniqueKeyLoader)
         except FileNotFoundError:
             self.problems.append(Problem(self._rel(path), "", "bestand ontbreekt"))
+            return None
+        except UnicodeDecodeError:
+            self.problems.append(Problem(self._rel(path), "", "bestand is geen UTF-8-tekst"))
             return None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"regel {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
-            self.problems.append(Problem(self._rel(path), where, f"geen geldige YAML: {getattr(exc, 'problem', exc)}"))
+            self.problems.append(Problem(self._rel(path), where, f"geen geldige YAML: {yaml_message(getattr(exc, 'problem', None))}"))
             return None
         if not isinstance(data, dict):
-            self.problems.append(Problem(self._rel(path), "", "verwacht bovenaan een mapping van sleutels"))
+            self.problems.append(Problem(self._rel(path), "", "verwacht bovenaan sleutels met waarden (een mapping)"))
+            return None
+        if key is not None and (set(data) != {key} or not isinstance(data[key], list)):
+            others = ", ".join(str(k) for k in data if k != key) or "geen"
+            self.problems.append(Problem(self._rel(path), "", f"verwacht precies één sleutel {key!r} met een lijst; andere sleutels: {others}"))
             return None
         return data
+
+    def _list(self, data: Any, key: str, path: Path, kind: type, expected: str) -> list:
+        """A list of plain values under `key` (edition years, questionnaire codes), else a problem."""
+        if data is None:
+            return []
+        value = data.get(key)
+        if not isinstance(value, list) or not all(isinstance(v, kind) and not isinstance(v, bool) for v in value):
+            self.problems.append(Problem(self._rel(path), key, f"verwacht een lijst van {expected} (gevonden: {value!r})"))
+            return []
+        return value
 
     def _validate(self, model: type[BaseModel], data: Any, file: str, locate: Locate | None = None) -> Any:
         try:
@@ -155,7 +179,7 @@ class _Reader:
         except ValidationError as exc:
             for error in exc.errors():
                 shown, path = (locate or _in_file(file))(error["loc"], data)
-                self.problems.append(Problem(shown, path, _message(error)))
+                self.problems.append(Problem(shown, path, pydantic_message(error)))
             return None
 
     def _rel(self, path: Path) -> str:
@@ -163,6 +187,21 @@ class _Reader:
             return str(path.relative_to(self.root.parent))
         except ValueError:
             return str(path)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that a key given twice is an error, not a silent overwrite."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"sleutel {key!r} komt twee keer voor", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
 
 
 def _in_file(file: str) -> Locate:
@@ -184,12 +223,3 @@ def _path(data: Any, loc: tuple) -> str:
             parts.append(str(key))
             node = node.get(key) if isinstance(node, dict) else None
     return ".".join(parts)
-
-
-def _message(error: dict) -> str:
-    if error["type"] == "missing":
-        return "verplicht veld ontbreekt"
-    if error["type"] == "extra_forbidden":
-        return "onbekend veld (controleer de spelling met docs/definition.md)"
-    message = error["msg"].removeprefix("Value error, ")
-    return f"{message} (gevonden: {error['input']!r})" if not isinstance(error["input"], (dict, list)) else message
