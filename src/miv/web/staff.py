@@ -121,14 +121,17 @@ async def invitations(request: Request) -> Response:
     fieldwork = _fieldwork(request)
     form = await checked_form(request)
     upload = form.get("bestand")
-    if upload is None or isinstance(upload, str) or not upload.filename:
-        raise HTTPException(400, "Kies een bestand met de uitnodigingslijst (.csv of .xlsx).")
-    content = await upload.read(MAX_UPLOAD + 1)
+    try:
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            raise HTTPException(400, "Kies een bestand met de uitnodigingslijst (.csv of .xlsx).")
+        filename, content = upload.filename, await upload.read(MAX_UPLOAD + 1)
+    finally:
+        await form.close()
     state = request.app.state
     try:
         if len(content) > MAX_UPLOAD:
-            raise FieldworkError(f"{upload.filename}: het bestand is groter dan 20 MB")
-        count = import_invitations(state.db, state.keys, fieldwork.id, upload.filename, content)
+            raise FieldworkError(f"{filename}: het bestand is groter dan 20 MB")
+        count = import_invitations(state.db, state.keys, fieldwork.id, filename, content)
     except FieldworkError as exc:
         rows = monitoring(state.db, fieldwork.id)
         context = {"title": fieldwork.title, "fieldwork": fieldwork, "rows": rows, "chart": _chart(rows), "import_error": exc}
