@@ -29,6 +29,7 @@ QUESTIONNAIRE = {
         {"code": "veiligheid", "title": "Agressie en geweld", "intro": "In de afgelopen 12 maanden:", "items": [
             {"code": "AG_VERBAAL", "text": "Bent u uitgescholden of beledigd?", "scale": "ja_nee", "missing": [99]},
             {"code": "AG_BEDREIGING", "text": "Bent u bedreigd?", "scale": "ja_nee", "missing": [99]},
+            {"code": "AG_MELDING", "text": "Heeft u de bedreiging gemeld?", "scale": "ja_nee", "route": "AG_BEDREIGING == 1"},
         ]},
         {"code": "gevolgen", "title": "Het meest ingrijpende incident", "items": [
             {"code": "AG_SOCIAL", "text": "Was (een deel van) de agressie via sociale media?", "scale": "ja_nee", "route": VICTIM},

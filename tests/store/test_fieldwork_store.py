@@ -64,7 +64,7 @@ def test_answer_resume_submit_leaves_no_link(db, keys):
     assert records == [{
         "respondent_id": response.id, "edition": 2024, "questionnaire": "ambtsdragers", "group": "burgemeester",
         "layer": "gemeente", "role": "bestuurder", "gender": "vrouw", "province": "utrecht", "size_class": "20k-50k",
-        "AG_VERBAAL": 1, "AG_BEDREIGING": 2, "AG_SOCIAL": 1, "AG_GERICHT_1": 1, "AG_GERICHT_2": 0, "AG_GERICHT_6": 1,
+        "AG_VERBAAL": 1, "AG_BEDREIGING": 2, "AG_MELDING": -1, "AG_SOCIAL": 1, "AG_GERICHT_1": 1, "AG_GERICHT_2": 0, "AG_GERICHT_6": 1,
         "INT_BELANG": 98, "UREN": None, "TOELICHTING": None, "BM_BEVEILIGING": 2,
     }]
     rows = {(r["group"], r["province"]): r for r in fw.monitoring(db, fid)[:-1]}

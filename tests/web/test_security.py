@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import PASSWORD, csrf, make_site, serve
+from web_support import PASSWORD, csrf, make_site, serve
 from sqlalchemy import select
 
 from miv.store.users import User

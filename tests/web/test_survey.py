@@ -3,7 +3,7 @@ routing, validation at the field, back, save and resume, review, submit."""
 
 from __future__ import annotations
 
-from conftest import csrf
+from web_support import csrf
 
 from miv import fieldwork as fw
 
@@ -17,6 +17,13 @@ def enter(site, email: str):
 
 def post(client, page: str, data: dict):
     return client.post(f"/vragenlijst/{page}", data={"csrf": csrf(client, f"/vragenlijst/{page}"), "actie": "volgende", **data})
+
+
+def post_wrong(client, page: str, data: dict) -> str:
+    """Post a page that does not pass; it redirects back to itself (post/redirect/get)."""
+    response = post(client, page, data)
+    assert response.headers["location"] == f"/vragenlijst/{page}"
+    return client.get(f"/vragenlijst/{page}").text
 
 
 def test_routing_skips_follow_up_for_non_victims_and_group_pages(site):
@@ -39,20 +46,19 @@ def test_routing_skips_follow_up_for_non_victims_and_group_pages(site):
 
 def test_errors_are_shown_at_the_field_and_valid_answers_kept(site):
     client = enter(site, "anna@example.nl")
-    response = post(client, "veiligheid", {"AG_VERBAAL": "1"})
-    assert response.status_code == 422
-    html = response.text
+    html = post_wrong(client, "veiligheid", {"AG_VERBAAL": "1"})
     assert "<title>Fout: " in html
     assert 'id="AG_BEDREIGING-fout"' in html and 'aria-describedby="AG_BEDREIGING-fout"' in html
     assert '<a class="utrecht-link" href="#AG_BEDREIGING-veld">Kies een antwoord.</a>' in html
     assert 'id="AG_VERBAAL-1" name="AG_VERBAAL" value="1" checked' in html
     post(client, "veiligheid", {"AG_VERBAAL": "1", "AG_BEDREIGING": "2"})
-    bad = post(client, "integriteit", {"INT_BELANG": "5", "UREN": "veel"})
-    assert "Kies een van de antwoorden die bij deze vraag staan." in bad.text and "Vul een getal in, bijvoorbeeld 3." in bad.text
-    assert 'value="veel"' in bad.text
-    assert "Vul een getal in van 0 tot en met 100." in post(client, "integriteit", {"INT_BELANG": "2", "UREN": "120"}).text
-    both = post(client, "gevolgen", {"AG_SOCIAL": "1", "AG_GERICHT": ["1", "99"]})
-    assert "Kies óf een of meer antwoorden, óf ‘Wil ik niet zeggen’." in both.text
+    bad = post_wrong(client, "integriteit", {"INT_BELANG": "5", "UREN": "veel"})
+    assert "Kies een van de antwoorden die bij deze vraag staan." in bad and "Vul een getal in, bijvoorbeeld 3." in bad
+    assert 'value="veel"' in bad
+    assert "Vul een getal in van 0 tot en met 100." in post_wrong(client, "integriteit", {"INT_BELANG": "2", "UREN": "120"})
+    assert "Vul een getal in" not in client.get("/vragenlijst/integriteit").text  # the message is shown once
+    both = post_wrong(client, "gevolgen", {"AG_SOCIAL": "1", "AG_GERICHT": ["1", "99"]})
+    assert "Kies óf een of meer antwoorden, óf ‘Wil ik niet zeggen’." in both
 
 
 def test_leave_and_resume_with_the_same_code_and_back_button(site):
@@ -75,8 +81,9 @@ def test_review_blocks_submit_until_required_items_are_answered(site):
     client = enter(site, "dirk@example.nl")
     post(client, "veiligheid", {"AG_VERBAAL": "2", "AG_BEDREIGING": "2"})
     response = client.post("/vragenlijst/controle", data={"csrf": csrf(client, "/vragenlijst/controle")})
-    assert response.status_code == 422
-    assert 'href="/vragenlijst/integriteit#INT_BELANG-veld"' in response.text
+    assert response.headers["location"] == "/vragenlijst/controle"
+    assert 'role="alert"' in client.get("/vragenlijst/controle").text
+    assert 'href="/vragenlijst/integriteit#INT_BELANG-veld"' in client.get("/vragenlijst/controle").text
     assert fw.completed_records(site.db, site.fieldwork) == []
 
 
@@ -102,3 +109,13 @@ def test_a_respondent_sees_only_their_own_answers(site):
     assert "checked" not in bram.get("/vragenlijst/veiligheid").text
     assert bram.get("/vragenlijst/gevolgen").status_code == 404
     assert "Op mijn geslacht" not in bram.get("/vragenlijst/controle").text
+
+
+def test_follow_up_questions_on_the_same_page_appear_after_posting(site):
+    client = enter(site, "bram@example.nl")
+    assert "AG_MELDING" not in client.get("/vragenlijst/veiligheid").text
+    response = post(client, "veiligheid", {"AG_VERBAAL": "2", "AG_BEDREIGING": "1"})
+    assert response.headers["location"] == "/vragenlijst/veiligheid"
+    html = client.get("/vragenlijst/veiligheid").text
+    assert "er een vervolgvraag op deze pagina bijgekomen" in html and 'name="AG_MELDING"' in html
+    assert post(client, "veiligheid", {"AG_VERBAAL": "2", "AG_BEDREIGING": "1", "AG_MELDING": "1"}).headers["location"] == "/vragenlijst/gevolgen"

@@ -20,6 +20,7 @@ from miv.web.pages import client, public, render
 from miv.web.security import checked_form
 
 CODE_SCOPE = "code"
+MAX_ENTERED = 40  # an invalid entry shown back after the redirect travels in the session cookie
 
 
 def _see(url: str) -> RedirectResponse:
@@ -87,8 +88,9 @@ def _choices(q: Questionnaire, item: Item) -> list[tuple[int, str]]:
 
 
 def _page_view(request: Request, q: Questionnaire, stratum: dict, answers: dict, code: str,
-               errors: list[FieldError] | None = None, status: int = 200, entered: dict | None = None) -> Response:
-    """Render one page; `entered` shows back what was posted, valid or not."""
+               errors: list[FieldError] | None = None, entered: dict | None = None, notice: str | None = None) -> Response:
+    """Render one page; `entered` shows back an invalid entry. Posts always redirect here
+    (post/redirect/get), so the browser's back and forward buttons never resubmit."""
     errors = errors or []
     pages = visible_pages(q, stratum, answers)
     index = next((i for i, p in enumerate(pages) if p.code == code), None)
@@ -100,9 +102,9 @@ def _page_view(request: Request, q: Questionnaire, stratum: dict, answers: dict,
     context = {
         "title": page.title, "q": q, "page": page, "items": items, "answers": answers | (entered or {}),
         "choices": {item.code: _choices(q, item) for item in items}, "errors": {e.item: e.message for e in errors},
-        "error_list": list(errors), "step": index + 1, "steps": len(pages) + 1, "first": index == 0, "ItemType": ItemType,
+        "error_list": list(errors), "notice": notice, "step": index + 1, "steps": len(pages) + 1, "first": index == 0, "ItemType": ItemType,
     }
-    return render(request, "survey/page.html", context, status=status)
+    return render(request, "survey/page.html", context)
 
 
 @public
@@ -110,7 +112,11 @@ async def page(request: Request) -> Response:
     invitation, q, stratum, answers = _state(request)
     code = request.path_params["page"]
     if request.method == "GET":
-        return _page_view(request, q, stratum, answers, code)
+        flash = request.session.pop("flash", None) or {}
+        if flash.get("page") != code:
+            return _page_view(request, q, stratum, answers, code)
+        errors = [FieldError(item, message) for item, message in flash.get("errors", {}).items()]
+        return _page_view(request, q, stratum, answers, code, errors, entered=flash.get("entered"), notice=flash.get("notice"))
     form = await checked_form(request)
     shown = {item.code for item in visible_items(q, stratum, answers)}
     current = next((p for p in q.pages if p.code == code), None)
@@ -131,7 +137,15 @@ async def page(request: Request) -> Response:
         request.session.clear()
         return render(request, "survey/later.html", {"title": "Uw antwoorden zijn bewaard"})
     if errors:
-        return _page_view(request, q, stratum, answers, code, errors, status=422, entered=values)
+        entered = {e.item: values[e.item][:MAX_ENTERED] for e in errors if isinstance(values.get(e.item), str)}
+        request.session["flash"] = {"page": code, "errors": {e.item: e.message for e in errors}, "entered": entered}
+        return _see(f"/vragenlijst/{code}")
+    asked = {item.code for item in items}
+    follow_up = [item for item in visible_items(q, stratum, answers) if item in current.items and item.code not in asked]
+    if follow_up:
+        notice = f"Door uw antwoord {'is er een vervolgvraag' if len(follow_up) == 1 else 'zijn er vervolgvragen'} op deze pagina bijgekomen."
+        request.session["flash"] = {"page": code, "notice": notice}
+        return _see(f"/vragenlijst/{code}")
     index = pages.index(code)
     return _see(f"/vragenlijst/{pages[index + 1]}" if index + 1 < len(pages) else "/vragenlijst/controle")
 
@@ -161,10 +175,12 @@ async def review(request: Request) -> Response:
     context = {"title": "Controleer uw antwoorden", "sections": sections, "missing": missing, "q": q,
                "page_of": {item.code: p.code for p in pages for item in p.items}, "step": len(pages) + 1, "steps": len(pages) + 1}
     if request.method == "GET":
-        return render(request, "survey/review.html", context)
+        blocked = (request.session.pop("flash", None) or {}).get("page") == "controle"
+        return render(request, "survey/review.html", context | {"blocked": blocked})
     await checked_form(request)
     if missing:
-        return render(request, "survey/review.html", context | {"blocked": True}, status=422)
+        request.session["flash"] = {"page": "controle"}
+        return _see("/vragenlijst/controle")
     invitation = request.session["invitation"]
     try:
         submit(request.app.state.db, request.app.state.keys, invitation)
