@@ -63,7 +63,7 @@ def test_errors_are_shown_at_the_field_and_valid_answers_kept(site):
 
 def test_leave_and_resume_with_the_same_code_and_back_button(site):
     client = enter(site, "anna@example.nl")
-    post(client, "veiligheid", {"AG_VERBAAL": "1", "AG_BEDREIGING": "1"})
+    post(client, "veiligheid", {"AG_VERBAAL": "1", "AG_BEDREIGING": "2"})
     later = client.post("/vragenlijst/gevolgen", data={"csrf": csrf(client, "/vragenlijst/gevolgen"), "actie": "later", "AG_SOCIAL": "2"})
     assert "Uw antwoorden zijn bewaard" in later.text
     assert client.get("/vragenlijst/gevolgen").status_code == 403  # signed out
