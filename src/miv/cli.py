@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from miv import definition
+from miv import definition, intake
 
 app = typer.Typer(help="Monitor Integriteit en Veiligheid.", no_args_is_help=True, pretty_exceptions_enable=False)
 definition_app = typer.Typer(help="The Monitor's definition (monitor/).", no_args_is_help=True)
@@ -67,6 +67,31 @@ def db_upgrade(db: str | None = DatabaseUrl) -> None:
     console.print(f"[green]✓[/] database bijgewerkt: {url.split('@')[-1]}")
 
 
+@db_app.command("responses")
+def db_responses(
+    edition: int = typer.Option(..., "--edition", help="Editie, bijvoorbeeld 2024."),
+    questionnaire: str = typer.Option(..., "--questionnaire", help="Vragenlijst, bijvoorbeeld ambtsdragers."),
+    out: Path = typer.Option(intake.DEFAULT_DATA, "--out", help="Datamap van de intake."),
+    db: str | None = DatabaseUrl, root: Path = DefinitionRoot,
+) -> None:
+    """Hand the web survey's submitted responses to the intake (as 'miv import' does for a file)."""
+    from miv import fieldwork, store
+
+    database = store.Database(db or store.default_url())
+    try:
+        fieldwork_id = fieldwork.find_fieldwork(database, edition, questionnaire)
+        table, report = fieldwork.respondent_table(database, load_definition(root), fieldwork_id)
+        intake.save(table, report, out)
+    except (fieldwork.FieldworkError, intake.IntakeError) as exc:
+        raise fail(str(exc)) from None
+    finally:
+        database.dispose()
+    console.print(report.to_text(limit=5), highlight=False, soft_wrap=True)
+    if not report.ok:
+        raise fail(f"de webresponses zijn afgekeurd: {report.errors} fouten")
+    console.print(f"[green]✓[/] {report.respondents} respondenten opgeslagen in {intake.table_path(out, edition, questionnaire)}", highlight=False)
+
+
 @users_app.command("add")
 def users_add(
     email: str, name: str = typer.Option(..., "--name", help="Full name."),
@@ -77,10 +102,13 @@ def users_add(
     from miv.web.accounts import AccountError, add_user
 
     password = typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt="Herhaal het wachtwoord")
+    database = store.Database(db or store.default_url())
     try:
-        add_user(store.Database(db or store.default_url()), email, name, role, password)
+        add_user(database, email, name, role, password)
     except AccountError as exc:
         raise fail(str(exc)) from None
+    finally:
+        database.dispose()
     console.print(f"[green]✓[/] gebruiker {email} toegevoegd met rol {role}")
 
 
@@ -103,3 +131,49 @@ def serve(
                                           "base_url": base_url, "secure": secure})
     console.print(f"[green]✓[/] miv luistert op http://{host}:{port}")
     uvicorn.run("miv.web.serve:app", host=host, port=port, workers=workers, proxy_headers=True, access_log=False, factory=True)
+
+
+# --- intake: survey files in, respondent tables out (docs/intake.md) ---------------------
+
+DataDir = typer.Option(intake.DEFAULT_DATA, "--data", help="Map waarin 'miv import' de respondenttabellen bewaart.")
+
+
+@app.command("import")
+def import_file(
+    file: Path,
+    edition: int = typer.Option(..., "--edition", help="Editie, bijvoorbeeld 2024."),
+    questionnaire: str | None = typer.Option(None, "--questionnaire", help="Vragenlijst; standaard afgeleid uit het bestand."),
+    mapping: Path | None = typer.Option(None, "--mapping", help="Mappingbestand (YAML) met hernoemingen en hercoderingen."),
+    out: Path = typer.Option(intake.DEFAULT_DATA, "--out", help="Datamap; de tabel komt in <map>/<editie>/<vragenlijst>.parquet."),
+    root: Path = DefinitionRoot,
+) -> None:
+    """Read a survey file, validate it and keep the respondent table when it has no errors."""
+    monitor = load_definition(root)
+    try:
+        with console.status(f"{file} inlezen en controleren…"):
+            table, report = intake.read_responses(file, monitor, edition, questionnaire, mapping)
+        text = intake.save(table, report, out)
+    except intake.IntakeError as exc:
+        raise fail(str(exc)) from None
+    console.print(report.to_text(limit=5), highlight=False, soft_wrap=True)
+    if not report.ok:
+        raise fail(f"{file} is afgekeurd: {report.errors} fouten; het volledige rapport staat in {text} en {text.with_suffix('.json')}")
+    console.print(f"[green]✓[/] {report.respondents} respondenten opgeslagen in {intake.table_path(out, edition, report.questionnaire)}", highlight=False)
+
+
+@app.command("export")
+def export_table(
+    edition: int = typer.Option(..., "--edition", help="Editie, bijvoorbeeld 2024."),
+    format: str = typer.Option(..., "--format", help="sav, parquet of public (publieksbestand zonder directe identificatie)."),
+    out: Path = typer.Option(..., "--out", help="Bestand dat geschreven wordt."),
+    questionnaire: str = typer.Option("ambtsdragers", "--questionnaire", help="Vragenlijst."),
+    data: Path = DataDir,
+    root: Path = DefinitionRoot,
+) -> None:
+    """Write an imported respondent table as .sav, .parquet or a public-use file."""
+    monitor = load_definition(root)
+    try:
+        path = intake.export(data, monitor, edition, questionnaire, format, out)
+    except intake.IntakeError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"[green]✓[/] {path} geschreven", highlight=False)

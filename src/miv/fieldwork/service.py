@@ -8,7 +8,10 @@ import io
 from collections import Counter
 from typing import Any
 
+import polars as pl
 from sqlalchemy import delete, func, select, update
+
+from miv import intake
 
 from miv.definition import Monitor, Questionnaire, Structure
 from miv.fieldwork.answers import Answers, record
@@ -205,3 +208,22 @@ def completed_records(db: Database, fieldwork_id: int) -> list[dict[str, Any]]:
                 head["organisation"] = r.organisation
             out.append(head | r.answers)
         return out
+
+
+def respondent_table(db: Database, monitor: Monitor, fieldwork_id: int) -> tuple[pl.DataFrame, intake.Report]:
+    """The submitted responses as the intake's respondent table and validation report, the
+    same shape a .sav import of this questionnaire gives."""
+    with db.session() as s:
+        fieldwork = s.get(Fieldwork, fieldwork_id)
+        if fieldwork is None:
+            raise FieldworkError(f"veldwerk {fieldwork_id} bestaat niet")
+        edition, code = fieldwork.edition, fieldwork.questionnaire
+    return intake.read_records(completed_records(db, fieldwork_id), monitor, edition, code)
+
+
+def find_fieldwork(db: Database, edition: int, questionnaire: str) -> int:
+    with db.session() as s:
+        found = s.scalar(select(Fieldwork.id).where(Fieldwork.edition == edition, Fieldwork.questionnaire == questionnaire))
+    if found is None:
+        raise FieldworkError(f"er is geen veldwerk voor vragenlijst {questionnaire} in editie {edition}")
+    return found

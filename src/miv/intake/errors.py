@@ -1,0 +1,7 @@
+"""Errors that stop an intake before a table exists: the file cannot be read at all."""
+
+from __future__ import annotations
+
+
+class IntakeError(Exception):
+    """A file, mapping or request that cannot be used; the message is Dutch and names the file."""
