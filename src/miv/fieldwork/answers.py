@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from miv.definition import Item, ItemType, Questionnaire, variables
+from miv.definition import Expression, Item, ItemType, Questionnaire, parse, variables
 from miv.definition.models import Page
 
 Answers = dict[str, Any]
@@ -42,12 +43,18 @@ def _rule_values(q: Questionnaire, item: Item, value: Any) -> dict[str, Any]:
     return {item.code: value}
 
 
+@cache
+def _rule(source: str) -> Expression:
+    """Parsed routing rules, once per process: a page view walks every rule."""
+    return parse(source)
+
+
 def _walk(q: Questionnaire, stratum: Mapping[str, Any], answers: Answers) -> list[Item]:
     context: dict[str, Any] = dict(stratum)
     shown = []
     for item in q.items:
         visible = (item.groups is None or stratum.get("group") in item.groups) and (
-            item.rule is None or item.rule.evaluate(context) is True
+            item.route is None or _rule(item.route).evaluate(context) is True
         )
         if visible:
             shown.append(item)
