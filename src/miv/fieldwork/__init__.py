@@ -15,10 +15,12 @@ from miv.fieldwork.service import (
     monitoring,
     open_fieldwork,
     open_questionnaire,
+    recipients,
     respondent_table,
     save_answers,
     submit,
 )
+from miv.fieldwork import mail
 
 __all__ = [
     "Answers",
@@ -31,11 +33,13 @@ __all__ = [
     "find_fieldwork",
     "import_invitations",
     "load_answers",
+    "mail",
     "mailing",
     "monitoring",
     "normalise_code",
     "open_fieldwork",
     "open_questionnaire",
+    "recipients",
     "record",
     "respondent_table",
     "save_answers",

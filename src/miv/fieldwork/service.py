@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -78,11 +79,19 @@ def import_invitations(db: Database, keys: Keys, fieldwork_id: int, filename: st
         return len(invitees)
 
 
-def mailing(db: Database, keys: Keys, fieldwork_id: int, base_url: str, reminder: bool = False) -> str:
-    """A CSV for mail merge (invitation, or reminder to those who did not complete)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["naam", "e-mail", "organisatie", "code", "link", "status"])
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str
+    organisation: str | None
+    code: str
+    link: str
+    status: str
+
+
+def recipients(db: Database, keys: Keys, fieldwork_id: int, base_url: str, reminder: bool = False) -> list[Recipient]:
+    """Everyone invited, or for a reminder everyone who has not submitted (counted as reminded)."""
+    out = []
     with db.session() as s:
         query = select(Invitation).where(Invitation.fieldwork_id == fieldwork_id).order_by(Invitation.id)
         if reminder:
@@ -90,9 +99,19 @@ def mailing(db: Database, keys: Keys, fieldwork_id: int, base_url: str, reminder
             query = query.where(Invitation.status != "completed")
         for inv in s.scalars(query):
             code = str(keys.unseal(inv.code_sealed))
-            writer.writerow([inv.name, inv.email, inv.organisation, code, f"{base_url.rstrip('/')}/start?code={code}", inv.status])
+            out.append(Recipient(inv.name, inv.email, inv.organisation, code, f"{base_url.rstrip('/')}/start?code={code}", inv.status))
             if reminder:
                 inv.reminders += 1
+    return out
+
+
+def mailing(db: Database, keys: Keys, fieldwork_id: int, base_url: str, reminder: bool = False) -> str:
+    """A CSV for mail merge (invitation, or reminder to those who did not complete)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["naam", "e-mail", "organisatie", "code", "link", "status"])
+    for r in recipients(db, keys, fieldwork_id, base_url, reminder):
+        writer.writerow([r.name, r.email, r.organisation, r.code, r.link, r.status])
     return out.getvalue()
 
 

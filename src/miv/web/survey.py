@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -43,11 +44,11 @@ async def start(request: Request) -> Response:
             return _see("/")
     state = request.app.state
     address = client(request)
-    if state.limits.blocked(CODE_SCOPE, address, state.settings.code_attempts):
+    if await run_in_threadpool(state.limits.blocked, CODE_SCOPE, address, state.settings.code_attempts):
         raise HTTPException(429, "U heeft te vaak een onjuiste code ingevoerd. Wacht een kwartier en probeer het dan opnieuw.")
-    invitation = enter(state.db, state.keys, code) if normalise_code(code) else None
+    invitation = await run_in_threadpool(enter, state.db, state.keys, code) if normalise_code(code) else None
     if invitation is None:
-        state.limits.fail(CODE_SCOPE, address)
+        await run_in_threadpool(state.limits.fail, CODE_SCOPE, address)
         error = "Deze code is onbekend of al gebruikt, of het onderzoek is gesloten. Controleer de code in uw uitnodiging." if normalise_code(code) else "Vul de code uit uw uitnodiging in."
         return render(request, "survey/start.html", {"title": "Inloggen met uw code", "error": error, "code": code}, status=400)
     request.session.clear()
@@ -55,12 +56,14 @@ async def start(request: Request) -> Response:
     return _see("/vragenlijst")
 
 
-def _state(request: Request) -> tuple[int, Questionnaire, dict[str, Any], dict[str, Any]]:
+async def _state(request: Request) -> tuple[int, Questionnaire, dict[str, Any], dict[str, Any]]:
+    """The respondent's invitation, questionnaire, stratum and answers so far. Database work
+    runs in the thread pool so that one process serves many respondents at once."""
     invitation = request.session.get("invitation")
     if not isinstance(invitation, int):
         raise HTTPException(403, "U bent niet ingelogd. Log in met de code uit uw uitnodiging.")
     try:
-        q, stratum, answers = load_answers(request.app.state.db, request.app.state.keys, invitation)
+        q, stratum, answers = await run_in_threadpool(load_answers, request.app.state.db, request.app.state.keys, invitation)
     except FieldworkError as exc:
         request.session.pop("invitation", None)
         raise HTTPException(403, f"U kunt niet (meer) verder: {exc.message}.") from None
@@ -74,7 +77,7 @@ def _unanswered(items: list[Item], answers: dict[str, Any]) -> list[Item]:
 @public
 async def resume(request: Request) -> Response:
     """Continue where the respondent left off: the first page with an open question."""
-    _, q, stratum, answers = _state(request)
+    _, q, stratum, answers = await _state(request)
     open_items = {item.code for item in _unanswered(visible_items(q, stratum, answers), answers)}
     for page in visible_pages(q, stratum, answers):
         if any(item.code in open_items for item in page.items):
@@ -109,7 +112,7 @@ def _page_view(request: Request, q: Questionnaire, stratum: dict, answers: dict,
 
 @public
 async def page(request: Request) -> Response:
-    invitation, q, stratum, answers = _state(request)
+    invitation, q, stratum, answers = await _state(request)
     code = request.path_params["page"]
     if request.method == "GET":
         flash = request.session.pop("flash", None) or {}
@@ -137,7 +140,7 @@ async def page(request: Request) -> Response:
     failed = {e.item for e in errors}
     answers.update({key: value for key, value in values.items() if key not in failed})
     state = request.app.state
-    save_answers(state.db, state.keys, invitation, answers)
+    await run_in_threadpool(save_answers, state.db, state.keys, invitation, answers)
     action = form.get("actie")
     pages = [p.code for p in visible_pages(q, stratum, answers)]
     if action == "vorige":
@@ -175,7 +178,7 @@ def _answer_text(q: Questionnaire, item: Item, value: Any) -> str:
 
 @public
 async def review(request: Request) -> Response:
-    _, q, stratum, answers = _state(request)
+    _, q, stratum, answers = await _state(request)
     shown = {item.code for item in visible_items(q, stratum, answers)}
     pages = visible_pages(q, stratum, answers)
     sections = [
@@ -193,7 +196,7 @@ async def review(request: Request) -> Response:
         return _see("/vragenlijst/controle")
     invitation = request.session["invitation"]
     try:
-        submit(request.app.state.db, request.app.state.keys, invitation)
+        await run_in_threadpool(submit, request.app.state.db, request.app.state.keys, invitation)
     except FieldworkError as exc:
         raise HTTPException(409, f"Verzenden lukte niet: {exc.message}.") from None
     request.session.clear()
