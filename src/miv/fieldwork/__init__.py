@@ -5,6 +5,7 @@ from miv.fieldwork.answers import Answers, FieldError, record, visible_items, vi
 from miv.fieldwork.errors import FieldworkError
 from miv.fieldwork.keys import Keys, normalise_code
 from miv.fieldwork.service import (
+    change_answers,
     close_fieldwork,
     completed_records,
     enter,
@@ -27,6 +28,7 @@ __all__ = [
     "FieldError",
     "FieldworkError",
     "Keys",
+    "change_answers",
     "close_fieldwork",
     "completed_records",
     "enter",

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from collections import Counter
 from dataclasses import dataclass
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -141,21 +142,28 @@ def load_answers(db: Database, keys: Keys, invitation_id: int) -> tuple[Question
         return q, {c: getattr(inv, c) for c in STRATUM}, answers  # type: ignore[return-value]
 
 
-def save_answers(db: Database, keys: Keys, invitation_id: int, answers: Answers) -> None:
-    """Store the answers so far, encrypted, and mark the invitation started."""
+def change_answers(db: Database, keys: Keys, invitation_id: int, change: Callable[[Answers], Answers]) -> Answers:
+    """Read, change and store the answers so far in one transaction with the invitation row
+    locked, so that two tabs of one respondent cannot overwrite each other's answers."""
     with db.session() as s:
-        inv = s.get(Invitation, invitation_id)
+        inv = s.get(Invitation, invitation_id, with_for_update=True)
         if inv is None or inv.status == "completed":
             raise FieldworkError("deze vragenlijst is al verzonden")
         _open(s, inv.fieldwork_id)
-        sealed = keys.seal(answers)
         progress = s.get(Progress, invitation_id)
+        answers = change(keys.unseal(progress.sealed) if progress else {})  # type: ignore[arg-type]
         if progress is None:
-            s.add(Progress(invitation_id=invitation_id, sealed=sealed))
+            s.add(Progress(invitation_id=invitation_id, sealed=keys.seal(answers)))
         else:
-            progress.sealed = sealed
+            progress.sealed = keys.seal(answers)
         if inv.status == "invited":
             inv.status = "started"
+        return answers
+
+
+def save_answers(db: Database, keys: Keys, invitation_id: int, answers: Answers) -> None:
+    """Store the answers so far, encrypted, and mark the invitation started."""
+    change_answers(db, keys, invitation_id, lambda _: answers)
 
 
 def submit(db: Database, keys: Keys, invitation_id: int) -> None:

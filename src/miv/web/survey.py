@@ -14,8 +14,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from miv.definition import Item, ItemType, Questionnaire
-from miv.fieldwork import FieldError, FieldworkError, enter, load_answers, save_answers, submit, visible_items, visible_pages
-from miv.fieldwork.answers import read_page
+from miv.fieldwork import FieldError, FieldworkError, change_answers, enter, load_answers, submit, visible_items, visible_pages
+from miv.fieldwork.answers import PageResult, apply_page
 from miv.fieldwork.keys import normalise_code
 from miv.web.pages import client, public, render
 from miv.web.security import checked_form
@@ -121,42 +121,34 @@ async def page(request: Request) -> Response:
         errors = [FieldError(item, message) for item, message in flash.get("errors", {}).items()]
         return _page_view(request, q, stratum, answers, code, errors, entered=flash.get("entered"), notice=flash.get("notice"))
     form = await checked_form(request)
-    shown = {item.code for item in visible_items(q, stratum, answers)}
     current = next((p for p in q.pages if p.code == code), None)
     if current is None:
         raise HTTPException(404, "Deze vragenpagina hoort niet bij uw vragenlijst.")
     posted = {key: form.getlist(key) for key in form.keys()}
-    items = [item for item in current.items if item.code in shown]
-    values, errors = read_page(q, items, posted)
-    while True:  # follow-ups on this page that the browser already sent (their condition is met)
-        valid = answers | {k: v for k, v in values.items() if k not in {e.item for e in errors}}
-        extra = [i for i in visible_items(q, stratum, valid) if i in current.items and i.code not in values and i.code in posted]
-        if not extra:
-            break
-        more, more_errors = read_page(q, extra, posted)
-        values.update(more)
-        errors += more_errors
-        items += extra
-    failed = {e.item for e in errors}
-    answers.update({key: value for key, value in values.items() if key not in failed})
+    results: list[PageResult] = []
+
+    def apply(saved: dict[str, Any]) -> dict[str, Any]:
+        results.append(apply_page(q, stratum, saved, current, posted))
+        return results[-1].answers
+
     state = request.app.state
-    await run_in_threadpool(save_answers, state.db, state.keys, invitation, answers)
+    await run_in_threadpool(change_answers, state.db, state.keys, invitation, apply)
+    result = results[-1]
     action = form.get("actie")
-    pages = [p.code for p in visible_pages(q, stratum, answers)]
+    pages = [p.code for p in visible_pages(q, stratum, result.answers)]
     if action == "vorige":
         index = pages.index(code) if code in pages else 0
         return _see(f"/vragenlijst/{pages[max(index - 1, 0)]}")
     if action == "later":
         request.session.clear()
         return render(request, "survey/later.html", {"title": "Uw antwoorden zijn bewaard"})
-    if errors:
-        entered = {e.item: values[e.item][:MAX_ENTERED] for e in errors if isinstance(values.get(e.item), str)}
-        request.session["flash"] = {"page": code, "errors": {e.item: e.message for e in errors}, "entered": entered}
+    if result.errors:
+        entered = {e.item: result.values[e.item][:MAX_ENTERED] for e in result.errors if isinstance(result.values.get(e.item), str)}
+        request.session["flash"] = {"page": code, "errors": {e.item: e.message for e in result.errors}, "entered": entered}
         return _see(f"/vragenlijst/{code}")
-    asked = {item.code for item in items}
-    follow_up = [item for item in visible_items(q, stratum, answers) if item in current.items and item.code not in asked]
-    if follow_up:
-        notice = f"Door uw antwoord {'is er een vervolgvraag' if len(follow_up) == 1 else 'zijn er vervolgvragen'} op deze pagina bijgekomen."
+    if result.follow_up:
+        many = len(result.follow_up) > 1
+        notice = f"Door uw antwoord {'zijn er vervolgvragen' if many else 'is er een vervolgvraag'} op deze pagina bijgekomen."
         request.session["flash"] = {"page": code, "notice": notice}
         return _see(f"/vragenlijst/{code}")
     index = pages.index(code)
