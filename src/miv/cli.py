@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -48,6 +49,93 @@ def definition_check(root: Path = DefinitionRoot) -> None:
         strata = len(edition.frame.strata)
         console.print(f"[green]✓[/] {year}: {len(edition.questionnaires)} vragenlijsten, {items} vragen, {strata} strata in het steekproefkader")
     console.print(f"[green]✓[/] {len(monitor.indicators)} indicatoren, {len(monitor.publications)} publicaties: definitie {monitor.version} is geldig")
+
+
+# --- fieldwork: web app, database, staff users ---------------------------------------
+
+db_app = typer.Typer(help="The database (SQLite by default, PostgreSQL by URL).", no_args_is_help=True)
+users_app = typer.Typer(help="Staff accounts for the management pages.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+DatabaseUrl = typer.Option(None, "--db", envvar="MIV_DATABASE_URL", help="Database URL; default sqlite:///miv.db in this folder.")
+SecretFile = typer.Option(Path("miv-secret.key"), "--secret-file", help="Server secret (created on first use); MIV_SECRET overrides.")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: str | None = DatabaseUrl) -> None:
+    """Create or migrate the tables to the newest version."""
+    from miv import store
+
+    url = db or store.default_url()
+    store.upgrade(url)
+    console.print(f"[green]✓[/] database bijgewerkt: {url.split('@')[-1]}")
+
+
+@db_app.command("responses")
+def db_responses(
+    edition: int = typer.Option(..., "--edition", help="Editie, bijvoorbeeld 2024."),
+    questionnaire: str = typer.Option(..., "--questionnaire", help="Vragenlijst, bijvoorbeeld ambtsdragers."),
+    out: Path = typer.Option(intake.DEFAULT_DATA, "--out", help="Datamap van de intake."),
+    db: str | None = DatabaseUrl, root: Path = DefinitionRoot,
+) -> None:
+    """Hand the web survey's submitted responses to the intake (as 'miv import' does for a file)."""
+    from miv import fieldwork, store
+
+    database = store.Database(db or store.default_url())
+    try:
+        fieldwork_id = fieldwork.find_fieldwork(database, edition, questionnaire)
+        table, report = fieldwork.respondent_table(database, load_definition(root), fieldwork_id)
+        intake.save(table, report, out)
+    except (fieldwork.FieldworkError, intake.IntakeError) as exc:
+        raise fail(str(exc)) from None
+    finally:
+        database.dispose()
+    console.print(report.to_text(limit=5), highlight=False, soft_wrap=True)
+    if not report.ok:
+        raise fail(f"de webresponses zijn afgekeurd: {report.errors} fouten")
+    console.print(f"[green]✓[/] {report.respondents} respondenten opgeslagen in {intake.table_path(out, edition, questionnaire)}", highlight=False)
+
+
+@users_app.command("add")
+def users_add(
+    email: str, name: str = typer.Option(..., "--name", help="Full name."),
+    role: str = typer.Option(..., "--role", help="admin or fieldwork."), db: str | None = DatabaseUrl,
+) -> None:
+    """Add a staff user; the password is asked for (twice) and stored as an argon2 hash."""
+    from miv import store
+    from miv.web.accounts import AccountError, add_user
+
+    password = typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt="Herhaal het wachtwoord")
+    database = store.Database(db or store.default_url())
+    try:
+        add_user(database, email, name, role, password)
+    except AccountError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        database.dispose()
+    console.print(f"[green]✓[/] gebruiker {email} toegevoegd met rol {role}")
+
+
+@app.command("serve")
+def serve(
+    db: str | None = DatabaseUrl, host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port."), secret_file: Path = SecretFile, root: Path = DefinitionRoot,
+    base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url", help="Public address, used in invitation links."),
+    secure: bool = typer.Option(False, "--secure", help="Served over TLS: secure cookies and HSTS."),
+    workers: int = typer.Option(1, help="App processes."),
+) -> None:
+    """Start the web app (survey and management pages)."""
+    import os
+
+    import uvicorn
+
+    from miv import store
+
+    os.environ["MIV_SERVE"] = json.dumps({"db": db or store.default_url(), "secret_file": str(secret_file.resolve()), "root": str(root),
+                                          "base_url": base_url, "secure": secure})
+    console.print(f"[green]✓[/] miv luistert op http://{host}:{port}")
+    uvicorn.run("miv.web.serve:app", host=host, port=port, workers=workers, proxy_headers=True, access_log=False, factory=True)
 
 
 # --- intake: survey files in, respondent tables out (docs/intake.md) ---------------------

@@ -1,0 +1,56 @@
+"""Assemble the web app: settings, database, middleware, routes, error pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from miv.fieldwork import Keys
+from miv.store import Database
+from miv.web import staff, survey
+from miv.web.pages import render
+from miv.web.security import RateLimit, SecurityHeaders
+from miv.web.settings import Settings
+
+STATIC = Path(__file__).with_name("static")
+SESSION_HOURS = 8
+
+
+async def _error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    detail = exc.detail if isinstance(exc, HTTPException) and status != 500 else "Er ging iets mis aan onze kant. Probeer het later nog eens."
+    titles = {403: "Geen toegang", 404: "Pagina niet gevonden", 405: "Niet toegestaan", 429: "Te veel pogingen"}
+    return render(request, "error.html", {"title": titles.get(status, "Fout"), "detail": detail}, status=status)
+
+
+def create_app(settings: Settings) -> Starlette:
+    keys = Keys(settings.secret)
+    db = Database(settings.database_url, pool_size=settings.pool_size)
+    routes = [*survey.routes, *staff.routes, Mount("/static", StaticFiles(directory=STATIC), name="static")]
+    middleware = [
+        Middleware(SecurityHeaders, secure=settings.secure),
+        Middleware(SessionMiddleware, secret_key=keys.session_key, session_cookie="miv", max_age=SESSION_HOURS * 3600,
+                   same_site="lax", https_only=settings.secure),
+    ]
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        db.dispose()
+
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: _error, Exception: _error},
+                    lifespan=lifespan)
+    app.state.settings = settings
+    app.state.keys = keys
+    app.state.db = db
+    app.state.limits = RateLimit(db, keys, settings.window_seconds)
+    return app

@@ -1,0 +1,66 @@
+"""A small definition for fieldwork tests: the real structure from monitor/ and a short
+ambtsdragers questionnaire with routing, a multiple-choice item, a number, a text and an
+item asked of one group only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from miv.definition import Monitor
+
+ROOT = Path(__file__).resolve().parents[1] / "monitor"
+
+JA_NEE = [{"code": 1, "label": "Ja"}, {"code": 2, "label": "Nee"}]
+VICTIM = "AG_VERBAAL == 1 or AG_BEDREIGING == 1"
+
+QUESTIONNAIRE = {
+    "code": "ambtsdragers",
+    "title": "Vragenlijst ambtsdragers",
+    "unit": "respondent",
+    "groups": ["burgemeester", "wethouder", "raadslid", "statenlid", "ab-lid"],
+    "intro": "Deze vragenlijst gaat over agressie en integriteit.",
+    "missing": [{"code": 98, "label": "Weet niet"}, {"code": 99, "label": "Wil ik niet zeggen"}],
+    "not_applicable": -1,
+    "scales": {"ja_nee": JA_NEE},
+    "pages": [
+        {"code": "veiligheid", "title": "Agressie en geweld", "intro": "In de afgelopen 12 maanden:", "items": [
+            {"code": "AG_VERBAAL", "text": "Bent u uitgescholden of beledigd?", "scale": "ja_nee", "missing": [99]},
+            {"code": "AG_BEDREIGING", "text": "Bent u bedreigd?", "scale": "ja_nee", "missing": [99]},
+            {"code": "AG_MELDING", "text": "Heeft u de bedreiging gemeld?", "scale": "ja_nee", "route": "AG_BEDREIGING == 1"},
+        ]},
+        {"code": "gevolgen", "title": "Het meest ingrijpende incident", "items": [
+            {"code": "AG_SOCIAL", "text": "Was (een deel van) de agressie via sociale media?", "scale": "ja_nee", "route": VICTIM},
+            {"code": "AG_GERICHT", "text": "Waarop was de agressie gericht?", "type": "multi", "route": VICTIM, "missing": [99],
+             "options": [{"code": 1, "label": "Op mijn functie of besluiten"}, {"code": 2, "label": "Op mijn geslacht"}, {"code": 6, "label": "Anders"}]},
+        ]},
+        {"code": "integriteit", "title": "Integriteit", "items": [
+            {"code": "INT_BELANG", "text": "Zag u belangenverstrengeling bij collega-ambtsdragers?", "scale": "ja_nee", "missing": [98, 99]},
+            {"code": "UREN", "text": "Hoeveel uur per week besteedt u aan uw functie?", "type": "number", "minimum": 0, "maximum": 100, "required": False},
+            {"code": "TOELICHTING", "text": "Wilt u nog iets toelichten?", "type": "text", "required": False},
+        ]},
+        {"code": "burgemeester", "title": "Voor burgemeesters", "items": [
+            {"code": "BM_BEVEILIGING", "text": "Kreeg u beveiliging?", "scale": "ja_nee", "groups": ["burgemeester"]},
+        ]},
+    ],
+}
+
+
+def small_monitor() -> Monitor:
+    structure = yaml.safe_load((ROOT / "structure.yaml").read_text(encoding="utf-8"))
+    edition = {
+        "year": 2024, "title": "Monitor 2024", "fieldwork": {"start": "2024-03-01", "end": "2024-05-01"},
+        "reference_period": "afgelopen 12 maanden", "questionnaires": {"ambtsdragers": QUESTIONNAIRE},
+        "frame": {"strata": [], "sources": {}},
+    }
+    return Monitor.model_validate({"name": "test", "version": "test.1", "structure": structure,
+                                   "editions": {2024: edition}, "indicators": [], "publications": []})
+
+
+INVITATIONS_CSV = """naam;e-mail;doelgroep;bestuurslaag;organisatie;geslacht;provincie;grootteklasse
+Anna de Vries;anna@example.nl;burgemeester;gemeente;Gemeente Aa;vrouw;utrecht;20k-50k
+Bram Jansen;bram@example.nl;raadslid;gemeente;Gemeente Bb;man;zeeland;tot-20k
+Cees Bakker;cees@example.nl;statenlid;provincie;Provincie Zeeland;man;zeeland;
+Dirk Smit;dirk@example.nl;ab-lid;waterschap;Waterschap Cc;;;
+"""

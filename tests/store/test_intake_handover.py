@@ -1,0 +1,84 @@
+"""Submitted web responses become the intake's respondent table, as a .sav import does,
+for the real 2024 ambtsdragers questionnaire; and `miv db responses` saves it."""
+
+from __future__ import annotations
+
+import polars as pl
+from fieldwork_support import INVITATIONS_CSV
+from typer.testing import CliRunner
+
+from miv import definition, intake
+from miv import fieldwork as fw
+from miv.cli import app
+from miv.definition import ItemType
+
+
+def answers_for(q, stratum) -> dict:
+    """Walk the questionnaire as a respondent would: yes to verbal aggression, otherwise
+    'Nee' (2) or the first option, 5 for numbers, a sentence for text."""
+    answers: dict = {}
+    while True:
+        open_items = [i for i in fw.visible_items(q, stratum, answers) if i.code not in answers]
+        if not open_items:
+            return answers
+        item = open_items[0]
+        codes = [o.code for o in q.options(item)]
+        if item.type is ItemType.SINGLE:
+            answers[item.code] = 1 if item.code == "AG_VERBAAL" else (2 if 2 in codes else codes[0])
+        elif item.type is ItemType.MULTI:
+            answers[item.code] = codes[:1]
+        elif item.type is ItemType.NUMBER:
+            answers[item.code] = 5.0
+        else:
+            answers[item.code] = "Geen opmerkingen."
+
+
+def test_web_responses_become_the_respondent_table(db, keys, tmp_path):
+    monitor = definition.load()
+    q = monitor.editions[2024].questionnaires["ambtsdragers"]
+    fid = fw.open_fieldwork(db, monitor, 2024, "ambtsdragers")
+    fw.import_invitations(db, keys, fid, "lijst.csv", INVITATIONS_CSV.encode())
+    codes = [line.split(";")[3] for line in fw.mailing(db, keys, fid, "https://x.nl").splitlines()[1:]]
+    for code in codes[:3]:
+        invitation = fw.enter(db, keys, code)
+        _, stratum, _ = fw.load_answers(db, keys, invitation)
+        fw.save_answers(db, keys, invitation, answers_for(q, stratum))
+        fw.submit(db, keys, invitation)
+
+    table, report = fw.respondent_table(db, monitor, fid)
+    assert report.ok, report.to_text()
+    assert table.height == 3
+    assert table.columns[:9] == ["respondent_id", "edition", "questionnaire", "group", "layer", "role", "gender", "province", "size_class"]
+    assert table.columns[9:] == list(definition.variables(q))
+    assert table.schema["AG_VERBAAL"] == pl.Int32 and table.schema["FUNCTIE_JAREN"] == pl.Float64
+    assert table["AG_VERBAAL"].to_list() == [1, 1, 1]
+    assert sorted(table["group"].to_list()) == ["burgemeester", "raadslid", "statenlid"]
+    statenlid = table.filter(pl.col("group") == "statenlid").row(0, named=True)
+    assert statenlid["size_class"] is None and statenlid["INT_ZORGPLICHT_EIGEN"] == -1
+
+    result = CliRunner().invoke(app, ["db", "responses", "--edition", "2024", "--questionnaire", "ambtsdragers",
+                                      "--db", db.url, "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert intake.load_table(tmp_path, 2024, "ambtsdragers").height == 3
+
+
+def test_organisation_questionnaire_keeps_the_organisation_not_a_person(db, keys):
+    monitor = definition.load()
+    q = monitor.editions[2024].questionnaires["organisaties"]
+    fid = fw.open_fieldwork(db, monitor, 2024, "organisaties")
+    rows = ("naam;e-mail;doelgroep;bestuurslaag;organisatie;provincie;grootteklasse\n"
+            "Griffier Aa;griffie@aa.nl;;gemeente;Gemeente Aa;utrecht;20k-50k\n"
+            "Secretaris Dd;secr@dd.nl;;waterschap;Waterschap Dd;;\n")
+    assert fw.import_invitations(db, keys, fid, "organisaties.csv", rows.encode()) == 2
+    for line in fw.mailing(db, keys, fid, "https://x.nl").splitlines()[1:]:
+        invitation = fw.enter(db, keys, line.split(";")[3])
+        _, stratum, _ = fw.load_answers(db, keys, invitation)
+        fw.save_answers(db, keys, invitation, answers_for(q, stratum))
+        fw.submit(db, keys, invitation)
+    table, report = fw.respondent_table(db, monitor, fid)
+    assert report.ok, report.to_text()
+    assert table.columns[3:10] == ["group", "layer", "role", "gender", "province", "size_class", "organisation"]
+    rows = {r["organisation"]: r for r in table.iter_rows(named=True)}
+    assert rows["Gemeente Aa"]["group"] is None and rows["Gemeente Aa"]["gender"] is None
+    assert (rows["Gemeente Aa"]["province"], rows["Gemeente Aa"]["size_class"]) == ("utrecht", "20k-50k")
+    assert rows["Waterschap Dd"]["layer"] == "waterschap" and rows["Waterschap Dd"]["province"] is None

@@ -1,0 +1,123 @@
+"""The respondent's path over real HTTP against a real server: code entry, pages with
+routing, validation at the field, back, save and resume, review, submit."""
+
+from __future__ import annotations
+
+from web_support import csrf
+
+from miv import fieldwork as fw
+
+
+def enter(site, email: str):
+    client = site.client()
+    response = client.post("/start", data={"csrf": csrf(client, "/"), "code": site.codes[email]})
+    assert response.status_code == 303 and response.headers["location"] == "/vragenlijst"
+    return client
+
+
+def post(client, page: str, data: dict):
+    return client.post(f"/vragenlijst/{page}", data={"csrf": csrf(client, f"/vragenlijst/{page}"), "actie": "volgende", **data})
+
+
+def post_wrong(client, page: str, data: dict) -> str:
+    """Post a page that does not pass; it redirects back to itself (post/redirect/get)."""
+    response = post(client, page, data)
+    assert response.headers["location"] == f"/vragenlijst/{page}"
+    return client.get(f"/vragenlijst/{page}").text
+
+
+def test_routing_skips_follow_up_for_non_victims_and_group_pages(site):
+    client = enter(site, "bram@example.nl")  # raadslid: no burgemeester page
+    assert client.get("/vragenlijst").headers["location"] == "/vragenlijst/veiligheid"
+    page = client.get("/vragenlijst/veiligheid").text
+    assert "Stap 1 van 3" in page and 'type="radio"' in page and "Wil ik niet zeggen" in page
+    assert post(client, "veiligheid", {"AG_VERBAAL": "2", "AG_BEDREIGING": "99"}).headers["location"] == "/vragenlijst/integriteit"
+    assert client.get("/vragenlijst/gevolgen").status_code == 404
+    posted = client.post("/vragenlijst/gevolgen", data={"csrf": csrf(client, "/vragenlijst/integriteit"), "actie": "volgende", "AG_SOCIAL": "1"})
+    assert posted.headers["location"] == "/vragenlijst"
+    assert post(client, "integriteit", {"INT_BELANG": "2"}).headers["location"] == "/vragenlijst/controle"
+    assert client.get("/vragenlijst/burgemeester").status_code == 404
+    review = client.get("/vragenlijst/controle")
+    assert "Via sociale media" not in review.text and "Wil ik niet zeggen" in review.text
+    submit = client.post("/vragenlijst/controle", data={"csrf": csrf(client, "/vragenlijst/controle")})
+    assert submit.headers["location"] == "/bedankt"
+    [record] = fw.completed_records(site.db, site.fieldwork)
+    assert record["AG_SOCIAL"] == -1 and record["AG_GERICHT_1"] == -1 and record["BM_BEVEILIGING"] == -1
+    assert record["AG_BEDREIGING"] == 99 and record["UREN"] is None
+
+
+def test_errors_are_shown_at_the_field_and_valid_answers_kept(site):
+    client = enter(site, "anna@example.nl")
+    html = post_wrong(client, "veiligheid", {"AG_VERBAAL": "1"})
+    assert "<title>Fout: " in html
+    assert 'id="AG_BEDREIGING-fout"' in html and 'aria-describedby="AG_BEDREIGING-fout"' in html
+    assert '<a class="utrecht-link" href="#AG_BEDREIGING-veld">Kies een antwoord.</a>' in html
+    assert 'id="AG_VERBAAL-1" name="AG_VERBAAL" value="1" checked' in html
+    post(client, "veiligheid", {"AG_VERBAAL": "1", "AG_BEDREIGING": "2"})
+    bad = post_wrong(client, "integriteit", {"INT_BELANG": "5", "UREN": "veel"})
+    assert "Kies een van de antwoorden die bij deze vraag staan." in bad and "Vul een getal in, bijvoorbeeld 3." in bad
+    assert 'value="veel"' in bad
+    assert "Vul een getal in van 0 tot en met 100." in post_wrong(client, "integriteit", {"INT_BELANG": "2", "UREN": "120"})
+    assert "Vul een getal in" not in client.get("/vragenlijst/integriteit").text  # the message is shown once
+    both = post_wrong(client, "gevolgen", {"AG_SOCIAL": "1", "AG_GERICHT": ["1", "99"]})
+    assert "Kies óf een of meer antwoorden, óf ‘Wil ik niet zeggen’." in both
+
+
+def test_leave_and_resume_with_the_same_code_and_back_button(site):
+    client = enter(site, "anna@example.nl")
+    post(client, "veiligheid", {"AG_VERBAAL": "1", "AG_BEDREIGING": "2"})
+    later = client.post("/vragenlijst/gevolgen", data={"csrf": csrf(client, "/vragenlijst/gevolgen"), "actie": "later", "AG_SOCIAL": "2"})
+    assert "Uw antwoorden zijn bewaard" in later.text
+    assert client.get("/vragenlijst/gevolgen").status_code == 403  # signed out
+
+    again = enter(site, "anna@example.nl")
+    assert again.get("/vragenlijst").headers["location"] == "/vragenlijst/gevolgen"
+    page = again.get("/vragenlijst/gevolgen").text
+    assert 'id="AG_SOCIAL-2" name="AG_SOCIAL" value="2" checked' in page
+    back = again.post("/vragenlijst/gevolgen", data={"csrf": csrf(again, "/vragenlijst/gevolgen"), "actie": "vorige"})
+    assert back.headers["location"] == "/vragenlijst/veiligheid"
+    assert 'id="AG_VERBAAL-1" name="AG_VERBAAL" value="1" checked' in again.get("/vragenlijst/veiligheid").text
+
+
+def test_review_blocks_submit_until_required_items_are_answered(site):
+    client = enter(site, "dirk@example.nl")
+    post(client, "veiligheid", {"AG_VERBAAL": "2", "AG_BEDREIGING": "2"})
+    response = client.post("/vragenlijst/controle", data={"csrf": csrf(client, "/vragenlijst/controle")})
+    assert response.headers["location"] == "/vragenlijst/controle"
+    assert 'role="alert"' in client.get("/vragenlijst/controle").text
+    assert 'href="/vragenlijst/integriteit#INT_BELANG-veld"' in client.get("/vragenlijst/controle").text
+    assert fw.completed_records(site.db, site.fieldwork) == []
+
+
+def test_codes_work_once_and_as_links(site):
+    client = site.client()
+    code = site.codes["cees@example.nl"]
+    link = client.get(f"/start?code={code.lower()}")
+    assert link.headers["location"] == "/vragenlijst"
+    post(client, "veiligheid", {"AG_VERBAAL": "2", "AG_BEDREIGING": "2"})
+    post(client, "integriteit", {"INT_BELANG": "2"})
+    client.post("/vragenlijst/controle", data={"csrf": csrf(client, "/vragenlijst/controle")})
+    other = site.client()
+    reused = other.post("/start", data={"csrf": csrf(other, "/"), "code": code})
+    assert reused.status_code == 400 and "onbekend of al gebruikt" in reused.text
+    assert other.get("/vragenlijst").status_code == 403
+
+
+def test_a_respondent_sees_only_their_own_answers(site):
+    anna = enter(site, "anna@example.nl")
+    post(anna, "veiligheid", {"AG_VERBAAL": "1", "AG_BEDREIGING": "1"})
+    post(anna, "gevolgen", {"AG_SOCIAL": "1", "AG_GERICHT": ["2"]})
+    bram = enter(site, "bram@example.nl")
+    assert "checked" not in bram.get("/vragenlijst/veiligheid").text
+    assert bram.get("/vragenlijst/gevolgen").status_code == 404
+    assert "Op mijn geslacht" not in bram.get("/vragenlijst/controle").text
+
+
+def test_follow_up_questions_on_the_same_page_appear_after_posting(site):
+    client = enter(site, "bram@example.nl")
+    assert "AG_MELDING" not in client.get("/vragenlijst/veiligheid").text
+    response = post(client, "veiligheid", {"AG_VERBAAL": "2", "AG_BEDREIGING": "1"})
+    assert response.headers["location"] == "/vragenlijst/veiligheid"
+    html = client.get("/vragenlijst/veiligheid").text
+    assert "er een vervolgvraag op deze pagina bijgekomen" in html and 'name="AG_MELDING"' in html
+    assert post(client, "veiligheid", {"AG_VERBAAL": "2", "AG_BEDREIGING": "1", "AG_MELDING": "1"}).headers["location"] == "/vragenlijst/gevolgen"

@@ -1,0 +1,102 @@
+"""A real app on a real database, served by uvicorn on loopback, and helpers for forms."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from fieldwork_support import INVITATIONS_CSV, small_monitor
+import httpx
+import uvicorn
+
+from miv import fieldwork as fw
+from miv.definition import Monitor
+from miv.store import Database, upgrade
+from miv.store.cluster import free_port
+from miv.web import Settings, create_app
+from miv.web.accounts import add_user
+
+SECRET = b"s" * 40
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Site:
+    """A real app on a real database with one open fieldwork and four invitations."""
+
+    settings: Settings
+    db: Database
+    fieldwork: int
+    codes: dict[str, str] = field(default_factory=dict)
+    url: str = ""
+    clients: list[httpx.Client] = field(default_factory=list)
+
+    def client(self) -> httpx.Client:
+        """A browser-like client with its own cookies; closed when the test ends."""
+        client = httpx.Client(base_url=self.url, follow_redirects=False, timeout=30)
+        self.clients.append(client)
+        return client
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
+        self.db.dispose()
+
+
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """Run the app with uvicorn in a thread on a free loopback port; yield its URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def make_site(url: str, monitor: Monitor | None = None, **overrides) -> Site:
+    upgrade(url)
+    settings = Settings(database_url=url, secret=SECRET, **overrides)
+    db = Database(url)
+    keys = fw.Keys(SECRET)
+    fid = fw.open_fieldwork(db, monitor or small_monitor(), 2024, "ambtsdragers")
+    fw.import_invitations(db, keys, fid, "lijst.csv", INVITATIONS_CSV.encode())
+    codes = {line.split(";")[1]: line.split(";")[3] for line in fw.mailing(db, keys, fid, settings.base_url).splitlines()[1:]}
+    add_user(db, "admin@bureau.nl", "Ada Beheer", "admin", PASSWORD)
+    add_user(db, "veld@bureau.nl", "Vera Veld", "fieldwork", PASSWORD)
+    return Site(settings, db, fid, codes)
+
+
+def csrf(client: httpx.Client, path: str) -> str:
+    """The CSRF token from the form on `path`."""
+    html = client.get(path).text
+    return html.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+
+
+def login(client: httpx.Client, email: str) -> None:
+    token = csrf(client, "/beheer/inloggen")
+    response = client.post("/beheer/inloggen", data={"csrf": token, "email": email, "password": PASSWORD, "next": "/beheer"})
+    assert response.status_code == 303, response.text
+
+
+@contextmanager
+def live(url: str, **overrides) -> Iterator[Site]:
+    """A site with its own settings, served for the length of the block, always cleaned up."""
+    site = make_site(url, **overrides)
+    try:
+        with serve(create_app(site.settings)) as base:
+            site.url = base
+            yield site
+    finally:
+        site.close()
