@@ -1,0 +1,126 @@
+"""Measure the case primitives the web layer calls on every request, and `verify-log` on a
+large log; writes the '## Cases (miv.cases)' section of docs/performance.md.
+
+    python benchmarks/cases.py
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from miv.cases import (
+    Action,
+    AuditLog,
+    CaseKey,
+    DocumentStore,
+    MasterKey,
+    Member,
+    MemoryLogStore,
+    Outcome,
+    PersonKey,
+    Report,
+    Role,
+    ViolationForm,
+    apply,
+    open_case,
+)
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
+HEADING = "## Cases (miv.cases)"
+RUNS = 3
+LOG_ENTRIES = 100_000
+T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+
+
+def timed(work: Callable[[], object]) -> list[float]:
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def walk() -> None:
+    chair, support = Member("c", "o", Role.CHAIR), Member("s", "o", Role.SUPPORT)
+    adviser, investigator = Member("a", "o", Role.ADVISER), Member("i", "o", Role.INVESTIGATOR)
+    case = open_case("zaak", support, T0, Report("omschrijving", "betrokkene")).case
+    for action, actor, kw in [
+        (Action.REGISTREREN, support, {"forms": [ViolationForm.BELANG]}),
+        (Action.VOORONDERZOEK_STARTEN, chair, {}),
+        (Action.VOORONDERZOEK_AFRONDEN, adviser, {"reason": "r"}),
+        (Action.ONDERZOEK_INSTELLEN, chair, {"reason": "r", "terms": "t", "investigator": investigator}),
+        (Action.BEVINDINGEN_VOORLEGGEN, investigator, {}),
+        (Action.RAPPORT_OPLEVEREN, investigator, {"reason": "r"}),
+        (Action.BESLUITEN, chair, {"reason": "r", "outcome": Outcome.GEGROND}),
+        (Action.COMMUNICATIE_AFRONDEN, support, {"reason": "r"}),
+        (Action.AFSLUITEN, chair, {"reason": "r"}),
+    ]:
+        case = apply(case, action, actor, case.stage_since + timedelta(days=1), **kw).case
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        master = MasterKey.create(Path(folder) / "master.key")
+        person = PersonKey.create(master, "p")
+        key = CaseKey.generate("zaak")
+        text = "x" * 2_000
+        documents = DocumentStore(Path(folder) / "docs")
+        payload = os.urandom(10 * 1024 * 1024)
+
+        log = AuditLog(MemoryLogStore(), master)
+        start = time.perf_counter()
+        for i in range(LOG_ENTRIES):
+            log.record(f"p-{i % 50}", "lezen", T0 + timedelta(seconds=i), "zaak", "o", {"veld": "omschrijving"})
+        record = time.perf_counter() - start
+        verify = timed(log.verify)
+        assert log.verify().ok
+
+        rows = [
+            ("walk a case through all 10 stages (10 steps, `apply`)", timed(lambda: [walk() for _ in range(100)]), 100),
+            ("seal + open one 2 kB field", timed(lambda: [key.open("f", key.seal("f", text)) for _ in range(1000)]), 1000),
+            (
+                "wrap the case key for a person + unlock + unwrap",
+                timed(lambda: [CaseKey.unwrap(key.wrap_for(person), person, person.unlock(master)) for _ in range(100)]),
+                100,
+            ),
+            (
+                "store + read a 10 MB document",
+                timed(lambda: documents.get(key, documents.put(key, "a.pdf", "application/pdf", payload))),
+                1,
+            ),
+        ]
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lines = [
+        HEADING,
+        "",
+        f"`benchmarks/cases.py`, {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, {platform.machine()}, "
+        f"median of {RUNS} runs, on a shared 2-core machine. Times per operation.",
+        "",
+        "| operation | median | slowest |",
+        "| --- | --- | --- |",
+        *[f"| {name} | {statistics.median(t) / n * 1000:.3f} ms | {max(t) / n * 1000:.3f} ms |" for name, t, n in rows],
+        f"| append one audit entry (in memory, {LOG_ENTRIES:,} in a row) | {record / LOG_ENTRIES * 1000:.3f} ms | |",
+        f"| verify an audit log of {LOG_ENTRIES:,} entries (`verify-log`) | {statistics.median(verify):.2f} s | {max(verify):.2f} s |",
+        f"| peak resident memory of the process | {peak:.0f} MB | |",
+        "",
+    ]
+    section = "\n".join(lines)
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n\n"
+    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+    DOC.write_text(text, encoding="utf-8")
+    print(section)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,290 @@
+"""The append-only, tamper-evident audit log: every read and change of a case, as a keyed hash chain.
+
+Each entry holds who, what, when, which case, a content-free detail map, its sequence
+number and the previous entry's hash; its own hash is HMAC-SHA256 over the canonical JSON
+of all that, keyed by a key derived from the master key. Anyone who can write the
+database but lacks the master key can therefore not rewrite the chain after an edit.
+Deleting entries from the end leaves a valid shorter chain; an `Anchor` (the head's
+sequence number and hash, kept outside the database) catches that too.
+
+Persistence sits behind `LogStore`; the store package persists entries as rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol
+
+from miv.cases.errors import LogConflict, LogError
+from miv.cases.keys import MasterKey
+
+GENESIS = "0" * 64
+ATTEMPTS = 5
+Detail = Mapping[str, str | int | bool]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    case: str | None
+    organisation: str | None
+    detail: dict[str, str | int | bool]
+    previous: str
+    hash: str
+
+    def body(self) -> dict[str, object]:
+        """Everything the hash covers: the entry without its own hash (built by hand: asdict deep-copies)."""
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "actor": self.actor,
+            "action": self.action,
+            "case": self.case,
+            "organisation": self.organisation,
+            "detail": self.detail,
+            "previous": self.previous,
+        }
+
+
+def canonical(body: Mapping[str, object]) -> bytes:
+    """One byte string per entry, whatever the key order or whitespace of its source."""
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+class LogStore(Protocol):
+    """Where entries live. `append` raises LogConflict if an entry with that seq already exists
+    (a unique key on seq does this in a database), so concurrent writers never fork the chain."""
+
+    def append(self, entry: AuditEntry) -> None: ...
+
+    def last(self) -> AuditEntry | None: ...
+
+    def entries(self) -> Iterator[AuditEntry]: ...
+
+
+class MemoryLogStore:
+    def __init__(self) -> None:
+        self.rows: list[AuditEntry] = []
+
+    def append(self, entry: AuditEntry) -> None:
+        if self.rows and self.rows[-1].seq >= entry.seq:
+            raise LogConflict(f"Logregel {entry.seq} bestaat al.")
+        self.rows.append(entry)
+
+    def last(self) -> AuditEntry | None:
+        return self.rows[-1] if self.rows else None
+
+    def entries(self) -> Iterator[AuditEntry]:
+        return iter(list(self.rows))
+
+
+class JsonLinesLogStore:
+    """One JSON object per line in an append-only file; for tests and small installations."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def append(self, entry: AuditEntry) -> None:
+        last = self.last()
+        if last is not None and last.seq >= entry.seq:
+            raise LogConflict(f"Logregel {entry.seq} bestaat al.")
+        with self.path.open("a", encoding="utf-8") as file:
+            file.write(canonical(asdict(entry)).decode() + "\n")
+
+    def last(self) -> AuditEntry | None:
+        entry = None
+        for entry in self.entries():
+            pass
+        return entry
+
+    def entries(self) -> Iterator[AuditEntry]:
+        if not self.path.exists():
+            return
+        with self.path.open(encoding="utf-8") as file:
+            for number, line in enumerate(file, start=1):
+                try:
+                    yield AuditEntry(**json.loads(line))
+                except (json.JSONDecodeError, TypeError) as exc:
+                    raise LogError(f"{self.path}, regel {number}: geen geldige logregel ({exc}).") from None
+
+
+class AuditLog:
+    """Writes entries to a store, each chained to the one before."""
+
+    def __init__(self, store: LogStore, master: MasterKey) -> None:
+        self.store = store
+        self._key = master.derive("audit-log")
+
+    def record(
+        self,
+        actor: str,
+        action: str,
+        at: datetime,
+        case: str | None = None,
+        organisation: str | None = None,
+        detail: Detail | None = None,
+    ) -> AuditEntry:
+        """Append one entry. `detail` holds codes and ids only, never case content."""
+        if at.tzinfo is None:
+            raise ValueError("audit times must carry a time zone (use UTC)")
+        values = dict(detail or {})
+        if any(not isinstance(v, str | int | bool) for v in values.values()):
+            raise LogError("Een logregel bevat alleen tekst, getallen of ja/nee als details.")
+        for _ in range(ATTEMPTS):
+            last = self.store.last()
+            entry = self._chain(last, actor, action, at, case, organisation, values)
+            try:
+                self.store.append(entry)
+            except LogConflict:
+                continue
+            return entry
+        raise LogError(f"Het logboek kon na {ATTEMPTS} pogingen niet worden bijgeschreven; probeer het opnieuw.")
+
+    def _chain(
+        self,
+        last: AuditEntry | None,
+        actor: str,
+        action: str,
+        at: datetime,
+        case: str | None,
+        organisation: str | None,
+        detail: dict[str, str | int | bool],
+    ) -> AuditEntry:
+        seq = 1 if last is None else last.seq + 1
+        previous = GENESIS if last is None else last.hash
+        stamp = at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        unsigned = AuditEntry(seq, stamp, actor, action, case, organisation, detail, previous, "")
+        return AuditEntry(seq, stamp, actor, action, case, organisation, detail, previous, _mac(self._key, unsigned.body()))
+
+    def verify(self, entries: Iterable[AuditEntry] | None = None, anchor: Anchor | None = None) -> Verification:
+        return verify(entries if entries is not None else self.store.entries(), self._key, anchor)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The head of the chain at some moment, written down outside the database."""
+
+    seq: int
+    hash: str
+
+    def dump(self) -> str:
+        return f"{self.seq} {self.hash}\n"
+
+    @classmethod
+    def parse(cls, text: str, source: str = "anker") -> Anchor:
+        parts = text.split()
+        if len(parts) != 2 or not parts[0].isdigit() or len(parts[1]) != 64:
+            raise LogError(f"{source}: verwacht '<volgnummer> <hash>' op één regel.")
+        return cls(int(parts[0]), parts[1])
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One break in the chain: at which position and sequence number, and what is wrong (Dutch)."""
+
+    position: int
+    seq: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"logregel {self.seq}" if self.seq is not None else "einde van het log"
+        return f"{where} (positie {self.position}): {self.message}"
+
+
+@dataclass(frozen=True)
+class Verification:
+    count: int
+    head: Anchor | None
+    findings: list[Finding]
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def verify(entries: Iterable[AuditEntry], key: bytes, anchor: Anchor | None = None) -> Verification:
+    """Check every entry in stored order; report each one that was edited, removed, copied or moved.
+
+    An entry is 'moved' when it is not in the longest run of increasing sequence numbers,
+    so one entry taken out and put back elsewhere is named alone, not everything it jumped.
+    """
+    rows = list(entries)
+    by_seq: dict[int, AuditEntry] = {}
+    for entry in rows:
+        by_seq.setdefault(entry.seq, entry)
+    in_order = _longest_increasing(rows)
+    findings: list[Finding] = []
+    seen: set[int] = set()
+    for position, entry in enumerate(rows, start=1):
+        index = position - 1
+        if not hmac.compare_digest(_mac(key, entry.body()), entry.hash):
+            findings.append(Finding(position, entry.seq, "inhoud gewijzigd: de hash klopt niet met de regel"))
+        if entry.seq in seen:
+            findings.append(Finding(position, entry.seq, "komt dubbel voor"))
+        elif index not in in_order:
+            findings.append(Finding(position, entry.seq, "staat niet op zijn plaats: regels zijn verplaatst"))
+        seen.add(entry.seq)
+        before = by_seq.get(entry.seq - 1)
+        expected_previous = GENESIS if entry.seq == 1 else (before.hash if before else None)
+        if expected_previous is None:
+            findings.append(Finding(position, entry.seq, f"logregel {entry.seq - 1} ontbreekt: regels verwijderd"))
+        elif entry.previous != expected_previous:
+            findings.append(Finding(position, entry.seq, "verwijst niet naar de regel ervoor: de keten is verbroken"))
+    if anchor is not None:
+        anchored = by_seq.get(anchor.seq)
+        if anchored is None:
+            message = f"het anker noemt logregel {anchor.seq}, die ontbreekt: regels verwijderd"
+            findings.append(Finding(len(rows) + 1, None, message))
+        elif not hmac.compare_digest(anchored.hash, anchor.hash):
+            findings.append(Finding(rows.index(anchored) + 1, anchor.seq, "wijkt af van het anker: het log is herschreven"))
+    last = max(by_seq.values(), key=lambda e: e.seq, default=None)
+    head = Anchor(last.seq, last.hash) if last is not None else None
+    return Verification(len(rows), head, sorted(findings, key=lambda f: f.position))
+
+
+def _longest_increasing(rows: list[AuditEntry]) -> set[int]:
+    """Indexes of one longest strictly increasing run of sequence numbers (patience sorting).
+
+    Repeated sequence numbers are left out: a copy is reported as such, not as a move.
+    """
+    seqs = [entry.seq for entry in rows]
+    if all(a < b for a, b in zip(seqs, seqs[1:])):
+        return set(range(len(rows)))
+    tails: list[int] = []
+    parent: dict[int, int | None] = {}
+    first: set[int] = set()
+    for index, entry in enumerate(rows):
+        if entry.seq in first:
+            continue
+        first.add(entry.seq)
+        low, high = 0, len(tails)
+        while low < high:
+            middle = (low + high) // 2
+            if rows[tails[middle]].seq < entry.seq:
+                low = middle + 1
+            else:
+                high = middle
+        parent[index] = tails[low - 1] if low else None
+        if low == len(tails):
+            tails.append(index)
+        else:
+            tails[low] = index
+    chosen: set[int] = set()
+    cursor = tails[-1] if tails else None
+    while cursor is not None:
+        chosen.add(cursor)
+        cursor = parent[cursor]
+    return chosen
+
+
+def _mac(key: bytes, body: Mapping[str, object]) -> str:
+    return hmac.new(key, canonical(body), hashlib.sha256).hexdigest()

@@ -1,0 +1,38 @@
+"""Errors of the case workflow: one base class, each with a Dutch message for the user."""
+
+from __future__ import annotations
+
+
+class CaseError(Exception):
+    """Something a user or operator caused; `message` is Dutch and safe to show."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+class AccessDenied(CaseError):
+    """The person may not see or do this. The message never reveals whether a case exists."""
+
+    def __init__(self, message: str = "U heeft geen toegang tot deze zaak of handeling.") -> None:
+        super().__init__(message)
+
+
+class TransitionError(CaseError):
+    """The protocol does not allow this step now, or a required field is missing."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class KeyProblem(CaseError):
+    """A key is missing, malformed or does not open what it should."""
+
+
+class LogError(CaseError):
+    """An audit log entry cannot be written as asked."""
+
+
+class LogConflict(LogError):
+    """Another process appended an entry with the same sequence number first; try again."""
