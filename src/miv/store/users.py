@@ -13,6 +13,7 @@ from miv.store.base import Base
 ROLES: dict[str, str] = {
     "admin": "beheerder",
     "fieldwork": "veldwerkmedewerker",
+    "zaken": "zaakbehandelaar (rollen per organisatie, docs/cases.md)",
 }
 
 

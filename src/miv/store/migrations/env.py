@@ -3,7 +3,8 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-import miv.store.fieldwork  # noqa: F401 - registers the tables on the metadata
+import miv.store.cases  # noqa: F401 - registers the tables on the metadata
+import miv.store.fieldwork  # noqa: F401
 import miv.store.limits  # noqa: F401
 import miv.store.users  # noqa: F401
 from miv.store.base import metadata

@@ -1,0 +1,34 @@
+"""Cases kept in the database: the bridge between `miv.cases` (the protocol, keys and audit
+chain) and `miv.store` (the tables). The web pages and the CLI call `Casework`."""
+
+from miv.casework.logstore import DatabaseLogStore
+from miv.casework.organisations import (
+    CASE_ACCOUNT,
+    MemberError,
+    Person,
+    add_member,
+    add_organisation,
+    memberships,
+    people,
+    person_id,
+    remove_member,
+    user_id,
+)
+from miv.casework.service import Casework, Contents, Note
+
+__all__ = [
+    "CASE_ACCOUNT",
+    "Casework",
+    "Contents",
+    "DatabaseLogStore",
+    "MemberError",
+    "Note",
+    "Person",
+    "add_member",
+    "add_organisation",
+    "memberships",
+    "people",
+    "person_id",
+    "remove_member",
+    "user_id",
+]
