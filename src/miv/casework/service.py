@@ -47,7 +47,7 @@ from miv.cases import (
 )
 from miv.cases.audit import Anchor, Detail
 from miv.casework.logstore import DatabaseLogStore
-from miv.casework.organisations import people
+from miv.casework.organisations import Person, add_member, people, remove_member
 from miv.store import Database
 from miv.store.cases import CaseRow, ContentRow, CountRow, DocumentRow, PersonKeyRow, StepRow, WrapRow
 
@@ -122,6 +122,13 @@ class Casework:
         with self.db.session() as session:
             return list(session.scalars(select(DocumentRow).where(DocumentRow.case_id == case.id).order_by(DocumentRow.added_at)))
 
+    def document_names(self, member: Member, case: Case) -> dict[str, str]:
+        """Document id -> file name, for a reader's case page (the names are sealed in the files)."""
+        with self.db.session() as session:
+            key = self._key(session, member, case)
+            ids = list(session.scalars(select(DocumentRow.document_id).where(DocumentRow.case_id == case.id)))
+        return {i: self.documents.get(key, i).name for i in ids}
+
     def document(self, member: Member, case: Case, document_id: str, at: datetime) -> Document:
         with self.transaction() as (session, log):
             if session.get(DocumentRow, (case.id, document_id)) is None:
@@ -191,6 +198,24 @@ class Casework:
             if case is not None and session.scalar(select(WrapRow.person).where(WrapRow.case_id == case_id).limit(1)):
                 self._sync(session, case, self._any_key(session, case), log, actor, at)
 
+    def grant(self, actor: str, email: str, organisation: str, role: str, at: datetime) -> Person:
+        """Give an account a case role; they get a key wrap for every case they may now read."""
+        with self.transaction() as (session, log):
+            person = add_member(session, self.master, email, organisation, role)
+            session.flush()
+            log.record(actor, "lid-toegevoegd", at, None, organisation, {"persoon": person.member.person, "rol": role})
+            self.resync(session, organisation, log, actor, at)
+        return person
+
+    def revoke(self, actor: str, user: int, organisation: str, at: datetime) -> Member:
+        """Take a case role away; their wraps go, so they can no longer open any case."""
+        with self.transaction() as (session, log):
+            member = remove_member(session, user, organisation)
+            session.flush()
+            log.record(actor, "lid-verwijderd", at, None, organisation, {"persoon": member.person, "rol": member.role.value})
+            self.resync(session, organisation, log, actor, at)
+        return member
+
     # --- retention and figures -----------------------------------------------------------
 
     def counts(self) -> CaseCounts:
@@ -239,6 +264,8 @@ class Casework:
     def _sync(self, session: Session, case: Case, key: CaseKey, log: AuditLog, actor: str, at: datetime) -> None:
         wraps = [KeyWrap(w.case_id, w.person, w.ephemeral, w.sealed_key) for w in session.scalars(select(WrapRow).where(WrapRow.case_id == case.id))]
         wanted = readers(case, [p.member for p in people(session, case.organisation)])
+        if not wanted:
+            raise KeyProblem(f"Dan kan niemand zaak {case.id} nog lezen en gaat de zaaksleutel verloren; wijs eerst een ander toe.")
         keys = {r.person: PersonKey(r.person, r.public, r.sealed_private, r.master_id)
                 for r in session.scalars(select(PersonKeyRow).where(PersonKeyRow.person.in_(wanted)))}
         plan = key.sync(wraps, wanted, keys)

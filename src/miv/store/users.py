@@ -16,6 +16,9 @@ ROLES: dict[str, str] = {
     "zaken": "zaakbehandelaar (rollen per organisatie, docs/cases.md)",
 }
 
+# Role code -> the page a user of that role lands on after signing in (default /beheer).
+HOMES: dict[str, str] = {"zaken": "/beheer/zaken"}
+
 
 class User(Base):
     __tablename__ = "users"

@@ -21,6 +21,8 @@ class Settings:
     login_attempts: int = 10  # failed logins per client per window
     window_seconds: int = 900
     pool_size: int = 10
+    cases_master_key: Path | None = None  # cases: the master key file (docs/cases.md); no file, no case pages
+    cases_documents: Path = Path("zaakdocumenten")  # cases: folder of the sealed documents
 
 
 def read_secret(path: Path) -> bytes:
