@@ -4,7 +4,6 @@ item asked of one group only."""
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import yaml
@@ -65,10 +64,3 @@ Bram Jansen;bram@example.nl;raadslid;gemeente;Gemeente Bb;man;zeeland;tot-20k
 Cees Bakker;cees@example.nl;statenlid;provincie;Provincie Zeeland;man;zeeland;
 Dirk Smit;dirk@example.nl;ab-lid;waterschap;Waterschap Cc;;;
 """
-
-
-def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

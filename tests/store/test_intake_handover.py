@@ -60,3 +60,25 @@ def test_web_responses_become_the_respondent_table(db, keys, tmp_path):
                                       "--db", db.url, "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert intake.load_table(tmp_path, 2024, "ambtsdragers").height == 3
+
+
+def test_organisation_questionnaire_keeps_the_organisation_not_a_person(db, keys):
+    monitor = definition.load()
+    q = monitor.editions[2024].questionnaires["organisaties"]
+    fid = fw.open_fieldwork(db, monitor, 2024, "organisaties")
+    rows = ("naam;e-mail;doelgroep;bestuurslaag;organisatie;provincie;grootteklasse\n"
+            "Griffier Aa;griffie@aa.nl;;gemeente;Gemeente Aa;utrecht;20k-50k\n"
+            "Secretaris Dd;secr@dd.nl;;waterschap;Waterschap Dd;;\n")
+    assert fw.import_invitations(db, keys, fid, "organisaties.csv", rows.encode()) == 2
+    for line in fw.mailing(db, keys, fid, "https://x.nl").splitlines()[1:]:
+        invitation = fw.enter(db, keys, line.split(";")[3])
+        _, stratum, _ = fw.load_answers(db, keys, invitation)
+        fw.save_answers(db, keys, invitation, answers_for(q, stratum))
+        fw.submit(db, keys, invitation)
+    table, report = fw.respondent_table(db, monitor, fid)
+    assert report.ok, report.to_text()
+    assert table.columns[3:10] == ["group", "layer", "role", "gender", "province", "size_class", "organisation"]
+    rows = {r["organisation"]: r for r in table.iter_rows(named=True)}
+    assert rows["Gemeente Aa"]["group"] is None and rows["Gemeente Aa"]["gender"] is None
+    assert (rows["Gemeente Aa"]["province"], rows["Gemeente Aa"]["size_class"]) == ("utrecht", "20k-50k")
+    assert rows["Waterschap Dd"]["layer"] == "waterschap" and rows["Waterschap Dd"]["province"] is None

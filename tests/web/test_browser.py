@@ -99,7 +99,7 @@ def test_walk_the_ambtsdragers_questionnaire(browser: Browser, real_site: Site):
             page.goto("/")
             page.get_by_label("Uw code").fill(real_site.codes["anna@example.nl"])
             page.get_by_role("button", name="Start de vragenlijst").click()
-    assert "Agressie" in " ".join(titles) or len(titles) >= 5
+    assert len(titles) == len(set(titles)) >= 6  # every page once, the resumed one not twice
     accessible(page, "review")
     assert "Controleer uw antwoorden" in page.content()
     page.get_by_role("button", name="Verzenden").click()

@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from fieldwork_support import INVITATIONS_CSV, free_port, small_monitor
+from fieldwork_support import INVITATIONS_CSV, small_monitor
 import httpx
 import uvicorn
 
 from miv import fieldwork as fw
 from miv.definition import Monitor
 from miv.store import Database, upgrade
+from miv.store.cluster import free_port
 from miv.web import Settings, create_app
 from miv.web.accounts import add_user
 

@@ -7,11 +7,13 @@ an item routed out reads as None to every later rule, whatever was answered befo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from miv.definition import Item, ItemType, Questionnaire, variables
+from miv.definition import Expression, Item, ItemType, Questionnaire, parse, variables
 from miv.definition.models import Page
 
 Answers = dict[str, Any]
@@ -26,13 +28,9 @@ class FieldError:
     message: str
 
 
-def _missing_codes(q: Questionnaire, item: Item) -> set[int]:
-    return set(item.missing)
-
-
 def _rule_values(q: Questionnaire, item: Item, value: Any) -> dict[str, Any]:
     """The variables one item contributes to rules; missing codes read as None."""
-    missing = _missing_codes(q, item)
+    missing = set(item.missing)
     if item.type is ItemType.MULTI:
         chosen = value if isinstance(value, list) else None
         known = chosen is not None and not (set(chosen) & missing) and bool(chosen)
@@ -42,12 +40,18 @@ def _rule_values(q: Questionnaire, item: Item, value: Any) -> dict[str, Any]:
     return {item.code: value}
 
 
+@cache
+def _rule(source: str) -> Expression:
+    """Parsed routing rules, once per process: a page view walks every rule."""
+    return parse(source)
+
+
 def _walk(q: Questionnaire, stratum: Mapping[str, Any], answers: Answers) -> list[Item]:
     context: dict[str, Any] = dict(stratum)
     shown = []
     for item in q.items:
         visible = (item.groups is None or stratum.get("group") in item.groups) and (
-            item.rule is None or item.rule.evaluate(context) is True
+            item.route is None or _rule(item.route).evaluate(context) is True
         )
         if visible:
             shown.append(item)
@@ -81,7 +85,7 @@ def read_page(q: Questionnaire, items: list[Item], form: Mapping[str, list[str]]
 
 
 def _read_item(q: Questionnaire, item: Item, raw: list[str]) -> tuple[Any, str | None]:
-    allowed = {o.code for o in q.options(item)} | _missing_codes(q, item)
+    allowed = {o.code for o in q.options(item)} | set(item.missing)
     if not raw:
         if not item.required:
             return None, None
@@ -100,7 +104,7 @@ def _read_item(q: Questionnaire, item: Item, raw: list[str]) -> tuple[Any, str |
         if any(c not in allowed for c in codes):
             return None, "Kies alleen antwoorden die bij deze vraag staan."
         chosen = sorted(set(codes))
-        if set(chosen) & _missing_codes(q, item) and len(chosen) > 1:
+        if set(chosen) & set(item.missing) and len(chosen) > 1:
             return chosen, f"Kies óf een of meer antwoorden, óf ‘{_missing_label(q, chosen)}’."
         return chosen, None
     if item.type is ItemType.NUMBER:
@@ -116,15 +120,20 @@ def _missing_label(q: Questionnaire, chosen: list[int]) -> str:
 
 
 def _read_number(item: Item, text: str) -> tuple[Any, str | None]:
+    """A number written with a decimal comma (2,5; 1.250,5) or point (2.5), within bounds."""
     try:
         number = float(text.replace(".", "").replace(",", ".") if "," in text else text)
     except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
         return text, "Vul een getal in, bijvoorbeeld 3."
     low, high = item.minimum, item.maximum
-    if (low is not None and number < low) or (high is not None and number > high):
-        return number, f"Vul een getal in van {_fmt(low)} tot en met {_fmt(high)}." if low is not None and high is not None else (
-            f"Vul een getal in van ten minste {_fmt(low)}." if low is not None else f"Vul een getal in van ten hoogste {_fmt(high)}."
-        )
+    if low is not None and high is not None and not low <= number <= high:
+        return number, f"Vul een getal in van {_fmt(low)} tot en met {_fmt(high)}."
+    if low is not None and number < low:
+        return number, f"Vul een getal in van ten minste {_fmt(low)}."
+    if high is not None and number > high:
+        return number, f"Vul een getal in van ten hoogste {_fmt(high)}."
     return number, None
 
 
@@ -150,7 +159,7 @@ def record(q: Questionnaire, stratum: Mapping[str, Any], answers: Answers) -> di
             out[name] = None if item.type is ItemType.TEXT else (float(q.not_applicable) if item.type is ItemType.NUMBER else q.not_applicable)
         elif item.type is ItemType.MULTI:
             option = int(name.rsplit("_", 1)[1])
-            missing = set(value or []) & _missing_codes(q, item)
+            missing = set(value or []) & set(item.missing)
             out[name] = None if not value else (min(missing) if missing else int(option in value))
         else:
             out[name] = value

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -45,7 +46,13 @@ def open_fieldwork(db: Database, monitor: Monitor, year: int, code: str) -> int:
 
 
 def open_questionnaire(fieldwork: Fieldwork) -> tuple[Questionnaire, Structure]:
-    return Questionnaire.model_validate_json(fieldwork.definition), Structure.model_validate_json(fieldwork.structure)
+    """The frozen questionnaire and structure of a fieldwork (parsed once per process)."""
+    return _parsed(fieldwork.definition, fieldwork.structure)
+
+
+@lru_cache(maxsize=32)
+def _parsed(questionnaire: str, structure: str) -> tuple[Questionnaire, Structure]:
+    return Questionnaire.model_validate_json(questionnaire), Structure.model_validate_json(structure)
 
 
 def _open(s: Any, fieldwork_id: int) -> Fieldwork:

@@ -122,8 +122,18 @@ async def page(request: Request) -> Response:
     current = next((p for p in q.pages if p.code == code), None)
     if current is None:
         raise HTTPException(404, "Deze vragenpagina hoort niet bij uw vragenlijst.")
+    posted = {key: form.getlist(key) for key in form.keys()}
     items = [item for item in current.items if item.code in shown]
-    values, errors = read_page(q, items, {key: form.getlist(key) for key in form.keys()})
+    values, errors = read_page(q, items, posted)
+    while True:  # follow-ups on this page that the browser already sent (their condition is met)
+        valid = answers | {k: v for k, v in values.items() if k not in {e.item for e in errors}}
+        extra = [i for i in visible_items(q, stratum, valid) if i in current.items and i.code not in values and i.code in posted]
+        if not extra:
+            break
+        more, more_errors = read_page(q, extra, posted)
+        values.update(more)
+        errors += more_errors
+        items += extra
     failed = {e.item for e in errors}
     answers.update({key: value for key, value in values.items() if key not in failed})
     state = request.app.state
