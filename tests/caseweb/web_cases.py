@@ -15,11 +15,11 @@ import httpx
 import pyotp
 import uvicorn
 from caseweb_support import PASSWORD, Team, build, email
-from fieldwork_support import free_port
 from starlette.applications import Starlette
 
 from miv.cases import MasterKey
 from miv.store import Database, upgrade
+from miv.store.cluster import free_port
 from miv.web import Settings, create_app
 from miv.web.accounts import add_user
 
@@ -35,11 +35,9 @@ class CaseSite:
     secrets: dict[str, str] = field(default_factory=dict)
     used: dict[str, int] = field(default_factory=dict)
 
-    @contextmanager
-    def client(self) -> Iterator[httpx.Client]:
-        """A browser-like client with its own cookies."""
-        with httpx.Client(base_url=self.url, follow_redirects=False, timeout=60) as client:
-            yield client
+    def client(self) -> httpx.Client:
+        """A browser-like client with its own cookies (also usable in a `with`)."""
+        return httpx.Client(base_url=self.url, follow_redirects=False, timeout=60)
 
     def code(self, name: str) -> str:
         """A code the app has not seen for this person yet (the current or next time step)."""

@@ -102,7 +102,8 @@ async def new_case(request: Request) -> Response:
     try:
         case = casework(request).open(member, report, now(), recused)
     except TransitionError as exc:
-        return render(request, "cases/new.html", context | {"form": form, "errors": {exc.field: exc.message}}, status=400)
+        errors = {exc.field or "omschrijving": exc.message}
+        return render(request, "cases/new.html", context | {"form": form, "errors": errors, "error_list": list(errors.values())}, status=400)
     return _see(f"{_base(request)}/zaak/{case.id}")
 
 
@@ -135,7 +136,7 @@ def _case_view(request: Request, case: Case, errors: dict[str, str] | None = Non
         outcomes=[o for o in Outcome if o is not Outcome.GEEN_ONDERZOEK], candidates=candidates, Stage=Stage,
         documents=work.document_list(case) if Permission.READ in granted else [], errors=errors or {}, failed=failed,
         names=work.document_names(member, case) if Permission.READ in granted else {},
-        form=form or {}, ALERT=ALERT,
+        form=form or {}, ALERT=ALERT, error_list=list((errors or {}).values()),
     )
     return render(request, "cases/case.html", context, status=status)
 
