@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from miv.cases import MasterKey, Member, PersonKey, Role
 from miv.cases.roles import CHAIR_TITLES
+from miv.store import Database
 from miv.store.cases import Membership, Organisation, PersonKeyRow
 from miv.store.users import User
 
@@ -40,6 +41,15 @@ def person_id(user_id: int) -> str:
 
 def user_id(person: str) -> int | None:
     return int(person[1:]) if person.startswith("u") and person[1:].isdigit() else None
+
+
+def account_id(db: Database, email: str) -> int:
+    """The user id of an account, by e-mail address."""
+    with db.session() as session:
+        found = session.scalar(select(User.id).where(User.email == email.strip().lower()))
+    if found is None:
+        raise MemberError(f"er is geen gebruiker met e-mailadres {email}")
+    return found
 
 
 def add_organisation(session: Session, code: str, name: str, layer: str) -> Organisation:

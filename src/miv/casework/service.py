@@ -222,14 +222,16 @@ class Casework:
         """Live counts plus the residue of purged cases."""
         with self.db.session() as session:
             stored = CaseCounts.from_rows((r.organisation, r.year, r.measure, r.count) for r in session.scalars(select(CountRow)))
-            ids = list(session.scalars(select(CaseRow.id)))
-            return stored + count(c for i in ids if (c := _load(session, i)))
+        return stored + count(self.all_cases())
+
+    def all_cases(self) -> list[Case]:
+        with self.db.session() as session:
+            return [c for i in list(session.scalars(select(CaseRow.id))) if (c := _load(session, i))]
 
     def purge(self, at: datetime) -> tuple[list[Case], list[Case]]:
         """Announce the cases in their warning window and destroy the ones that are due,
         leaving their counts. Returns (announced, destroyed)."""
-        with self.db.session() as session:
-            cases = [c for i in list(session.scalars(select(CaseRow.id))) if (c := _load(session, i))]
+        cases = self.all_cases()
         announced = self.retention.to_warn(cases, at)
         for case in announced:
             self.record("systeem", "bewaartermijn-aangekondigd", at, case.id, case.organisation,
