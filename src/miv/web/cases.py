@@ -161,7 +161,7 @@ async def take_step(request: Request) -> Response:
             return _case_view(request, case, {"onderzoeker": "Kies een onderzoeker uit de lijst."}, prefix, form, 400)
     outcome = str(form.get(f"{prefix}-uitkomst", ""))
     try:
-        casework(request).take(
+        case = casework(request).take(
             member, case, action, now(), reason=str(form.get(f"{prefix}-reden", "")), terms=str(form.get(f"{prefix}-onderzoeksopdracht", "")),
             investigator=investigator, outcome=Outcome(outcome) if outcome in {o.value for o in Outcome} else None,
             forms=frozenset(ViolationForm(f) for f in form.getlist(f"{prefix}-vormen") if f in {v.value for v in ViolationForm}),
@@ -170,6 +170,8 @@ async def take_step(request: Request) -> Response:
         return _case_view(request, case, {exc.field or "stap": exc.message}, prefix, form, 400)
     except AccessDenied as exc:
         raise HTTPException(403, exc.message) from None
+    if not case_permissions(member, case):
+        return _see(_base(request))  # e.g. the investigator after the final report: the case is no longer theirs
     return _see(f"{_base(request)}/zaak/{case.id}")
 
 
