@@ -75,7 +75,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CaseSite, d
     with serve(site.app) as url:
         site.url = url
         yield site, {"org": ORG, "case": case.id, "document": document}
-    site.db.dispose()
+    site.close()
 
 
 def _path(template: str, values: dict[str, str]) -> str:

@@ -39,7 +39,7 @@ def site(tmp_path: Path) -> Iterator[CaseSite]:
     with serve(site.app) as url:
         site.url = url
         yield site
-    site.db.dispose()
+    site.close()
 
 
 class Checker:

@@ -29,7 +29,7 @@ def site(tmp_path: Path) -> Iterator[CaseSite]:
     with serve(site.app) as url:
         site.url = url
         yield site
-    site.db.dispose()
+    site.close()
 
 
 def post(client, path: str, data: dict | None = None, files: dict | None = None):
@@ -87,14 +87,12 @@ def test_a_case_from_report_to_closure_leaves_no_plaintext_on_disk(site: CaseSit
     audit_page = "".join(auditor.get(f"{BASE}{path}").text for path in (f"/zaak/{case_id}", "/logboek", f"/zaak/{case_id}/logboek"))
     assert "Afgesloten" in audit_page and all(secret not in audit_page for secret in SECRETS)
     assert "geen wijzigingen gevonden" in audit_page
-    for client in clients.values():
-        client.close()
     with site.db.session() as s:
         actions = set(s.scalars(select(AuditRow.action).where(AuditRow.case_id == case_id)))
     assert {"melden", "afsluiten", "lezen", "zaak-bekeken", "document-toevoegen", "document-lezen", "notitie-toevoegen",
             "toegang-verleend", "toegang-ingetrokken", "logboek-bekeken"} <= actions
     site.app.state.db.dispose()
-    site.db.dispose()
+    site.close()
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("miv.db*")) + b"".join(
         p.read_bytes() for p in (tmp_path / "documenten").rglob("*") if p.is_file())
     assert len(stored) > 50_000

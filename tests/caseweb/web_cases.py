@@ -34,10 +34,18 @@ class CaseSite:
     url: str = ""
     secrets: dict[str, str] = field(default_factory=dict)
     used: dict[str, int] = field(default_factory=dict)
+    clients: list[httpx.Client] = field(default_factory=list)
 
     def client(self) -> httpx.Client:
-        """A browser-like client with its own cookies (also usable in a `with`)."""
-        return httpx.Client(base_url=self.url, follow_redirects=False, timeout=60)
+        """A browser-like client with its own cookies; closed by `close` even when a test fails."""
+        client = httpx.Client(base_url=self.url, follow_redirects=False, timeout=60)
+        self.clients.append(client)
+        return client
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
+        self.db.dispose()
 
     def code(self, name: str) -> str:
         """A code the app has not seen for this person yet (the current or next time step)."""

@@ -23,6 +23,7 @@ from miv.cases import (
     AuditLog,
     Case,
     CaseCounts,
+    CaseError,
     CaseKey,
     Document,
     DocumentStore,
@@ -52,6 +53,7 @@ from miv.store import Database
 from miv.store.cases import CaseRow, ContentRow, CountRow, DocumentRow, PersonKeyRow, StepRow, WrapRow
 
 NOTE = "notitie-"
+DOCUMENT_NAME = "documentnaam-"  # the file name again, sealed in the database, so a page need not open every file
 
 
 @dataclass(frozen=True)
@@ -122,13 +124,6 @@ class Casework:
         with self.db.session() as session:
             return list(session.scalars(select(DocumentRow).where(DocumentRow.case_id == case.id).order_by(DocumentRow.added_at)))
 
-    def document_names(self, member: Member, case: Case) -> dict[str, str]:
-        """Document id -> file name, for a reader's case page (the names are sealed in the files)."""
-        with self.db.session() as session:
-            key = self._key(session, member, case)
-            ids = list(session.scalars(select(DocumentRow.document_id).where(DocumentRow.case_id == case.id)))
-        return {i: self.documents.get(key, i).name for i in ids}
-
     def document(self, member: Member, case: Case, document_id: str, at: datetime) -> Document:
         with self.transaction() as (session, log):
             if session.get(DocumentRow, (case.id, document_id)) is None:
@@ -173,7 +168,7 @@ class Casework:
     def add_note(self, member: Member, case: Case, text: str, at: datetime) -> None:
         require(member, Permission.CONTRIBUTE, case=case)
         if not text.strip():
-            raise KeyProblem("Vul de tekst van de notitie in.")
+            raise CaseError("Vul de tekst van de notitie in.")
         with self.transaction() as (session, log):
             key = self._key(session, member, case)
             number = 1 + len(list(session.scalars(select(ContentRow.field).where(ContentRow.case_id == case.id, ContentRow.field.startswith(NOTE)))))
@@ -188,6 +183,8 @@ class Casework:
             key = self._key(session, member, case)
             document_id = self.documents.put(key, name, media_type, data)
             session.add(DocumentRow(case_id=case.id, document_id=document_id, size=len(data), added_by=member.person, added_at=at))
+            field = f"{DOCUMENT_NAME}{document_id}"
+            session.add(ContentRow(case_id=case.id, field=field, blob=key.seal(field, name)))
             log.record(member.person, "document-toevoegen", at, case.id, case.organisation, {"document": document_id})
         return document_id
 

@@ -135,7 +135,6 @@ def _case_view(request: Request, case: Case, errors: dict[str, str] | None = Non
         signals=DEADLINES.signals(case, at), actions=[(a, RULES[a]) for a in actions], Need=Need, forms=list(ViolationForm),
         outcomes=[o for o in Outcome if o is not Outcome.GEEN_ONDERZOEK], candidates=candidates, Stage=Stage,
         documents=work.document_list(case) if Permission.READ in granted else [], errors=errors or {}, failed=failed,
-        names=work.document_names(member, case) if Permission.READ in granted else {},
         form=form or {}, ALERT=ALERT, error_list=list((errors or {}).values()),
     )
     return render(request, "cases/case.html", context, status=status)
