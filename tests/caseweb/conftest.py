@@ -4,10 +4,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from caseweb_support import Team, build, fresh_postgres
 
 from miv.cases import MasterKey
 from miv.store import Database, upgrade
+
+from .caseweb_support import Team, build, fresh_postgres
 
 
 @pytest.fixture

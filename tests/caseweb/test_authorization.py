@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from caseweb_support import ORG, OTHER, SECRETS, at
 from starlette.routing import Route
-from web_cases import CaseSite, csrf, make_case_site, serve
 
 from miv.cases import Action, Report, ViolationForm
+
+from .caseweb_support import ORG, OTHER, SECRETS, at
+from .web_cases import CaseSite, csrf, make_case_site, serve
 
 ROLES = ["voorzitter", "ondersteuning", "adviseur", "onderzoeker", "onderzoeker-2", "auditor", "buitenstaander"]
 ALL, OK = set(ROLES), "ok"

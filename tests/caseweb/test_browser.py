@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from caseweb_support import ORG, SECRETS, email, PASSWORD
 from playwright.sync_api import Browser, Page, sync_playwright
-from web_cases import CaseSite, make_case_site, serve
 
 from miv.cases import Stage
+
+from .caseweb_support import ORG, SECRETS, email, PASSWORD
+from .web_cases import CaseSite, make_case_site, serve
 
 pytestmark = pytest.mark.browser
 

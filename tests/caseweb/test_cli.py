@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from caseweb_support import ORG, SECRETS, build
 from sqlalchemy import text
 from typer.testing import CliRunner
 
@@ -15,6 +14,8 @@ from miv.cases import Action, MasterKey, Report, ViolationForm
 from miv.cli import app
 from miv.store import Database, upgrade
 from miv.web.accounts import add_user
+
+from .caseweb_support import ORG, SECRETS, build
 
 runner = CliRunner()
 

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from caseweb_support import ORG, SECRETS
 from sqlalchemy import select
-from web_cases import CaseSite, csrf, make_case_site, serve
 
 from miv.cases import Action, Outcome, ViolationForm
 from miv.store.cases import AuditRow, WrapRow
 from miv.web.accounts import add_user
+
+from .caseweb_support import ORG, SECRETS
+from .web_cases import CaseSite, csrf, make_case_site, serve
 
 BASE = f"/beheer/zaken/{ORG}"
 

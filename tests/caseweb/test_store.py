@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from caseweb_support import ORG, SECRETS, Team, at
 from sqlalchemy import func, select, text
 
 from miv.cases import AccessDenied, Action, AuditEntry, AuditLog, LogConflict, Outcome, Report, Retention, ViolationForm
@@ -14,6 +13,8 @@ from miv.cases.audit import GENESIS
 from miv.casework import DatabaseLogStore
 from miv.store import Database, metadata
 from miv.store.cases import AuditRow, CaseRow, ContentRow, CountRow, StepRow, WrapRow
+
+from .caseweb_support import ORG, SECRETS, Team, at
 
 
 def test_migration_from_empty_database_matches_the_models(db: Database):

@@ -14,7 +14,6 @@ from pathlib import Path
 import httpx
 import pyotp
 import uvicorn
-from caseweb_support import PASSWORD, Team, build, email
 from starlette.applications import Starlette
 
 from miv.cases import MasterKey
@@ -22,6 +21,8 @@ from miv.store import Database, upgrade
 from miv.store.cluster import free_port
 from miv.web import Settings, create_app
 from miv.web.accounts import add_user
+
+from .caseweb_support import PASSWORD, Team, build, email
 
 SECRET = b"s" * 40
 

@@ -136,6 +136,7 @@ def _case_view(request: Request, case: Case, errors: dict[str, str] | None = Non
         outcomes=[o for o in Outcome if o is not Outcome.GEEN_ONDERZOEK], candidates=candidates, Stage=Stage,
         documents=work.document_list(case) if Permission.READ in granted else [], errors=errors or {}, failed=failed,
         form=form or {}, ALERT=ALERT, error_list=list((errors or {}).values()),
+        holders=sorted(work.holders(case)) if Permission.VIEW_LOG in granted else [],
     )
     return render(request, "cases/case.html", context, status=status)
 
