@@ -3,12 +3,16 @@ submit, monitor, close; and what each table holds afterwards (the anonymity guar
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from alembic import command
 from fieldwork_support import INVITATIONS_CSV, small_monitor
 from sqlalchemy import inspect, select
 
 from miv import fieldwork as fw
 from miv.store.fieldwork import Invitation, Progress, Response
+from miv.store.migration import config
 
 
 def setup(db, keys):
@@ -20,6 +24,10 @@ def setup(db, keys):
 
 def test_migrations_create_every_table(db):
     assert {"users", "fieldworks", "invitations", "progress", "responses", "attempts", "alembic_version"} <= set(inspect(db.engine).get_table_names())
+
+
+def test_migrations_match_the_models(db):
+    command.check(config(db.url))  # raises when a model changed without a migration
 
 
 def test_codes_are_unique_and_only_hashed(db, keys):
@@ -105,3 +113,16 @@ def test_reminders_skip_completed(db, keys):
     reminder = fw.mailing(db, keys, fid, "https://x.nl", reminder=True)
     assert "dirk@example.nl" not in reminder and "anna@example.nl" in reminder
     assert f"https://x.nl/start?code={codes['anna@example.nl']}" in reminder
+
+
+def test_two_tabs_cannot_overwrite_each_others_answers(db, keys):
+    fid, codes = setup(db, keys)
+    invitation = fw.enter(db, keys, codes["anna@example.nl"])
+
+    def add(n: int) -> None:
+        fw.change_answers(db, keys, invitation, lambda answers: answers | {f"X{n}": n})
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(add, range(24)))
+    _, _, answers = fw.load_answers(db, keys, invitation)
+    assert answers == {f"X{n}": n for n in range(24)}

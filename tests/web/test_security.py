@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from web_support import PASSWORD, csrf, make_site, serve
+from web_support import PASSWORD, csrf, live
 from sqlalchemy import select
 
 from miv.store.users import User
-from miv.web import create_app
 
 
 def test_security_headers_on_pages_and_errors(site):
@@ -23,33 +22,25 @@ def test_security_headers_on_pages_and_errors(site):
 
 
 def test_hsts_and_secure_cookie_behind_tls(tmp_path):
-    site = make_site(f"sqlite:///{tmp_path / 'tls.db'}", secure=True)
-    with serve(create_app(site.settings)) as url:
-        site.url = url
+    with live(f"sqlite:///{tmp_path / 'tls.db'}", secure=True) as site:
         response = site.client().get("/")
         assert response.headers["strict-transport-security"].startswith("max-age=")
         cookie = response.headers["set-cookie"].lower()
         assert "secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
-        site.close()
 
 
 def test_code_entry_is_rate_limited(tmp_path):
-    site = make_site(f"sqlite:///{tmp_path / 'rl.db'}", code_attempts=3)
-    with serve(create_app(site.settings)) as url:
-        site.url = url
+    with live(f"sqlite:///{tmp_path / 'rl.db'}", code_attempts=3) as site:
         client = site.client()
         for _ in range(3):
             assert client.post("/start", data={"csrf": csrf(client, "/"), "code": "AAAA-BBBB-CCCC"}).status_code == 400
         blocked = client.post("/start", data={"csrf": csrf(client, "/"), "code": site.codes["anna@example.nl"]})
         assert blocked.status_code == 429 and "te vaak" in blocked.text
         assert client.get(f"/start?code={site.codes['anna@example.nl']}").status_code == 429
-        site.close()
 
 
 def test_login_is_rate_limited_and_passwords_are_argon2(tmp_path):
-    site = make_site(f"sqlite:///{tmp_path / 'login.db'}", login_attempts=2)
-    with serve(create_app(site.settings)) as url:
-        site.url = url
+    with live(f"sqlite:///{tmp_path / 'login.db'}", login_attempts=2) as site:
         client = site.client()
         for _ in range(2):
             wrong = client.post("/beheer/inloggen", data={"csrf": csrf(client, "/beheer/inloggen"), "email": "admin@bureau.nl", "password": "fout"})
@@ -59,7 +50,6 @@ def test_login_is_rate_limited_and_passwords_are_argon2(tmp_path):
         with site.db.session() as s:
             hashes = list(s.scalars(select(User.password_hash)))
         assert all(h.startswith("$argon2id$") and PASSWORD not in h for h in hashes)
-        site.close()
 
 
 def test_login_redirects_only_inside_management(site):

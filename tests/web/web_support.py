@@ -88,3 +88,15 @@ def login(client: httpx.Client, email: str) -> None:
     token = csrf(client, "/beheer/inloggen")
     response = client.post("/beheer/inloggen", data={"csrf": token, "email": email, "password": PASSWORD, "next": "/beheer"})
     assert response.status_code == 303, response.text
+
+
+@contextmanager
+def live(url: str, **overrides) -> Iterator[Site]:
+    """A site with its own settings, served for the length of the block, always cleaned up."""
+    site = make_site(url, **overrides)
+    try:
+        with serve(create_app(site.settings)) as base:
+            site.url = base
+            yield site
+    finally:
+        site.close()

@@ -5,6 +5,7 @@ from miv.fieldwork.answers import Answers, FieldError, record, visible_items, vi
 from miv.fieldwork.errors import FieldworkError
 from miv.fieldwork.keys import Keys, normalise_code
 from miv.fieldwork.service import (
+    change_answers,
     close_fieldwork,
     completed_records,
     enter,
@@ -15,27 +16,32 @@ from miv.fieldwork.service import (
     monitoring,
     open_fieldwork,
     open_questionnaire,
+    recipients,
     respondent_table,
     save_answers,
     submit,
 )
+from miv.fieldwork import mail
 
 __all__ = [
     "Answers",
     "FieldError",
     "FieldworkError",
     "Keys",
+    "change_answers",
     "close_fieldwork",
     "completed_records",
     "enter",
     "find_fieldwork",
     "import_invitations",
     "load_answers",
+    "mail",
     "mailing",
     "monitoring",
     "normalise_code",
     "open_fieldwork",
     "open_questionnaire",
+    "recipients",
     "record",
     "respondent_table",
     "save_answers",

@@ -84,6 +84,38 @@ def read_page(q: Questionnaire, items: list[Item], form: Mapping[str, list[str]]
     return values, errors
 
 
+@dataclass(frozen=True)
+class PageResult:
+    """One posted page applied to the answers so far."""
+
+    answers: Answers  # the answers so far with every valid value of the page
+    asked: list[Item]  # the items read: shown on the page, or follow-ups sent with it
+    values: Answers  # what was read, valid or not
+    errors: list[FieldError]
+    follow_up: list[Item]  # items that appeared on this page by these answers and were not sent
+
+
+def apply_page(q: Questionnaire, stratum: Mapping[str, Any], answers: Answers, page: Page, form: Mapping[str, list[str]]) -> PageResult:
+    """Read the page's items shown given `answers`, plus follow-ups on the same page whose
+    condition the posted values meet and that the browser sent along."""
+    shown = {item.code for item in _walk(q, stratum, answers)}
+    asked = [item for item in page.items if item.code in shown]
+    values, errors = read_page(q, asked, form)
+    while True:
+        valid = answers | {k: v for k, v in values.items() if k not in {e.item for e in errors}}
+        extra = [i for i in _walk(q, stratum, valid) if i in page.items and i.code not in values and i.code in form]
+        if not extra:
+            break
+        more, more_errors = read_page(q, extra, form)
+        values.update(more)
+        errors += more_errors
+        asked += extra
+    updated = answers | {k: v for k, v in values.items() if k not in {e.item for e in errors}}
+    codes = {item.code for item in asked}
+    follow_up = [i for i in _walk(q, stratum, updated) if i in page.items and i.code not in codes]
+    return PageResult(updated, asked, values, errors, follow_up)
+
+
 def _read_item(q: Questionnaire, item: Item, raw: list[str]) -> tuple[Any, str | None]:
     allowed = {o.code for o in q.options(item)} | set(item.missing)
     if not raw:

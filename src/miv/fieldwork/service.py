@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 import io
 from collections import Counter
+from dataclasses import dataclass
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -78,11 +80,19 @@ def import_invitations(db: Database, keys: Keys, fieldwork_id: int, filename: st
         return len(invitees)
 
 
-def mailing(db: Database, keys: Keys, fieldwork_id: int, base_url: str, reminder: bool = False) -> str:
-    """A CSV for mail merge (invitation, or reminder to those who did not complete)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["naam", "e-mail", "organisatie", "code", "link", "status"])
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str
+    organisation: str | None
+    code: str
+    link: str
+    status: str
+
+
+def recipients(db: Database, keys: Keys, fieldwork_id: int, base_url: str, reminder: bool = False) -> list[Recipient]:
+    """Everyone invited, or for a reminder everyone who has not submitted (counted as reminded)."""
+    out = []
     with db.session() as s:
         query = select(Invitation).where(Invitation.fieldwork_id == fieldwork_id).order_by(Invitation.id)
         if reminder:
@@ -90,9 +100,19 @@ def mailing(db: Database, keys: Keys, fieldwork_id: int, base_url: str, reminder
             query = query.where(Invitation.status != "completed")
         for inv in s.scalars(query):
             code = str(keys.unseal(inv.code_sealed))
-            writer.writerow([inv.name, inv.email, inv.organisation, code, f"{base_url.rstrip('/')}/start?code={code}", inv.status])
+            out.append(Recipient(inv.name, inv.email, inv.organisation, code, f"{base_url.rstrip('/')}/start?code={code}", inv.status))
             if reminder:
                 inv.reminders += 1
+    return out
+
+
+def mailing(db: Database, keys: Keys, fieldwork_id: int, base_url: str, reminder: bool = False) -> str:
+    """A CSV for mail merge (invitation, or reminder to those who did not complete)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["naam", "e-mail", "organisatie", "code", "link", "status"])
+    for r in recipients(db, keys, fieldwork_id, base_url, reminder):
+        writer.writerow([r.name, r.email, r.organisation, r.code, r.link, r.status])
     return out.getvalue()
 
 
@@ -122,21 +142,28 @@ def load_answers(db: Database, keys: Keys, invitation_id: int) -> tuple[Question
         return q, {c: getattr(inv, c) for c in STRATUM}, answers  # type: ignore[return-value]
 
 
-def save_answers(db: Database, keys: Keys, invitation_id: int, answers: Answers) -> None:
-    """Store the answers so far, encrypted, and mark the invitation started."""
+def change_answers(db: Database, keys: Keys, invitation_id: int, change: Callable[[Answers], Answers]) -> Answers:
+    """Read, change and store the answers so far in one transaction with the invitation row
+    locked, so that two tabs of one respondent cannot overwrite each other's answers."""
     with db.session() as s:
-        inv = s.get(Invitation, invitation_id)
+        inv = s.get(Invitation, invitation_id, with_for_update=True)
         if inv is None or inv.status == "completed":
             raise FieldworkError("deze vragenlijst is al verzonden")
         _open(s, inv.fieldwork_id)
-        sealed = keys.seal(answers)
         progress = s.get(Progress, invitation_id)
+        answers = change(keys.unseal(progress.sealed) if progress else {})  # type: ignore[arg-type]
         if progress is None:
-            s.add(Progress(invitation_id=invitation_id, sealed=sealed))
+            s.add(Progress(invitation_id=invitation_id, sealed=keys.seal(answers)))
         else:
-            progress.sealed = sealed
+            progress.sealed = keys.seal(answers)
         if inv.status == "invited":
             inv.status = "started"
+        return answers
+
+
+def save_answers(db: Database, keys: Keys, invitation_id: int, answers: Answers) -> None:
+    """Store the answers so far, encrypted, and mark the invitation started."""
+    change_answers(db, keys, invitation_id, lambda _: answers)
 
 
 def submit(db: Database, keys: Keys, invitation_id: int) -> None:

@@ -1,5 +1,5 @@
 """One engine and session factory per database URL; SQLite gets the pragmas it needs to
-be a safe multi-threaded store (foreign keys, WAL, a busy timeout)."""
+be a safe multi-threaded store (foreign keys, WAL, a busy timeout, write-locking transactions)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ class Database:
         if self.url.startswith("sqlite"):
             self.engine: Engine = create_engine(self.url, connect_args={"check_same_thread": False, "timeout": 30})
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
         else:
             self.engine = create_engine(self.url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -45,8 +46,15 @@ class Database:
 
 
 def _sqlite_pragmas(connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
+    connection.isolation_level = None  # transactions are begun by `_sqlite_begin`
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:  # noqa: ANN001
+    """Take the write lock at the start of every transaction: a read-then-write (answers in
+    progress, a submit) then waits for another instead of failing or losing an update."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

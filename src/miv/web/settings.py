@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from miv.definition import DEFAULT_ROOT
+from miv.fieldwork.mail import Smtp
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Settings:
     login_attempts: int = 10  # failed logins per client per window
     window_seconds: int = 900
     pool_size: int = 10
+    smtp: Smtp | None = None  # send mailings by e-mail; without it staff download mail-merge files
     cases_master_key: Path | None = None  # cases: the master key file (docs/cases.md); no file, no case pages
     cases_documents: Path = Path("zaakdocumenten")  # cases: folder of the sealed documents
 

@@ -3,6 +3,8 @@ response monitoring, close; users for admins. Every route states the roles it al
 
 from __future__ import annotations
 
+import asyncio
+
 import altair as alt
 import vl_convert
 from sqlalchemy import select
@@ -12,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from miv import definition
-from miv.fieldwork import FieldworkError, close_fieldwork, import_invitations, mailing, monitoring, open_fieldwork
+from miv.fieldwork import FieldworkError, close_fieldwork, import_invitations, mail, mailing, monitoring, open_fieldwork, recipients
 from miv.store.fieldwork import Fieldwork
 from miv.store.users import HOMES, ROLES
 from miv.web.accounts import AccountError, add_user, authenticate, list_users
@@ -109,11 +111,16 @@ def _chart(rows: list[dict]) -> str:
     return svg.replace("<svg ", '<svg role="img" aria-labelledby="grafiek-titel" ', 1)
 
 
+def _fieldwork_page(request: Request, fieldwork: Fieldwork, status: int = 200, **extra: object) -> Response:
+    """The fieldwork page: response table and chart, import, mailings, close."""
+    rows = monitoring(request.app.state.db, fieldwork.id)
+    context = {"title": fieldwork.title, "fieldwork": fieldwork, "rows": rows, "chart": _chart(rows), "smtp": request.app.state.settings.smtp}
+    return render(request, "staff/fieldwork.html", context | extra, status=status)
+
+
 @requires(*STAFF)
 async def detail(request: Request) -> Response:
-    fieldwork = _fieldwork(request)
-    rows = monitoring(request.app.state.db, fieldwork.id)
-    return render(request, "staff/fieldwork.html", {"title": fieldwork.title, "fieldwork": fieldwork, "rows": rows, "chart": _chart(rows)})
+    return _fieldwork_page(request, _fieldwork(request))
 
 
 @requires(*STAFF)
@@ -133,12 +140,8 @@ async def invitations(request: Request) -> Response:
             raise FieldworkError(f"{filename}: het bestand is groter dan 20 MB")
         count = import_invitations(state.db, state.keys, fieldwork.id, filename, content)
     except FieldworkError as exc:
-        rows = monitoring(state.db, fieldwork.id)
-        context = {"title": fieldwork.title, "fieldwork": fieldwork, "rows": rows, "chart": _chart(rows), "import_error": exc}
-        return render(request, "staff/fieldwork.html", context, status=400)
-    rows = monitoring(state.db, fieldwork.id)
-    context = {"title": fieldwork.title, "fieldwork": fieldwork, "rows": rows, "chart": _chart(rows), "imported": count}
-    return render(request, "staff/fieldwork.html", context)
+        return _fieldwork_page(request, fieldwork, status=400, import_error=exc)
+    return _fieldwork_page(request, fieldwork, imported=count)
 
 
 def _csv(text: str, name: str) -> Response:
@@ -163,6 +166,24 @@ async def reminder_mailing(request: Request) -> Response:
     except FieldworkError as exc:
         raise HTTPException(400, f"Geen herinneringen: {exc.message}.") from None
     return _csv(text, f"herinneringen-{fieldwork.questionnaire}-{fieldwork.edition}.csv")
+
+
+@requires(*STAFF)
+async def send_mailing(request: Request) -> Response:
+    """Send the invitation or reminder by e-mail (only when a mail server is configured)."""
+    fieldwork = _fieldwork(request)
+    form = await checked_form(request)
+    state = request.app.state
+    if state.settings.smtp is None:
+        raise HTTPException(400, "Er is geen mailserver ingesteld; gebruik het bestand voor samenvoegen.")
+    reminder = form.get("soort") == "herinnering"
+    try:
+        people = recipients(state.db, state.keys, fieldwork.id, state.settings.base_url, reminder=reminder)
+        sent = await asyncio.to_thread(mail.send, state.settings.smtp, people, f"Monitor Integriteit en Veiligheid {fieldwork.edition}",
+                                       state.settings.base_url, reminder)
+    except FieldworkError as exc:
+        raise HTTPException(400, f"Versturen lukte niet: {exc.message}.") from None
+    return _fieldwork_page(request, fieldwork, sent=f"{sent} {'herinneringen' if reminder else 'uitnodigingen'} verstuurd per e-mail.")
 
 
 @requires("admin")
@@ -198,6 +219,7 @@ routes = [
     Route("/beheer/veldwerk/{id:int}/uitnodigingen", invitations, methods=["POST"]),
     Route("/beheer/veldwerk/{id:int}/uitnodigingen.csv", invitation_mailing),
     Route("/beheer/veldwerk/{id:int}/herinneringen", reminder_mailing, methods=["POST"]),
+    Route("/beheer/veldwerk/{id:int}/versturen", send_mailing, methods=["POST"]),
     Route("/beheer/veldwerk/{id:int}/sluiten", close, methods=["POST"]),
     Route("/beheer/gebruikers", users, methods=["GET", "POST"]),
 ]

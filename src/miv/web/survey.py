@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from miv.definition import Item, ItemType, Questionnaire
-from miv.fieldwork import FieldError, FieldworkError, enter, load_answers, save_answers, submit, visible_items, visible_pages
-from miv.fieldwork.answers import read_page
+from miv.fieldwork import FieldError, FieldworkError, change_answers, enter, load_answers, submit, visible_items, visible_pages
+from miv.fieldwork.answers import PageResult, apply_page
 from miv.fieldwork.keys import normalise_code
 from miv.web.pages import client, public, render
 from miv.web.security import checked_form
@@ -43,11 +44,11 @@ async def start(request: Request) -> Response:
             return _see("/")
     state = request.app.state
     address = client(request)
-    if state.limits.blocked(CODE_SCOPE, address, state.settings.code_attempts):
+    if await run_in_threadpool(state.limits.blocked, CODE_SCOPE, address, state.settings.code_attempts):
         raise HTTPException(429, "U heeft te vaak een onjuiste code ingevoerd. Wacht een kwartier en probeer het dan opnieuw.")
-    invitation = enter(state.db, state.keys, code) if normalise_code(code) else None
+    invitation = await run_in_threadpool(enter, state.db, state.keys, code) if normalise_code(code) else None
     if invitation is None:
-        state.limits.fail(CODE_SCOPE, address)
+        await run_in_threadpool(state.limits.fail, CODE_SCOPE, address)
         error = "Deze code is onbekend of al gebruikt, of het onderzoek is gesloten. Controleer de code in uw uitnodiging." if normalise_code(code) else "Vul de code uit uw uitnodiging in."
         return render(request, "survey/start.html", {"title": "Inloggen met uw code", "error": error, "code": code}, status=400)
     request.session.clear()
@@ -55,12 +56,14 @@ async def start(request: Request) -> Response:
     return _see("/vragenlijst")
 
 
-def _state(request: Request) -> tuple[int, Questionnaire, dict[str, Any], dict[str, Any]]:
+async def _state(request: Request) -> tuple[int, Questionnaire, dict[str, Any], dict[str, Any]]:
+    """The respondent's invitation, questionnaire, stratum and answers so far. Database work
+    runs in the thread pool so that one process serves many respondents at once."""
     invitation = request.session.get("invitation")
     if not isinstance(invitation, int):
         raise HTTPException(403, "U bent niet ingelogd. Log in met de code uit uw uitnodiging.")
     try:
-        q, stratum, answers = load_answers(request.app.state.db, request.app.state.keys, invitation)
+        q, stratum, answers = await run_in_threadpool(load_answers, request.app.state.db, request.app.state.keys, invitation)
     except FieldworkError as exc:
         request.session.pop("invitation", None)
         raise HTTPException(403, f"U kunt niet (meer) verder: {exc.message}.") from None
@@ -74,7 +77,7 @@ def _unanswered(items: list[Item], answers: dict[str, Any]) -> list[Item]:
 @public
 async def resume(request: Request) -> Response:
     """Continue where the respondent left off: the first page with an open question."""
-    _, q, stratum, answers = _state(request)
+    _, q, stratum, answers = await _state(request)
     open_items = {item.code for item in _unanswered(visible_items(q, stratum, answers), answers)}
     for page in visible_pages(q, stratum, answers):
         if any(item.code in open_items for item in page.items):
@@ -109,7 +112,7 @@ def _page_view(request: Request, q: Questionnaire, stratum: dict, answers: dict,
 
 @public
 async def page(request: Request) -> Response:
-    invitation, q, stratum, answers = _state(request)
+    invitation, q, stratum, answers = await _state(request)
     code = request.path_params["page"]
     if request.method == "GET":
         flash = request.session.pop("flash", None) or {}
@@ -118,42 +121,34 @@ async def page(request: Request) -> Response:
         errors = [FieldError(item, message) for item, message in flash.get("errors", {}).items()]
         return _page_view(request, q, stratum, answers, code, errors, entered=flash.get("entered"), notice=flash.get("notice"))
     form = await checked_form(request)
-    shown = {item.code for item in visible_items(q, stratum, answers)}
     current = next((p for p in q.pages if p.code == code), None)
     if current is None:
         raise HTTPException(404, "Deze vragenpagina hoort niet bij uw vragenlijst.")
     posted = {key: form.getlist(key) for key in form.keys()}
-    items = [item for item in current.items if item.code in shown]
-    values, errors = read_page(q, items, posted)
-    while True:  # follow-ups on this page that the browser already sent (their condition is met)
-        valid = answers | {k: v for k, v in values.items() if k not in {e.item for e in errors}}
-        extra = [i for i in visible_items(q, stratum, valid) if i in current.items and i.code not in values and i.code in posted]
-        if not extra:
-            break
-        more, more_errors = read_page(q, extra, posted)
-        values.update(more)
-        errors += more_errors
-        items += extra
-    failed = {e.item for e in errors}
-    answers.update({key: value for key, value in values.items() if key not in failed})
+    results: list[PageResult] = []
+
+    def apply(saved: dict[str, Any]) -> dict[str, Any]:
+        results.append(apply_page(q, stratum, saved, current, posted))
+        return results[-1].answers
+
     state = request.app.state
-    save_answers(state.db, state.keys, invitation, answers)
+    await run_in_threadpool(change_answers, state.db, state.keys, invitation, apply)
+    result = results[-1]
     action = form.get("actie")
-    pages = [p.code for p in visible_pages(q, stratum, answers)]
+    pages = [p.code for p in visible_pages(q, stratum, result.answers)]
     if action == "vorige":
         index = pages.index(code) if code in pages else 0
         return _see(f"/vragenlijst/{pages[max(index - 1, 0)]}")
     if action == "later":
         request.session.clear()
         return render(request, "survey/later.html", {"title": "Uw antwoorden zijn bewaard"})
-    if errors:
-        entered = {e.item: values[e.item][:MAX_ENTERED] for e in errors if isinstance(values.get(e.item), str)}
-        request.session["flash"] = {"page": code, "errors": {e.item: e.message for e in errors}, "entered": entered}
+    if result.errors:
+        entered = {e.item: result.values[e.item][:MAX_ENTERED] for e in result.errors if isinstance(result.values.get(e.item), str)}
+        request.session["flash"] = {"page": code, "errors": {e.item: e.message for e in result.errors}, "entered": entered}
         return _see(f"/vragenlijst/{code}")
-    asked = {item.code for item in items}
-    follow_up = [item for item in visible_items(q, stratum, answers) if item in current.items and item.code not in asked]
-    if follow_up:
-        notice = f"Door uw antwoord {'is er een vervolgvraag' if len(follow_up) == 1 else 'zijn er vervolgvragen'} op deze pagina bijgekomen."
+    if result.follow_up:
+        many = len(result.follow_up) > 1
+        notice = f"Door uw antwoord {'zijn er vervolgvragen' if many else 'is er een vervolgvraag'} op deze pagina bijgekomen."
         request.session["flash"] = {"page": code, "notice": notice}
         return _see(f"/vragenlijst/{code}")
     index = pages.index(code)
@@ -175,7 +170,7 @@ def _answer_text(q: Questionnaire, item: Item, value: Any) -> str:
 
 @public
 async def review(request: Request) -> Response:
-    _, q, stratum, answers = _state(request)
+    _, q, stratum, answers = await _state(request)
     shown = {item.code for item in visible_items(q, stratum, answers)}
     pages = visible_pages(q, stratum, answers)
     sections = [
@@ -193,7 +188,7 @@ async def review(request: Request) -> Response:
         return _see("/vragenlijst/controle")
     invitation = request.session["invitation"]
     try:
-        submit(request.app.state.db, request.app.state.keys, invitation)
+        await run_in_threadpool(submit, request.app.state.db, request.app.state.keys, invitation)
     except FieldworkError as exc:
         raise HTTPException(409, f"Verzenden lukte niet: {exc.message}.") from None
     request.session.clear()

@@ -1,13 +1,18 @@
-"""Alembic environment: the URL comes from the config `miv.store.migration` builds."""
+"""Alembic environment: the URL comes from the config `miv.store.migration` builds; every
+module of `miv.store` is imported so that its tables are on the metadata."""
+
+import importlib
+import pkgutil
 
 from alembic import context
 from sqlalchemy import create_engine
 
-import miv.store.cases  # noqa: F401 - registers the tables on the metadata
-import miv.store.fieldwork  # noqa: F401
-import miv.store.limits  # noqa: F401
-import miv.store.users  # noqa: F401
+import miv.store
 from miv.store.base import metadata
+
+for module in pkgutil.iter_modules(miv.store.__path__):
+    if not module.ispkg:
+        importlib.import_module(f"miv.store.{module.name}")
 
 url = context.config.get_main_option("sqlalchemy.url")
 engine = create_engine(url)

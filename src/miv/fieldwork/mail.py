@@ -1,0 +1,74 @@
+"""Sending invitations and reminders by SMTP, when the bureau configures a mail server
+(MIV_SMTP_HOST and friends); otherwise staff use the mail-merge files."""
+
+from __future__ import annotations
+
+import os
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from miv.fieldwork.errors import FieldworkError
+from miv.fieldwork.service import Recipient
+
+TEXT = """Beste {name},
+
+{opening}
+
+U vult de vragenlijst in via deze persoonlijke link:
+{link}
+
+Of ga naar {site} en vul deze code in: {code}
+
+Uw antwoorden worden anoniem verwerkt: ze worden bewaard zonder uw naam, e-mailadres of
+code. U kunt tussendoor stoppen en later verder gaan met dezelfde code.
+
+Met vriendelijke groet,
+{sender}
+"""
+OPENING = {
+    False: "U bent uitgenodigd voor de {title}. Het onderzoek gaat over agressie, geweld en integriteit in het openbaar bestuur; uw ervaringen tellen mee, ook als u niets heeft meegemaakt.",
+    True: "Onlangs bent u uitgenodigd voor de {title}. Wij hebben uw antwoorden nog niet ontvangen. Wilt u de vragenlijst alsnog invullen?",
+}
+
+
+@dataclass(frozen=True)
+class Smtp:
+    host: str
+    port: int = 587
+    user: str | None = None
+    password: str | None = None
+    sender: str = "Monitor Integriteit en Veiligheid <noreply@example.nl>"
+    starttls: bool = True
+
+    @classmethod
+    def from_env(cls) -> Smtp | None:
+        """From MIV_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _STARTTLS (0/1); None when unset."""
+        host = os.environ.get("MIV_SMTP_HOST")
+        if not host:
+            return None
+        return cls(host=host, port=int(os.environ.get("MIV_SMTP_PORT", "587")), user=os.environ.get("MIV_SMTP_USER"),
+                   password=os.environ.get("MIV_SMTP_PASSWORD"), sender=os.environ.get("MIV_SMTP_FROM", cls.sender),
+                   starttls=os.environ.get("MIV_SMTP_STARTTLS", "1") == "1")
+
+
+def send(smtp: Smtp, people: list[Recipient], title: str, site: str, reminder: bool) -> int:
+    """Send one message per recipient over one connection; returns how many were sent."""
+    opening = OPENING[reminder].format(title=title)
+    try:
+        with smtplib.SMTP(smtp.host, smtp.port, timeout=30) as server:
+            if smtp.starttls:
+                server.starttls()
+            if smtp.user:
+                server.login(smtp.user, smtp.password or "")
+            for person in people:
+                message = EmailMessage()
+                message["From"] = smtp.sender
+                message["To"] = person.email
+                message["Subject"] = f"{'Herinnering' if reminder else 'Uitnodiging'}: {title}"
+                message.set_content(TEXT.format(name=person.name, opening=opening, link=person.link, site=site, code=person.code,
+                                                sender=smtp.sender.split("<")[0].strip()))
+                server.send_message(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise FieldworkError(f"de mailserver {smtp.host}:{smtp.port} weigerde of is onbereikbaar ({exc.__class__.__name__}: {exc})") from None
+    return len(people)
