@@ -19,10 +19,7 @@ from miv.store.cases import AuditRow, WrapRow
 from miv.web.accounts import add_user
 
 from .caseweb_support import ORG, SECRETS
-from .web_cases import CaseSite, csrf, make_case_site, serve
-
-BASE = f"/beheer/zaken/{ORG}"
-
+from .web_cases import BASE, CaseSite, csrf, make_case_site, post, report, serve, step
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[CaseSite]:
@@ -31,25 +28,6 @@ def site(tmp_path: Path) -> Iterator[CaseSite]:
         site.url = url
         yield site
     site.close()
-
-
-def post(client, path: str, data: dict | None = None, files: dict | None = None):
-    return client.post(path, data={"csrf": csrf(client, "/beheer/inloggen"), **(data or {})}, files=files)
-
-
-def step(client, case_id: str, action: Action, **fields) -> None:
-    data = {"actie": action.value}
-    for name, value in fields.items():
-        data[f"{action.value}-{name}"] = value
-    response = post(client, f"{BASE}/zaak/{case_id}/stap", data)
-    assert response.status_code == 303, response.text
-
-
-def report(site: CaseSite, client) -> str:
-    response = post(client, f"{BASE}/nieuw", {"omschrijving": f"{SECRETS[0]} en de {SECRETS[2]}.", "betrokkene": SECRETS[0],
-                                              "melder": SECRETS[1]})
-    assert response.status_code == 303, response.text
-    return response.headers["location"].rsplit("/", 1)[1]
 
 
 def test_a_case_from_report_to_closure_leaves_no_plaintext_on_disk(site: CaseSite, tmp_path: Path):

@@ -16,15 +16,16 @@ import pyotp
 import uvicorn
 from starlette.applications import Starlette
 
-from miv.cases import MasterKey
+from miv.cases import Action, MasterKey
 from miv.store import Database, upgrade
 from miv.store.cluster import free_port
 from miv.web import Settings, create_app
 from miv.web.accounts import add_user
 
-from .caseweb_support import PASSWORD, Team, build, email
+from .caseweb_support import ORG, PASSWORD, SECRETS, Team, build, email
 
 SECRET = b"s" * 40
+BASE = f"/beheer/zaken/{ORG}"
 
 
 @dataclass
@@ -95,7 +96,7 @@ def csrf(client: httpx.Client, path: str) -> str:
     return csrf_in(client.get(path).text)
 
 
-def make_case_site(url: str, tmp_path: Path) -> CaseSite:
+def make_case_site(url: str, tmp_path: Path, **overrides: object) -> CaseSite:
     upgrade(url)
     key_file = tmp_path / "hoofdsleutel.key"
     master = MasterKey.create(key_file)
@@ -103,5 +104,24 @@ def make_case_site(url: str, tmp_path: Path) -> CaseSite:
     team = build(db, master, tmp_path / "documenten")
     add_user(db, "admin@bureau.nl", "Ada Beheer", "admin", PASSWORD)
     settings = Settings(database_url=url, secret=SECRET, cases_master_key=key_file, cases_documents=tmp_path / "documenten",
-                        login_attempts=1000)
+                        login_attempts=1000, **overrides)  # type: ignore[arg-type]
     return CaseSite(create_app(settings), team, db)
+
+
+def post(client, path: str, data: dict | None = None, files: dict | None = None):
+    return client.post(path, data={"csrf": csrf(client, "/beheer/inloggen"), **(data or {})}, files=files)
+
+
+def step(client, case_id: str, action: Action, **fields) -> None:
+    data = {"actie": action.value}
+    for name, value in fields.items():
+        data[f"{action.value}-{name}"] = value
+    response = post(client, f"{BASE}/zaak/{case_id}/stap", data)
+    assert response.status_code == 303, response.text
+
+
+def report(site: CaseSite, client) -> str:
+    response = post(client, f"{BASE}/nieuw", {"omschrijving": f"{SECRETS[0]} en de {SECRETS[2]}.", "betrokkene": SECRETS[0],
+                                              "melder": SECRETS[1]})
+    assert response.status_code == 303, response.text
+    return response.headers["location"].rsplit("/", 1)[1]

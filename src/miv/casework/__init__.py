@@ -1,6 +1,7 @@
 """Cases kept in the database: the bridge between `miv.cases` (the protocol, keys and audit
 chain) and `miv.store` (the tables). The web pages and the CLI call `Casework`."""
 
+from miv.casework import notices, twofactor
 from miv.casework.logstore import DatabaseLogStore
 from miv.casework.organisations import (
     CASE_ACCOUNT,
@@ -29,8 +30,10 @@ __all__ = [
     "add_member",
     "add_organisation",
     "memberships",
+    "notices",
     "people",
     "person_id",
     "remove_member",
+    "twofactor",
     "user_id",
 ]

@@ -23,6 +23,7 @@ from miv.cases import (
     DeadlinePolicy,
     Member,
     Need,
+    Notice,
     Outcome,
     Permission,
     Report,
@@ -37,7 +38,7 @@ from miv.cases import (
     organisation_permissions,
     visible,
 )
-from miv.casework import Person, memberships, people
+from miv.casework import Person, memberships, notices, people
 from miv.web.caseguard import NOT_FOUND, casework, now, organisation_page, signed_in
 from miv.web.pages import render, templates
 from miv.web.security import checked_form
@@ -104,6 +105,7 @@ async def new_case(request: Request) -> Response:
     except TransitionError as exc:
         errors = {exc.field or "omschrijving": exc.message}
         return render(request, "cases/new.html", context | {"form": form, "errors": errors, "error_list": list(errors.values())}, status=400)
+    _notify(request, case, set())
     return _see(f"{_base(request)}/zaak/{case.id}")
 
 
@@ -160,6 +162,7 @@ async def take_step(request: Request) -> Response:
         if investigator is None:
             return _case_view(request, case, {"onderzoeker": "Kies een onderzoeker uit de lijst."}, prefix, form, 400)
     outcome = str(form.get(f"{prefix}-uitkomst", ""))
+    before = casework(request).holders(case)
     try:
         case = casework(request).take(
             member, case, action, now(), reason=str(form.get(f"{prefix}-reden", "")), terms=str(form.get(f"{prefix}-onderzoeksopdracht", "")),
@@ -170,9 +173,27 @@ async def take_step(request: Request) -> Response:
         return _case_view(request, case, {exc.field or "stap": exc.message}, prefix, form, 400)
     except AccessDenied as exc:
         raise HTTPException(403, exc.message) from None
+    _notify(request, case, before)
     if not case_permissions(member, case):
         return _see(_base(request))  # e.g. the investigator after the final report: the case is no longer theirs
     return _see(f"{_base(request)}/zaak/{case.id}")
+
+
+def _notify(request: Request, case: Case, before: set[str]) -> None:
+    """Tell the people who hold the case key now, without content: new readers that they got
+    access, the others that a step was taken. A mail failure is logged; the step stands."""
+    smtp, work, member = request.app.state.settings.smtp, casework(request), request.state.member
+    if smtp is None:
+        return
+    everyone = members_by_person(request)
+    after = work.holders(case) - {member.person}
+    batch = [(everyone[p].email, Notice.ASSIGNED if p not in before else Notice.STEP) for p in sorted(after) if p in everyone]
+    try:
+        sent = notices.send(smtp, batch, case.id, f"{request.app.state.settings.base_url}{_base(request)}/zaak/{case.id}")
+    except CaseError:
+        work.record(member.person, "bericht-mislukt", now(), case.id, case.organisation, {"aantal": len(batch)})
+        return
+    work.record(member.person, "bericht-verstuurd", now(), case.id, case.organisation, {"aantal": sent})
 
 
 @organisation_page(Permission.LIST)
