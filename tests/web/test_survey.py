@@ -33,6 +33,8 @@ def test_routing_skips_follow_up_for_non_victims_and_group_pages(site):
     assert "Stap 1 van 3" in page and 'type="radio"' in page and "Wil ik niet zeggen" in page
     assert post(client, "veiligheid", {"AG_VERBAAL": "2", "AG_BEDREIGING": "99"}).headers["location"] == "/vragenlijst/integriteit"
     assert client.get("/vragenlijst/gevolgen").status_code == 404
+    posted = client.post("/vragenlijst/gevolgen", data={"csrf": csrf(client, "/vragenlijst/integriteit"), "actie": "volgende", "AG_SOCIAL": "1"})
+    assert posted.headers["location"] == "/vragenlijst"
     assert post(client, "integriteit", {"INT_BELANG": "2"}).headers["location"] == "/vragenlijst/controle"
     assert client.get("/vragenlijst/burgemeester").status_code == 404
     review = client.get("/vragenlijst/controle")

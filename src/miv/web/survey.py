@@ -151,6 +151,8 @@ async def page(request: Request) -> Response:
         notice = f"Door uw antwoord {'zijn er vervolgvragen' if many else 'is er een vervolgvraag'} op deze pagina bijgekomen."
         request.session["flash"] = {"page": code, "notice": notice}
         return _see(f"/vragenlijst/{code}")
+    if code not in pages:  # a page routing no longer shows: continue where the respondent left off
+        return _see("/vragenlijst")
     index = pages.index(code)
     return _see(f"/vragenlijst/{pages[index + 1]}" if index + 1 < len(pages) else "/vragenlijst/controle")
 
