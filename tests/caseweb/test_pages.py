@@ -18,7 +18,7 @@ from miv.cases import Action, Outcome, ViolationForm
 from miv.store.cases import AuditRow, WrapRow
 from miv.web.accounts import add_user
 
-from .caseweb_support import ORG, SECRETS
+from .caseweb_support import SECRETS
 from .web_cases import BASE, CaseSite, csrf, make_case_site, post, report, serve, step
 
 @pytest.fixture
