@@ -104,3 +104,13 @@ def test_purge_announces_first_then_destroys_and_keeps_counts(setup):
     assert counts.questionnaire_row(ORG, (now - timedelta(days=6 * 366)).year)["MELD_GEEN_ONDERZOEK"] >= 1
     assert runner.invoke(app, ["cases", "verify-log"]).exit_code == 0
     db.dispose()
+
+
+def test_every_cases_command_is_in_the_docs():
+    from miv.cli import cases_app
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "cases.md").read_text()
+    names = [command.name for command in cases_app.registered_commands]
+    assert len(names) == 7
+    for name in names:
+        assert f"miv cases {name}" in doc, name
