@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 import polars as pl
@@ -282,3 +283,163 @@ def _counts_table(counts: pl.DataFrame, title: str) -> Table:
     for row in counts.iter_rows():
         table.add_row(*(f"{v:,}".replace(",", ".") if isinstance(v, int) else v for v in row))
     return table
+
+
+# --- cases: master key, organisations, members, audit log, retention (docs/cases.md) -----
+
+cases_app = typer.Typer(help="Cases of suspected integrity violations (docs/cases.md).", no_args_is_help=True)
+app.add_typer(cases_app, name="cases")
+Documents = typer.Option(Path("zaakdocumenten"), "--documents", envvar="MIV_CASES_DOCUMENTS", help="Folder of the sealed case documents.")
+
+
+def _casework(db: str | None, documents: Path):  # noqa: ANN202 - a Casework; imported lazily to keep `miv --help` fast
+    from miv import cases, casework, store
+
+    try:
+        master = cases.MasterKey.from_environment()
+    except cases.CaseError as exc:
+        raise fail(exc.message) from None
+    return casework.Casework(store.Database(db or store.default_url()), master, cases.DocumentStore(documents))
+
+
+@cases_app.command("create-key")
+def cases_create_key(path: Path) -> None:
+    """Create the master key file (mode 0600); it never overwrites one."""
+    from miv import cases
+
+    try:
+        key = cases.MasterKey.create(path)
+    except cases.CaseError as exc:
+        raise fail(exc.message) from None
+    console.print(f"[green]✓[/] hoofdsleutel {key.id} geschreven naar {path}; zet {cases.ENVIRONMENT_VARIABLE}={path.resolve()}", highlight=False)
+
+
+@cases_app.command("add-organisation")
+def cases_add_organisation(
+    code: str, name: str = typer.Option(..., "--name", help="Naam, bijvoorbeeld 'Gemeente Utrecht'."),
+    layer: str = typer.Option(..., "--layer", help="gemeente, provincie of waterschap."), db: str | None = DatabaseUrl,
+) -> None:
+    """Add an organisation that handles cases."""
+    from miv import casework, store
+
+    database = store.Database(db or store.default_url())
+    try:
+        with database.session() as session:
+            casework.add_organisation(session, code, name, layer)
+    except casework.MemberError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        database.dispose()
+    console.print(f"[green]✓[/] organisatie {code} toegevoegd", highlight=False)
+
+
+@cases_app.command("add-member")
+def cases_add_member(
+    email: str, organisation: str = typer.Option(..., "--organisation", help="Organisatiecode."),
+    role: str = typer.Option(..., "--role", help="voorzitter, ondersteuning, integriteitsadviseur, onderzoeker of auditor."),
+    db: str | None = DatabaseUrl, documents: Path = Documents,
+) -> None:
+    """Give a user with account role 'zaken' a case role in an organisation."""
+    from miv import cases, casework
+
+    work = _casework(db, documents)
+    try:
+        work.grant("beheer", email, organisation, role, datetime.now(timezone.utc))
+    except casework.MemberError as exc:
+        raise fail(str(exc)) from None
+    except cases.CaseError as exc:
+        raise fail(exc.message) from None
+    finally:
+        work.db.dispose()
+    console.print(f"[green]✓[/] {email} is {role} in {organisation}", highlight=False)
+
+
+@cases_app.command("remove-member")
+def cases_remove_member(
+    email: str, organisation: str = typer.Option(..., "--organisation", help="Organisatiecode."),
+    db: str | None = DatabaseUrl, documents: Path = Documents,
+) -> None:
+    """Take a case role away; the person's key wraps for that organisation's cases go with it."""
+    from miv import cases, casework
+
+    work = _casework(db, documents)
+    try:
+        work.revoke("beheer", casework.account_id(work.db, email), organisation, datetime.now(timezone.utc))
+    except casework.MemberError as exc:
+        raise fail(str(exc)) from None
+    except cases.CaseError as exc:
+        raise fail(exc.message) from None
+    finally:
+        work.db.dispose()
+    console.print(f"[green]✓[/] {email} heeft geen rol meer in {organisation}", highlight=False)
+
+
+@cases_app.command("reset-totp")
+def cases_reset_totp(email: str, db: str | None = DatabaseUrl) -> None:
+    """Forget a person's TOTP secret (lost phone); they enrol again at the next sign-in."""
+    from miv import casework, store
+    from miv.casework import twofactor
+
+    database = store.Database(db or store.default_url())
+    try:
+        with database.session() as session:
+            found = twofactor.reset(session, casework.person_id(casework.account_id(database, email)))
+    except casework.MemberError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        database.dispose()
+    console.print(f"[green]✓[/] {email} stelt bij de volgende keer inloggen de tweestapsverificatie opnieuw in" if found
+                  else f"{email} had nog geen tweestapsverificatie", highlight=False)
+
+
+@cases_app.command("verify-log")
+def cases_verify_log(
+    anchor: Path | None = typer.Option(None, "--anchor", help="Ankerbestand buiten de database: gecontroleerd en daarna bijgewerkt."),
+    db: str | None = DatabaseUrl, documents: Path = Documents,
+) -> None:
+    """Check the audit log's hash chain; exit 1 and name every entry that was edited, removed or moved."""
+    from miv import cases
+
+    work = _casework(db, documents)
+    try:
+        known = cases.Anchor.parse(anchor.read_text(), str(anchor)) if anchor is not None and anchor.exists() else None
+        result = work.verify_log(known)
+    except cases.CaseError as exc:
+        raise fail(exc.message) from None
+    finally:
+        work.db.dispose()
+    for finding in result.findings:
+        errors.print(f"[red]✗[/] {finding}", highlight=False, soft_wrap=True)
+    if not result.ok:
+        raise fail(f"het logboek is aangetast: {len(result.findings)} bevinding(en) in {result.count} regels")
+    if anchor is not None and result.head is not None:
+        anchor.write_text(result.head.dump())
+    console.print(f"[green]✓[/] logboek in orde: {result.count} regels" + (f"; anker bijgewerkt in {anchor}" if anchor else ""), highlight=False)
+
+
+@cases_app.command("purge")
+def cases_purge(
+    keep_years: int = typer.Option(5, "--keep-years", help="Bewaartermijn na afsluiten, in jaren."),
+    warn_months: int = typer.Option(1, "--warn-months", help="Zoveel maanden vooraf aankondigen."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Alleen tonen wat zou gebeuren."),
+    db: str | None = DatabaseUrl, documents: Path = Documents,
+) -> None:
+    """Retention: announce closed cases nearing the end of their term, destroy those past it (counts stay)."""
+    from miv import cases
+
+    work = _casework(db, documents)
+    work.retention = cases.RetentionPolicy(cases.Period(years=keep_years), cases.Period(months=warn_months))
+    now = datetime.now(timezone.utc)
+    try:
+        if dry_run:
+            every = work.all_cases()
+            announced, destroyed = work.retention.to_warn(every, now), work.retention.to_purge(every, now)
+        else:
+            announced, destroyed = work.purge(now)
+    finally:
+        work.db.dispose()
+    for case in announced:
+        console.print(f"[yellow]![/] {work.retention.notice(case)}", highlight=False)
+    for case in destroyed:
+        console.print(f"[red]✗[/] zaak {case.id} {'zou worden' if dry_run else 'is'} vernietigd; de geanonimiseerde aantallen blijven", highlight=False)
+    console.print(f"[green]✓[/] {len(announced)} aangekondigd, {len(destroyed)} {'te vernietigen' if dry_run else 'vernietigd'}", highlight=False)

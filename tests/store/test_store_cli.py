@@ -21,7 +21,7 @@ def test_upgrade_then_add_users(sqlite_url):
     assert added.exit_code == 0, added.output
     wrong = runner.invoke(app, ["users", "add", "b@bureau.nl", "--name", "B", "--role", "baas", "--db", sqlite_url],
                           input="een lang wachtwoord\neen lang wachtwoord\n")
-    assert wrong.exit_code == 1 and "onbekende rol 'baas'; verwacht een van admin, fieldwork" in wrong.output
+    assert wrong.exit_code == 1 and "onbekende rol 'baas'; verwacht een van admin, fieldwork, zaken" in wrong.output
     again = runner.invoke(app, ["users", "add", "ada@bureau.nl", "--name", "Ada", "--role", "admin", "--db", sqlite_url],
                           input="een lang wachtwoord\neen lang wachtwoord\n")
     assert again.exit_code == 1 and "al een gebruiker" in again.output

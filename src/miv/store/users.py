@@ -13,7 +13,11 @@ from miv.store.base import Base
 ROLES: dict[str, str] = {
     "admin": "beheerder",
     "fieldwork": "veldwerkmedewerker",
+    "zaken": "zaakbehandelaar (rollen per organisatie, docs/cases.md)",
 }
+
+# Role code -> the page a user of that role lands on after signing in (default /beheer).
+HOMES: dict[str, str] = {"zaken": "/beheer/zaken"}
 
 
 class User(Base):

@@ -17,7 +17,8 @@ from starlette.staticfiles import StaticFiles
 
 from miv.fieldwork import Keys
 from miv.store import Database
-from miv.web import staff, survey
+from miv.web import casemanagement, cases, staff, survey
+from miv.web.caseguard import casework_for
 from miv.web.pages import render
 from miv.web.security import RateLimit, SecurityHeaders
 from miv.web.settings import Settings
@@ -36,7 +37,7 @@ async def _error(request: Request, exc: Exception) -> Response:
 def create_app(settings: Settings) -> Starlette:
     keys = Keys(settings.secret)
     db = Database(settings.database_url, pool_size=settings.pool_size)
-    routes = [*survey.routes, *staff.routes, Mount("/static", StaticFiles(directory=STATIC), name="static")]
+    routes = [*survey.routes, *staff.routes, *casemanagement.routes, *cases.routes, Mount("/static", StaticFiles(directory=STATIC), name="static")]
     middleware = [
         Middleware(SecurityHeaders, secure=settings.secure),
         Middleware(SessionMiddleware, secret_key=keys.session_key, session_cookie="miv", max_age=SESSION_HOURS * 3600,
@@ -53,4 +54,5 @@ def create_app(settings: Settings) -> Starlette:
     app.state.keys = keys
     app.state.db = db
     app.state.limits = RateLimit(db, keys, settings.window_seconds)
+    app.state.casework = casework_for(settings, db)
     return app

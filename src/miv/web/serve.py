@@ -8,6 +8,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 
+from miv.cases import ENVIRONMENT_VARIABLE as MASTER_KEY
 from miv.fieldwork.mail import Smtp
 from miv.web.app import create_app
 from miv.web.settings import Settings, read_secret
@@ -18,5 +19,7 @@ def app() -> Starlette:
     settings = Settings(
         database_url=options["db"], secret=read_secret(Path(options["secret_file"])), definition_root=Path(options["root"]),
         base_url=options["base_url"], secure=options["secure"], smtp=Smtp.from_env(),
+        cases_master_key=Path(os.environ[MASTER_KEY]) if os.environ.get(MASTER_KEY) else None,
+        cases_documents=Path(os.environ.get("MIV_CASES_DOCUMENTS", "zaakdocumenten")),
     )
     return create_app(settings)

@@ -23,6 +23,8 @@ class Settings:
     window_seconds: int = 900
     pool_size: int = 10
     smtp: Smtp | None = None  # send mailings by e-mail; without it staff download mail-merge files
+    cases_master_key: Path | None = None  # cases: the master key file (docs/cases.md); no file, no case pages
+    cases_documents: Path = Path("zaakdocumenten")  # cases: folder of the sealed documents
 
 
 def read_secret(path: Path) -> bytes:

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from miv import definition
 from miv.fieldwork import FieldworkError, close_fieldwork, import_invitations, mail, mailing, monitoring, open_fieldwork, recipients
 from miv.store.fieldwork import Fieldwork
-from miv.store.users import ROLES
+from miv.store.users import HOMES, ROLES
 from miv.web.accounts import AccountError, add_user, authenticate, list_users
 from miv.web.pages import client, public, render, requires
 from miv.web.security import checked_form
@@ -47,7 +47,7 @@ async def login(request: Request) -> Response:
     request.session.clear()
     request.session["user"] = user.id
     target = str(form.get("next", "/beheer"))
-    return _see(target if target.startswith("/beheer") else "/beheer")
+    return _see(target if target.startswith("/beheer") and target != "/beheer" else HOMES.get(user.role, "/beheer"))
 
 
 @public

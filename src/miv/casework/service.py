@@ -1,0 +1,308 @@
+"""Cases kept in the database: every read and change as one transaction with its audit entry.
+
+`Casework` is what the pages and the CLI call. Each method checks access with
+`miv.cases.access` first (the pages check too), seals every text with the case's key,
+keeps the key wraps equal to the people who may read the case now, and writes the audit
+entry in the same transaction as the change, so neither exists without the other.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from miv.cases import (
+    AccessDenied,
+    Action,
+    AuditLog,
+    Case,
+    CaseCounts,
+    CaseError,
+    CaseKey,
+    Document,
+    DocumentStore,
+    KeyProblem,
+    KeyWrap,
+    MasterKey,
+    Member,
+    Outcome,
+    Permission,
+    PersonKey,
+    Report,
+    RetentionPolicy,
+    Step,
+    Verification,
+    ViolationForm,
+    apply,
+    count,
+    new_case_id,
+    open_case,
+    readers,
+    require,
+)
+from miv.cases.audit import Anchor, Detail
+from miv.casework.logstore import DatabaseLogStore
+from miv.casework.organisations import Person, add_member, people, remove_member
+from miv.store import Database
+from miv.store.cases import CaseRow, ContentRow, CountRow, DocumentRow, PersonKeyRow, StepRow, WrapRow
+
+NOTE = "notitie-"
+DOCUMENT_NAME = "documentnaam-"  # the file name again, sealed in the database, so a page need not open every file
+
+
+@dataclass(frozen=True)
+class Note:
+    author: str
+    at: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Contents:
+    """The opened content of one case: its fields by name and its notes, oldest first."""
+
+    fields: dict[str, str]
+    notes: list[Note]
+
+
+class Casework:
+    def __init__(self, db: Database, master: MasterKey, documents: DocumentStore, retention: RetentionPolicy | None = None) -> None:
+        self.db = db
+        self.master = master
+        self.documents = documents
+        self.retention = retention or RetentionPolicy()
+
+    @contextmanager
+    def transaction(self) -> Iterator[tuple[Session, AuditLog]]:
+        """A unit of work with an audit log that writes in it."""
+        with self.db.session() as session:
+            yield session, AuditLog(DatabaseLogStore(session), self.master)
+
+    def record(self, actor: str, action: str, at: datetime, case: str | None = None, organisation: str | None = None,
+               detail: Detail | None = None) -> None:
+        """Log a read or an event that changes nothing else (a list viewed, a login)."""
+        with self.transaction() as (_, log):
+            log.record(actor, action, at, case, organisation, detail)
+
+    # --- reading cases -------------------------------------------------------------------
+
+    def case(self, case_id: str) -> Case | None:
+        with self.db.session() as session:
+            return _load(session, case_id)
+
+    def cases(self, organisation: str) -> list[Case]:
+        with self.db.session() as session:
+            ids = session.scalars(select(CaseRow.id).where(CaseRow.organisation == organisation))
+            return sorted((c for i in list(ids) if (c := _load(session, i))), key=lambda c: c.received_at, reverse=True)
+
+    def visible_case(self, member: Member, case_id: str, permission: Permission = Permission.LIST) -> Case:
+        """The case if `member` holds `permission` on it; otherwise AccessDenied, also when it does not exist."""
+        case = self.case(case_id)
+        if case is None:
+            raise AccessDenied()
+        require(member, permission, case=case)
+        return case
+
+    def contents(self, member: Member, case: Case, at: datetime) -> Contents:
+        """Open every content field for a reader, and log the read."""
+        with self.transaction() as (session, log):
+            key = self._key(session, member, case)
+            rows = session.scalars(select(ContentRow).where(ContentRow.case_id == case.id))
+            opened = {row.field: key.open_text(row.field, row.blob) for row in rows}
+            log.record(member.person, "lezen", at, case.id, case.organisation, {"rol": member.role.value})
+        notes = sorted((json.loads(v) for k, v in opened.items() if k.startswith(NOTE)), key=lambda n: n["at"])
+        fields = {k: v for k, v in opened.items() if not k.startswith(NOTE)}
+        return Contents(fields, [Note(n["author"], n["at"], n["text"]) for n in notes])
+
+    def document_list(self, case: Case) -> list[DocumentRow]:
+        with self.db.session() as session:
+            return list(session.scalars(select(DocumentRow).where(DocumentRow.case_id == case.id).order_by(DocumentRow.added_at)))
+
+    def document(self, member: Member, case: Case, document_id: str, at: datetime) -> Document:
+        with self.transaction() as (session, log):
+            if session.get(DocumentRow, (case.id, document_id)) is None:
+                raise AccessDenied()
+            key = self._key(session, member, case)
+            document = self.documents.get(key, document_id)
+            log.record(member.person, "document-lezen", at, case.id, case.organisation, {"document": document_id})
+        return document
+
+    def holders(self, case: Case) -> set[str]:
+        """Who holds a key wrap for the case (for the access page)."""
+        with self.db.session() as session:
+            return set(session.scalars(select(WrapRow.person).where(WrapRow.case_id == case.id)))
+
+    # --- changing cases ------------------------------------------------------------------
+
+    def open(self, member: Member, report: Report, at: datetime, recused: frozenset[str] = frozenset()) -> Case:
+        require(member, Permission.CREATE, organisation=member.organisation)
+        change = open_case(new_case_id(), member, at, report, recused)
+        key = CaseKey.generate(change.case.id)
+        with self.transaction() as (session, log):
+            session.add(CaseRow(id=change.case.id, organisation=change.case.organisation, recused=",".join(sorted(recused))))
+            session.flush()
+            log.record(member.person, Action.MELDEN.value, at, change.case.id, change.case.organisation,
+                       {"fase": change.case.stage.value})
+            self._keep(session, change.case, change.step, change.texts, key, log)
+        return change.case
+
+    def take(self, member: Member, case: Case, action: Action, at: datetime, *, reason: str = "", terms: str = "",
+             investigator: Member | None = None, outcome: Outcome | None = None, forms: frozenset[ViolationForm] = frozenset()) -> Case:
+        """One protocol step; `apply` checks the stage, the role and the required fields."""
+        change = apply(case, action, member, at, reason=reason, terms=terms, investigator=investigator, outcome=outcome, forms=forms)
+        with self.transaction() as (session, log):
+            key = self._key(session, member, case) if change.texts else self._any_key(session, case)
+            detail: dict[str, str | int | bool] = {"fase": change.case.stage.value}
+            if investigator is not None:
+                detail["onderzoeker"] = investigator.person
+            log.record(member.person, action.value, at, case.id, case.organisation, detail)
+            self._keep(session, change.case, change.step, change.texts, key, log)
+        return change.case
+
+    def add_note(self, member: Member, case: Case, text: str, at: datetime) -> None:
+        require(member, Permission.CONTRIBUTE, case=case)
+        if not text.strip():
+            raise CaseError("Vul de tekst van de notitie in.")
+        with self.transaction() as (session, log):
+            key = self._key(session, member, case)
+            number = 1 + len(list(session.scalars(select(ContentRow.field).where(ContentRow.case_id == case.id, ContentRow.field.startswith(NOTE)))))
+            field = f"{NOTE}{number}"
+            body = json.dumps({"author": member.person, "at": at.isoformat(), "text": text.strip()})
+            session.add(ContentRow(case_id=case.id, field=field, blob=key.seal(field, body)))
+            log.record(member.person, "notitie-toevoegen", at, case.id, case.organisation, {"veld": field})
+
+    def add_document(self, member: Member, case: Case, name: str, media_type: str, data: bytes, at: datetime) -> str:
+        require(member, Permission.CONTRIBUTE, case=case)
+        with self.transaction() as (session, log):
+            key = self._key(session, member, case)
+            document_id = self.documents.put(key, name, media_type, data)
+            session.add(DocumentRow(case_id=case.id, document_id=document_id, size=len(data), added_by=member.person, added_at=at))
+            field = f"{DOCUMENT_NAME}{document_id}"
+            session.add(ContentRow(case_id=case.id, field=field, blob=key.seal(field, name)))
+            log.record(member.person, "document-toevoegen", at, case.id, case.organisation, {"document": document_id})
+        return document_id
+
+    def resync(self, session: Session, organisation: str, log: AuditLog, actor: str, at: datetime) -> None:
+        """After a membership change: make the wraps of every case follow who may read it now."""
+        for case_id in list(session.scalars(select(CaseRow.id).where(CaseRow.organisation == organisation))):
+            case = _load(session, case_id)
+            if case is not None and session.scalar(select(WrapRow.person).where(WrapRow.case_id == case_id).limit(1)):
+                self._sync(session, case, self._any_key(session, case), log, actor, at)
+
+    def grant(self, actor: str, email: str, organisation: str, role: str, at: datetime) -> Person:
+        """Give an account a case role; they get a key wrap for every case they may now read."""
+        with self.transaction() as (session, log):
+            person = add_member(session, self.master, email, organisation, role)
+            session.flush()
+            log.record(actor, "lid-toegevoegd", at, None, organisation, {"persoon": person.member.person, "rol": role})
+            self.resync(session, organisation, log, actor, at)
+        return person
+
+    def revoke(self, actor: str, user: int, organisation: str, at: datetime) -> Member:
+        """Take a case role away; their wraps go, so they can no longer open any case."""
+        with self.transaction() as (session, log):
+            member = remove_member(session, user, organisation)
+            session.flush()
+            log.record(actor, "lid-verwijderd", at, None, organisation, {"persoon": member.person, "rol": member.role.value})
+            self.resync(session, organisation, log, actor, at)
+        return member
+
+    # --- retention and figures -----------------------------------------------------------
+
+    def counts(self) -> CaseCounts:
+        """Live counts plus the residue of purged cases."""
+        with self.db.session() as session:
+            stored = CaseCounts.from_rows((r.organisation, r.year, r.measure, r.count) for r in session.scalars(select(CountRow)))
+        return stored + count(self.all_cases())
+
+    def all_cases(self) -> list[Case]:
+        with self.db.session() as session:
+            return [c for i in list(session.scalars(select(CaseRow.id))) if (c := _load(session, i))]
+
+    def purge(self, at: datetime) -> tuple[list[Case], list[Case]]:
+        """Announce the cases in their warning window and destroy the ones that are due,
+        leaving their counts. Returns (announced, destroyed)."""
+        cases = self.all_cases()
+        announced = self.retention.to_warn(cases, at)
+        for case in announced:
+            self.record("systeem", "bewaartermijn-aangekondigd", at, case.id, case.organisation,
+                        {"vernietigen-op": f"{self.retention.purge_on(case):%Y-%m-%d}"})
+        destroyed = self.retention.to_purge(cases, at)
+        for case in destroyed:
+            residue = self.retention.residue(case, at)
+            with self.transaction() as (session, log):
+                for organisation, year, measure, n in residue.rows():
+                    row = session.get(CountRow, (organisation, year, measure))
+                    if row is None:
+                        session.add(CountRow(organisation=organisation, year=year, measure=measure, count=n))
+                    else:
+                        row.count += n
+                session.execute(delete(CaseRow).where(CaseRow.id == case.id))
+                log.record("systeem", "vernietigd", at, case.id, case.organisation, {})
+            self.documents.purge(case.id)
+        return announced, destroyed
+
+    def verify_log(self, anchor: Anchor | None = None) -> Verification:
+        with self.transaction() as (_, log):
+            return log.verify(anchor=anchor)
+
+    # --- keys ------------------------------------------------------------------------------
+
+    def _keep(self, session: Session, case: Case, step: Step, texts: dict[str, str], key: CaseKey, log: AuditLog) -> None:
+        session.add(StepRow(case_id=case.id, position=len(case.history) - 1, **step.as_row()))
+        for field, text in texts.items():
+            session.add(ContentRow(case_id=case.id, field=field, blob=key.seal(field, text)))
+        self._sync(session, case, key, log, step.actor, step.at)
+
+    def _sync(self, session: Session, case: Case, key: CaseKey, log: AuditLog, actor: str, at: datetime) -> None:
+        wraps = [KeyWrap(w.case_id, w.person, w.ephemeral, w.sealed_key) for w in session.scalars(select(WrapRow).where(WrapRow.case_id == case.id))]
+        wanted = readers(case, [p.member for p in people(session, case.organisation)])
+        if not wanted:
+            raise KeyProblem(f"Dan kan niemand zaak {case.id} nog lezen en gaat de zaaksleutel verloren; wijs eerst een ander toe.")
+        keys = {r.person: PersonKey(r.person, r.public, r.sealed_private, r.master_id)
+                for r in session.scalars(select(PersonKeyRow).where(PersonKeyRow.person.in_(wanted)))}
+        plan = key.sync(wraps, wanted, keys)
+        for wrap in plan.add:
+            session.add(WrapRow(case_id=wrap.case, person=wrap.person, ephemeral=wrap.ephemeral, sealed_key=wrap.sealed_key))
+        for wrap in plan.remove:
+            session.execute(delete(WrapRow).where(WrapRow.case_id == wrap.case, WrapRow.person == wrap.person))
+        for wrap in plan.add:
+            log.record(actor, "toegang-verleend", at, case.id, case.organisation, {"persoon": wrap.person})
+        for wrap in plan.remove:
+            log.record(actor, "toegang-ingetrokken", at, case.id, case.organisation, {"persoon": wrap.person})
+
+    def _key(self, session: Session, member: Member, case: Case) -> CaseKey:
+        """The case key through the member's own wrap, after the access rule."""
+        require(member, Permission.READ, case=case)
+        wrap = session.get(WrapRow, (case.id, member.person))
+        key_row = session.get(PersonKeyRow, member.person)
+        if wrap is None or key_row is None:
+            raise AccessDenied()
+        person = PersonKey(key_row.person, key_row.public, key_row.sealed_private, key_row.master_id)
+        return CaseKey.for_reader(self.master, member, case, KeyWrap(wrap.case_id, wrap.person, wrap.ephemeral, wrap.sealed_key), person)
+
+    def _any_key(self, session: Session, case: Case) -> CaseKey:
+        """The case key through any current reader's wrap: for the server's own bookkeeping
+        (re-wrapping after a step or a membership change), never to show content."""
+        for wrap in session.scalars(select(WrapRow).where(WrapRow.case_id == case.id)):
+            row = session.get(PersonKeyRow, wrap.person)
+            if row is not None:
+                person = PersonKey(row.person, row.public, row.sealed_private, row.master_id)
+                return CaseKey.unwrap(KeyWrap(wrap.case_id, wrap.person, wrap.ephemeral, wrap.sealed_key), person, person.unlock(self.master))
+        raise KeyProblem(f"Zaak {case.id} heeft geen sleutel meer: niemand heeft er nog toegang toe.")
+
+
+def _load(session: Session, case_id: str) -> Case | None:
+    row = session.get(CaseRow, case_id)
+    if row is None:
+        return None
+    steps = session.scalars(select(StepRow).where(StepRow.case_id == case_id).order_by(StepRow.position))
+    columns = ("action", "actor", "role", "at", "source", "target", "investigator", "outcome", "forms")
+    history = [Step.from_row({c: getattr(s, c) for c in columns}) for s in steps]
+    return Case.replay(case_id, row.organisation, history, [p for p in row.recused.split(",") if p])

@@ -1,0 +1,143 @@
+"""Case tables: organisations and their members, keys, cases with their steps and sealed
+content, document records, the audit log and the anonymised counts (docs/cases.md).
+
+Content columns hold only sealed blobs; everything in the clear is metadata the workflow,
+access checks, deadlines and counts need. Times of steps and log entries are kept as the
+ISO text the cases package hashes and replays, so that nothing is lost in a round trip.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from miv.store.base import Base
+
+
+def _case_fk() -> ForeignKey:
+    return ForeignKey("cases.id", ondelete="CASCADE")
+
+
+class Organisation(Base):
+    """An organisation that handles cases (a municipality, province or water board)."""
+
+    __tablename__ = "case_organisations"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    layer: Mapped[str] = mapped_column(String(20), doc="gemeente, provincie or waterschap")
+
+
+class Membership(Base):
+    """A user's case role in one organisation; one role per person and organisation."""
+
+    __tablename__ = "case_members"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    organisation: Mapped[str] = mapped_column(ForeignKey("case_organisations.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(40))
+
+
+class PersonKeyRow(Base):
+    __tablename__ = "case_person_keys"
+
+    person: Mapped[str] = mapped_column(String(64), primary_key=True)
+    public: Mapped[bytes] = mapped_column(LargeBinary)
+    sealed_private: Mapped[bytes] = mapped_column(LargeBinary)
+    master_id: Mapped[str] = mapped_column(String(32))
+
+
+class TotpRow(Base):
+    """A person's TOTP secret, sealed; `confirmed` once a first code was accepted."""
+
+    __tablename__ = "case_totp"
+
+    person: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sealed_secret: Mapped[bytes] = mapped_column(LargeBinary)
+    last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    confirmed: Mapped[bool] = mapped_column(default=False)
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    organisation: Mapped[str] = mapped_column(ForeignKey("case_organisations.id"), index=True)
+    recused: Mapped[str] = mapped_column(Text, default="", doc="comma-separated person ids")
+
+
+class StepRow(Base):
+    __tablename__ = "case_steps"
+
+    case_id: Mapped[str] = mapped_column(_case_fk(), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(40))
+    at: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    target: Mapped[str] = mapped_column(String(40))
+    investigator: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    forms: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ContentRow(Base):
+    """One sealed content field of a case (description, names, reasons, notes)."""
+
+    __tablename__ = "case_content"
+
+    case_id: Mapped[str] = mapped_column(_case_fk(), primary_key=True)
+    field: Mapped[str] = mapped_column(String(80), primary_key=True)
+    blob: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class WrapRow(Base):
+    __tablename__ = "case_key_wraps"
+
+    case_id: Mapped[str] = mapped_column(_case_fk(), primary_key=True)
+    person: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ephemeral: Mapped[bytes] = mapped_column(LargeBinary)
+    sealed_key: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DocumentRow(Base):
+    """A sealed document in the document folder; name and type live inside the sealed file."""
+
+    __tablename__ = "case_documents"
+
+    case_id: Mapped[str] = mapped_column(_case_fk(), primary_key=True)
+    document_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    """One audit entry. `seq` is the primary key and `previous` unique: two writers that read
+    the same head cannot both append, so the chain never forks."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(60))
+    case_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    organisation: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    detail: Mapped[str] = mapped_column(Text, doc="canonical JSON of codes and ids, never content")
+    previous: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class CountRow(Base):
+    """Anonymised counts left by purged cases (retention), added to the live counts."""
+
+    __tablename__ = "case_counts"
+
+    organisation: Mapped[str] = mapped_column(String(64), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

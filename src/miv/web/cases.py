@@ -1,0 +1,250 @@
+"""Case pages (/beheer/zaken): the list per organisation, a new report, the case page with
+its history and next steps, notes and documents. Every route checks access (caseguard),
+and every read and change lands in the audit log through `Casework`."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from miv.cases import (
+    RULES,
+    AccessDenied,
+    Action,
+    Case,
+    CaseError,
+    DeadlinePolicy,
+    Member,
+    Need,
+    Notice,
+    Outcome,
+    Permission,
+    Report,
+    Role,
+    Stage,
+    Status,
+    TransitionError,
+    ViolationForm,
+    allowed_actions,
+    case_permissions,
+    chair_title,
+    organisation_permissions,
+    visible,
+)
+from miv.casework import Person, memberships, notices, people
+from miv.web.caseguard import NOT_FOUND, casework, now, organisation_page, signed_in
+from miv.web.pages import render, templates
+from miv.web.security import checked_form
+
+DEADLINES = DeadlinePolicy()
+ALERT = (Status.OVERDUE, Status.DUE_SOON)
+LOCAL = ZoneInfo("Europe/Amsterdam")
+templates.env.filters["tijd"] = lambda value: value.astimezone(LOCAL).strftime("%d-%m-%Y %H:%M")
+templates.env.filters["datum"] = lambda value: value.astimezone(LOCAL).strftime("%d-%m-%Y")
+
+
+def _see(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _base(request: Request) -> str:
+    return f"/beheer/zaken/{request.state.organisation.id}"
+
+
+def members_by_person(request: Request) -> dict[str, Person]:
+    with casework(request).db.session() as session:
+        return {p.member.person: p for p in people(session, request.state.organisation.id)}
+
+
+def page_context(request: Request, title: str, **extra: Any) -> dict[str, Any]:
+    organisation = request.state.organisation
+    member: Member = request.state.member
+    return {"title": title, "organisation": organisation, "member": member, "base": _base(request), "Role": Role,
+            "chair": chair_title(organisation.layer),
+            "org_permissions": {p.value for p in organisation_permissions(member, organisation.id)}, **extra}
+
+
+@signed_in
+async def home(request: Request) -> Response:
+    with casework(request).db.session() as session:
+        found = memberships(session, request.scope["user"].id)
+    if len(found) == 1:
+        return _see(f"/beheer/zaken/{found[0][0].id}")
+    return render(request, "cases/home.html", {"title": "Zaken", "memberships": found})
+
+
+@organisation_page(Permission.LIST)
+async def case_list(request: Request) -> Response:
+    work, member = casework(request), request.state.member
+    at = now()
+    cases = visible(member, work.cases(member.organisation))
+    rows = [(case, [s for s in DEADLINES.signals(case, at) if s.status in ALERT]) for case in cases]
+    work.record(member.person, "zaken-bekeken", at, None, member.organisation, {"aantal": len(cases)})
+    return render(request, "cases/list.html", page_context(request, "Zaken", rows=rows, Status=Status))
+
+
+@organisation_page(Permission.CREATE)
+async def new_case(request: Request) -> Response:
+    member = request.state.member
+    others = [p for p in members_by_person(request).values() if p.member.person != member.person]
+    context = page_context(request, "Nieuwe melding vastleggen", others=others, form={}, errors={})
+    if request.method == "GET":
+        return render(request, "cases/new.html", context)
+    form = await checked_form(request)
+    report = Report(str(form.get("omschrijving", "")), str(form.get("betrokkene", "")), str(form.get("melder", "")))
+    recused = frozenset(str(p) for p in form.getlist("uitgesloten") if str(p) in {o.member.person for o in others})
+    try:
+        case = casework(request).open(member, report, now(), recused)
+    except TransitionError as exc:
+        errors = {exc.field or "omschrijving": exc.message}
+        return render(request, "cases/new.html", context | {"form": form, "errors": errors, "error_list": list(errors.values())}, status=400)
+    _notify(request, case, set())
+    return _see(f"{_base(request)}/zaak/{case.id}")
+
+
+def find_case(request: Request, permission: Permission = Permission.LIST) -> Case:
+    try:
+        return casework(request).visible_case(request.state.member, request.path_params["case"], permission)
+    except AccessDenied:
+        raise HTTPException(404, NOT_FOUND) from None
+
+
+@organisation_page(Permission.LIST)
+async def case_page(request: Request) -> Response:
+    return _case_view(request, find_case(request))
+
+
+def _case_view(request: Request, case: Case, errors: dict[str, str] | None = None, failed: str | None = None,
+               form: FormData | None = None, status: int = 200) -> Response:
+    work, member = casework(request), request.state.member
+    at = now()
+    granted = case_permissions(member, case)
+    everyone = members_by_person(request)
+    contents = work.contents(member, case, at) if Permission.READ in granted else None
+    work.record(member.person, "zaak-bekeken", at, case.id, case.organisation, {"rol": member.role.value})
+    actions = allowed_actions(member, case)
+    candidates = [p for p in everyone.values() if p.member.role in (Role.INVESTIGATOR, Role.ADVISER)
+                  and p.member.person not in case.recused and p.member.person != member.person and p.member.person != case.investigator]
+    context = page_context(
+        request, f"Zaak {case.id}", case=case, contents=contents, granted={p.value for p in granted}, everyone=everyone,
+        signals=DEADLINES.signals(case, at), actions=[(a, RULES[a]) for a in actions], Need=Need, forms=list(ViolationForm),
+        outcomes=[o for o in Outcome if o is not Outcome.GEEN_ONDERZOEK], candidates=candidates, Stage=Stage,
+        documents=work.document_list(case) if Permission.READ in granted else [], errors=errors or {}, failed=failed,
+        form=form or {}, ALERT=ALERT, error_list=list((errors or {}).values()),
+        holders=sorted(work.holders(case)) if Permission.VIEW_LOG in granted else [],
+    )
+    return render(request, "cases/case.html", context, status=status)
+
+
+@organisation_page(Permission.LIST)
+async def take_step(request: Request) -> Response:
+    case = find_case(request)
+    member = request.state.member
+    form = await checked_form(request)
+    try:
+        action = Action(str(form.get("actie", "")))
+    except ValueError:
+        raise HTTPException(400, "Onbekende stap.") from None
+    if action not in allowed_actions(member, case):
+        raise HTTPException(403, f"U mag '{RULES[action].label}' nu niet uitvoeren in deze zaak.")
+    prefix = action.value
+    investigator = None
+    chosen = str(form.get(f"{prefix}-onderzoeker", ""))
+    if chosen:
+        investigator = next((p.member for p in members_by_person(request).values() if p.member.person == chosen), None)
+        if investigator is None:
+            return _case_view(request, case, {"onderzoeker": "Kies een onderzoeker uit de lijst."}, prefix, form, 400)
+    outcome = str(form.get(f"{prefix}-uitkomst", ""))
+    before = casework(request).holders(case)
+    try:
+        case = casework(request).take(
+            member, case, action, now(), reason=str(form.get(f"{prefix}-reden", "")), terms=str(form.get(f"{prefix}-onderzoeksopdracht", "")),
+            investigator=investigator, outcome=Outcome(outcome) if outcome in {o.value for o in Outcome} else None,
+            forms=frozenset(ViolationForm(f) for f in form.getlist(f"{prefix}-vormen") if f in {v.value for v in ViolationForm}),
+        )
+    except TransitionError as exc:
+        return _case_view(request, case, {exc.field or "stap": exc.message}, prefix, form, 400)
+    except AccessDenied as exc:
+        raise HTTPException(403, exc.message) from None
+    _notify(request, case, before)
+    if not case_permissions(member, case):
+        return _see(_base(request))  # e.g. the investigator after the final report: the case is no longer theirs
+    return _see(f"{_base(request)}/zaak/{case.id}")
+
+
+def _notify(request: Request, case: Case, before: set[str]) -> None:
+    """Tell the people who hold the case key now, without content: new readers that they got
+    access, the others that a step was taken. A mail failure is logged; the step stands."""
+    smtp, work, member = request.app.state.settings.smtp, casework(request), request.state.member
+    if smtp is None:
+        return
+    everyone = members_by_person(request)
+    after = work.holders(case) - {member.person}
+    batch = [(everyone[p].email, Notice.ASSIGNED if p not in before else Notice.STEP) for p in sorted(after) if p in everyone]
+    try:
+        sent = notices.send(smtp, batch, case.id, f"{request.app.state.settings.base_url}{_base(request)}/zaak/{case.id}")
+    except CaseError:
+        work.record(member.person, "bericht-mislukt", now(), case.id, case.organisation, {"aantal": len(batch)})
+        return
+    work.record(member.person, "bericht-verstuurd", now(), case.id, case.organisation, {"aantal": sent})
+
+
+@organisation_page(Permission.LIST)
+async def add_note(request: Request) -> Response:
+    case = find_case(request, Permission.CONTRIBUTE)
+    form = await checked_form(request)
+    text = str(form.get("notitie", ""))
+    if not text.strip():
+        return _case_view(request, case, {"notitie": "Vul de tekst van de notitie in."}, "notitie", form, 400)
+    casework(request).add_note(request.state.member, case, text, now())
+    return _see(f"{_base(request)}/zaak/{case.id}#notities")
+
+
+@organisation_page(Permission.LIST)
+async def upload(request: Request) -> Response:
+    case = find_case(request, Permission.CONTRIBUTE)
+    work = casework(request)
+    form = await checked_form(request)
+    try:
+        file = form.get("document")
+        if file is None or isinstance(file, str) or not file.filename:
+            return _case_view(request, case, {"document": "Kies een bestand om toe te voegen."}, "document", None, 400)
+        data = await file.read(work.documents.max_bytes + 1)
+        name, media_type = file.filename, file.content_type or "application/octet-stream"
+    finally:
+        await form.close()
+    try:
+        work.add_document(request.state.member, case, name, media_type, data, now())
+    except CaseError as exc:
+        return _case_view(request, case, {"document": exc.message}, "document", None, 400)
+    return _see(f"{_base(request)}/zaak/{case.id}#documenten")
+
+
+@organisation_page(Permission.LIST)
+async def download(request: Request) -> Response:
+    case = find_case(request, Permission.READ)
+    try:
+        document = casework(request).document(request.state.member, case, request.path_params["document"], now())
+    except AccessDenied:
+        raise HTTPException(404, "Dit document bestaat niet in deze zaak.") from None
+    disposition = f"attachment; filename*=UTF-8''{quote(document.name)}"
+    return Response(document.data, media_type="application/octet-stream", headers={"content-disposition": disposition})
+
+
+routes = [
+    Route("/beheer/zaken", home),
+    Route("/beheer/zaken/{org}", case_list),
+    Route("/beheer/zaken/{org}/nieuw", new_case, methods=["GET", "POST"]),
+    Route("/beheer/zaken/{org}/zaak/{case}", case_page),
+    Route("/beheer/zaken/{org}/zaak/{case}/stap", take_step, methods=["POST"]),
+    Route("/beheer/zaken/{org}/zaak/{case}/notitie", add_note, methods=["POST"]),
+    Route("/beheer/zaken/{org}/zaak/{case}/documenten", upload, methods=["POST"]),
+    Route("/beheer/zaken/{org}/zaak/{case}/documenten/{document}", download),
+]

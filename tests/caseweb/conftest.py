@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from miv.cases import MasterKey
+from miv.store import Database, upgrade
+
+from .caseweb_support import Team, build, fresh_postgres
+
+
+@pytest.fixture
+def master(tmp_path: Path) -> MasterKey:
+    return MasterKey.create(tmp_path / "master.key")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return fresh_postgres(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    upgrade(db_url)
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def team(db: Database, master: MasterKey, tmp_path: Path) -> Team:
+    return build(db, master, tmp_path / "documenten")

@@ -1,0 +1,175 @@
+"""A real browser (Debian's Chromium via Playwright) takes a case from report to closure,
+each step by the person whose role it is, signing in with password and TOTP; axe-core
+checks every case page type against WCAG 2.1 AA. No JavaScript is needed by the pages,
+so the walk runs with JavaScript off; axe runs in its own context with it on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from miv.cases import Stage
+
+from .caseweb_support import ORG, SECRETS, email, PASSWORD
+from .web_cases import CaseSite, make_case_site, serve
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
+BASE = f"/beheer/zaken/{ORG}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[CaseSite]:
+    site = make_case_site(f"sqlite:///{tmp_path / 'miv.db'}", tmp_path)
+    with serve(site.app) as url:
+        site.url = url
+        yield site
+    site.close()
+
+
+class Checker:
+    """Runs axe (which needs JavaScript) on a copy of the page as the person sees it: the same
+    HTML on the same origin, so the style sheets and their contrast apply; pages shown after a
+    refused POST have no URL of their own to load again."""
+
+    def __init__(self, browser: Browser, site: CaseSite) -> None:
+        self.context = browser.new_context(base_url=site.url)
+        self.seen: set[str] = set()
+
+    def check(self, page: Page, kind: str) -> None:
+        probe = self.context.new_page()
+        probe.goto("/toegankelijkheid")
+        probe.set_content(page.content())
+        results = Axe().run(probe, options=WCAG)
+        probe.close()
+        assert results.violations_count == 0, f"{kind}: {results.generate_report()}"
+        self.seen.add(kind)
+
+
+def sign_in(browser: Browser, site: CaseSite, name: str, checker: Checker | None = None) -> Page:
+    page = browser.new_context(base_url=site.url, java_script_enabled=False).new_page()
+    page.goto("/beheer/inloggen")
+    page.get_by_label("E-mailadres").fill(email(name))
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    assert page.url.endswith("/beheer/zaken/tweestaps?volgende=/beheer/zaken")
+    secret = page.locator("code.miv-secret").first.inner_text()
+    site.secrets[name] = secret
+    if checker:
+        checker.check(page, "tweestaps inrichten")
+        page.get_by_label("Code uit de app").fill("000000")
+        page.get_by_role("button", name="Bevestigen").click()
+        assert page.title().startswith("Fout: ")
+        checker.check(page, "tweestaps met fout")
+    page.get_by_label("Code uit de app").fill(site.code(name))
+    page.get_by_role("button", name="Bevestigen").click()
+    assert page.url.endswith(BASE), page.url
+    return page
+
+
+def take(page: Page, label: str, refused: bool = False, lands: str = "Zaak ", **fields: str) -> None:
+    """Fill and submit the form of one next step, found by its heading."""
+    form = page.locator("form.miv-step", has=page.get_by_role("heading", name=label, exact=True))
+    for field, value in fields.items():
+        if field == "vorm":
+            form.get_by_label(value).check()
+        elif field == "uitkomst":
+            form.get_by_label(value, exact=True).check()
+        elif field == "onderzoeker":
+            form.get_by_label("Onderzoeker").select_option(label=value)
+        else:
+            form.get_by_label(field).fill(value)
+    form.get_by_role("button", name=label).click()
+    assert page.title().startswith("Fout: Zaak " if refused else lands), page.title()
+
+
+def stage(page: Page) -> str:
+    return page.locator("dl.miv-facts dd").first.inner_text()
+
+
+def test_a_case_from_report_to_closure_in_a_browser(browser: Browser, site: CaseSite):
+    checker = Checker(browser, site)
+    login = browser.new_context(base_url=site.url).new_page()
+    login.goto("/beheer/inloggen")
+    checker.check(login, "inloggen")
+    support = sign_in(browser, site, "ondersteuning", checker)
+    checker.check(support, "zakenlijst (leeg)")
+    support.get_by_role("link", name="Nieuwe melding").click()
+    checker.check(support, "nieuwe melding")
+    support.get_by_role("button", name="Melding vastleggen").click()
+    assert support.title().startswith("Fout: ")
+    checker.check(support, "nieuwe melding met fout")
+    support.get_by_label("Omschrijving van de melding").fill(f"{SECRETS[0]} stemde mee over de {SECRETS[2]}.")
+    support.get_by_label("Over wie gaat de melding (betrokkene)").fill(SECRETS[0])
+    support.get_by_label("Melder").fill(SECRETS[1])
+    support.get_by_role("button", name="Melding vastleggen").click()
+    case_url = support.url
+    assert stage(support).startswith(Stage.MELDING.label)
+    checker.check(support, "zaakpagina")
+    take(support, "Registreren en ontvangst bevestigen", refused=True)
+    checker.check(support, "zaakpagina met fout")
+    take(support, "Registreren en ontvangst bevestigen", vorm="belangenverstrengeling")
+
+    chair = sign_in(browser, site, "voorzitter")
+    checker.check(chair, "zakenlijst")
+    chair.goto(case_url)
+    take(chair, "Vooronderzoek starten")
+    adviser = sign_in(browser, site, "adviseur")
+    adviser.goto(case_url)
+    take(adviser, "Vooronderzoek afronden", Motivering="De melding is concreet en geloofwaardig.")
+    chair.reload()
+    take(chair, "Besluiten onderzoek in te stellen", Motivering="Ernstig genoeg voor onderzoek.",
+         **{"Schriftelijke onderzoeksopdracht": f"Onderzoek door {SECRETS[3]}.", "onderzoeker": "Onderzoeker (externe onderzoeker)"})
+    investigator = sign_in(browser, site, "onderzoeker")
+    investigator.goto(case_url)
+    investigator.get_by_label("Tekst van de nieuwe notitie").fill(SECRETS[7])
+    investigator.get_by_role("button", name="Notitie toevoegen").click()
+    investigator.get_by_label("Bestand", exact=True).set_input_files(
+        files=[{"name": SECRETS[5], "mimeType": "application/pdf", "buffer": f"Inhoud: {SECRETS[6]}".encode()}])
+    investigator.get_by_role("button", name="Document toevoegen").click()
+    assert investigator.get_by_role("link", name=SECRETS[5]).count() == 1
+    checker.check(investigator, "zaakpagina onderzoeker met notitie en document")
+    take(investigator, "Conceptbevindingen voorleggen voor hoor en wederhoor")
+    take(investigator, "Eindrapport opleveren na wederhoor", lands="Zaken –", Motivering="De reactie van de betrokkene is verwerkt.")
+    assert investigator.get_by_role("link", name=case_url.rsplit("/", 1)[1]).count() == 0
+    chair.reload()
+    take(chair, "Besluit en maatregelen vastleggen", Motivering=SECRETS[4], uitkomst="vermoeden gegrond")
+    support.goto(case_url)
+    take(support, "Communicatie afronden", Motivering="Melder en betrokkene per brief geïnformeerd.")
+    chair.reload()
+    take(chair, "Zaak afsluiten na nazorg", Motivering="Nazorg gegeven aan melder en betrokkene.")
+    assert stage(chair).startswith(Stage.AFGESLOTEN.label)
+    assert chair.get_by_text(SECRETS[7]).count() == 1
+    checker.check(chair, "afgesloten zaak")
+    chair.get_by_role("link", name="Logboek van deze zaak").click()
+    checker.check(chair, "logboek zaak")
+    chair.get_by_role("link", name="Toegang en rollen").click()
+    checker.check(chair, "toegang")
+    chair.get_by_role("link", name="Cijfers").click()
+    assert chair.locator("td.miv-num").first.inner_text() == "1"
+    checker.check(chair, "cijfers")
+
+    auditor = sign_in(browser, site, "auditor")
+    auditor.goto(case_url)
+    assert SECRETS[0] not in auditor.content() and stage(auditor).startswith(Stage.AFGESLOTEN.label)
+    checker.check(auditor, "zaakpagina auditor")
+    auditor.get_by_role("link", name="Logboek").first.click()
+    assert "geen wijzigingen gevonden" in auditor.content()
+    checker.check(auditor, "logboek organisatie")
+    assert len(checker.seen) == 16

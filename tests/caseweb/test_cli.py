@@ -1,0 +1,116 @@
+"""`miv cases ...` in-process on a real SQLite file: key, organisations, members, the audit
+log check with its anchor, and retention."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from miv.cases import Action, MasterKey, Report, ViolationForm
+from miv.cli import app
+from miv.store import Database, upgrade
+from miv.web.accounts import add_user
+
+from .caseweb_support import ORG, SECRETS, build
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def setup(tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch):
+    key = tmp_path / "hoofdsleutel.key"
+    assert runner.invoke(app, ["cases", "create-key", str(key)]).exit_code == 0
+    again = runner.invoke(app, ["cases", "create-key", str(key)])
+    assert again.exit_code == 1 and "wordt nooit overschreven" in again.output
+    monkeypatch.setenv("MIV_CASES_MASTER_KEY_FILE", str(key))
+    monkeypatch.setenv("MIV_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("MIV_CASES_DOCUMENTS", str(tmp_path / "documenten"))
+    upgrade(sqlite_url)
+    return sqlite_url, MasterKey.load(key), tmp_path
+
+
+def test_organisations_and_members(setup):
+    url, _, _ = setup
+    db = Database(url)
+    add_user(db, "burgemeester@utrecht.nl", "Burgemeester", "zaken", "correct horse battery")
+    add_user(db, "veld@bureau.nl", "Veld", "fieldwork", "correct horse battery")
+    db.dispose()
+    assert runner.invoke(app, ["cases", "add-organisation", ORG, "--name", "Gemeente Utrecht", "--layer", "gemeente"]).exit_code == 0
+    bad = runner.invoke(app, ["cases", "add-organisation", "x", "--name", "X", "--layer", "land"])
+    assert bad.exit_code == 1 and "bestuurslaag 'land'" in bad.output
+    ok = runner.invoke(app, ["cases", "add-member", "burgemeester@utrecht.nl", "--organisation", ORG, "--role", "voorzitter"])
+    assert ok.exit_code == 0, ok.output
+    wrong = runner.invoke(app, ["cases", "add-member", "veld@bureau.nl", "--organisation", ORG, "--role", "voorzitter"])
+    assert wrong.exit_code == 1 and "alleen gebruikers met rol 'zaken'" in wrong.output
+    twice = runner.invoke(app, ["cases", "add-member", "burgemeester@utrecht.nl", "--organisation", ORG, "--role", "auditor"])
+    assert twice.exit_code == 1 and "al lid" in twice.output
+    assert runner.invoke(app, ["cases", "remove-member", "burgemeester@utrecht.nl", "--organisation", ORG]).exit_code == 0
+    role = runner.invoke(app, ["cases", "add-member", "burgemeester@utrecht.nl", "--organisation", ORG, "--role", "baas"])
+    assert role.exit_code == 1 and "onbekende zaakrol 'baas'" in role.output
+    reset = runner.invoke(app, ["cases", "reset-totp", "niemand@utrecht.nl"])
+    assert reset.exit_code == 1 and "geen gebruiker" in reset.output
+
+
+def test_verify_log_names_the_broken_entries_and_keeps_an_anchor(setup):
+    url, master, tmp = setup
+    db = Database(url)
+    team = build(db, master, tmp / "documenten")
+    now = datetime.now(timezone.utc)
+    team.work.open(team["voorzitter"].member, Report(SECRETS[2], SECRETS[0]), now)
+    anchor = tmp / "anker.txt"
+    first = runner.invoke(app, ["cases", "verify-log", "--anchor", str(anchor)])
+    assert first.exit_code == 0 and "logboek in orde" in first.output and anchor.read_text().split()[0].isdigit()
+    head = int(anchor.read_text().split()[0])
+    with db.session() as s:
+        s.execute(text(f"delete from audit_log where seq = {head}"))
+    cut = runner.invoke(app, ["cases", "verify-log", "--anchor", str(anchor)])
+    assert cut.exit_code == 1 and f"het anker noemt logregel {head}, die ontbreekt" in cut.output
+    with db.session() as s:
+        s.execute(text("update audit_log set action = 'lezen' where seq = 2"))
+    edited = runner.invoke(app, ["cases", "verify-log"])
+    assert edited.exit_code == 1 and "logregel 2 (positie 2): inhoud gewijzigd" in edited.output
+    db.dispose()
+
+
+def test_purge_announces_first_then_destroys_and_keeps_counts(setup):
+    url, master, tmp = setup
+    db = Database(url)
+    team = build(db, master, tmp / "documenten")
+    now = datetime.now(timezone.utc)
+
+    def closed(start: datetime) -> str:
+        p, work = team.people, team.work
+        case = work.open(p["voorzitter"].member, Report(SECRETS[2], SECRETS[0]), start)
+        plan = [(Action.REGISTREREN, {"forms": frozenset({ViolationForm.BELANG})}), (Action.VOORONDERZOEK_STARTEN, {}),
+                (Action.VOORONDERZOEK_AFRONDEN, {"reason": "r"}), (Action.GEEN_ONDERZOEK, {"reason": "r"}),
+                (Action.COMMUNICATIE_AFRONDEN, {"reason": "r"}), (Action.AFSLUITEN, {"reason": "r"})]
+        for minutes, (action, fields) in enumerate(plan, start=1):
+            case = work.take(p["voorzitter"].member, case, action, start + timedelta(minutes=minutes), **fields)
+        return case.id
+
+    old = closed(now - timedelta(days=6 * 366))
+    nearly = closed(now.replace(year=now.year - 5) + timedelta(days=10))
+    dry = runner.invoke(app, ["cases", "purge", "--dry-run"])
+    assert dry.exit_code == 0 and f"zaak {old} zou worden vernietigd" in dry.output and f"Zaak {nearly} wordt op" in dry.output
+    assert team.work.case(old) is not None
+    done = runner.invoke(app, ["cases", "purge"])
+    assert done.exit_code == 0 and f"zaak {old} is vernietigd" in done.output and "1 aangekondigd, 1 vernietigd" in done.output
+    assert team.work.case(old) is None and team.work.case(nearly) is not None
+    counts = team.work.counts()
+    assert counts.questionnaire_row(ORG, (now - timedelta(days=6 * 366)).year)["MELD_GEEN_ONDERZOEK"] >= 1
+    assert runner.invoke(app, ["cases", "verify-log"]).exit_code == 0
+    db.dispose()
+
+
+def test_every_cases_command_is_in_the_docs():
+    from miv.cli import cases_app
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "cases.md").read_text()
+    names = [command.name for command in cases_app.registered_commands]
+    assert len(names) == 7
+    for name in names:
+        assert f"miv cases {name}" in doc, name

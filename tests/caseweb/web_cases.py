@@ -1,0 +1,127 @@
+"""The real app with case pages on a real database, driven in-process, and sign-in with
+password and TOTP as a person would."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pyotp
+import uvicorn
+from starlette.applications import Starlette
+
+from miv.cases import Action, MasterKey
+from miv.store import Database, upgrade
+from miv.store.cluster import free_port
+from miv.web import Settings, create_app
+from miv.web.accounts import add_user
+
+from .caseweb_support import ORG, PASSWORD, SECRETS, Team, build, email
+
+SECRET = b"s" * 40
+BASE = f"/beheer/zaken/{ORG}"
+
+
+@dataclass
+class CaseSite:
+    app: Starlette
+    team: Team
+    db: Database
+    url: str = ""
+    secrets: dict[str, str] = field(default_factory=dict)
+    used: dict[str, int] = field(default_factory=dict)
+    clients: list[httpx.Client] = field(default_factory=list)
+
+    def client(self) -> httpx.Client:
+        """A browser-like client with its own cookies; closed by `close` even when a test fails."""
+        client = httpx.Client(base_url=self.url, follow_redirects=False, timeout=60)
+        self.clients.append(client)
+        return client
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
+        self.db.dispose()
+
+    def code(self, name: str) -> str:
+        """A code the app has not seen for this person yet (the current or next time step)."""
+        totp = pyotp.TOTP(self.secrets[name])
+        step = max(int(time.time() // 30), self.used.get(name, 0) + 1)
+        self.used[name] = step
+        return totp.at(step * 30)
+
+    def sign_in(self, client: httpx.Client, name: str, second_factor: bool = True) -> None:
+        response = client.post("/beheer/inloggen", data={"csrf": csrf(client, "/beheer/inloggen"), "email": email(name),
+                                                          "password": PASSWORD, "next": "/beheer"})
+        assert response.status_code == 303, response.text
+        if not second_factor:
+            return
+        page = client.get("/beheer/zaken/tweestaps").text
+        if name not in self.secrets:
+            self.secrets[name] = re.search(r'<code class="miv-secret">([A-Z2-7]{16,})</code>', page).group(1)
+        response = client.post("/beheer/zaken/tweestaps", data={"csrf": csrf_in(page), "code": self.code(name)})
+        assert response.status_code == 303, response.text
+
+
+@contextmanager
+def serve(app: Starlette) -> Iterator[str]:
+    """Run the app with uvicorn in a thread of this process on a free loopback port."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def csrf_in(html: str) -> str:
+    return html.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+
+
+def csrf(client: httpx.Client, path: str) -> str:
+    return csrf_in(client.get(path).text)
+
+
+def make_case_site(url: str, tmp_path: Path, **overrides: object) -> CaseSite:
+    upgrade(url)
+    key_file = tmp_path / "hoofdsleutel.key"
+    master = MasterKey.create(key_file)
+    db = Database(url)
+    team = build(db, master, tmp_path / "documenten")
+    add_user(db, "admin@bureau.nl", "Ada Beheer", "admin", PASSWORD)
+    settings = Settings(database_url=url, secret=SECRET, cases_master_key=key_file, cases_documents=tmp_path / "documenten",
+                        login_attempts=1000, **overrides)  # type: ignore[arg-type]
+    return CaseSite(create_app(settings), team, db)
+
+
+def post(client, path: str, data: dict | None = None, files: dict | None = None):
+    return client.post(path, data={"csrf": csrf(client, "/beheer/inloggen"), **(data or {})}, files=files)
+
+
+def step(client, case_id: str, action: Action, **fields) -> None:
+    data = {"actie": action.value}
+    for name, value in fields.items():
+        data[f"{action.value}-{name}"] = value
+    response = post(client, f"{BASE}/zaak/{case_id}/stap", data)
+    assert response.status_code == 303, response.text
+
+
+def report(site: CaseSite, client) -> str:
+    response = post(client, f"{BASE}/nieuw", {"omschrijving": f"{SECRETS[0]} en de {SECRETS[2]}.", "betrokkene": SECRETS[0],
+                                              "melder": SECRETS[1]})
+    assert response.status_code == 303, response.text
+    return response.headers["location"].rsplit("/", 1)[1]
