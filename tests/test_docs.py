@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 import typer.main
 
 from miv.cli import app
@@ -12,11 +11,12 @@ from miv.cli import app
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
-def _commands(group: click.Group, prefix: str = "miv") -> list[str]:
+def _commands(group, prefix: str = "miv") -> list[str]:
+    """Every command path of the app (typer ships its own click, so groups are found by duck typing)."""
     out = []
     for name, command in group.commands.items():
         path = f"{prefix} {name}"
-        out.extend(_commands(command, path) if isinstance(command, click.Group) else [path])
+        out.extend(_commands(command, path) if hasattr(command, "commands") else [path])
     return out
 
 
