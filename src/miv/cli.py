@@ -208,6 +208,9 @@ def demo_command(
                 progress.advance(task)
         except demo.DemoError as exc:
             raise fail(str(exc)) from None
+        except OSError as exc:
+            where = exc.filename or out
+            raise fail(f"kan de demodata niet schrijven naar {where}: verwacht een map waarin geschreven mag worden ({exc.strerror})") from None
     console.print(_counts_table(demo.counts(made, monitor.structure), f"Demodata: respondenten (seed {seed})"))
     for year in sorted(files):
         previous = monitor.editions[year].previous
@@ -256,10 +259,13 @@ def _publish(monitor: definition.Monitor, edition: int, files: list[Path], previ
         except (pipeline.WeightingError, survey.SurveyError) as exc:
             raise fail(str(exc)) from None
         progress.update(task, description=f"Editie {edition}: publiceren", total=1, completed=0)
-        written = publish.write_publications(
-            results, out, with_pdf=pdf,
-            progress=lambda done, total, name: progress.update(task, completed=done, total=total, description=f"Editie {edition}: {name}"),
-        )
+        try:
+            written = publish.write_publications(
+                results, out, with_pdf=pdf,
+                progress=lambda done, total, name: progress.update(task, completed=done, total=total, description=f"Editie {edition}: {name}"),
+            )
+        except OSError as exc:
+            raise fail(f"kan de publicaties niet schrijven naar {exc.filename or out}: {exc.strerror}") from None
     console.print(f"[green]✓[/] editie {edition}: {len(written)} bestanden in {out}", highlight=False)
     return results
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from miv import demo
 from miv.cli import app
-from miv.definition import ItemType, variables
+from miv.definition import ItemType, load, variables
 
 
 @pytest.fixture(scope="module")
@@ -60,20 +60,24 @@ def test_every_table_gets_a_sav_file(written: dict) -> None:
         assert meta.number_rows > 0
 
 
-def test_miv_demo_writes_both_editions_and_prints_the_counts(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path), "--seed", "5"])
+@pytest.mark.slow
+def test_miv_demo_runs_the_whole_chain_and_prints_the_counts(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path), "--seed", "5", "--no-pdf"])
     assert result.exit_code == 0, result.output
     for year in ("2022", "2024"):
         for code in ("ambtsdragers", "medewerkers", "organisaties"):
             assert (tmp_path / year / "data" / f"{code}.parquet").is_file()
             assert (tmp_path / year / "data" / f"{code}.sav").is_file()
+            assert (tmp_path / year / "validatie" / f"{code}.validatie.json").is_file()
+        for name in ("rapport-veiligheid.html", "factsheet-burgemeesters.html", "kerncijfers.md", "tabellen.xlsx",
+                     "estimates.csv", "manifest.json"):
+            assert (tmp_path / year / name).is_file(), (year, name)
     assert "SYNTHETISCHE DEMODATA" in result.output
     assert "burgemeesters" in result.output and "organisaties: gemeenten" in result.output
-    again = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "again"), "--seed", "5"])
-    assert again.exit_code == 0
-    assert pl.read_parquet(tmp_path / "2024" / "data" / "medewerkers.parquet").equals(
-        pl.read_parquet(tmp_path / "again" / "2024" / "data" / "medewerkers.parquet")
-    )
+    assert "Kerncijfers 2024" in result.output
+    monitor = load()
+    written = pl.read_parquet(tmp_path / "2024" / "data" / "medewerkers.parquet")
+    assert written.equals(demo.generate(monitor, 5)[(2024, "medewerkers")])
 
 
 def test_miv_demo_says_so_when_it_cannot_write(tmp_path: Path) -> None:
