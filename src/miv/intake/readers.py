@@ -52,10 +52,11 @@ def read_file(path: Path) -> RawFile:
 
 def _sav(path: Path) -> RawFile:
     try:
-        frame, meta = pyreadstat.read_sav(str(path), user_missing=True, output_format="polars", disable_datetime_conversion=True)
+        # pandas output is pyreadstat's native path: twice as fast as its polars output (docs/intake.md)
+        frame, meta = pyreadstat.read_sav(str(path), user_missing=True, output_format="pandas", disable_datetime_conversion=True)
     except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, UnicodeDecodeError, ValueError, OSError) as exc:
         raise IntakeError(f"{path}: geen leesbaar SPSS-bestand (.sav/.zsav); is het afgebroken of beschadigd? ({exc})") from None
-    return RawFile(path, frame, 1, dict(meta.variable_value_labels))
+    return RawFile(path, pl.from_pandas(frame), 1, dict(meta.variable_value_labels))
 
 
 def _csv(path: Path) -> RawFile:
