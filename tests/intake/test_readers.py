@@ -3,7 +3,6 @@ broken files give a Dutch message naming the file, never a traceback."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import openpyxl
 import polars as pl
