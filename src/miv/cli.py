@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from miv import definition, intake
 
@@ -21,7 +22,7 @@ DefinitionRoot = typer.Option(definition.DEFAULT_ROOT, "--definition", help="Fol
 
 def fail(message: str) -> typer.Exit:
     """Show a user's error without a traceback; exit code 1."""
-    errors.print(f"[bold red]Fout:[/] {message}", highlight=False)
+    errors.print(f"[bold red]Fout:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code=1)
 
 
@@ -30,8 +31,9 @@ def load_definition(root: Path) -> definition.Monitor:
         return definition.load(root)
     except definition.DefinitionError as exc:
         for problem in exc.problems:
-            errors.print(f"[red]✗[/] {problem}", highlight=False, soft_wrap=True)
-        raise fail(f"de definitie in {root} heeft {len(exc.problems)} probleem/problemen") from None
+            errors.print(f"[red]✗[/] {escape(str(problem))}", highlight=False, soft_wrap=True)
+        count = len(exc.problems)
+        raise fail(f"de definitie in {root} heeft {count} {'probleem' if count == 1 else 'problemen'}") from None
 
 
 @definition_app.command("check")

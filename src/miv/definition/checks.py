@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from itertools import product
 
 from miv.definition.errors import Problem
-from miv.definition.expression import Expression, ExpressionError, parse
+from miv.definition.expression import Expression, parse
 from miv.definition.models import Comparison, Denominator, Edition, Item, ItemType, Monitor, Questionnaire, Structure
 
 STRATUM_VARIABLES = ("group", "layer", "role", "gender", "province", "size_class")
@@ -88,6 +89,10 @@ def _check_questionnaire(structure: Structure, q: Questionnaire, file: str) -> l
     groups = {g.code for g in structure.groups}
     for code in sorted(set(q.groups) - groups):
         problems.append(Problem(file, "groups", f"onbekende doelgroep {code!r}; verwacht een van {sorted(groups)}"))
+    if q.unit == "organisation":
+        chairs = sorted(g.code for g in structure.groups if g.chair)
+        for code in sorted(set(q.groups) & groups - set(chairs)):
+            problems.append(Problem(file, "groups", f"een vragenlijst voor organisaties noemt per bestuurslaag de voorzitter; {code!r} is dat niet (verwacht een van {chairs})"))
     missing = {m.code for m in q.missing}
     for code in _duplicates([*(str(m.code) for m in q.missing), str(q.not_applicable)]):
         problems.append(Problem(file, "missing", f"code {code} heeft twee betekenissen"))
@@ -96,6 +101,7 @@ def _check_questionnaire(structure: Structure, q: Questionnaire, file: str) -> l
     first: dict[str, str] = {}
     seen: dict[str, set] = _stratum_codes(structure)
     multi = {item.code for item in q.items if item.type is ItemType.MULTI}
+    table = variables(q)
     for p, page in enumerate(q.pages):
         for i, item in enumerate(page.items):
             where = f"pages[{p}] ({page.code}).items[{i}] ({item.code})"
@@ -105,7 +111,7 @@ def _check_questionnaire(structure: Structure, q: Questionnaire, file: str) -> l
             problems += _check_item(q, item, where, file, groups, missing)
             if item.route:
                 problems += _check_rule(item.rule, seen, file, f"{where}.route", "eerder gestelde vraag", multi)
-            for name, it in variables(q).items():
+            for name, it in table.items():
                 if it is item:
                     seen[name] = _valid_codes(q, item)
     return problems
@@ -121,10 +127,14 @@ def _check_item(q: Questionnaire, item: Item, where: str, file: str, groups: set
         codes = [o.code for o in q.options(item)]
         for code in _duplicates(str(c) for c in codes):
             problems.append(Problem(file, where, f"antwoordcode {code} komt meer dan eens voor"))
+        for code in sorted(c for c in set(codes) if c < 1):
+            problems.append(Problem(file, where, f"antwoordcode {code} moet een positief geheel getal zijn"))
         for code in sorted(set(codes) & (missing | {q.not_applicable})):
             problems.append(Problem(file, where, f"antwoordcode {code} is ook een code voor ontbrekend of niet van toepassing"))
     if item.minimum is not None and item.maximum is not None and item.minimum > item.maximum:
         problems.append(Problem(file, f"{where}.minimum", f"minimum {item.minimum:g} is groter dan maximum {item.maximum:g}"))
+    if item.type is ItemType.MULTI and item.missing:
+        problems.append(Problem(file, f"{where}.missing", "een meerkeuzevraag heeft geen codes voor ontbrekend (elk antwoord is 1 of 0); voeg zo nodig een antwoord als 'Dat weet ik niet' toe"))
     for code in sorted(set(item.missing) - missing):
         problems.append(Problem(file, f"{where}.missing", f"onbekende code voor ontbrekend {code}; verwacht een van {sorted(missing)}"))
     for code in sorted(set(item.groups or []) - set(q.groups)):
@@ -135,9 +145,10 @@ def _check_item(q: Questionnaire, item: Item, where: str, file: str, groups: set
 def _valid_codes(q: Questionnaire, item: Item) -> set:
     if item.type is ItemType.MULTI:
         return {0, 1}
-    if item.type in (ItemType.NUMBER, ItemType.TEXT):
-        return set()  # any value
-    return {o.code for o in q.options(item)} | set(item.missing)
+    options = q.options(item)
+    if item.type in (ItemType.NUMBER, ItemType.TEXT) or not options:
+        return set()  # any value, or codes unknown because the scale is (already reported)
+    return {o.code for o in options} | set(item.missing)
 
 
 def _check_rule(
@@ -229,11 +240,7 @@ def _check_indicators(monitor: Monitor, file: str) -> list[Problem]:
                 problems.append(Problem(file, f"{where}.denominator", f"vragenlijst {q.code!r} heeft als eenheid {q.unit}; verwacht noemer {wanted}"))
             multi = {item.code for item in q.items if item.type is ItemType.MULTI}
             known = {**strata, **{name: _valid_codes(q, item) for name, item in variables(q).items()}, **earlier}
-            try:
-                rule, universe = indicator.for_edition(year)
-            except ExpressionError as exc:
-                problems.append(Problem(file, f"{where}.editions.{year}", str(exc)))
-                continue
+            rule, universe = indicator.for_edition(year)  # both parse: the models validated them
             expected = f"vraag van vragenlijst {q.code!r} {year}, stratumvariabele of eerdere indicator"
             override = indicator.editions.get(year)
             for field, parsed in (("rule", rule), ("universe", universe)):
@@ -251,21 +258,50 @@ def _check_publications(monitor: Monitor, file: str) -> list[Problem]:
     problems = []
     for n, slug in _repeats(p.slug for p in monitor.publications):
         problems.append(Problem(file, f"publications[{n}] ({slug}).slug", f"publicatie {slug!r} is al eerder gedefinieerd; elke publicatie heeft een eigen slug"))
-    indicators = {i.code for i in monitor.indicators}
+    indicators = {i.code: i for i in monitor.indicators}
     strata = _stratum_codes(monitor.structure)
+    units = {code: _units(monitor.structure, q) for e in monitor.editions.values() for code, q in e.questionnaires.items()}
     for n, publication in enumerate(monitor.publications):
         where = f"publications[{n}] ({publication.slug})"
-        if publication.population:
-            problems += _check_rule(parse(publication.population), strata, file, f"{where}.population", "stratumvariabele")
+        population = parse(publication.population) if publication.population else None
+        if population is not None:
+            wrong = _check_rule(population, strata, file, f"{where}.population", "stratumvariabele")
+            problems += wrong
+            population = None if wrong else population
         if publication.per and publication.per not in strata:
             problems.append(Problem(file, f"{where}.per", f"onbekende variabele {publication.per!r}; verwacht een van {list(strata)}"))
         for s, section in enumerate(publication.sections):
             for code in section.indicators:
-                if code not in indicators:
+                indicator = indicators.get(code)
+                if indicator is None:
                     problems.append(Problem(file, f"{where}.sections[{s}].indicators", f"onbekende indicator {code!r}"))
+                elif population is not None and not any(population.evaluate(u) is True for u in units.get(indicator.questionnaire, [])):
+                    problems.append(Problem(file, f"{where}.sections[{s}].indicators", f"indicator {code!r} leest vragenlijst {indicator.questionnaire!r}, maar daarvan valt niemand in de populatie {population.source!r}"))
             for name in section.breakdowns:
                 if name not in strata:
                     problems.append(Problem(file, f"{where}.sections[{s}].breakdowns", f"onbekende uitsplitsing {name!r}; verwacht een van {list(strata)}"))
             if Comparison.PROVINCE_VS_NATIONAL in section.comparisons and publication.per != "province":
                 problems.append(Problem(file, f"{where}.sections[{s}].comparisons", "province_vs_national kan alleen in een publicatie met per: province"))
     return problems
+
+
+def _units(structure: Structure, q: Questionnaire) -> list[dict[str, str | None]]:
+    """Every combination of stratum values a unit of this questionnaire can have. An
+    organisation has no group, role or gender, and the layer and strata of its chair."""
+    groups = {g.code: g for g in structure.groups}
+    axes = {"province": [c.code for c in structure.provinces], "size_class": [c.code for c in structure.size_classes]}
+    out = []
+    for group in (groups[code] for code in q.groups if code in groups):
+        person = q.unit == "respondent"
+        genders = [c.code for c in structure.genders] if person else [None]
+        provinces, sizes = (axes[a] if a in group.strata else [None] for a in ("province", "size_class"))
+        for gender, province, size in product(genders, provinces, sizes):
+            out.append({
+                "group": group.code if person else None,
+                "role": group.role.value if person else None,
+                "layer": group.layer,
+                "gender": gender,
+                "province": province,
+                "size_class": size,
+            })
+    return out

@@ -35,15 +35,22 @@ _PYDANTIC = {
     "date_type": "verwacht een datum als JJJJ-MM-DD",
 }
 
-_YAML = {
-    "mapping values are not allowed here": "hier mag geen 'sleutel: waarde' staan; zet een tekst met een dubbele punt tussen aanhalingstekens",
+_INDENT = "de inspringing klopt niet"
+_COLON = "hier mag geen 'sleutel: waarde' staan; zet een tekst met een dubbele punt tussen aanhalingstekens"
+_YAML = {  # PyYAML's own and libyaml's wording
+    "mapping values are not allowed": _COLON,
     "found character '\\t' that cannot start any token": "tab gevonden; spring in met spaties",
-    "expected <block end>, but found": "de inspringing klopt niet",
+    "found character that cannot start any token": "teken dat hier niet mag; spring in met spaties (geen tabs) en zet tekst met @ of ` tussen aanhalingstekens",
+    "expected <block end>, but found": _INDENT,
+    "did not find expected '-' indicator": _INDENT,
+    "did not find expected key": _INDENT,
     "could not find expected ':'": "verwacht een ':' na de sleutel",
     "found undefined alias": "verwijzing (*naam) naar een anker (&naam) dat niet bestaat",
     "found unexpected end of stream": "het bestand houdt onverwacht op; staat er een aanhalingsteken of haakje open?",
     "did not find expected ',' or ']'": "verwacht ',' of ']' in een lijst tussen [ ]",
+    "expected ',' or ']'": "verwacht ',' of ']' in een lijst tussen [ ]",
     "did not find expected ',' or '}'": "verwacht ',' of '}' tussen { }; zet een tekst met een komma tussen aanhalingstekens",
+    "expected ',' or '}'": "verwacht ',' of '}' tussen { }; zet een tekst met een komma tussen aanhalingstekens",
 }
 
 

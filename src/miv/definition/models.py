@@ -194,6 +194,13 @@ class EditionRule(_Model):
     universe: str | None = None
     trend_break: str | None = Field(default=None, description="why this edition breaks the trend")
 
+    @field_validator("rule", "universe")
+    @classmethod
+    def _parses(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse(value)
+        return value
+
 
 class Indicator(_Model):
     code: Code
@@ -263,6 +270,13 @@ class Publication(_Model):
     population: str | None = Field(default=None, description="rule selecting the respondents")
     per: str | None = Field(default=None, description="one publication per value of this variable")
     sections: list[Section]
+
+    @field_validator("population")
+    @classmethod
+    def _parses(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse(value)
+        return value
 
 
 class Monitor(_Model):
