@@ -72,8 +72,10 @@ def measure(root: Path, sav: Path) -> None:
     table, report = read_responses(sav, monitor, YEAR, CODE)
     seconds = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak": after.ru_maxrss * 1024, "rows": table.height,
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)  # the process that parses the .sav
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime + child.ru_utime + child.ru_stime
+    peak = max(after.ru_maxrss, child.ru_maxrss) * 1024
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak": peak, "rows": table.height,
                       "columns": table.width, "findings": report.findings.height, "load": os.getloadavg()[0]}))
 
 
@@ -116,8 +118,8 @@ strata against the frame, codes and routing. Fresh process per run, best of {len
 | measure | result | target |
 | --- | --- | --- |
 | wall time (read + convert + validate) | {seconds:.1f} s | < 10 s |
-| CPU time of that run (user + system) | {best['cpu']:.1f} s | |
-| peak memory of the process (RSS) | {peak / 1024**3:.2f} GiB | < 2 GiB |
+| CPU time of that run (user + system, with the reader child) | {best['cpu']:.1f} s | |
+| peak memory (RSS; the larger of the importing process and its .sav reader child) | {peak / 1024**3:.2f} GiB | < 2 GiB |
 | all runs: wall s (1-min load average at the end) | {', '.join(f"{r['seconds']:.1f} ({r['load']:.1f})" for r in runs)} | |
 
 Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, polars {pl.__version__};
