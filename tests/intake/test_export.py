@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pyreadstat
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from miv import definition
 from miv.intake import IntakeError, export_parquet, export_public, export_sav, public_table, read_responses
@@ -81,3 +82,16 @@ def test_public_file_of_organisations_drops_their_names(monitor):
 def test_export_to_a_missing_folder(tmp_path, monitor, valid):
     with pytest.raises(IntakeError, match="bestaat niet"):
         export_sav(valid, monitor.editions[2024].questionnaires["ambtsdragers"], tmp_path / "nergens" / "t.sav")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(column=st.sampled_from(["AG_VERBAAL", "AG_GERICHT_2", "JAREN", "TOELICHTING", "province", "ZORGPLICHT"]),
+       row=st.integers(0, 119), code=st.one_of(st.none(), st.integers(-1, 120)))
+def test_round_trip_keeps_even_invalid_values(tmp_path_factory, monitor, valid, column, row, code):
+    """Whatever a cell holds, export .sav -> import gives it back unchanged."""
+    dtype = valid.schema[column]
+    value = None if code is None else (str(code) if dtype == pl.Utf8 else code)
+    changed = valid.with_columns(pl.when(pl.int_range(pl.len()) == row).then(pl.lit(value, dtype=dtype)).otherwise(pl.col(column)).alias(column))
+    path = export_sav(changed, monitor.editions[2024].questionnaires["ambtsdragers"], tmp_path_factory.mktemp("rt") / "t.sav")
+    again, _ = read_responses(path, monitor, 2024)
+    assert again.equals(changed)

@@ -17,21 +17,21 @@ rename:
   V1: AG_VERBAAL
 recode:
   "*": {9: 99}
-  gender: {M: man, V: vrouw}
+  gender: {1: man, 2: vrouw}
 ignore: [STARTTIJD]
 """
 
 
 def _bureau_file(valid: pl.DataFrame, tmp_path) -> tuple:
     """The valid table as bureau X delivers it: own names, 9 for 'wil ik niet zeggen', group
-    as numbers with value labels (the structure's labels), gender as M/V, a start time."""
+    as numbers with value labels (the structure's labels), gender as 1/2, a start time."""
     groups = sorted(valid["group"].unique().to_list())
     labels = {"burgemeester": "Burgemeester", "wethouder": "Wethouder", "raadslid": "Raadslid", "cdk": "Commissaris van de Koning",
               "gedeputeerde": "Gedeputeerde", "statenlid": "Statenlid", "dijkgraaf": "Dijkgraaf", "db-lid": "Lid dagelijks bestuur", "ab-lid": "Lid algemeen bestuur"}
     number = {g: i + 1 for i, g in enumerate(groups)}
     frame = valid.drop("edition", "questionnaire", "layer", "role").with_columns(pl.col("province", "size_class", "TOELICHTING").fill_null("")).with_columns(
         pl.col("group").replace_strict(number, return_dtype=pl.Int64),
-        pl.col("gender").replace_strict({"man": "M", "vrouw": "V"}),
+        pl.col("gender").replace_strict({"man": 1, "vrouw": 2}, return_dtype=pl.Int64),
         pl.col("AG_VERBAAL", "AG_INTIMIDATIE").replace(99, 9),
         pl.lit("09:14").alias("STARTTIJD"),
     ).rename({"respondent_id": "RESPNR", "group": "DOELGROEP", "gender": "GESLACHT", "AG_VERBAAL": "V1"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from miv import definition
-from miv.intake import export_sav, read_records, read_responses
+from miv.intake import export_sav, read_records, read_responses, read_table
 from responses import valid_table
 
 REAL = definition.load()
@@ -41,3 +41,13 @@ def test_no_records_give_an_empty_table(monitor):
     assert table.height == 0 and report.ok
     assert table.columns[:10] == ["respondent_id", "edition", "questionnaire", "group", "layer", "role", "gender", "province", "size_class", "organisation"]
     assert table.schema["GEDRAGSCODE"] == pl.Int32
+
+
+def test_a_frame_in_memory_is_checked_like_a_file(monitor):
+    table = valid_table(monitor, 2024, "ambtsdragers", 10)
+    same, report = read_table(table, monitor, 2024, "ambtsdragers")
+    assert report.ok and same.equals(table) and report.file == "tabel"
+    wrong = table.with_columns(pl.col("AG_VERBAAL").cast(pl.Utf8).replace("1", "ja"))
+    _, report = read_table(wrong, monitor, 2024, "ambtsdragers", "demo")
+    assert report.file == "demo" and set(report.findings["rule"]) >= {"verkeerd-type"}
+    assert [c["regel"] for c in report.to_dict()["aantallen"]].count("verkeerd-type") == 1

@@ -8,7 +8,7 @@ from miv.intake.indicators import add_indicators, answers, to_polars
 from miv.intake.mapping import Mapping, load_mapping
 from miv.intake.readers import SUFFIXES
 from miv.intake.report import ERROR, RULES, WARNING, Report
-from miv.intake.responses import read_records, read_responses
+from miv.intake.responses import read_records, read_responses, read_table
 from miv.intake.table import schema
 from miv.intake.validation import validate
 
@@ -36,6 +36,7 @@ __all__ = [
     "public_table",
     "read_records",
     "read_responses",
+    "read_table",
     "save",
     "schema",
     "table_path",

@@ -17,7 +17,6 @@ from miv.intake.report import ERROR, findings
 from miv.intake.table import IDENTITY, ORGANISATION, STRATA, schema
 
 _BAD = "\x00bad"
-_INT32 = 2**31 - 1
 _TYPE_NAMES = {pl.Int32: "een geheel getal (antwoordcode)", pl.Float64: "een getal", pl.Utf8: "tekst"}
 
 
@@ -97,19 +96,21 @@ def _typed(name: str, source: pl.DataType, target: type[pl.DataType]) -> list[pl
         text = column.str.strip_chars()
         number = text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
         given = text.is_not_null() & (text != "")
+    elif source.is_float():
+        number = column.fill_nan(None)
+        given = number.is_not_null()
     elif source.is_numeric() or source == pl.Boolean:
         number = column.cast(pl.Float64)
-        number = pl.when(number.is_nan()).then(None).otherwise(number)
         given = number.is_not_null()
     else:
         number = pl.lit(None, dtype=pl.Float64)
         given = column.is_not_null()
-    wrong = number.is_null() | number.is_infinite()
     if target is pl.Int32:
-        wrong = wrong | (number != number.round()) | (number.abs() > _INT32)
-    wrong = (given & wrong).fill_null(False)
-    value = pl.when(wrong).then(None).otherwise(number)
-    return [(value.cast(pl.Int32) if target is pl.Int32 else value).alias(name), wrong.alias(f"{name}{_BAD}")]
+        whole = number.cast(pl.Int32, strict=False)
+        wrong = given & (whole.is_null() | (whole.cast(pl.Float64) != number))
+        return [pl.when(wrong).then(None).otherwise(whole).alias(name), wrong.fill_null(True).alias(f"{name}{_BAD}")]
+    wrong = given & (number.is_null() | number.is_infinite())
+    return [pl.when(wrong).then(None).otherwise(number).alias(name), wrong.fill_null(True).alias(f"{name}{_BAD}")]
 
 
 def _type_findings(typed: pl.DataFrame, frame: pl.DataFrame, name: str, target: type[pl.DataType]) -> pl.DataFrame:

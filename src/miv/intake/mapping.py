@@ -69,11 +69,15 @@ def apply_mapping(frame: pl.DataFrame, mapping: Mapping, coded: set[str]) -> tup
 
 
 def _recode(frame: pl.DataFrame, name: str, table: dict[Code, Code]) -> pl.Expr:
+    """Numbers stay numbers when the table maps numbers to numbers; otherwise the column is
+    recoded as text (e.g. gender stored as 1/2 mapped to man/vrouw)."""
     column = pl.col(name)
-    if frame.schema[name] == pl.Utf8:
-        return column.str.strip_chars().replace({_text(k): _text(v) for k, v in table.items()})
-    numeric = {float(k): float(v) for k, v in table.items() if _number(k) and _number(v)}
-    return column.cast(pl.Float64).replace(numeric)
+    dtype = frame.schema[name]
+    if dtype.is_numeric() and all(_number(k) and _number(v) for k, v in table.items()):
+        return column.cast(pl.Float64).replace({float(k): float(v) for k, v in table.items()}).alias(name)
+    if dtype.is_float():
+        column = pl.when(column == column.round()).then(column.cast(pl.Int64).cast(pl.Utf8)).otherwise(column.cast(pl.Utf8))
+    return column.cast(pl.Utf8).str.strip_chars().replace({_text(k): _text(v) for k, v in table.items()}).alias(name)
 
 
 def _text(value: Code) -> str:
@@ -81,8 +85,4 @@ def _text(value: Code) -> str:
 
 
 def _number(value: Code) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
+    return isinstance(value, (int, float))

@@ -88,6 +88,7 @@ class Report:
             "waarschuwingen": self.warnings,
             "genegeerde_kolommen": self.ignored,
             "regels": RULES,
+            "aantallen": [{"ernst": s, "regel": r, "variabele": v, "aantal": n} for s, r, v, n in self.counts().iter_rows()],
             "bevindingen": [
                 {"rij": f["row"], "respondent": f["respondent_id"], "variabele": f["variable"], "waarde": f["value"],
                  "regel": f["rule"], "ernst": f["severity"], "melding": f["message"]}

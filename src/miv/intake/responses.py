@@ -61,17 +61,21 @@ def read_records(
 ) -> tuple[pl.DataFrame, Report]:
     """The web survey's completed responses (one dict per respondent: respondent_id, stratum
     fields and variable -> value) as the same table and report a .sav import gives."""
-    q = _lookup(monitor, edition, questionnaire, "de webenquête")
-    target = schema(q)
     rows = [dict(r) for r in records]
     names = list(dict.fromkeys(k for r in rows for k in r))
-    if not rows:
-        return pl.DataFrame(schema=target), Report("webenquête", edition, q.code, 0, findings([]))
-    columns = {n: [r.get(n) for r in rows] for n in names}
-    frame = pl.DataFrame({n: pl.Series(n, v, dtype=_record_type(v), strict=False) for n, v in columns.items()})
-    raw = RawFile(Path("webenquête"), frame, 1)
+    frame = pl.DataFrame({n: pl.Series(n, [r.get(n) for r in rows], dtype=_record_type([r.get(n) for r in rows]), strict=False) for n in names})
+    return read_table(frame, monitor, edition, questionnaire, "webenquête")
+
+
+def read_table(frame: pl.DataFrame, monitor: Monitor, edition: int, questionnaire: str, source: str = "tabel") -> tuple[pl.DataFrame, Report]:
+    """A frame made in memory (the demo, a test, the web survey) typed and validated exactly
+    like a file; `source` names it in messages and the report."""
+    q = _lookup(monitor, edition, questionnaire, source)
+    if frame.height == 0:
+        return pl.DataFrame(schema=schema(q)), Report(source, edition, q.code, 0, findings([]))
+    raw = RawFile(Path(source), frame, 1)
     table, found = _finish(raw, frame, monitor, edition, q, findings([]))
-    return table, Report("webenquête", edition, q.code, table.height, found)
+    return table, Report(source, edition, q.code, table.height, found)
 
 
 def _record_type(values: list[Any]) -> type[pl.DataType]:
@@ -86,8 +90,11 @@ def _record_type(values: list[Any]) -> type[pl.DataType]:
 def _finish(
     raw: RawFile, frame: pl.DataFrame, monitor: Monitor, edition: int, q: Questionnaire, extra: pl.DataFrame, labels: dict | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    converted = convert(raw, frame, monitor, edition, q, labels)
-    found = validate(converted.table, monitor, edition, q.code, skip=converted.absent)
+    try:
+        converted = convert(raw, frame, monitor, edition, q, labels)
+        found = validate(converted.table, monitor, edition, q.code, skip=converted.absent)
+    except pl.exceptions.PolarsError as exc:  # a column polars cannot handle at all, e.g. nested lists
+        raise IntakeError(f"{raw.path}: de kolommen zijn niet te verwerken ({str(exc).splitlines()[0]})") from None
     return converted.table, pl.concat([extra, converted.findings, found])
 
 

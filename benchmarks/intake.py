@@ -1,0 +1,133 @@
+"""Benchmark: import and validate 100,000 respondents x 300 variables from an SPSS .sav file.
+
+The questionnaire is the real 2024 `ambtsdragers` questionnaire padded with extra ja/nee
+items up to 300 variables; the rows are valid answers (built with the definition's own
+rule evaluator, then repeated under new respondent numbers). The import runs in a fresh
+process so its peak memory is its own. Writes the "## Intake" section of docs/performance.md.
+Targets: under 10 s and under 2 GiB.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests" / "intake")]
+
+from miv import definition  # noqa: E402
+from miv.intake import export_sav, read_responses  # noqa: E402
+
+RESPONDENTS = 100_000
+VARIABLES = 300
+YEAR, CODE = 2024, "ambtsdragers"
+SECTION = "## Intake"
+
+
+def padded_definition(folder: Path) -> Path:
+    """A copy of monitor/ whose 2024 ambtsdragers questionnaire has VARIABLES variables."""
+    root = folder / "monitor"
+    shutil.copytree(definition.DEFAULT_ROOT, root)
+    path = root / "editions" / str(YEAR) / "questionnaires" / f"{CODE}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    q = definition.load(root).editions[YEAR].questionnaires[CODE]
+    extra = VARIABLES - len(definition.variables(q))
+    scale = next(iter(q.scales))
+    items = [{"code": f"EXTRA_{i:03d}", "text": f"Extra vraag {i} voor de benchmark", "scale": scale, "missing": [99]} for i in range(extra)]
+    data["pages"].append({"code": "benchmark", "title": "Benchmark", "items": items})
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return root
+
+
+def sav_file(root: Path, folder: Path) -> Path:
+    from responses import valid_table
+
+    monitor = definition.load(root)
+    q = monitor.editions[YEAR].questionnaires[CODE]
+    base = valid_table(monitor, YEAR, CODE, 2_000, seed=2024)
+    repeats = RESPONDENTS // base.height
+    table = pl.concat([base] * repeats).with_columns(
+        pl.format("R{}", pl.int_range(pl.len()).cast(pl.Utf8).str.zfill(6)).alias("respondent_id")
+    )
+    assert len(definition.variables(q)) == VARIABLES and table.height == RESPONDENTS
+    return export_sav(table, q, folder / "benchmark.sav")
+
+
+def measure(root: Path, sav: Path) -> None:
+    """Run in the child process: time the import, print seconds, findings and peak RSS."""
+    monitor = definition.load(root)
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    start = time.perf_counter()
+    table, report = read_responses(sav, monitor, YEAR, CODE)
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)  # the process that parses the .sav
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime + child.ru_utime + child.ru_stime
+    peak = max(after.ru_maxrss, child.ru_maxrss) * 1024
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak": peak, "rows": table.height,
+                      "columns": table.width, "findings": report.findings.height, "load": os.getloadavg()[0]}))
+
+
+def write_section(text: str) -> None:
+    path = ROOT / "docs" / "performance.md"
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    lines = current.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip() == SECTION), None)
+    if start is None:
+        kept = [*lines, ""]
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        kept = [*lines[:start], *lines[end:], ""]
+    path.write_text("\n".join([*kept, *text.splitlines()]).rstrip() + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--measure":
+        measure(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        root = padded_definition(folder)
+        sav = sav_file(root, folder)
+        size = sav.stat().st_size
+        runs = []
+        for _ in range(3):
+            child = subprocess.run([sys.executable, __file__, "--measure", str(root), str(sav)], check=True, capture_output=True, text=True)
+            runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    best = min(runs, key=lambda r: r["seconds"])
+    seconds, peak = best["seconds"], max(r["peak"] for r in runs)
+    ok = seconds < 10 and peak < 2 * 1024**3
+    text = f"""{SECTION}
+
+`benchmarks/intake.py`: `read_responses` on an SPSS .sav of {best['rows']:,} respondents x {VARIABLES} variables
+({size / 1024**2:.0f} MiB; the real 2024 ambtsdragers questionnaire padded with ja/nee items; valid
+answers, so the full validation runs and finds {best['findings']} findings). Read, type, check identity,
+strata against the frame, codes and routing. Fresh process per run, best of {len(runs)}.
+
+| measure | result | target |
+| --- | --- | --- |
+| wall time (read + convert + validate) | {seconds:.1f} s | < 10 s |
+| CPU time of that run (user + system, with the reader child) | {best['cpu']:.1f} s | |
+| peak memory (RSS; the larger of the importing process and its .sav reader child) | {peak / 1024**3:.2f} GiB | < 2 GiB |
+| all runs: wall s (1-min load average at the end) | {', '.join(f"{r['seconds']:.1f} ({r['load']:.1f})" for r in runs)} | |
+
+Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, polars {pl.__version__};
+two cores shared with other work, so times vary between runs. Verdict: {'within target' if ok else 'OUTSIDE TARGET'}.
+"""
+    write_section(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
