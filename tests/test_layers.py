@@ -12,7 +12,7 @@ import pytest
 ALLOWED = {
     "definition": set(),
     "survey": set(),
-    "demo": {"definition"},
+    "demo": {"definition", "intake"},
     "intake": {"definition"},
     "publish": {"definition", "survey"},
     "pipeline": {"definition", "survey", "intake", "publish"},

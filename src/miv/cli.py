@@ -15,14 +15,14 @@ from rich.table import Table
 
 from miv import definition, demo, intake, pipeline, publish, survey
 
-app = typer.Typer(help="Monitor Integriteit en Veiligheid.", no_args_is_help=True, pretty_exceptions_enable=False)
-definition_app = typer.Typer(help="The Monitor's definition (monitor/).", no_args_is_help=True)
+app = typer.Typer(help="Monitor Integriteit en Veiligheid: vragenlijst, veldwerk, weging, schattingen en publicaties.", no_args_is_help=True, pretty_exceptions_enable=False)
+definition_app = typer.Typer(help="De definitie van de Monitor (monitor/).", no_args_is_help=True)
 app.add_typer(definition_app, name="definition")
 
 console = Console()
 errors = Console(stderr=True)
 
-DefinitionRoot = typer.Option(definition.DEFAULT_ROOT, "--definition", help="Folder of the Monitor's definition.")
+DefinitionRoot = typer.Option(definition.DEFAULT_ROOT, "--definition", help="Map met de definitie van de Monitor.")
 
 
 def fail(message: str) -> typer.Exit:
@@ -43,7 +43,7 @@ def load_definition(root: Path) -> definition.Monitor:
 
 @definition_app.command("check")
 def definition_check(root: Path = DefinitionRoot) -> None:
-    """Load the definition and run every check on it."""
+    """Laad de definitie en voer alle controles uit."""
     monitor = load_definition(root)
     for year, edition in monitor.editions.items():
         items = sum(len(q.items) for q in edition.questionnaires.values())
@@ -54,18 +54,18 @@ def definition_check(root: Path = DefinitionRoot) -> None:
 
 # --- fieldwork: web app, database, staff users ---------------------------------------
 
-db_app = typer.Typer(help="The database (SQLite by default, PostgreSQL by URL).", no_args_is_help=True)
-users_app = typer.Typer(help="Staff accounts for the management pages.", no_args_is_help=True)
+db_app = typer.Typer(help="De database (standaard SQLite, PostgreSQL via een URL).", no_args_is_help=True)
+users_app = typer.Typer(help="Accounts van medewerkers voor de beheerpagina's.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 
 DatabaseUrl = typer.Option(None, "--db", envvar="MIV_DATABASE_URL", help="Database URL; default sqlite:///miv.db in this folder.")
-SecretFile = typer.Option(Path("miv-secret.key"), "--secret-file", help="Server secret (created on first use); MIV_SECRET overrides.")
+SecretFile = typer.Option(Path("miv-secret.key"), "--secret-file", help="Geheim van de server (wordt bij eerste gebruik gemaakt); MIV_SECRET gaat voor.")
 
 
 @db_app.command("upgrade")
 def db_upgrade(db: str | None = DatabaseUrl) -> None:
-    """Create or migrate the tables to the newest version."""
+    """Maak de tabellen aan of breng ze naar de nieuwste versie."""
     from miv import store
 
     url = db or store.default_url()
@@ -80,7 +80,7 @@ def db_responses(
     out: Path = typer.Option(intake.DEFAULT_DATA, "--out", help="Datamap van de intake."),
     db: str | None = DatabaseUrl, root: Path = DefinitionRoot,
 ) -> None:
-    """Hand the web survey's submitted responses to the intake (as 'miv import' does for a file)."""
+    """Geef de ingezonden antwoorden van de webenquête aan de intake (zoals 'miv import' dat doet voor een bestand)."""
     from miv import fieldwork, store
 
     database = store.Database(db or store.default_url())
@@ -100,10 +100,10 @@ def db_responses(
 
 @users_app.command("add")
 def users_add(
-    email: str, name: str = typer.Option(..., "--name", help="Full name."),
+    email: str, name: str = typer.Option(..., "--name", help="Volledige naam."),
     role: str = typer.Option(..., "--role", help="admin or fieldwork."), db: str | None = DatabaseUrl,
 ) -> None:
-    """Add a staff user; the password is asked for (twice) and stored as an argon2 hash."""
+    """Voeg een account toe; het wachtwoord wordt twee keer gevraagd en als argon2-hash bewaard."""
     from miv import store
     from miv.web.accounts import AccountError, add_user
 
@@ -120,13 +120,13 @@ def users_add(
 
 @app.command("serve")
 def serve(
-    db: str | None = DatabaseUrl, host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    db: str | None = DatabaseUrl, host: str = typer.Option("127.0.0.1", help="Adres waarop de server luistert."),
     port: int = typer.Option(8000, help="Port."), secret_file: Path = SecretFile, root: Path = DefinitionRoot,
-    base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url", help="Public address, used in invitation links."),
-    secure: bool = typer.Option(False, "--secure", help="Served over TLS: secure cookies and HSTS."),
-    workers: int = typer.Option(1, help="App processes."),
+    base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url", help="Openbaar adres, gebruikt in de uitnodigingslinks."),
+    secure: bool = typer.Option(False, "--secure", help="Achter TLS: beveiligde cookies en HSTS."),
+    workers: int = typer.Option(1, help="Aantal app-processen."),
 ) -> None:
-    """Start the web app (survey and management pages)."""
+    """Start de webapp (enquête en beheerpagina's)."""
     import os
 
     import uvicorn
@@ -153,7 +153,7 @@ def import_file(
     out: Path = typer.Option(intake.DEFAULT_DATA, "--out", help="Datamap; de tabel komt in <map>/<editie>/<vragenlijst>.parquet."),
     root: Path = DefinitionRoot,
 ) -> None:
-    """Read a survey file, validate it and keep the respondent table when it has no errors."""
+    """Lees een databestand in, controleer het en bewaar de respondenttabel als er geen fouten zijn."""
     monitor = load_definition(root)
     try:
         with console.status(f"{file} inlezen en controleren…"):
@@ -176,7 +176,7 @@ def export_table(
     data: Path = DataDir,
     root: Path = DefinitionRoot,
 ) -> None:
-    """Write an imported respondent table as .sav, .parquet or a public-use file."""
+    """Schrijf een ingelezen respondenttabel als .sav, .parquet of publieksbestand."""
     monitor = load_definition(root)
     try:
         path = intake.export(data, monitor, edition, questionnaire, format, out)
@@ -293,9 +293,9 @@ def _counts_table(counts: pl.DataFrame, title: str) -> Table:
 
 # --- cases: master key, organisations, members, audit log, retention (docs/cases.md) -----
 
-cases_app = typer.Typer(help="Cases of suspected integrity violations (docs/cases.md).", no_args_is_help=True)
+cases_app = typer.Typer(help="Zaken over vermoedens van integriteitsschendingen (docs/cases.md).", no_args_is_help=True)
 app.add_typer(cases_app, name="cases")
-Documents = typer.Option(Path("zaakdocumenten"), "--documents", envvar="MIV_CASES_DOCUMENTS", help="Folder of the sealed case documents.")
+Documents = typer.Option(Path("zaakdocumenten"), "--documents", envvar="MIV_CASES_DOCUMENTS", help="Map met de versleutelde zaakdocumenten.")
 
 
 def _casework(db: str | None, documents: Path):  # noqa: ANN202 - a Casework; imported lazily to keep `miv --help` fast
@@ -310,7 +310,7 @@ def _casework(db: str | None, documents: Path):  # noqa: ANN202 - a Casework; im
 
 @cases_app.command("create-key")
 def cases_create_key(path: Path) -> None:
-    """Create the master key file (mode 0600); it never overwrites one."""
+    """Maak het bestand met de hoofdsleutel (modus 0600); een bestaand bestand wordt nooit overschreven."""
     from miv import cases
 
     try:
@@ -325,7 +325,7 @@ def cases_add_organisation(
     code: str, name: str = typer.Option(..., "--name", help="Naam, bijvoorbeeld 'Gemeente Utrecht'."),
     layer: str = typer.Option(..., "--layer", help="gemeente, provincie of waterschap."), db: str | None = DatabaseUrl,
 ) -> None:
-    """Add an organisation that handles cases."""
+    """Voeg een organisatie toe die zaken behandelt."""
     from miv import casework, store
 
     database = store.Database(db or store.default_url())
@@ -345,7 +345,7 @@ def cases_add_member(
     role: str = typer.Option(..., "--role", help="voorzitter, ondersteuning, integriteitsadviseur, onderzoeker of auditor."),
     db: str | None = DatabaseUrl, documents: Path = Documents,
 ) -> None:
-    """Give a user with account role 'zaken' a case role in an organisation."""
+    """Geef een account met rol 'zaken' een zaakrol in een organisatie."""
     from miv import cases, casework
 
     work = _casework(db, documents)
@@ -365,7 +365,7 @@ def cases_remove_member(
     email: str, organisation: str = typer.Option(..., "--organisation", help="Organisatiecode."),
     db: str | None = DatabaseUrl, documents: Path = Documents,
 ) -> None:
-    """Take a case role away; the person's key wraps for that organisation's cases go with it."""
+    """Neem een zaakrol af; de sleutels van die persoon voor de zaken van de organisatie vervallen."""
     from miv import cases, casework
 
     work = _casework(db, documents)
@@ -382,7 +382,7 @@ def cases_remove_member(
 
 @cases_app.command("reset-totp")
 def cases_reset_totp(email: str, db: str | None = DatabaseUrl) -> None:
-    """Forget a person's TOTP secret (lost phone); they enrol again at the next sign-in."""
+    """Vergeet het TOTP-geheim van een persoon (telefoon kwijt); bij de volgende aanmelding stelt hij het opnieuw in."""
     from miv import casework, store
     from miv.casework import twofactor
 
@@ -403,7 +403,7 @@ def cases_verify_log(
     anchor: Path | None = typer.Option(None, "--anchor", help="Ankerbestand buiten de database: gecontroleerd en daarna bijgewerkt."),
     db: str | None = DatabaseUrl, documents: Path = Documents,
 ) -> None:
-    """Check the audit log's hash chain; exit 1 and name every entry that was edited, removed or moved."""
+    """Controleer de hashketen van het auditlog; noem elke gewijzigde, verwijderde of verplaatste regel (exitcode 1)."""
     from miv import cases
 
     work = _casework(db, documents)
@@ -430,7 +430,7 @@ def cases_purge(
     dry_run: bool = typer.Option(False, "--dry-run", help="Alleen tonen wat zou gebeuren."),
     db: str | None = DatabaseUrl, documents: Path = Documents,
 ) -> None:
-    """Retention: announce closed cases nearing the end of their term, destroy those past it (counts stay)."""
+    """Bewaartermijn: kondig afgesloten zaken aan die bijna verlopen en vernietig verlopen zaken (de tellingen blijven)."""
     from miv import cases
 
     work = _casework(db, documents)

@@ -16,7 +16,8 @@ from typing import Any
 
 Value = int | float | str | None
 
-_COMPARE = {
+# The comparison operators of the language; also used to translate rules to other engines.
+COMPARISONS = {
     ast.Eq: lambda a, b: a == b,
     ast.NotEq: lambda a, b: a != b,
     ast.Lt: lambda a, b: a < b,
@@ -80,7 +81,7 @@ def _check(node: ast.AST, source: str, names: set[str], literals: list[tuple[str
         if len(node.ops) != 1:
             raise ExpressionError(f"regel {source!r}: schrijf een reeks vergelijkingen met 'and'")
         op = type(node.ops[0])
-        if op not in _COMPARE and op not in (ast.In, ast.NotIn):
+        if op not in COMPARISONS and op not in (ast.In, ast.NotIn):
             raise ExpressionError(f"regel {source!r}: operator in {ast.unparse(node)!r} is niet toegestaan")
         _check(node.left, source, names, literals)
         _check(node.comparators[0], source, names, literals)
@@ -123,4 +124,4 @@ def _eval(node: ast.expr, row: Mapping[str, Any]) -> Any:
         return left not in right
     if right is None:
         return None
-    return _COMPARE[op](left, right)
+    return COMPARISONS[op](left, right)

@@ -30,8 +30,10 @@ def export_parquet(table: pl.DataFrame, path: Path | str) -> Path:
     return path
 
 
-def export_sav(table: pl.DataFrame, q: Questionnaire, path: Path | str) -> Path:
-    """Write .sav (or compressed .zsav) with variable labels, value labels and user-missing codes."""
+def export_sav(table: pl.DataFrame, q: Questionnaire, path: Path | str, *, file_label: str | None = None,
+               note: str | list[str] | None = None) -> Path:
+    """Write .sav (or compressed .zsav) with variable labels, value labels and user-missing codes;
+    `file_label` and `note` default to the questionnaire's title and nothing."""
     path = Path(path)
     _writable(path)
     items = variables(q)
@@ -49,7 +51,8 @@ def export_sav(table: pl.DataFrame, q: Questionnaire, path: Path | str) -> Path:
         pyreadstat.write_sav(
             table.with_columns(pl.col(text).fill_null("")),
             str(path),
-            file_label=_short(f"{q.title} ({table['edition'].first() if table.height else ''})"),
+            file_label=_short(file_label or f"{q.title} ({table['edition'].first() if table.height else ''})"),
+            note=note,
             column_labels=column_labels,
             compress=path.suffix.lower() == ".zsav",
             variable_value_labels=labels,

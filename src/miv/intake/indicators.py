@@ -13,17 +13,10 @@ import ast
 import polars as pl
 
 from miv.definition import Expression, ItemType, Monitor, Questionnaire, variables
+from miv.definition.expression import COMPARISONS
 from miv.intake.errors import IntakeError
 from miv.intake.table import missing_codes
 
-_COMPARE = {
-    ast.Eq: lambda a, b: a == b,
-    ast.NotEq: lambda a, b: a != b,
-    ast.Lt: lambda a, b: a < b,
-    ast.LtE: lambda a, b: a <= b,
-    ast.Gt: lambda a, b: a > b,
-    ast.GtE: lambda a, b: a >= b,
-}
 
 
 def to_polars(rule: Expression) -> pl.Expr:
@@ -84,7 +77,7 @@ def _truth(node: ast.expr) -> pl.Expr:
             value = _value(left)
             member = pl.when(value.is_null()).then(None).otherwise(value.is_in(options))
             return member if op is ast.In else ~member
-        return _COMPARE[op](_value(left), _value(right))
+        return COMPARISONS[op](_value(left), _value(right))
     raise IntakeError(f"regel {ast.unparse(node)!r} kan niet worden berekend")
 
 
