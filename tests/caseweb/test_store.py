@@ -96,13 +96,13 @@ def test_log_store_refuses_a_taken_sequence_number(team: Team):
         assert [e.seq for e in store.entries()] == [1]
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 def test_two_writers_in_separate_transactions_never_fork_the_chain(team: Team):
     """The other process appends between our read of the head and our insert: the unique key
-    refuses ours, the savepoint rolls back, and we chain after theirs. On SQLite the race
-    cannot happen: a transaction takes the write lock when it begins, so the other waits."""
+    refuses ours, the savepoint rolls back, and we chain after theirs. Only on PostgreSQL: on
+    SQLite a transaction takes the write lock when it begins, so the race cannot happen."""
     work = team.work
-    if work.db.url.startswith("sqlite"):
-        pytest.skip("SQLite serialises writers at BEGIN IMMEDIATE; the race exists on PostgreSQL only")
     with work.db.session() as mine:
         store = DatabaseLogStore(mine)
         real_last = store.last
