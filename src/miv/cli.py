@@ -214,7 +214,7 @@ def demo_command(
     console.print(_counts_table(demo.counts(made, monitor.structure), f"Demodata: respondenten (seed {seed})"))
     for year in sorted(files):
         previous = monitor.editions[year].previous
-        results = _publish(monitor, year, files[year], files.get(previous, []), out / str(year), pdf)
+        results = _publish(monitor, year, files[year], files.get(previous, []), out / str(year), pdf, demo.PUBLICATION_NOTICE)
     console.print(_key_figures(results))
     console.print("[bold yellow]Let op:[/] dit zijn SYNTHETISCHE DEMODATA, geen echte respondenten.")
 
@@ -236,7 +236,8 @@ def run_command(
     console.print(_key_figures(results))
 
 
-def _publish(monitor: definition.Monitor, edition: int, files: list[Path], previous: list[Path], out: Path, pdf: bool):
+def _publish(monitor: definition.Monitor, edition: int, files: list[Path], previous: list[Path], out: Path, pdf: bool,
+             notice: str | None = None):
     """Read and validate, weigh and estimate, then write every publication of one edition."""
     try:
         inputs = pipeline.read_inputs(files, monitor, edition)
@@ -255,7 +256,7 @@ def _publish(monitor: definition.Monitor, edition: int, files: list[Path], previ
         task = progress.add_task(f"Editie {edition}: schatten", total=None)
         try:
             results = pipeline.run(monitor, edition, inputs.tables, prior.tables if prior else None, hashes,
-                                   lambda step: progress.update(task, description=f"Editie {edition}: {step}"))
+                                   lambda step: progress.update(task, description=f"Editie {edition}: {step}"), notice)
         except (pipeline.WeightingError, survey.SurveyError) as exc:
             raise fail(str(exc)) from None
         progress.update(task, description=f"Editie {edition}: publiceren", total=1, completed=0)

@@ -3,8 +3,11 @@ the same values and say they are synthetic."""
 
 from __future__ import annotations
 
+import html
+import json
 from pathlib import Path
 
+import openpyxl
 import polars as pl
 import pyarrow.parquet as pq
 import pyreadstat
@@ -75,6 +78,12 @@ def test_miv_demo_runs_the_whole_chain_and_prints_the_counts(tmp_path: Path) -> 
     assert "SYNTHETISCHE DEMODATA" in result.output
     assert "burgemeesters" in result.output and "organisaties: gemeenten" in result.output
     assert "Kerncijfers 2024" in result.output
+    for page in (tmp_path / "2024").glob("*.html"):
+        assert demo.PUBLICATION_NOTICE in html.unescape(page.read_text(encoding="utf-8")), page.name
+    assert demo.PUBLICATION_NOTICE in (tmp_path / "2024" / "kerncijfers.md").read_text(encoding="utf-8")
+    assert json.loads((tmp_path / "2024" / "manifest.json").read_text(encoding="utf-8"))["notice"] == demo.PUBLICATION_NOTICE
+    about = openpyxl.load_workbook(tmp_path / "2024" / "tabellen.xlsx")["Toelichting"]
+    assert demo.PUBLICATION_NOTICE in [row[0] for row in about.iter_rows(values_only=True)]
     monitor = load()
     written = pl.read_parquet(tmp_path / "2024" / "data" / "medewerkers.parquet")
     assert written.equals(demo.generate(monitor, 5)[(2024, "medewerkers")])

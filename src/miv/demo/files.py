@@ -18,6 +18,10 @@ SYNTHETIC_NOTE = (
     "de cijfers zijn verzonnen om de werking van miv te laten zien."
 )
 SPSS_NOTE_WIDTH = 80
+PUBLICATION_NOTICE = (
+    "SYNTHETISCHE DEMODATA – deze cijfers zijn gemaakt met 'miv demo' en zijn geen uitkomsten van de "
+    "Monitor Integriteit en Veiligheid."
+)
 
 
 def write_table(table: DemoTable, folder: Path, seed: int) -> list[Path]:

@@ -53,8 +53,9 @@ def designs(monitor: Monitor, edition: int, tables: Tables) -> tuple[dict[str, D
 
 
 def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None = None,
-        inputs: Mapping[str, str] | None = None, progress: Progress | None = None) -> Results:
-    """All figures of one edition (and the previous one, for comparisons) as `Results`."""
+        inputs: Mapping[str, str] | None = None, progress: Progress | None = None, notice: str | None = None) -> Results:
+    """All figures of one edition (and the previous one, for comparisons) as `Results`;
+    `notice` is printed on every output (e.g. that the data are synthetic)."""
     step = progress or (lambda _: None)
     step("weging")
     current, diagnostics = designs(monitor, edition, tables)
@@ -89,6 +90,7 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
         inputs=dict(inputs or {}),
         code_version=code_version(),
         method=METHOD,
+        notice=notice,
     )
 
 

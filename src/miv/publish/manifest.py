@@ -27,6 +27,7 @@ def manifest(results: Results, disclosure: Disclosure, outputs: list[Path], targ
         "previous_edition": results.previous,
         "definition_version": results.definition_version,
         "code_version": results.code_version,
+        "notice": results.notice,
         "inputs": results.inputs,
         "method": results.method,
         "how_to_recompute": (

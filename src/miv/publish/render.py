@@ -29,6 +29,7 @@ class Meta:
     method: dict[str, str]
     policy: object
     weighting: list[dict]
+    notice: str | None = None
 
 
 class Renderer:

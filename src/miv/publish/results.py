@@ -119,6 +119,7 @@ class Results:
     code_version: str = "onbekend"
     trend: pl.DataFrame | None = None
     method: dict[str, str] = field(default_factory=dict)
+    notice: str | None = None  # shown on every output, e.g. that the figures come from synthetic demo data
 
     def __post_init__(self) -> None:
         if self.edition not in self.monitor.editions:

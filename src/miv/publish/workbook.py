@@ -35,7 +35,7 @@ def sheet_name(stem: str, taken: set[str]) -> str:
     return name
 
 
-def workbook(documents: list[Document], labels: Labels, target: Path) -> None:
+def workbook(documents: list[Document], labels: Labels, target: Path, notice: str | None = None) -> None:
     book = xlsxwriter.Workbook(str(target))
     bold = book.add_format({"bold": True, "font_color": "#154273"})
     pct = book.add_format({"num_format": "0%"})
@@ -47,6 +47,7 @@ def workbook(documents: list[Document], labels: Labels, target: Path) -> None:
         "Eén werkblad per publicatie. Percentage, grenzen van het 95%-betrouwbaarheidsinterval en n (ongewogen aantal respondenten met een geldig antwoord).",
         "Een lege cel met een opmerking is niet gepubliceerd (onthullingsbeheersing); manifest.json noemt elke beslissing.",
         "De percentages zijn onafgerond opgeslagen en als heel percentage weergegeven.",
+        *([notice] if notice else []),
     ]
     for i, line in enumerate(lines):
         about.write(i, 0, line, bold if i == 0 else None)

@@ -68,7 +68,7 @@ def write_publications(
     estimates_csv(disclosure.estimates, out_dir / "estimates.csv")
     written.append(out_dir / "estimates.csv")
     step("estimates.csv")
-    workbook(docs, labels, out_dir / "tabellen.xlsx")
+    workbook(docs, labels, out_dir / "tabellen.xlsx", results.notice)
     written.append(out_dir / "tabellen.xlsx")
     step("tabellen.xlsx")
     # WeasyPrint is pure Python: one process per core. Spawned, not forked: this process runs
@@ -99,4 +99,5 @@ def _counter(progress: Progress | None, total: int) -> Callable[[str], None]:
 
 def _meta(results: Results, disclosure: Disclosure, labels: Labels) -> Meta:
     weighting = [{**row, "label": labels.domain("group", row["group"])} for row in results.weighting.iter_rows(named=True)]
-    return Meta(SERIES, results.definition_version, results.code_version, results.method, disclosure.policy, weighting)
+    return Meta(SERIES, results.definition_version, results.code_version, results.method, disclosure.policy, weighting,
+                results.notice)
