@@ -23,7 +23,8 @@ import pyotp
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from caseweb.caseweb_support import ORG, SECRETS, Team, build, email  # noqa: E402
-from caseweb.web_cases import make_case_site, serve  # noqa: E402
+from browser_support import serve  # noqa: E402
+from caseweb.web_cases import make_case_site  # noqa: E402
 from report import context, write_section  # noqa: E402
 
 from miv.cases import Action, AuditLog, MasterKey, Outcome, Report, ViolationForm  # noqa: E402

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import psycopg
+from browser_support import PASSWORD
 
 from miv.cases import DocumentStore, MasterKey, Role
 from miv.casework import Casework, Person, add_member, add_organisation
@@ -18,7 +19,6 @@ from miv.web.accounts import add_user
 ORG = "gemeente-utrecht"
 OTHER = "gemeente-zeist"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
-PASSWORD = "correct horse battery"
 SECRETS = ["Wethouder Pietersen", "Annemarie Bakker", "grondtransactie aan de Vaartweg", "onderzoeksbureau Integer BV",
            "berisping wegens belangenverstrengeling", "verslag-pietersen.pdf", "notulen van de besloten vergadering",
            "notitie over de zwager"]

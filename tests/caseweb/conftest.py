@@ -4,11 +4,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import serve
 
 from miv.cases import MasterKey
 from miv.store import Database, upgrade
 
 from .caseweb_support import Team, build, fresh_postgres
+from .web_cases import CaseSite, make_case_site
 
 
 @pytest.fixture
@@ -34,3 +36,13 @@ def db(db_url: str) -> Iterator[Database]:
 @pytest.fixture
 def team(db: Database, master: MasterKey, tmp_path: Path) -> Team:
     return build(db, master, tmp_path / "documenten")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[CaseSite]:
+    """The case pages served on loopback, on a SQLite file."""
+    site = make_case_site(f"sqlite:///{tmp_path / 'miv.db'}", tmp_path)
+    with serve(site.app) as url:
+        site.url = url
+        yield site
+    site.close()
