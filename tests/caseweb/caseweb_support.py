@@ -3,12 +3,10 @@ that walk a case through the store as the pages do."""
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import psycopg
 from browser_support import PASSWORD
 
 from miv.cases import DocumentStore, MasterKey, Role
@@ -27,15 +25,6 @@ ROLES = {
     "onderzoeker": (ORG, Role.INVESTIGATOR), "onderzoeker-2": (ORG, Role.INVESTIGATOR), "auditor": (ORG, Role.AUDITOR),
     "buitenstaander": (OTHER, Role.CHAIR),
 }
-_numbers = itertools.count()
-
-
-def fresh_postgres(url: str) -> str:
-    """A new empty database in the session's cluster, so every test starts clean."""
-    name = f"cw{next(_numbers)}"
-    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return url.rsplit("/", 1)[0] + "/" + name
 
 
 @dataclass
