@@ -8,7 +8,6 @@ SQLite and on a throwaway PostgreSQL cluster; writes the '## Case pages and stor
 
 from __future__ import annotations
 
-import re
 import statistics
 import sys
 import tempfile
@@ -17,13 +16,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import httpx
-import pyotp
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from caseweb.caseweb_support import ORG, SECRETS, Team, build, email  # noqa: E402
 from browser_support import serve  # noqa: E402
+from caseweb.caseweb_support import ORG, SECRETS, Team, build  # noqa: E402
 from caseweb.web_cases import make_case_site  # noqa: E402
 from report import context, write_section  # noqa: E402
 
@@ -94,18 +90,11 @@ def page_figures(tmp: Path) -> dict[str, str]:
     site = make_case_site(f"sqlite:///{tmp / 'pages.db'}", tmp)
     case_id, _ = walk(site.team, START)
     with serve(site.app) as url:
-        client = httpx.Client(base_url=url, timeout=60)
-        page = client.get("/beheer/inloggen").text
-        token = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-        client.post("/beheer/inloggen", data={"csrf": token, "email": email("voorzitter"), "password": "correct horse battery",
-                                              "next": "/beheer"})
-        page = client.get("/beheer/zaken/tweestaps").text
-        secret = re.search(r'<code class="miv-secret">([A-Z2-7]+)</code>', page).group(1)  # type: ignore[union-attr]
-        token = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-        client.post("/beheer/zaken/tweestaps", data={"csrf": token, "code": pyotp.TOTP(secret).now()})
+        site.url = url
+        client = site.client()
+        site.sign_in(client, "voorzitter")
         views = [timed(lambda: client.get(f"/beheer/zaken/{ORG}/zaak/{case_id}").raise_for_status()) for _ in range(PAGE_VIEWS)]
         lists = [timed(lambda: client.get(f"/beheer/zaken/{ORG}").raise_for_status()) for _ in range(PAGE_VIEWS)]
-        client.close()
     site.close()
     views.sort()
     lists.sort()
