@@ -7,15 +7,14 @@ large log; writes the '## Cases (miv.cases)' section of docs/performance.md.
 from __future__ import annotations
 
 import os
-import platform
-import re
-import resource
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from report import context, peak_rss_mib, write_section
 
 from miv.cases import (
     Action,
@@ -34,8 +33,6 @@ from miv.cases import (
     open_case,
 )
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
-HEADING = "## Cases (miv.cases)"
 RUNS = 3
 LOG_ENTRIES = 100_000
 T0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
@@ -69,6 +66,7 @@ def walk() -> None:
 
 
 def main() -> None:
+    started = context("benchmarks/cases.py")
     with tempfile.TemporaryDirectory() as folder:
         master = MasterKey.create(Path(folder) / "master.key")
         person = PersonKey.create(master, "p")
@@ -99,26 +97,17 @@ def main() -> None:
                 1,
             ),
         ]
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines = [
-        HEADING,
-        "",
-        f"`benchmarks/cases.py`, {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, {platform.machine()}, "
-        f"median of {RUNS} runs, on a shared 2-core machine. Times per operation.",
+        f"{started} Median of {RUNS} runs. Times per operation.",
         "",
         "| operation | median | slowest |",
         "| --- | --- | --- |",
         *[f"| {name} | {statistics.median(t) / n * 1000:.3f} ms | {max(t) / n * 1000:.3f} ms |" for name, t, n in rows],
         f"| append one audit entry (in memory, {LOG_ENTRIES:,} in a row) | {record / LOG_ENTRIES * 1000:.3f} ms | |",
         f"| verify an audit log of {LOG_ENTRIES:,} entries (`verify-log`) | {statistics.median(verify):.2f} s | {max(verify):.2f} s |",
-        f"| peak resident memory of the process | {peak:.0f} MB | |",
-        "",
+        f"| peak resident memory of the process | {peak_rss_mib():.0f} MiB | |",
     ]
-    section = "\n".join(lines)
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    DOC.write_text(text, encoding="utf-8")
+    section = write_section("## Cases (miv.cases)", "\n".join(lines))
     print(section)
 
 

@@ -8,8 +8,6 @@ SQLite and on a throwaway PostgreSQL cluster; writes the '## Case pages and stor
 
 from __future__ import annotations
 
-import platform
-import re
 import statistics
 import sys
 import tempfile
@@ -18,21 +16,18 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import httpx
-import pyotp
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from caseweb.caseweb_support import ORG, SECRETS, Team, build, email  # noqa: E402
-from caseweb.web_cases import make_case_site, serve  # noqa: E402
+from browser_support import serve  # noqa: E402
+from caseweb.caseweb_support import ORG, SECRETS, Team, build  # noqa: E402
+from caseweb.web_cases import make_case_site  # noqa: E402
+from report import context, write_section  # noqa: E402
 
 from miv.cases import Action, AuditLog, MasterKey, Outcome, Report, ViolationForm  # noqa: E402
 from miv.casework import DatabaseLogStore  # noqa: E402
 from miv.store import Database, upgrade  # noqa: E402
 from miv.store.cluster import Cluster  # noqa: E402
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
-HEADING = "## Case pages and store (miv.casework)"
 CASES = 20
 PAGE_VIEWS = 60
 LOG_ENTRIES = 10_000
@@ -95,18 +90,11 @@ def page_figures(tmp: Path) -> dict[str, str]:
     site = make_case_site(f"sqlite:///{tmp / 'pages.db'}", tmp)
     case_id, _ = walk(site.team, START)
     with serve(site.app) as url:
-        client = httpx.Client(base_url=url, timeout=60)
-        page = client.get("/beheer/inloggen").text
-        token = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-        client.post("/beheer/inloggen", data={"csrf": token, "email": email("voorzitter"), "password": "correct horse battery",
-                                              "next": "/beheer"})
-        page = client.get("/beheer/zaken/tweestaps").text
-        secret = re.search(r'<code class="miv-secret">([A-Z2-7]+)</code>', page).group(1)  # type: ignore[union-attr]
-        token = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-        client.post("/beheer/zaken/tweestaps", data={"csrf": token, "code": pyotp.TOTP(secret).now()})
+        site.url = url
+        client = site.client()
+        site.sign_in(client, "voorzitter")
         views = [timed(lambda: client.get(f"/beheer/zaken/{ORG}/zaak/{case_id}").raise_for_status()) for _ in range(PAGE_VIEWS)]
         lists = [timed(lambda: client.get(f"/beheer/zaken/{ORG}").raise_for_status()) for _ in range(PAGE_VIEWS)]
-        client.close()
     site.close()
     views.sort()
     lists.sort()
@@ -117,6 +105,7 @@ def page_figures(tmp: Path) -> dict[str, str]:
 
 
 def main() -> None:
+    started = context("benchmarks/caseweb.py")
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         (tmp / "sqlite").mkdir()
@@ -132,11 +121,7 @@ def main() -> None:
         pages = page_figures(tmp)
     pg = postgres or {key: "not measured (no PostgreSQL binaries)" for key in sqlite}
     lines = [
-        HEADING,
-        "",
-        f"`benchmarks/caseweb.py`, {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, {platform.machine()}, "
-        "on a shared 2-core machine (other engineers' work running). SQLite is a file in /tmp; PostgreSQL 15 a throwaway "
-        "cluster on loopback.",
+        f"{started} SQLite is a file in /tmp; PostgreSQL 15 a throwaway cluster on loopback.",
         "",
         "| operation | SQLite | PostgreSQL |",
         "| --- | --- | --- |",
@@ -151,13 +136,8 @@ def main() -> None:
         "| --- | --- |",
         f"| case page of a closed case (content, history, notes, deadlines, two audit entries) | {pages['case page']} |",
         f"| case list | {pages['list']} |",
-        "",
     ]
-    section = "\n".join(lines)
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
-    DOC.write_text(text, encoding="utf-8")
+    section = write_section("## Case pages and store (miv.casework)", "\n".join(lines))
     print(section)
 
 

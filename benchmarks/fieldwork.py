@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import random
 import re
 import secrets
@@ -30,6 +29,8 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
+from report import context, write_section
+
 from miv import definition
 from miv import fieldwork as fw
 from miv.definition import ItemType, Questionnaire
@@ -38,7 +39,6 @@ from miv.store.cluster import Cluster, free_port
 from miv.store.fieldwork import Invitation, Progress, Response
 
 ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "performance.md"
 GROUPS = [  # (group, layer, province, size_class): a mix of stratifications
     ("burgemeester", "gemeente", "utrecht", "20k-50k"), ("wethouder", "gemeente", "zeeland", "tot-20k"),
     ("raadslid", "gemeente", "limburg", "100k-plus"), ("statenlid", "provincie", "drenthe", ""),
@@ -228,15 +228,6 @@ def quantile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if len(values) > 1 else float("nan")
 
 
-def write_section(text: str) -> None:
-    """Replace this benchmark's own section of docs/performance.md, keeping the others."""
-    old = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Performance\n"
-    pattern = re.compile(r"^## Fieldwork\n.*?(?=^## |\Z)", re.S | re.M)
-    new = pattern.sub(lambda _: text, old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
-    DOC.parent.mkdir(exist_ok=True)
-    DOC.write_text(new, encoding="utf-8")
-
-
 def all_matched(q: Questionnaire, people: list[tuple[str, dict]], acked: dict[str, dict], stored: list[dict]) -> bool:
     """Every respondent's acknowledged answers are in a response of their own (responses carry
     no link, so this is a matching). An answer the server committed but could not acknowledge
@@ -327,7 +318,9 @@ def steady(run: dict, kind: str) -> list[float]:
     return [v for t, v in zip(times, values, strict=True) if not kill["killed_at"] - RECOVERY <= t <= kill["restarted_at"] + RECOVERY]
 
 
-def report(args: argparse.Namespace, runs: list[dict]) -> str:
+def report(args: argparse.Namespace, runs: list[dict], started: str) -> str:
+    """The section's body; `started` is the run's context line."""
+
     def row(label: str, cell) -> str:
         return f"| {label} | " + " | ".join(cell(r) for r in runs) + " |"
 
@@ -354,13 +347,12 @@ def report(args: argparse.Namespace, runs: list[dict]) -> str:
         row("**every respondent's acknowledged answers found in a response of their own**", lambda r: f"{r['submitted']}: **{'yes' if r['final_ok'] else 'NO'}**"),
         row("answers in progress left at the end", lambda r: str(r["in_progress"])),
     ]
-    return f"""## Fieldwork
-
-`benchmarks/fieldwork.py`: {args.respondents} simulated respondents at once answer the real 2024
+    return f"""
+{started} {args.respondents} simulated respondents at once answer the real 2024
 `ambtsdragers` questionnaire page by page as a browser does (GET the page, think, POST the
 answers, follow the redirect; routing as their random answers dictate) against
 `miv serve --workers {args.workers}` on a throwaway PostgreSQL 15 cluster. Everything runs on
-loopback on one machine ({platform.machine()}, {os.cpu_count()} cores) that also runs the load
+loopback on one machine that also runs the load
 generator, PostgreSQL and other people's work. Midway the app server is killed with SIGKILL
 (all workers) and restarted; respondents retry and resume with their session cookie. An
 answer counts as acknowledged when its POST got the redirect to the next page.
@@ -385,10 +377,9 @@ def main() -> None:
     parser.add_argument("--kill-at", type=float, default=0.5, help="kill the server after this share of the page posts")
     parser.add_argument("--baseline", type=int, default=5, help="respondents answering one after another first, without think time")
     args = parser.parse_args()
+    started = context("benchmarks/fieldwork.py")
     runs = [measure(args, float(think)) for think in args.think.split(",")]
-    text = report(args, runs)
-    write_section(text)
-    print(text)
+    print(write_section("## Fieldwork", report(args, runs, started)))
     lost = [problem for r in runs for problem in r["kill"]["lost"]]
     if lost or not all(r["final_ok"] for r in runs):
         sys.exit("acknowledged answers were lost: " + "; ".join(lost[:5]))

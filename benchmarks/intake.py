@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import resource
 import shutil
 import subprocess
@@ -26,13 +25,14 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests" / "intake")]
 
+from report import context, write_section  # noqa: E402
+
 from miv import definition  # noqa: E402
 from miv.intake import export_sav, read_responses  # noqa: E402
 
 RESPONDENTS = 100_000
 VARIABLES = 300
 YEAR, CODE = 2024, "ambtsdragers"
-SECTION = "## Intake"
 
 
 def padded_definition(folder: Path) -> Path:
@@ -79,23 +79,11 @@ def measure(root: Path, sav: Path) -> None:
                       "columns": table.width, "findings": report.findings.height, "load": os.getloadavg()[0]}))
 
 
-def write_section(text: str) -> None:
-    path = ROOT / "docs" / "performance.md"
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    lines = current.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip() == SECTION), None)
-    if start is None:
-        kept = [*lines, ""]
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        kept = [*lines[:start], *lines[end:], ""]
-    path.write_text("\n".join([*kept, *text.splitlines()]).rstrip() + "\n", encoding="utf-8")
-
-
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--measure":
         measure(Path(sys.argv[2]), Path(sys.argv[3]))
         return
+    started = context("benchmarks/intake.py")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         root = padded_definition(folder)
@@ -108,9 +96,8 @@ def main() -> None:
     best = min(runs, key=lambda r: r["seconds"])
     seconds, peak = best["seconds"], max(r["peak"] for r in runs)
     ok = seconds < 10 and peak < 2 * 1024**3
-    text = f"""{SECTION}
-
-`benchmarks/intake.py`: `read_responses` on an SPSS .sav of {best['rows']:,} respondents x {VARIABLES} variables
+    body = f"""
+{started} `read_responses` on an SPSS .sav of {best['rows']:,} respondents x {VARIABLES} variables
 ({size / 1024**2:.0f} MiB; the real 2024 ambtsdragers questionnaire padded with ja/nee items; valid
 answers, so the full validation runs and finds {best['findings']} findings). Read, type, check identity,
 strata against the frame, codes and routing. Fresh process per run, best of {len(runs)}.
@@ -122,11 +109,9 @@ strata against the frame, codes and routing. Fresh process per run, best of {len
 | peak memory (RSS; the larger of the importing process and its .sav reader child) | {peak / 1024**3:.2f} GiB | < 2 GiB |
 | all runs: wall s (1-min load average at the end) | {', '.join(f"{r['seconds']:.1f} ({r['load']:.1f})" for r in runs)} | |
 
-Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, polars {pl.__version__};
-two cores shared with other work, so times vary between runs. Verdict: {'within target' if ok else 'OUTSIDE TARGET'}.
+Polars {pl.__version__}; the cores are shared with other work, so times vary between runs. Verdict: {'within target' if ok else 'OUTSIDE TARGET'}.
 """
-    write_section(text)
-    print(text)
+    print(write_section("## Intake", body))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ RUNS = 3
 
 
 def main() -> None:
+    started = context("benchmarks/pipeline.py")
     monitor = load()
     tables = generate(monitor)
     current = {q: t for (year, q), t in tables.items() if year == 2024}
@@ -28,7 +29,7 @@ def main() -> None:
         times.append(time.perf_counter() - start)
     rows = sum(t.height for t in current.values()) + sum(t.height for t in previous.values())
     body = f"""
-{context("benchmarks/pipeline.py")} Median of {RUNS} runs.
+{started} Median of {RUNS} runs.
 
 | step | median | slowest |
 | --- | --- | --- |

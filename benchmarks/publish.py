@@ -7,9 +7,6 @@ set with PDFs < 30 s."""
 
 from __future__ import annotations
 
-import os
-import platform
-import re
 import resource
 import sys
 import tempfile
@@ -19,15 +16,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests" / "publish")]
 
+from report import context, write_section  # noqa: E402
+
 from miv.definition import load  # noqa: E402
 from miv.publish import write_publications  # noqa: E402
 
 import synthetic  # noqa: E402
 
-HEADING = "## Publications"
-
 
 def main() -> None:
+    started = context("benchmarks/publish.py")
     results = synthetic.results(load())
     with tempfile.TemporaryDirectory() as folder:
         write_publications(results, Path(folder) / "warm", with_pdf=False)  # vl-convert and Altair warm-up
@@ -35,11 +33,8 @@ def main() -> None:
         full, files_full = _timed(lambda: write_publications(results, Path(folder) / "all"))
         pdfs = sum(1 for f in files_full if f.suffix == ".pdf")
         size = sum(f.stat().st_size for f in files_full) / 1e6
-    load1 = os.getloadavg()[0]
-    section = f"""{HEADING}
-
-Measured by `benchmarks/publish.py` on {platform.machine()}, {os.cpu_count()} cores (load average
-{load1:.1f} at the end: the machine is shared, so these are upper bounds). Input: synthetic Results for
+    body = f"""
+{started} The machine is shared, so these are upper bounds. Input: synthetic Results for
 the real definition ({results.estimates.height:,} estimate rows, {results.comparisons.height:,} comparisons,
 {len(results.monitor.publications)} publications, 12 per province). Set-up is not timed; Altair and vl-convert
 are warmed up once.
@@ -57,8 +52,7 @@ WeasyPrint layout of the PDFs (pure Python, one process per core). The vendored 
 cut to the components publications use before WeasyPrint sees it: the full file made style
 matching three times slower.
 """
-    _write(ROOT / "docs" / "performance.md", section)
-    print(section)
+    print(write_section("## Publications", body))
 
 
 def _timed(run):
@@ -71,14 +65,6 @@ def _timed(run):
 def _cpu() -> float:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
-
-
-def _write(path: Path, section: str) -> None:
-    """Replace this benchmark's own section; leave the others as they are."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(section.rstrip() + "\n\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
-    path.write_text(text.rstrip() + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

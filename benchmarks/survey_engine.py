@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -33,7 +31,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-ROOT = Path(__file__).resolve().parents[1]
+from report import DOC, context, write_section
+
 N, STRATA, INDICATORS, GROUPS = 20_000, 20, 200, 4
 AGES = ("18-34", "35-49", "50-64", "65+")
 
@@ -259,15 +258,11 @@ def agreement(folder: Path, engine: str, workload: str) -> str:
     return f"{rel['estimate']:.1e} / {rel['se']:.1e} ({joined.height} estimates)"
 
 
-def report(results: list[dict[str, object]], folder: Path, k_peer: int) -> str:
-    load = os.getloadavg()[0]
+def report(results: list[dict[str, object]], folder: Path, k_peer: int, started: str) -> str:
+    """The section's body; `started` is the run's context line."""
     miv = {r["workload"]: r for r in results if r["engine"] == "miv" and "error" not in r}
     lines = [
-        "## Survey engine",
-        "",
-        f"Measured by `python benchmarks/survey_engine.py` on {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
-        f"{os.cpu_count()} cores (load average {load:.1f} at the end: the machine is shared), Python "
-        f"{platform.python_version()}, numpy {np.__version__}, polars {pl.__version__}.",
+        f"{started} numpy {np.__version__}, polars {pl.__version__}; the machine is shared.",
         "",
         f"Workload (issue 3): {N:,} respondents in {STRATA} strata with fpc, {INDICATORS} binary indicators, "
         "raking on 3 margins (stratum, sex, age), means and SEs overall and for 40 domains (stratum x sex): "
@@ -319,29 +314,19 @@ def report(results: list[dict[str, object]], folder: Path, k_peer: int) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str, path: Path) -> None:
-    """Replace (or append) the '## Survey engine' section of docs/performance.md, leaving the rest alone."""
-    old = path.read_text() if path.exists() else "# Performance\n\n"
-    text = text.rstrip("\n") + "\n\n"
-    pattern = re.compile(r"^## Survey engine\n.*?(?=^## |\Z)", re.S | re.M)
-    new = pattern.sub(lambda _: text, old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
-    new = new.rstrip("\n") + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(new)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--child", nargs=4, metavar=("ENGINE", "WORKLOAD", "K", "FOLDER"), help=argparse.SUPPRESS)
     parser.add_argument("--peer-indicators", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--no-peers", action="store_true")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md")
+    parser.add_argument("--out", type=Path, default=DOC)
     args = parser.parse_args()
     if args.child:
         engine, workload, k, folder = args.child
         child_main(engine, workload, int(k), Path(folder), args.repeats)
         return
+    started = context("benchmarks/survey_engine.py")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         make_data(folder)
@@ -359,9 +344,8 @@ def main() -> None:
         missing = [e for e in ("R", "svy", "samplics") if e not in engines and not args.no_peers]
         for e in missing:
             results.append({"engine": e, "workload": "both", "error": "not installed here"})
-        text = report(results, folder, args.peer_indicators)
-    write_section(text, args.out)
-    print(text)
+        body = report(results, folder, args.peer_indicators, started)
+    print(write_section("## Survey engine", body, args.out))
 
 
 if __name__ == "__main__":

@@ -1,14 +1,20 @@
 """Shared fixtures: real databases. `postgres_url` starts a throwaway PostgreSQL cluster
-from the machine's binaries (never the server on 5432); `sqlite_url` is a file database."""
+from the machine's binaries (never the server on 5432); `sqlite_url` is a file database;
+`db_url` and `db` give each test a fresh migrated database on both engines."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
+from miv.store import Database, upgrade
 from miv.store.cluster import PG_BIN, Cluster
+
+_numbers = itertools.count()
 
 
 @pytest.fixture(scope="session")
@@ -23,3 +29,26 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'miv.db'}"
+
+
+def fresh_postgres(url: str) -> str:
+    """A new empty database in the session's cluster, so every test starts clean."""
+    name = f"t{next(_numbers)}"
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return fresh_postgres(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    upgrade(db_url)
+    database = Database(db_url)
+    yield database
+    database.dispose()

@@ -3,12 +3,11 @@ that walk a case through the store as the pages do."""
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import psycopg
+from browser_support import PASSWORD
 
 from miv.cases import DocumentStore, MasterKey, Role
 from miv.casework import Casework, Person, add_member, add_organisation
@@ -18,7 +17,6 @@ from miv.web.accounts import add_user
 ORG = "gemeente-utrecht"
 OTHER = "gemeente-zeist"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
-PASSWORD = "correct horse battery"
 SECRETS = ["Wethouder Pietersen", "Annemarie Bakker", "grondtransactie aan de Vaartweg", "onderzoeksbureau Integer BV",
            "berisping wegens belangenverstrengeling", "verslag-pietersen.pdf", "notulen van de besloten vergadering",
            "notitie over de zwager"]
@@ -27,15 +25,6 @@ ROLES = {
     "onderzoeker": (ORG, Role.INVESTIGATOR), "onderzoeker-2": (ORG, Role.INVESTIGATOR), "auditor": (ORG, Role.AUDITOR),
     "buitenstaander": (OTHER, Role.CHAIR),
 }
-_numbers = itertools.count()
-
-
-def fresh_postgres(url: str) -> str:
-    """A new empty database in the session's cluster, so every test starts clean."""
-    name = f"cw{next(_numbers)}"
-    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return url.rsplit("/", 1)[0] + "/" + name
 
 
 @dataclass

@@ -4,11 +4,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import serve
 
 from miv.cases import MasterKey
-from miv.store import Database, upgrade
+from miv.store import Database
 
-from .caseweb_support import Team, build, fresh_postgres
+from .caseweb_support import Team, build
+from .web_cases import CaseSite, make_case_site
 
 
 @pytest.fixture
@@ -16,21 +18,16 @@ def master(tmp_path: Path) -> MasterKey:
     return MasterKey.create(tmp_path / "master.key")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest) -> str:
-    if request.param == "sqlite":
-        return request.getfixturevalue("sqlite_url")
-    return fresh_postgres(request.getfixturevalue("postgres_url"))
-
-
-@pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
-    upgrade(db_url)
-    database = Database(db_url)
-    yield database
-    database.dispose()
-
-
 @pytest.fixture
 def team(db: Database, master: MasterKey, tmp_path: Path) -> Team:
     return build(db, master, tmp_path / "documenten")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[CaseSite]:
+    """The case pages served on loopback, on a SQLite file."""
+    site = make_case_site(f"sqlite:///{tmp_path / 'miv.db'}", tmp_path)
+    with serve(site.app) as url:
+        site.url = url
+        yield site
+    site.close()

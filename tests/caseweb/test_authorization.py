@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import csrf, serve
 from starlette.routing import Route
 
 from miv.cases import Action, Report, ViolationForm
 
 from .caseweb_support import ORG, OTHER, SECRETS, at
-from .web_cases import CaseSite, csrf, make_case_site, serve
+from .web_cases import CaseSite, make_case_site
 
 ROLES = ["voorzitter", "ondersteuning", "adviseur", "onderzoeker", "onderzoeker-2", "auditor", "buitenstaander"]
 ALL, OK = set(ROLES), "ok"

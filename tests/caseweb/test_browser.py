@@ -6,41 +6,26 @@ so the walk runs with JavaScript off; axe runs in its own context with it on."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from browser_support import PASSWORD, WCAG, chromium
+from playwright.sync_api import Browser, Page
 
 from miv.cases import Stage
 
-from .caseweb_support import ORG, SECRETS, email, PASSWORD
-from .web_cases import CaseSite, make_case_site, serve
+from .caseweb_support import ORG, SECRETS, email
+from .web_cases import CaseSite
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
 BASE = f"/beheer/zaken/{ORG}"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[CaseSite]:
-    site = make_case_site(f"sqlite:///{tmp_path / 'miv.db'}", tmp_path)
-    with serve(site.app) as url:
-        site.url = url
-        yield site
-    site.close()
 
 
 class Checker:

@@ -7,11 +7,10 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
+from browser_support import csrf
 import pyotp
-import pytest
 from sqlalchemy import select
 
 from miv.cases import Action, Outcome, ViolationForm
@@ -19,15 +18,7 @@ from miv.store.cases import AuditRow, WrapRow
 from miv.web.accounts import add_user
 
 from .caseweb_support import SECRETS
-from .web_cases import BASE, CaseSite, csrf, make_case_site, post, report, serve, step
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[CaseSite]:
-    site = make_case_site(f"sqlite:///{tmp_path / 'miv.db'}", tmp_path)
-    with serve(site.app) as url:
-        site.url = url
-        yield site
-    site.close()
+from .web_cases import BASE, CaseSite, post, report, step
 
 
 def test_a_case_from_report_to_closure_leaves_no_plaintext_on_disk(site: CaseSite, tmp_path: Path):

@@ -4,25 +4,21 @@ password and TOTP as a person would."""
 from __future__ import annotations
 
 import re
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from browser_support import PASSWORD, csrf, csrf_in, login
 import httpx
 import pyotp
-import uvicorn
 from starlette.applications import Starlette
 
 from miv.cases import Action, MasterKey
 from miv.store import Database, upgrade
-from miv.store.cluster import free_port
 from miv.web import Settings, create_app
 from miv.web.accounts import add_user
 
-from .caseweb_support import ORG, PASSWORD, SECRETS, Team, build, email
+from .caseweb_support import ORG, SECRETS, Team, build, email
 
 SECRET = b"s" * 40
 BASE = f"/beheer/zaken/{ORG}"
@@ -57,9 +53,7 @@ class CaseSite:
         return totp.at(step * 30)
 
     def sign_in(self, client: httpx.Client, name: str, second_factor: bool = True) -> None:
-        response = client.post("/beheer/inloggen", data={"csrf": csrf(client, "/beheer/inloggen"), "email": email(name),
-                                                          "password": PASSWORD, "next": "/beheer"})
-        assert response.status_code == 303, response.text
+        login(client, email(name))
         if not second_factor:
             return
         page = client.get("/beheer/zaken/tweestaps").text
@@ -67,33 +61,6 @@ class CaseSite:
             self.secrets[name] = re.search(r'<code class="miv-secret">([A-Z2-7]{16,})</code>', page).group(1)
         response = client.post("/beheer/zaken/tweestaps", data={"csrf": csrf_in(page), "code": self.code(name)})
         assert response.status_code == 303, response.text
-
-
-@contextmanager
-def serve(app: Starlette) -> Iterator[str]:
-    """Run the app with uvicorn in a thread of this process on a free loopback port."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
-def csrf_in(html: str) -> str:
-    return html.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-
-
-def csrf(client: httpx.Client, path: str) -> str:
-    return csrf_in(client.get(path).text)
 
 
 def make_case_site(url: str, tmp_path: Path, **overrides: object) -> CaseSite:

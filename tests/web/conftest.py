@@ -3,7 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from web_support import Site, make_site, serve
+from browser_support import serve
+from web_support import Site, make_site
 
 from miv.web import create_app
 

@@ -4,7 +4,7 @@ A new route fails this test until it states who may use it."""
 from __future__ import annotations
 
 import pytest
-from web_support import csrf, login
+from browser_support import csrf, login
 from starlette.routing import Mount, Route
 
 from miv.web import create_app

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from web_support import PASSWORD, Site, make_site, serve
-from playwright.sync_api import Browser, Page, sync_playwright
+from browser_support import PASSWORD, WCAG, chromium, serve
+from playwright.sync_api import Browser, Page
+from web_support import Site, make_site
 
 from miv import definition
 from miv import fieldwork as fw
@@ -17,18 +18,11 @@ from miv.web import create_app
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
-
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-from email import message_from_bytes, policy
-
-from aiosmtpd.controller import Controller
-from web_support import csrf, live, login
+from browser_support import csrf, login
+from mail_support import mail_server
+from web_support import live
 
 from miv import fieldwork as fw
 from miv.fieldwork.mail import Smtp
 from miv.store.cluster import free_port
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
 def test_send_invitations_and_reminders(tmp_path):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        smtp = Smtp(host="127.0.0.1", port=controller.port, starttls=False, sender="Bureau Onderzoek <veldwerk@bureau.nl>")
+    with mail_server() as inbox:
+        smtp = Smtp(host="127.0.0.1", port=inbox.port, starttls=False, sender="Bureau Onderzoek <veldwerk@bureau.nl>")
         with live(f"sqlite:///{tmp_path / 'mail.db'}", smtp=smtp) as site:
             staff = site.client()
             login(staff, "veld@bureau.nl")
@@ -45,8 +32,6 @@ def test_send_invitations_and_reminders(tmp_path):
             reminders = inbox.messages[4:]
             assert sorted(m["To"] for m in reminders) == ["bram@example.nl", "cees@example.nl", "dirk@example.nl"]
             assert all(m["Subject"].startswith("Herinnering: ") for m in reminders)
-    finally:
-        controller.stop()
 
 
 def test_unreachable_mail_server_is_a_clear_message(tmp_path):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from web_support import PASSWORD, csrf, live
+from browser_support import PASSWORD, csrf
+from web_support import live
 from sqlalchemy import select
 
 from miv.store.users import User

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from web_support import csrf, login
+from browser_support import csrf, login
 from fieldwork_support import INVITATIONS_CSV
 from openpyxl import Workbook
 

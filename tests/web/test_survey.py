@@ -3,7 +3,7 @@ routing, validation at the field, back, save and resume, review, submit."""
 
 from __future__ import annotations
 
-from web_support import csrf
+from browser_support import csrf
 
 from miv import fieldwork as fw
 

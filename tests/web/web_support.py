@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from browser_support import PASSWORD, serve
 from fieldwork_support import INVITATIONS_CSV, small_monitor
 import httpx
-import uvicorn
 
 from miv import fieldwork as fw
 from miv.definition import Monitor
 from miv.store import Database, upgrade
-from miv.store.cluster import free_port
 from miv.web import Settings, create_app
 from miv.web.accounts import add_user
 
 SECRET = b"s" * 40
-PASSWORD = "correct horse battery"
 
 
 @dataclass
@@ -46,25 +42,6 @@ class Site:
         self.db.dispose()
 
 
-@contextmanager
-def serve(app) -> Iterator[str]:
-    """Run the app with uvicorn in a thread on a free loopback port; yield its URL."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 def make_site(url: str, monitor: Monitor | None = None, **overrides) -> Site:
     upgrade(url)
     settings = Settings(database_url=url, secret=SECRET, **overrides)
@@ -76,18 +53,6 @@ def make_site(url: str, monitor: Monitor | None = None, **overrides) -> Site:
     add_user(db, "admin@bureau.nl", "Ada Beheer", "admin", PASSWORD)
     add_user(db, "veld@bureau.nl", "Vera Veld", "fieldwork", PASSWORD)
     return Site(settings, db, fid, codes)
-
-
-def csrf(client: httpx.Client, path: str) -> str:
-    """The CSRF token from the form on `path`."""
-    html = client.get(path).text
-    return html.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-
-
-def login(client: httpx.Client, email: str) -> None:
-    token = csrf(client, "/beheer/inloggen")
-    response = client.post("/beheer/inloggen", data={"csrf": token, "email": email, "password": PASSWORD, "next": "/beheer"})
-    assert response.status_code == 303, response.text
 
 
 @contextmanager

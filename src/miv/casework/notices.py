@@ -6,12 +6,10 @@ never a stage, a name or the kind of violation (docs/cases.md, "Threat model").
 
 from __future__ import annotations
 
-import smtplib
 from collections.abc import Iterable
-from email.message import EmailMessage
 
 from miv.cases import CaseError, Notice, notification
-from miv.fieldwork.mail import Smtp
+from miv.fieldwork.mail import FAILURES, Smtp, deliver
 
 
 def send(smtp: Smtp, notices: Iterable[tuple[str, Notice]], case: str, url: str) -> int:
@@ -20,19 +18,6 @@ def send(smtp: Smtp, notices: Iterable[tuple[str, Notice]], case: str, url: str)
     if not batch:
         return 0
     try:
-        with smtplib.SMTP(smtp.host, smtp.port, timeout=30) as server:
-            if smtp.starttls:
-                server.starttls()
-            if smtp.user:
-                server.login(smtp.user, smtp.password or "")
-            for address, kind in batch:
-                subject, body = notification(kind, case, url)
-                message = EmailMessage()
-                message["From"] = smtp.sender
-                message["To"] = address
-                message["Subject"] = subject
-                message.set_content(body)
-                server.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
+        return deliver(smtp, ((address, *notification(kind, case, url)) for address, kind in batch))
+    except FAILURES as exc:
         raise CaseError(f"De mailserver {smtp.host}:{smtp.port} weigerde of is onbereikbaar ({exc.__class__.__name__}).") from None
-    return len(batch)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import smtplib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -52,23 +53,37 @@ class Smtp:
                    starttls=os.environ.get("MIV_SMTP_STARTTLS", "1") == "1")
 
 
+FAILURES = (OSError, smtplib.SMTPException)
+
+
+def deliver(smtp: Smtp, messages: Iterable[tuple[str, str, str]]) -> int:
+    """Send (address, subject, body) messages over one connection; returns how many were sent.
+    A refusing or unreachable server raises one of FAILURES: the caller words the message."""
+    count = 0
+    with smtplib.SMTP(smtp.host, smtp.port, timeout=30) as server:
+        if smtp.starttls:
+            server.starttls()
+        if smtp.user:
+            server.login(smtp.user, smtp.password or "")
+        for address, subject, body in messages:
+            message = EmailMessage()
+            message["From"] = smtp.sender
+            message["To"] = address
+            message["Subject"] = subject
+            message.set_content(body)
+            server.send_message(message)
+            count += 1
+    return count
+
+
 def send(smtp: Smtp, people: list[Recipient], title: str, site: str, reminder: bool) -> int:
     """Send one message per recipient over one connection; returns how many were sent."""
     opening = OPENING[reminder].format(title=title)
+    subject = f"{'Herinnering' if reminder else 'Uitnodiging'}: {title}"
+    signature = smtp.sender.split("<")[0].strip()
     try:
-        with smtplib.SMTP(smtp.host, smtp.port, timeout=30) as server:
-            if smtp.starttls:
-                server.starttls()
-            if smtp.user:
-                server.login(smtp.user, smtp.password or "")
-            for person in people:
-                message = EmailMessage()
-                message["From"] = smtp.sender
-                message["To"] = person.email
-                message["Subject"] = f"{'Herinnering' if reminder else 'Uitnodiging'}: {title}"
-                message.set_content(TEXT.format(name=person.name, opening=opening, link=person.link, site=site, code=person.code,
-                                                sender=smtp.sender.split("<")[0].strip()))
-                server.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
+        return deliver(smtp, ((person.email, subject, TEXT.format(name=person.name, opening=opening, link=person.link, site=site,
+                                                                    code=person.code, sender=signature))
+                              for person in people))
+    except FAILURES as exc:
         raise FieldworkError(f"de mailserver {smtp.host}:{smtp.port} weigerde of is onbereikbaar ({exc.__class__.__name__}: {exc})") from None
-    return len(people)

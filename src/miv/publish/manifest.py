@@ -12,11 +12,8 @@ from miv.publish.results import Results
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def manifest(results: Results, disclosure: Disclosure, outputs: list[Path], target: Path) -> None:
