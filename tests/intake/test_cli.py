@@ -6,7 +6,7 @@ import polars as pl
 import pyreadstat
 from typer.testing import CliRunner
 
-from conftest import DEFINITION
+from intake_support import DEFINITION
 from miv.cli import app
 
 runner = CliRunner()

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from miv import definition
 from miv.intake import IntakeError, export_parquet, export_public, export_sav, public_table, read_responses
-from responses import valid_table
+from intake_support import valid_table
 
 REAL = definition.load()
 

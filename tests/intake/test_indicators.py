@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 from miv import definition
 from miv.definition import parse
 from miv.intake import add_indicators, answers, harmonise, to_polars
-from responses import valid_table
+from intake_support import valid_table
 
 REAL = definition.load()
 

@@ -11,7 +11,7 @@ import pytest
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import write_pspp
+from intake_support import write_pspp
 from miv.intake import IntakeError, export_sav, read_responses
 
 

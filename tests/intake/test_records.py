@@ -6,7 +6,7 @@ import polars as pl
 
 from miv import definition
 from miv.intake import export_sav, read_records, read_responses, read_table
-from responses import valid_table
+from intake_support import valid_table
 
 REAL = definition.load()
 

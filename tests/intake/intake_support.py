@@ -1,15 +1,20 @@
-"""Valid respondent tables for the tests, built row by row with the definition's own rule
-evaluator (`Expression.evaluate`), independent of the polars translation under test."""
+"""Helpers of the intake tests: the small test definition, valid respondent tables built row
+by row with the definition's own rule evaluator (`Expression.evaluate`, independent of the
+polars translation under test), and a second .sav writer (GNU PSPP)."""
 
 from __future__ import annotations
 
 import random
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from miv.definition import ItemType, Monitor, variables
 from miv.intake import schema
+
+DEFINITION = Path(__file__).parent / "definition"
 
 
 def valid_table(monitor: Monitor, year: int, code: str, n: int, seed: int = 1) -> pl.DataFrame:
@@ -56,3 +61,34 @@ def _answer(rng: random.Random, q, item, asked: bool) -> tuple[Any, Any]:
         return rng.choice(item.missing), None
     value = rng.choice(options)
     return value, value
+
+
+def write_pspp(table: pl.DataFrame, monitor: Monitor, year: int, code: str, path: Path) -> Path:
+    """Write `table` as .sav with GNU PSPP from a syntax file, with labels and missing values."""
+    q = monitor.editions[year].questionnaires[code]
+    items = variables(q)
+    formats = []
+    for name, dtype in table.schema.items():
+        if dtype == pl.Utf8:
+            formats.append(f"{name} (A{max(8, table[name].str.len_bytes().max() or 1)})")
+        else:
+            formats.append(f"{name} (F8.{2 if dtype == pl.Float64 else 0})")
+    lines = ["SET LOCALE='UTF-8'.", f"DATA LIST LIST (\",\") /{' '.join(formats)}.", "BEGIN DATA."]
+    for row in table.iter_rows():
+        lines.append(",".join("" if v is None else str(v) for v in row))
+    lines.append("END DATA.")
+    for name, item in items.items():
+        if name not in table.columns:
+            continue
+        text = item.text.replace("'", "''")
+        lines.append(f"VARIABLE LABELS {name} '{text}'.")
+        if item.type is ItemType.SINGLE:
+            labels = " ".join(f"{o.code} '{o.label}'" for o in q.options(item))
+            lines.append(f"VALUE LABELS {name} {labels} -1 'Niet van toepassing'.")
+        if item.type is not ItemType.TEXT:
+            lines.append(f"MISSING VALUES {name} ({', '.join(str(c) for c in [*item.missing, q.not_applicable])}).")
+    lines.append(f"SAVE OUTFILE='{path}'.")
+    syntax = path.with_suffix(".sps")
+    syntax.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    subprocess.run(["pspp", str(syntax)], check=True, capture_output=True, cwd=path.parent)
+    return path
