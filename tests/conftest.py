@@ -20,7 +20,7 @@ _numbers = itertools.count()
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     if not Cluster.available():
-        pytest.skip(f"PostgreSQL binaries not found in {PG_BIN}")
+        pytest.fail(f"PostgreSQL binaries not found in {PG_BIN}: run 'make test' (it installs them) or set MIV_PG_BIN")
     cluster = Cluster()
     yield cluster.start()
     cluster.stop()

@@ -11,7 +11,17 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-PG_BIN = Path(os.environ.get("MIV_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _binaries() -> Path:
+    """MIV_PG_BIN, else the newest Debian PostgreSQL installed (any major version)."""
+    if "MIV_PG_BIN" in os.environ:
+        return Path(os.environ["MIV_PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _binaries()
 
 
 def free_port() -> int:
