@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -299,14 +300,24 @@ app.add_typer(cases_app, name="cases")
 Documents = typer.Option(Path("zaakdocumenten"), "--documents", envvar="MIV_CASES_DOCUMENTS", help="Map met de versleutelde zaakdocumenten.")
 
 
+@contextmanager
 def _casework(db: str | None, documents: Path):  # noqa: ANN202 - a Casework; imported lazily to keep `miv --help` fast
+    """The case store for one command: its errors become messages and its connections close."""
     from miv import cases, casework, store
 
     try:
         master = cases.MasterKey.from_environment()
     except cases.CaseError as exc:
         raise fail(exc.message) from None
-    return casework.Casework(store.Database(db or store.default_url()), master, cases.DocumentStore(documents))
+    work = casework.Casework(store.Database(db or store.default_url()), master, cases.DocumentStore(documents))
+    try:
+        yield work
+    except casework.MemberError as exc:
+        raise fail(str(exc)) from None
+    except cases.CaseError as exc:
+        raise fail(exc.message) from None
+    finally:
+        work.db.dispose()
 
 
 @cases_app.command("create-key")
@@ -347,17 +358,8 @@ def cases_add_member(
     db: str | None = DatabaseUrl, documents: Path = Documents,
 ) -> None:
     """Geef een account met rol 'zaken' een zaakrol in een organisatie."""
-    from miv import cases, casework
-
-    work = _casework(db, documents)
-    try:
+    with _casework(db, documents) as work:
         work.grant("beheer", email, organisation, role, datetime.now(timezone.utc))
-    except casework.MemberError as exc:
-        raise fail(str(exc)) from None
-    except cases.CaseError as exc:
-        raise fail(exc.message) from None
-    finally:
-        work.db.dispose()
     console.print(f"[green]✓[/] {email} is {role} in {organisation}", highlight=False)
 
 
@@ -367,17 +369,10 @@ def cases_remove_member(
     db: str | None = DatabaseUrl, documents: Path = Documents,
 ) -> None:
     """Neem een zaakrol af; de sleutels van die persoon voor de zaken van de organisatie vervallen."""
-    from miv import cases, casework
+    from miv import casework
 
-    work = _casework(db, documents)
-    try:
+    with _casework(db, documents) as work:
         work.revoke("beheer", casework.account_id(work.db, email), organisation, datetime.now(timezone.utc))
-    except casework.MemberError as exc:
-        raise fail(str(exc)) from None
-    except cases.CaseError as exc:
-        raise fail(exc.message) from None
-    finally:
-        work.db.dispose()
     console.print(f"[green]✓[/] {email} heeft geen rol meer in {organisation}", highlight=False)
 
 
@@ -407,14 +402,9 @@ def cases_verify_log(
     """Controleer de hashketen van het auditlog; noem elke gewijzigde, verwijderde of verplaatste regel (exitcode 1)."""
     from miv import cases
 
-    work = _casework(db, documents)
-    try:
+    with _casework(db, documents) as work:
         known = cases.Anchor.parse(anchor.read_text(), str(anchor)) if anchor is not None and anchor.exists() else None
         result = work.verify_log(known)
-    except cases.CaseError as exc:
-        raise fail(exc.message) from None
-    finally:
-        work.db.dispose()
     for finding in result.findings:
         errors.print(f"[red]✗[/] {finding}", highlight=False, soft_wrap=True)
     if not result.ok:
@@ -434,17 +424,14 @@ def cases_purge(
     """Bewaartermijn: kondig afgesloten zaken aan die bijna verlopen en vernietig verlopen zaken (de tellingen blijven)."""
     from miv import cases
 
-    work = _casework(db, documents)
-    work.retention = cases.RetentionPolicy(cases.Period(years=keep_years), cases.Period(months=warn_months))
     now = datetime.now(timezone.utc)
-    try:
+    with _casework(db, documents) as work:
+        work.retention = cases.RetentionPolicy(cases.Period(years=keep_years), cases.Period(months=warn_months))
         if dry_run:
             every = work.all_cases()
             announced, destroyed = work.retention.to_warn(every, now), work.retention.to_purge(every, now)
         else:
             announced, destroyed = work.purge(now)
-    finally:
-        work.db.dispose()
     for case in announced:
         console.print(f"[yellow]![/] {work.retention.notice(case)}", highlight=False)
     for case in destroyed:
