@@ -41,6 +41,21 @@ def serve(app: ASGIApp) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+class HttpClients:
+    """`client()` and `close()` for a test site dataclass with `url`, `db` and `clients` fields:
+    each client keeps its own cookies, and all are closed when the test ends, even on failure."""
+
+    def client(self) -> httpx.Client:
+        client = httpx.Client(base_url=self.url, follow_redirects=False, timeout=60)
+        self.clients.append(client)
+        return client
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
+        self.db.dispose()
+
+
 def csrf_in(html: str) -> str:
     """The CSRF token of the form in `html`."""
     return html.split('name="csrf" value="', 1)[1].split('"', 1)[0]

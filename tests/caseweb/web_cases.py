@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from browser_support import PASSWORD, csrf, csrf_in, login
+from browser_support import PASSWORD, HttpClients, csrf, csrf_in, login
 import httpx
 import pyotp
 from starlette.applications import Starlette
@@ -25,7 +25,7 @@ BASE = f"/beheer/zaken/{ORG}"
 
 
 @dataclass
-class CaseSite:
+class CaseSite(HttpClients):
     app: Starlette
     team: Team
     db: Database
@@ -33,17 +33,6 @@ class CaseSite:
     secrets: dict[str, str] = field(default_factory=dict)
     used: dict[str, int] = field(default_factory=dict)
     clients: list[httpx.Client] = field(default_factory=list)
-
-    def client(self) -> httpx.Client:
-        """A browser-like client with its own cookies; closed by `close` even when a test fails."""
-        client = httpx.Client(base_url=self.url, follow_redirects=False, timeout=60)
-        self.clients.append(client)
-        return client
-
-    def close(self) -> None:
-        for client in self.clients:
-            client.close()
-        self.db.dispose()
 
     def code(self, name: str) -> str:
         """A code the app has not seen for this person yet (the current or next time step)."""

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from browser_support import PASSWORD, serve
+from browser_support import PASSWORD, HttpClients, serve
 from fieldwork_support import INVITATIONS_CSV, small_monitor
 import httpx
 
@@ -20,7 +20,7 @@ SECRET = b"s" * 40
 
 
 @dataclass
-class Site:
+class Site(HttpClients):
     """A real app on a real database with one open fieldwork and four invitations."""
 
     settings: Settings
@@ -29,17 +29,6 @@ class Site:
     codes: dict[str, str] = field(default_factory=dict)
     url: str = ""
     clients: list[httpx.Client] = field(default_factory=list)
-
-    def client(self) -> httpx.Client:
-        """A browser-like client with its own cookies; closed when the test ends."""
-        client = httpx.Client(base_url=self.url, follow_redirects=False, timeout=30)
-        self.clients.append(client)
-        return client
-
-    def close(self) -> None:
-        for client in self.clients:
-            client.close()
-        self.db.dispose()
 
 
 def make_site(url: str, monitor: Monitor | None = None, **overrides) -> Site:
