@@ -33,13 +33,15 @@ FRAME_COLUMNS = ("group", "gender", "province", "size_class", "population")
 Locate = Callable[[tuple, Any], tuple[str, str]]
 
 
-def load(root: Path | str = DEFAULT_ROOT) -> Monitor:
-    """Load and check the whole definition; raise DefinitionError listing every problem."""
-    reader = _Reader(Path(root))
+def load(root: Path | str | None = None) -> Monitor:
+    """Load and check the whole definition (by default the one shipped with miv); raise
+    DefinitionError listing every problem."""
+    root = DEFAULT_ROOT if root is None else Path(root)
+    reader = _Reader(root)
     monitor = reader.monitor()
     reader.problems.extend(check_monitor(monitor, reader.files))
     if reader.problems:
-        raise DefinitionError(reader.problems)
+        raise DefinitionError(reader.problems, root)
     assert monitor is not None
     return monitor
 
