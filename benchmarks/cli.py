@@ -57,6 +57,12 @@ def main() -> None:
         "Before the thin CLI (commit b675ee4, every layer imported at start), measured on 2026-12-01 at load "
         "average 8 with `PYTHONPATH=<that commit's src> python -c 'from miv.cli import app; app()' --help`: "
         "6.1 s wall, 2.1 s CPU for `--help`; 6.7 s wall, 2.2 s CPU for `definition check`.",
+        "",
+        "The script times the `miv` next to the Python that runs it, so an installed package is measured "
+        "with its own environment: `python -m pip wheel --no-deps -w dist . && python -m venv /tmp/miv && "
+        "/tmp/miv/bin/pip install dist/miv-*.whl && /tmp/miv/bin/python benchmarks/cli.py`. "
+        "`miv definition check` reads the definition shipped in the package; `--definition DIR` "
+        "checks another one at the same cost.",
     ])
     print(write_section("## CLI start", body))
 
