@@ -13,7 +13,7 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, delete, or_, update
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, delete, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from miv.store.base import Base
@@ -59,14 +59,16 @@ def create(session: Session, data: dict, now: dt.datetime, lifetime: Lifetime) -
 
 def load(session: Session, token: str, now: dt.datetime, lifetime: Lifetime) -> dict | None:
     """The data of the live session with this token, marking it seen now; None (and the row
-    gone) when it is unknown, idle too long or past its expiry."""
-    row = session.get(SessionRow, token_hash(token))
+    gone) when it is unknown, idle too long or past its expiry. Plain statements, so a row
+    deleted meanwhile by a sign-out elsewhere is no error."""
+    key = SessionRow.token_hash == token_hash(token)
+    row = session.execute(select(SessionRow.data, SessionRow.last_seen, SessionRow.expires).where(key)).first()
     if row is None:
         return None
     if now >= _utc(row.expires) or now - _utc(row.last_seen) >= lifetime.idle:
-        session.delete(row)
+        session.execute(delete(SessionRow).where(key))
         return None
-    row.last_seen = now
+    session.execute(update(SessionRow).where(key).values(last_seen=now))
     return json.loads(row.data)
 
 
@@ -87,9 +89,11 @@ def revoke_user_sessions(session: Session, user_id: int) -> int:
 
 
 def purge(session: Session, now: dt.datetime, lifetime: Lifetime) -> int:
-    """Delete every session past its expiry or idle too long (uses the two indexes)."""
+    """Delete every session past its expiry or idle too long (both columns indexed). Rows
+    another transaction holds are left for the next purge, so two purges never deadlock."""
     stale = or_(SessionRow.expires <= now, SessionRow.last_seen <= now - lifetime.idle)
-    return session.execute(delete(SessionRow).where(stale)).rowcount
+    rows = select(SessionRow.token_hash).where(stale).with_for_update(skip_locked=True)
+    return session.execute(delete(SessionRow).where(SessionRow.token_hash.in_(rows))).rowcount
 
 
 def _user(data: dict) -> int | None:

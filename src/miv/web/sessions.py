@@ -11,7 +11,7 @@ Respondent pages keep Starlette's signed cookie: nothing about them may reach th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -54,14 +54,13 @@ class Sessions:
     thread pool), everything else on the respondents' signed cookie."""
 
     def __init__(self, app: ASGIApp, db: Database, secret_key: str, lifetime: Lifetime, secure: bool,
-                 identity: Sequence[str] = ("user",), clock: Callable[[], dt.datetime] = utc_now) -> None:
+                 identity: Sequence[str] = ("user",)) -> None:
         self.app = app
         self.respondents = SessionMiddleware(app, secret_key=secret_key, session_cookie=RESPONDENT_COOKIE,
                                              max_age=RESPONDENT_HOURS * 3600, same_site="lax", https_only=secure)
         self.db = db
         self.lifetime = lifetime
         self.identity = tuple(identity)
-        self.clock = clock
         self.flags = f"path={STAFF}; httponly; samesite=lax" + ("; secure" if secure else "")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -85,7 +84,7 @@ class Sessions:
 
     def _load(self, token: str) -> dict[str, Any] | None:
         with self.db.session() as s:
-            return store.load(s, token, self.clock(), self.lifetime)
+            return store.load(s, token, utc_now(), self.lifetime)
 
     def _store(self, token: str | None, live: bool, initial: dict[str, Any], session: ServerSession) -> str | None:
         """Persist the request's changes; the Set-Cookie value when the token changes or ends."""
@@ -102,7 +101,7 @@ class Sessions:
                 store.end(s, token)
             if not session:
                 return self._expired()
-            new = store.create(s, dict(session), self.clock(), self.lifetime)
+            new = store.create(s, dict(session), utc_now(), self.lifetime)
         return f"{STAFF_COOKIE}={new}; {self.flags}"
 
     def _expired(self) -> str:

@@ -52,7 +52,10 @@ async def login(request: Request) -> Response:
 
 @public
 async def logout(request: Request) -> Response:
-    await checked_form(request)
+    """Ends the session (server side: every copy of the cookie). A session that already ended
+    (idle timeout) has no form token left, and needs none to end."""
+    if "user" in request.session:
+        await checked_form(request)
     request.session.clear()
     return _see("/beheer/inloggen")
 
