@@ -73,8 +73,12 @@ def test_an_idle_session_is_refused_and_a_used_one_stays(db_url):
             assert now - dt.timedelta(minutes=1) < seen.replace(tzinfo=dt.UTC)
             s.execute(update(SessionRow).values(last_seen=now - dt.timedelta(minutes=16)))
         thief = copy(site, client)
-        assert refused(thief) and refused(client)
-        assert row.token_hash not in {r.token_hash for r in rows(site)}
+        assert refused(thief)
+        notice = client.get("/beheer/veldwerk/1")  # the victim's next click: told why
+        assert notice.headers["location"] == "/beheer/inloggen?volgende=/beheer/veldwerk/1&verlopen=1"
+        assert "meer dan 15 minuten niet actief" in client.get(notice.headers["location"]).text
+        assert refused(client) and row.token_hash not in {r.token_hash for r in rows(site)}
+        assert "verlopen" not in site.client().get(STAFF_PAGE).headers["location"]  # a first visit is no expiry
         out = client.post("/beheer/uitloggen", data={"csrf": "van de pagina van een kwartier geleden"})
         assert out.status_code == 303 and out.headers["location"] == "/beheer/inloggen"  # not a 403 "form expired"
 

@@ -71,6 +71,7 @@ class Sessions:
         data = await run_in_threadpool(self._load, token) if token else None
         session = ServerSession(data or {})
         scope["session"] = session
+        scope["session_ended"] = token is not None and data is None
         initial = dict(session)
 
         async def send_wrapper(message: Message) -> None:

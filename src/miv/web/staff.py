@@ -32,7 +32,8 @@ def _see(url: str) -> RedirectResponse:
 
 @public
 async def login(request: Request) -> Response:
-    context = {"title": "Inloggen voor medewerkers", "next": request.query_params.get("volgende", "/beheer")}
+    context = {"title": "Inloggen voor medewerkers", "next": request.query_params.get("volgende", "/beheer"),
+               "ended": "verlopen" in request.query_params, "idle": request.app.state.settings.session_idle_minutes}
     if request.method == "GET":
         return render(request, "staff/login.html", context)
     form = await checked_form(request)
