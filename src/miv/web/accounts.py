@@ -6,6 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
+from miv.errors import MivError
 from miv.store import Database
 from miv.store.sessions import revoke_user_sessions
 from miv.store.users import ROLES, User
@@ -15,7 +16,7 @@ _DUMMY = _hasher.hash("miv: a password nobody has")
 MIN_PASSWORD = 12
 
 
-class AccountError(ValueError):
+class AccountError(MivError, ValueError):
     """A bad account request (unknown role, short password, e-mail in use); Dutch message."""
 
 
