@@ -154,6 +154,16 @@ def users_add(
     console.print(f"[green]✓[/] gebruiker {email} toegevoegd met rol {role}")
 
 
+@users_app.command("sign-out")
+def users_sign_out(email: str, db: str | None = DatabaseUrl) -> None:
+    """Beëindig alle sessies van een account (bijvoorbeeld na verlies van een laptop); opnieuw inloggen blijft mogelijk."""
+    from miv.web.accounts import sign_out
+
+    with database(db) as opened:
+        count = sign_out(opened, email)
+    console.print(f"[green]✓[/] {count} {'sessie' if count == 1 else 'sessies'} van {email} beëindigd", highlight=False)
+
+
 @app.command("serve")
 def serve(
     db: str | None = DatabaseUrl, host: str = typer.Option("127.0.0.1", help="Adres waarop de server luistert."),
@@ -161,6 +171,8 @@ def serve(
     base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url", help="Openbaar adres, gebruikt in de uitnodigingslinks."),
     secure: bool = typer.Option(False, "--secure", help="Achter TLS: beveiligde cookies en HSTS."),
     workers: int = typer.Option(1, help="Aantal app-processen."),
+    session_idle_minutes: int = typer.Option(15, "--session-idle-minutes", min=1, help="Beheerpagina's: sessie vervalt na zoveel minuten zonder verzoek."),
+    session_hours: int = typer.Option(8, "--session-hours", min=1, help="Beheerpagina's: sessie vervalt hoe dan ook zoveel uur na het inloggen."),
 ) -> None:
     """Start de webapp (enquête en beheerpagina's)."""
     import json
@@ -172,7 +184,8 @@ def serve(
     from miv.definition import DEFAULT_ROOT
 
     os.environ["MIV_SERVE"] = json.dumps({"db": db or store.default_url(), "secret_file": str(secret_file.resolve()),
-                                          "root": str(root or DEFAULT_ROOT), "base_url": base_url, "secure": secure})
+                                          "root": str(root or DEFAULT_ROOT), "base_url": base_url, "secure": secure,
+                                          "session_idle_minutes": session_idle_minutes, "session_hours": session_hours})
     console.print(f"[green]✓[/] miv luistert op http://{host}:{port}")
     uvicorn.run("miv.web.serve:app", host=host, port=port, workers=workers, proxy_headers=True, access_log=False, factory=True)
 
