@@ -1,4 +1,4 @@
-"""The real definition in monitor/ loads, and holds what CONTRACT.md and DOMAIN.md promise."""
+"""The real definition in monitor/ loads, and holds what docs/intake.md and docs/domain.md promise."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def test_each_edition_has_three_questionnaires_covering_every_group(monitor: Mon
     assert {s.group for s in edition.frame.strata} == office | staff
     for group in monitor.structure.groups:
         assert {s.gender for s in edition.frame.strata if s.group == group.code} == {"man", "vrouw"}
-    assert edition.frame.approximate, "DOMAIN.md marks several counts as approximate"
+    assert edition.frame.approximate, "docs/domain.md marks several counts as approximate"
 
 
 @pytest.mark.parametrize("year", EDITIONS)

@@ -1,4 +1,4 @@
-"""The population frames hold the DOMAIN.md totals and are what scripts/make_frames.py
+"""The population frames hold the docs/domain.md totals and are what scripts/make_frames.py
 derives; demo respondents come only from strata of the frame and never outnumber them."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from .conftest import STRATUM_KEYS, frame_table
 
 SCRIPT = DEFAULT_ROOT.parent / "scripts" / "make_frames.py"
 
-# DOMAIN.md, table "Groups": 2024 counts; 2022 differs in municipalities (344) and in
+# docs/domain.md, table "Groups": 2024 counts; 2022 differs in municipalities (344) and in
 # Statenleden (570 seats elected in 2019; 572 from the 2023 elections).
 TOTALS = {
     "burgemeester": {2022: 344, 2024: 342},

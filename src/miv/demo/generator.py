@@ -1,7 +1,7 @@
 """Synthetic demo respondents for every edition and questionnaire of the definition.
 
 The output is a respondent table per edition x questionnaire in the shape of
-CONTRACT.md. It is synthetic through and through: respondent ids start with DEMO-,
+docs/intake.md. It is synthetic through and through: respondent ids start with DEMO-,
 organisations are called 'Gemeente demo-017', and the files written from it say so.
 The generator knows the definition and its own parameters, nothing of estimation.
 """

@@ -181,7 +181,7 @@ def _int(text: str) -> int | None:
 
 
 def record(q: Questionnaire, stratum: Mapping[str, Any], answers: Answers) -> dict[str, Any]:
-    """The variables of the respondent table (CONTRACT.md): codes, -1 where routing skipped
+    """The variables of the respondent table (docs/intake.md): codes, -1 where routing skipped
     the item, None where it was asked but not answered."""
     shown = {item.code for item in _walk(q, stratum, answers)}
     out: dict[str, Any] = {}

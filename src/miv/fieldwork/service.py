@@ -228,7 +228,7 @@ def _rate(stratum: dict[str, Any], c: Counter) -> dict[str, Any]:
 def completed_records(db: Database, fieldwork_id: int) -> list[dict[str, Any]]:
     """The submitted responses as records for the intake: respondent_id, edition, questionnaire,
     the stratum columns (and organisation for organisation questionnaires), then the
-    variables as CONTRACT.md codes them. Ordered by the random id, which says nothing of order."""
+    variables as docs/intake.md codes them. Ordered by the random id, which says nothing of order."""
     with db.session() as s:
         fieldwork = s.get(Fieldwork, fieldwork_id)
         if fieldwork is None:

@@ -1,4 +1,4 @@
-"""The respondent table's shape (CONTRACT.md): column names, types and labels per questionnaire."""
+"""The respondent table's shape (docs/intake.md): column names, types and labels per questionnaire."""
 
 from __future__ import annotations
 
