@@ -305,7 +305,9 @@ def _key_figures(results: Results) -> Table:
     table = Table(title=f"Kerncijfers {results.edition}")
     for column in ("indicator", "doelgroep", str(results.previous or ""), str(results.edition), "p"):
         table.add_column(column, justify="left" if column in ("indicator", "doelgroep") else "right")
-    changes = results.comparisons.filter((pl.col("publication") == "kerncijfers") & (pl.col("kind") == "previous_edition"))
+    from miv.definition import Comparison
+
+    changes = results.comparisons.filter((pl.col("publication") == "kerncijfers") & (pl.col("kind") == Comparison.PREVIOUS_EDITION.value))
     for row in changes.iter_rows(named=True):
         domain = "totaal" if row["breakdown"] == "totaal" else row["domain"]
         table.add_row(row["indicator"], domain, f"{row['reference_estimate']:.0%}", f"{row['estimate']:.0%}", f"{row['p_value']:.3f}")

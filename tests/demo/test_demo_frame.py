@@ -11,7 +11,7 @@ import polars as pl
 import yaml
 
 from miv import demo
-from miv.definition import DEFAULT_ROOT, Monitor
+from miv.definition import DEFAULT_ROOT, Monitor, Unit
 
 from .conftest import STRATUM_KEYS, frame_table
 
@@ -72,7 +72,7 @@ def test_committed_frames_are_what_the_script_derives(tmp_path: Path) -> None:
 
 def test_respondents_come_from_frame_strata_and_never_outnumber_them(monitor: Monitor, demo_tables: list[demo.DemoTable]) -> None:
     for t in demo_tables:
-        if t.questionnaire.unit != "respondent":
+        if t.questionnaire.unit is not Unit.RESPONDENT:
             continue
         frame = frame_table(monitor, t.edition)
         counts = t.data.group_by(STRATUM_KEYS).len("n").join(frame, on=STRATUM_KEYS, how="left", nulls_equal=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 from miv.definition.errors import Problem
 from miv.definition.expression import Expression, parse
-from miv.definition.models import Comparison, Denominator, Edition, Item, ItemType, Monitor, Questionnaire, Structure
+from miv.definition.models import Comparison, Denominator, Edition, Item, ItemType, Monitor, Questionnaire, Structure, Unit
 
 Codes = set[Any]  # the codes a variable may take: ints for items, strings for strata
 STRATUM_VARIABLES = ("group", "layer", "role", "gender", "province", "size_class")
@@ -91,7 +91,7 @@ def _check_questionnaire(structure: Structure, q: Questionnaire, file: str) -> l
     groups = {g.code for g in structure.groups}
     for code in sorted(set(q.groups) - groups):
         problems.append(Problem(file, "groups", f"onbekende doelgroep {code!r}; verwacht een van {sorted(groups)}"))
-    if q.unit == "organisation":
+    if q.unit is Unit.ORGANISATION:
         chairs = sorted(g.code for g in structure.groups if g.chair)
         for code in sorted(set(q.groups) & groups - set(chairs)):
             problems.append(Problem(file, "groups", f"een vragenlijst voor organisaties noemt per bestuurslaag de voorzitter; {code!r} is dat niet (verwacht een van {chairs})"))
@@ -205,7 +205,7 @@ def _check_frame(structure: Structure, edition: Edition, file: str) -> list[Prob
         cells.setdefault(cell, row)
     covered = {s.group for s in edition.frame.strata}
     for q in edition.questionnaires.values():
-        if q.unit == "respondent":
+        if q.unit is Unit.RESPONDENT:
             for code in sorted(set(q.groups) - covered):
                 problems.append(Problem(file, "", f"doelgroep {code!r} krijgt vragenlijst {q.code!r} maar heeft geen stratum in het steekproefkader"))
     return problems
@@ -237,9 +237,9 @@ def _check_indicators(monitor: Monitor, file: str) -> list[Problem]:
             if q is None:
                 problems.append(Problem(file, f"{where}.questionnaire", f"editie {year} heeft geen vragenlijst {indicator.questionnaire!r}; verwacht een van {sorted(edition.questionnaires)}"))
                 continue
-            if (indicator.denominator is Denominator.ORGANISATIONS) != (q.unit == "organisation"):
-                wanted = "organisations" if q.unit == "organisation" else "respondents, victims of incidents"
-                problems.append(Problem(file, f"{where}.denominator", f"vragenlijst {q.code!r} heeft als eenheid {q.unit}; verwacht noemer {wanted}"))
+            if (indicator.denominator is Denominator.ORGANISATIONS) != (q.unit is Unit.ORGANISATION):
+                wanted = "organisations" if q.unit is Unit.ORGANISATION else "respondents, victims of incidents"
+                problems.append(Problem(file, f"{where}.denominator", f"vragenlijst {q.code!r} heeft als eenheid {q.unit.value}; verwacht noemer {wanted}"))
             multi = {item.code for item in q.items if item.type is ItemType.MULTI}
             known = {**strata, **{name: _valid_codes(q, item) for name, item in variables(q).items()}, **earlier}
             rule, universe = indicator.for_edition(year)  # both parse: the models validated them
@@ -294,7 +294,7 @@ def _units(structure: Structure, q: Questionnaire) -> list[dict[str, str | None]
     axes = {"province": [c.code for c in structure.provinces], "size_class": [c.code for c in structure.size_classes]}
     out = []
     for group in (groups[code] for code in q.groups if code in groups):
-        person = q.unit == "respondent"
+        person = q.unit is Unit.RESPONDENT
         genders = [c.code for c in structure.genders] if person else [None]
         provinces, sizes = (axes[a] if a in group.strata else [None] for a in ("province", "size_class"))
         for gender, province, size in product(genders, provinces, sizes):

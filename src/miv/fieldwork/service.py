@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select, update
 
 from miv import intake
 
-from miv.definition import Monitor, Questionnaire, Structure
+from miv.definition import Monitor, Questionnaire, Structure, Unit
 from miv.fieldwork.answers import Answers, record
 from miv.fieldwork.errors import FieldworkError
 from miv.fieldwork.invitations import check, read_table
@@ -183,7 +183,7 @@ def submit(db: Database, keys: Keys, invitation_id: int) -> None:
         answers = keys.unseal(progress.sealed) if progress else {}
         q, _ = open_questionnaire(fieldwork)
         stratum = {c: getattr(inv, c) for c in STRATUM}
-        organisation = inv.organisation if q.unit == "organisation" else None
+        organisation = inv.organisation if q.unit is Unit.ORGANISATION else None
         s.add(Response(fieldwork_id=fieldwork.id, organisation=organisation, answers=record(q, stratum, answers), **stratum))  # type: ignore[arg-type]
         s.execute(delete(Progress).where(Progress.invitation_id == invitation_id))
 
@@ -238,7 +238,7 @@ def completed_records(db: Database, fieldwork_id: int) -> list[dict[str, Any]]:
         for r in s.scalars(select(Response).where(Response.fieldwork_id == fieldwork_id).order_by(Response.id)):
             head: dict[str, Any] = {"respondent_id": r.id, "edition": fieldwork.edition, "questionnaire": fieldwork.questionnaire}
             head.update({c: getattr(r, c) for c in STRATUM})
-            if q.unit == "organisation":
+            if q.unit is Unit.ORGANISATION:
                 head["organisation"] = r.organisation
             out.append(head | r.answers)
         return out

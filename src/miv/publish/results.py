@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from miv.definition import Monitor
+from miv.definition import Comparison, Monitor
 from miv.errors import MivError
 
 ESTIMATE_SCHEMA: dict[str, type[pl.DataType]] = {
@@ -100,7 +100,7 @@ WEIGHTING_SCHEMA: dict[str, type[pl.DataType]] = {
     "min_cell_n": pl.Int64,
 }
 TOTAL = "totaal"
-KINDS = ("previous_edition", "gender", "group_vs_all", "province_vs_national")
+KINDS = tuple(kind.value for kind in Comparison)
 
 
 class ResultsError(MivError, ValueError):
