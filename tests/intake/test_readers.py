@@ -83,18 +83,19 @@ def test_xlsx_with_title_row_above_the_header(tmp_path, monitor, valid):
     book.save(tmp_path / "bad.xlsx")
     _, report = read_responses(tmp_path / "bad.xlsx", monitor, 2024)
     finding = report.findings.filter(pl.col("variable") == "INT_BELANG").row(0, named=True)
-    assert (finding["row"], finding["respondent_id"], finding["value"], finding["rule"]) == (4, "R2024-00003", "7", "onbekende-code")
+    # Excel's own row: title in row 1, header in row 2, R2024-00000 in row 3
+    assert (finding["row"], finding["respondent_id"], finding["value"], finding["rule"]) == (6, "R2024-00003", "7", "onbekende-code")
 
 
 @pytest.mark.parametrize("name, content, expected", [
-    ("kapot.sav", lambda good: good[: len(good) // 2], "geen leesbaar SPSS-bestand"),
-    ("kapot.sav", lambda good: b"$FL2" + bytes(range(256)) * 4, "geen leesbaar SPSS-bestand"),
+    ("kapot.sav", lambda good: good[:300], "geen leesbaar SPSS-bestand"),
+    ("kapot.sav", lambda good: b"$FL2" + bytes(range(256)) * 4, "te groot om in te lezen: de kop meldt 1280134735 respondenten"),
     ("kapot.xlsx", lambda good: b"PK\x03\x04 niet echt een zip", "geen leesbaar Excel-bestand"),
     ("kapot.parquet", lambda good: b"PAR1" + b"\x00" * 100, "geen leesbaar Parquet-bestand"),
     ("leeg.csv", lambda good: b"", "bestand is leeg"),
     ("alleen-kop.csv", lambda good: b"respondent_id;group\r\n", "bevat geen enkele respondent"),
     ("bestand.txt", lambda good: b"x", "onbekend bestandstype"),
-    ("scheef.csv", lambda good: b"respondent_id;group\nR1;raadslid;extra;nog\n", "geen leesbaar CSV-bestand"),
+    ("vreemd.csv", lambda good: b"respondent_id;group\nR1;\x81\x8d\x8f\n", "tekencodering niet herkend"),
 ])
 def test_broken_files_name_the_file(tmp_path, monitor, valid, name, content, expected):
     good = tmp_path / "good.sav"
