@@ -93,10 +93,10 @@ def db_responses(
         raise fail(str(exc)) from None
     finally:
         database.dispose()
-    console.print(report.to_text(limit=5), highlight=False, soft_wrap=True)
+    console.print(report.to_text(limit=5), markup=False, highlight=False, soft_wrap=True)
     if not report.ok:
         raise fail(f"de webresponses zijn afgekeurd: {report.errors} fouten")
-    console.print(f"[green]✓[/] {report.respondents} respondenten opgeslagen in {intake.table_path(out, edition, questionnaire)}", highlight=False)
+    console.print(f"[green]✓[/] {report.respondents} respondenten opgeslagen in {escape(str(intake.table_path(out, edition, questionnaire)))}", highlight=False)
 
 
 @users_app.command("add")
@@ -157,15 +157,15 @@ def import_file(
     """Lees een databestand in, controleer het en bewaar de respondenttabel als er geen fouten zijn."""
     monitor = load_definition(root)
     try:
-        with console.status(f"{file} inlezen en controleren…"):
+        with console.status(f"{escape(str(file))} inlezen en controleren…"):
             table, report = intake.read_responses(file, monitor, edition, questionnaire, mapping)
         text = intake.save(table, report, out)
     except intake.IntakeError as exc:
         raise fail(str(exc)) from None
-    console.print(report.to_text(limit=5), highlight=False, soft_wrap=True)
+    console.print(report.to_text(limit=5), markup=False, highlight=False, soft_wrap=True)
     if not report.ok:
         raise fail(f"{file} is afgekeurd: {report.errors} fouten; het volledige rapport staat in {text} en {text.with_suffix('.json')}")
-    console.print(f"[green]✓[/] {report.respondents} respondenten opgeslagen in {intake.table_path(out, edition, report.questionnaire)}", highlight=False)
+    console.print(f"[green]✓[/] {report.respondents} respondenten opgeslagen in {escape(str(intake.table_path(out, edition, report.questionnaire)))}", highlight=False)
 
 
 @app.command("export")
@@ -183,7 +183,7 @@ def export_table(
         path = intake.export(data, monitor, edition, questionnaire, format, out)
     except intake.IntakeError as exc:
         raise fail(str(exc)) from None
-    console.print(f"[green]✓[/] {path} geschreven", highlight=False)
+    console.print(f"[green]✓[/] {escape(str(path))} geschreven", highlight=False)
 
 
 # --- miv demo: synthetic demo data (miv.demo) -----------------------------------------
@@ -250,7 +250,7 @@ def _publish(monitor: definition.Monitor, edition: int, files: list[Path], previ
             pipeline.write_reports(read, out / "validatie")
             for report in read.reports:
                 if not report.ok:
-                    errors.print(report.to_text(limit=5), highlight=False, soft_wrap=True)
+                    errors.print(report.to_text(limit=5), markup=False, highlight=False, soft_wrap=True)
                     raise fail(f"{report.file} is afgekeurd ({report.errors} fouten); rapporten in {out / 'validatie'}")
     hashes = {**inputs.hashes, **(prior.hashes if prior else {})}
     with Progress(*Progress.get_default_columns(), console=console, transient=True) as progress:
@@ -268,7 +268,7 @@ def _publish(monitor: definition.Monitor, edition: int, files: list[Path], previ
             )
         except OSError as exc:
             raise fail(f"kan de publicaties niet schrijven naar {exc.filename or out}: {exc.strerror}") from None
-    console.print(f"[green]✓[/] editie {edition}: {len(written)} bestanden in {out}", highlight=False)
+    console.print(f"[green]✓[/] editie {edition}: {len(written)} bestanden in {escape(str(out))}", highlight=False)
     return results
 
 
