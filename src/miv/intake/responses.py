@@ -13,6 +13,7 @@ import polars as pl
 from miv.definition import ItemType, Monitor, Questionnaire, variables
 from miv.intake.conversion import convert, match_names
 from miv.intake.errors import IntakeError
+from miv.intake.labels import check_labels
 from miv.intake.limits import DEFAULT_LIMITS, Limits
 from miv.intake.mapping import Mapping, apply_mapping, load_mapping
 from miv.intake.readers import RawFile, read_file
@@ -54,6 +55,8 @@ def read_responses(
                            "message": f"het mappingbestand noemt kolom {name!r}, maar die staat niet in het bestand"} for name in absent])])
     frame, renames = match_names(frame, q)
     labels = {renames.get(k, k): v for k, v in labels.items()}
+    frame, checked = check_labels(frame, labels, q, rules)
+    extra = pl.concat([extra, findings(checked)])
     table, report = _finish(raw, frame, monitor, edition, q, extra, labels)
     return table, Report(str(path), edition, q.code, table.height, report, _sha256(path), ignored)
 
