@@ -25,7 +25,7 @@ from miv.intake.errors import IntakeError
 from miv.intake.limits import DEFAULT_LIMITS, Limits
 from miv.intake.report import ERROR
 from miv.intake.savreader import SavReader, shared
-from miv.intake.xlsxsheet import Sheet, column_letter
+from miv.intake.xlsxsheet import TITLE_ROWS, Sheet, column_letter
 
 SUFFIXES = (".sav", ".zsav", ".csv", ".xlsx", ".parquet")
 _DELIMITERS = ";,\t|"
@@ -204,7 +204,7 @@ def _sheet_rows(sheet: Sheet):  # noqa: ANN202 - the pieces _xlsx assembles
         last_row, last_column = number, max(last_column, max(cells))
         if header is None:
             head.append((number, cells))
-            if len(head) < 100:
+            if len(head) < TITLE_ROWS:
                 continue
             header_row, header, rest = _header(head)
             for n, c in rest:
@@ -213,6 +213,8 @@ def _sheet_rows(sheet: Sheet):  # noqa: ANN202 - the pieces _xlsx assembles
             continue
         numbers.append(number)
         chunk.append(cells)
+        if len(numbers) > sheet.limits.rows:
+            raise IntakeError(f"te groot om in te lezen: meer dan {sheet.limits.rows} respondenten")
         if len(chunk) == _CHUNK:
             parts.append(_cells_frame(chunk))
             chunk = []
@@ -221,6 +223,8 @@ def _sheet_rows(sheet: Sheet):  # noqa: ANN202 - the pieces _xlsx assembles
         for n, c in rest:
             numbers.append(n)
             chunk.append(c)
+    if len(numbers) > sheet.limits.rows:
+        raise IntakeError(f"te groot om in te lezen: meer dan {sheet.limits.rows} respondenten")
     if chunk:
         parts.append(_cells_frame(chunk))
     return numbers, header_row, header, parts, last_row, last_column

@@ -25,6 +25,7 @@ from miv.intake.limits import Limits
 
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _CHUNK = 1 << 16
+TITLE_ROWS = 100  # rows searched for the header; title rows above it do not count as respondents
 
 
 class SheetTooLarge(IntakeError):
@@ -151,7 +152,7 @@ class Sheet:
             if event == "start":
                 if tag == "row":
                     row_number = int(element.get("r") or row_number + 1)
-                    if row_number > limits.rows + 1000:
+                    if row_number > limits.rows + TITLE_ROWS:
                         raise SheetTooLarge(f"rij {row_number} ligt voorbij de grens van {limits.rows} rijen")
                     current, column = {}, 0
                 elif tag == "dimension":
@@ -184,7 +185,7 @@ class Sheet:
         if not match:
             return None
         extent = Extent(ref, int(match.group(2)), _column_index(match.group(1)))
-        if extent.last_column > self.limits.columns or extent.last_row > self.limits.rows + 1000 \
+        if extent.last_column > self.limits.columns or extent.last_row > self.limits.rows + TITLE_ROWS \
                 or extent.last_row * extent.last_column > self.limits.cells:
             raise SheetTooLarge(f"het werkblad meldt bereik {ref} ({extent.last_row} rijen x {extent.last_column} kolommen), "
                                 f"meer dan de grenzen ({self.limits.rows} rijen, {self.limits.columns} kolommen, {self.limits.cells} cellen)")
