@@ -119,6 +119,14 @@ def test_truncated_csv_is_an_error_on_its_last_line(tmp_path, monitor, valid):
     assert f"regel 121 heeft {cut.splitlines()[-1].count(';') + 1} van de 19 velden" in finding["message"]
 
 
+def test_csv_cut_inside_a_quoted_field_is_refused(tmp_path, monitor, valid):
+    text = _file_shape(valid.head(3)).with_columns(pl.lit("een lange toelichting; met puntkomma").alias("TOELICHTING")).write_csv(separator=";")
+    path = tmp_path / "half.csv"
+    path.write_text(text[: text.rindex("puntkomma")], encoding="utf-8")
+    with pytest.raises(IntakeError, match=r"half.csv: geen leesbaar CSV-bestand met scheidingsteken ';': regel 4: het bestand eindigt binnen een veld tussen aanhalingstekens \(afgebroken\?\)"):
+        read_responses(path, monitor, 2024)
+
+
 def test_csv_rows_are_named_by_their_line_in_the_file(tmp_path, monitor, valid):
     frame = _file_shape(valid.head(4)).with_columns(
         pl.when(pl.col("respondent_id") == "R2024-00000").then(pl.lit("twee\nregels")).otherwise(pl.col("TOELICHTING")).alias("TOELICHTING"),

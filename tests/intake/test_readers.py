@@ -9,7 +9,6 @@ import polars as pl
 import pyreadstat
 import pytest
 import xlsxwriter
-from hypothesis import HealthCheck, given, settings, strategies as st
 
 from intake_support import write_pspp
 from miv.intake import IntakeError, export_sav, read_responses
@@ -155,43 +154,3 @@ def test_questionnaire_is_recognised_or_asked_for(tmp_path, monitor, valid):
         read_responses(tmp_path / "t.parquet", monitor, 2024)
     with pytest.raises(IntakeError, match="editie 2030 staat niet in de definitie"):
         read_responses(tmp_path / "t.parquet", monitor, 2030, "ambtsdragers")
-
-
-_PRISTINE: dict[str, bytes] = {}
-
-
-def _pristine(folder, monitor, valid, suffix: str) -> bytes:
-    """One undamaged file per format, made once, so every example damages the same bytes."""
-    if suffix not in _PRISTINE:
-        path = folder / f"pristine{suffix}"
-        frame = _file_shape(valid.head(20))
-        if suffix == ".sav":
-            export_sav(valid.head(20), monitor.editions[2024].questionnaires["ambtsdragers"], path)
-        elif suffix == ".csv":
-            frame.write_csv(path, separator=";")
-        elif suffix == ".parquet":
-            frame.write_parquet(path)
-        else:
-            frame.write_excel(path)
-        _PRISTINE[suffix] = path.read_bytes()
-    return _PRISTINE[suffix]
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(suffix=st.sampled_from([".sav", ".csv", ".parquet", ".xlsx"]), data=st.data())
-def test_damaged_bytes_give_a_report_or_a_dutch_error(tmp_path_factory, monitor, valid, suffix, data):
-    folder = tmp_path_factory.mktemp("damage")
-    path = folder / f"t{suffix}"
-    content = bytearray(_pristine(folder, monitor, valid, suffix))
-    for _ in range(data.draw(st.integers(1, 8), label="flips")):
-        position = data.draw(st.integers(0, len(content) - 1), label="position")
-        content[position] = data.draw(st.integers(0, 255), label="byte")
-    if data.draw(st.booleans(), label="truncate"):
-        content = content[: data.draw(st.integers(0, len(content)), label="length")]
-    path.write_bytes(bytes(content))
-    try:
-        table, report = read_responses(path, monitor, 2024, "ambtsdragers")
-    except IntakeError as exc:
-        assert str(exc).startswith(str(path))
-    else:
-        assert report.file == str(path) and table.height == report.respondents

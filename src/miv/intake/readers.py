@@ -105,11 +105,12 @@ def _csv(path: Path, limits: Limits) -> RawFile:
         separator = csv.Sniffer().sniff(first, delimiters=_DELIMITERS).delimiter
     except csv.Error:
         separator = max(_DELIMITERS, key=first.count)
-    records = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     try:
         header, header_line, parts, lines, short = _csv_records(records, limits)
     except csv.Error as exc:
-        raise IntakeError(f"geen leesbaar CSV-bestand met scheidingsteken {separator!r}: regel {records.line_num}: {exc}") from None
+        why = "het bestand eindigt binnen een veld tussen aanhalingstekens (afgebroken?)" if "unexpected end of data" in str(exc) else str(exc)
+        raise IntakeError(f"geen leesbaar CSV-bestand met scheidingsteken {separator!r}: regel {records.line_num}: {why}") from None
     if header is None:
         raise IntakeError("geen kopregel gevonden")
     frame = pl.concat(parts, how="diagonal") if parts else pl.DataFrame()
