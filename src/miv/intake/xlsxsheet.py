@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.etree.ElementTree import XMLPullParser
+from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import from_excel
@@ -143,41 +144,23 @@ class Sheet:
         return {i for i, fmt in enumerate(styles) if is_date_format(formats.get(fmt, "General"))}
 
     def rows(self) -> Iterator[tuple[int, dict[int, str]]]:
-        limits = self.limits
-        row_number, cells = 0, 0
-        current: dict[int, str] = {}
-        column = 0
-        for event, element in self._xml(self.name):
-            tag = _local(element.tag)
-            if event == "start":
-                if tag == "row":
-                    row_number = int(element.get("r") or row_number + 1)
-                    if row_number > limits.rows + TITLE_ROWS:
-                        raise SheetTooLarge(f"rij {row_number} ligt voorbij de grens van {limits.rows} rijen")
-                    current, column = {}, 0
-                elif tag == "dimension":
-                    self.extent = self._extent(element.get("ref", ""))
-                continue
-            if tag == "c":
-                ref = element.get("r")
-                match = _REF.match(ref) if ref else None
-                column = _column_index(match.group(1)) if match else column + 1
-                if column > limits.columns:
-                    raise SheetTooLarge(f"cel {ref or column_letter(column)} ligt voorbij de grens van {limits.columns} kolommen")
-                value = self._value(element)
-                if value is not None:
-                    current[column] = value
-                    cells += 1
-                    if cells > limits.cells:
-                        raise SheetTooLarge(f"meer dan {limits.cells} gevulde cellen")
-                element.clear()
-            elif tag == "row":
-                element.clear()
-                if current:
-                    yield row_number, current
-                current = {}
-            elif tag == "sheetData":
-                element.clear()
+        """(Excel row number, {column: text}) for every row with a value. Parsed with expat's
+        callbacks rather than ElementTree: no element objects, a few times faster."""
+        cells = _Cells(self)
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.buffer_text = True
+        parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = cells.start, cells.end, cells.text
+        read = 0
+        with self.book.open(self.name) as handle:
+            while chunk := handle.read(_CHUNK):
+                read += len(chunk)
+                if read > self.limits.bytes:
+                    raise SheetTooLarge(f"het werkblad is uitgepakt groter dan de grens van {self.limits.bytes / 1024**2:.0f} MiB")
+                parser.Parse(chunk, False)
+                yield from cells.done
+                cells.done.clear()
+            parser.Parse(b"", True)
+        yield from cells.done
 
     def _extent(self, ref: str) -> Extent | None:
         end = ref.split(":")[-1]
@@ -191,28 +174,87 @@ class Sheet:
                                 f"meer dan de grenzen ({self.limits.rows} rijen, {self.limits.columns} kolommen, {self.limits.cells} cellen)")
         return extent
 
-    def _value(self, cell) -> str | None:  # noqa: ANN001 - an Element
-        kind = cell.get("t", "n")
-        if kind == "inlineStr":
-            texts = [t.text or "" for t in cell.iter() if _local(t.tag) == "t"]
-            return "".join(texts) if texts else None
-        v = next((child.text for child in cell if _local(child.tag) == "v"), None)
-        if v is None:
-            return None
+    def value(self, kind: str, style: int, text: str) -> str:
         if kind == "s":
             try:
-                return self.strings[int(v)]
+                return self.strings[int(text)]
             except (ValueError, IndexError):
-                raise IntakeError(f"cel {cell.get('r')} verwijst naar gedeelde tekst {v!r}, die niet bestaat") from None
+                raise IntakeError(f"een cel verwijst naar gedeelde tekst {text!r}, die niet bestaat") from None
         if kind == "b":
-            return "True" if v.strip() == "1" else "False"
-        if kind in ("str", "e", "d"):
-            return v
-        return _number(v, int(cell.get("s") or 0) in self.dates)
+            return "True" if text.strip() == "1" else "False"
+        if kind in ("str", "e", "d", "inlineStr"):
+            return text
+        return _number(text, style in self.dates)
+
+
+_MAIN = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+_TAGS = {f"{ns} {tag}": tag for ns in _MAIN for tag in ("row", "c", "v", "t", "is", "rPh", "dimension")}
+_TAGS.update({tag: tag for tag in ("row", "c", "v", "t", "is", "rPh", "dimension")})  # no namespace at all
+
+
+class _Cells:
+    """expat callbacks collecting the cells of each row into `done`."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet, self.limits = sheet, sheet.limits
+        self.done: list[tuple[int, dict[int, str]]] = []
+        self.row_number = self.column = self.filled = 0
+        self.current: dict[int, str] = {}
+        self.kind, self.style, self.parts, self.collect, self.phonetic = "n", 0, [], False, False
+        self.has_value = False
+        self.letters: dict[str, int] = {}  # "AB" -> 28, cached: a sheet has few distinct columns
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        tag = _TAGS.get(name)
+        if tag == "c":
+            ref = attrs.get("r")
+            letters = ref.rstrip("0123456789").lstrip("$").rstrip("$") if ref else ""
+            column = self.letters.get(letters)
+            if column is None:
+                column = _column_index(letters) if letters.isalpha() and letters.isascii() and len(letters) <= 3 else 0
+                self.letters[letters] = column
+            self.column = column or self.column + 1
+            if self.column > self.limits.columns:
+                raise SheetTooLarge(f"cel {ref or column_letter(self.column)} ligt voorbij de grens van {self.limits.columns} kolommen")
+            self.kind, self.style, self.parts, self.has_value = attrs.get("t", "n"), int(attrs.get("s") or 0), [], False
+        elif tag == "v" or (tag == "t" and not self.phonetic and self.kind == "inlineStr"):
+            self.collect, self.has_value = True, True
+        elif tag == "rPh":
+            self.phonetic = True
+        elif tag == "row":
+            self.row_number = int(attrs.get("r") or self.row_number + 1)
+            if self.row_number > self.limits.rows + TITLE_ROWS:
+                raise SheetTooLarge(f"rij {self.row_number} ligt voorbij de grens van {self.limits.rows} rijen")
+            self.current, self.column = {}, 0
+        elif tag == "dimension":
+            self.sheet.extent = self.sheet._extent(attrs.get("ref", ""))
+
+    def text(self, data: str) -> None:
+        if self.collect:
+            self.parts.append(data)
+
+    def end(self, name: str) -> None:
+        tag = _TAGS.get(name)
+        if tag == "v" or tag == "t":
+            self.collect = False
+        elif tag == "c":
+            if self.has_value:
+                self.current[self.column] = self.sheet.value(self.kind, self.style, "".join(self.parts))
+                self.filled += 1
+                if self.filled > self.limits.cells:
+                    raise SheetTooLarge(f"meer dan {self.limits.cells} gevulde cellen")
+        elif tag == "rPh":
+            self.phonetic = False
+        elif tag == "row":
+            if self.current:
+                self.done.append((self.row_number, self.current))
+            self.current = {}
 
 
 def _number(text: str, date: bool) -> str:
     """A numeric cell as the text a person typed: 3 not 3.0; a date style as an ISO date."""
+    if not date and text.isdigit() and text.isascii() and (text == "0" or text[0] != "0"):
+        return text
     try:
         number = float(text)
     except ValueError:
