@@ -67,7 +67,7 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS, sav: SavReader | None
             raw = {".csv": _csv, ".xlsx": _xlsx, ".parquet": _parquet}[suffix](path, limits)
     except IntakeError as exc:
         text = str(exc)
-        raise IntakeError(text if text.startswith(str(path)) else f"{path}: {text}") from None
+        raise IntakeError(text if text.startswith(str(path)) else f"{path}: {text}", file=path) from None
     if raw.frame.height == 0:
         raise IntakeError(f"{path}: bevat geen enkele respondent (alleen een kopregel)")
     if raw.frame.width > limits.columns or raw.frame.height * raw.frame.width > limits.cells:
@@ -75,14 +75,14 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS, sav: SavReader | None
     return raw
 
 
-def _count(path: Path, what: str, declared: int, found: int) -> dict[str, Any]:
+def _count(what: str, declared: int, found: int) -> dict[str, Any]:
     return {"rule": "rijtelling", "severity": ERROR,
             "message": f"{what} {declared} respondenten, maar de gegevens bevatten er {found}; alle {found} zijn ingelezen en gecontroleerd"}
 
 
 def _sav(path: Path, limits: Limits, reader: SavReader) -> RawFile:
     sav = reader.read(path, limits)
-    found = [] if sav.declared_rows in (None, sav.frame.height) else [_count(path, "de kop van het SPSS-bestand meldt", sav.declared_rows, sav.frame.height)]
+    found = [] if sav.declared_rows in (None, sav.frame.height) else [_count("de kop van het SPSS-bestand meldt", sav.declared_rows, sav.frame.height)]
     frame, columns = name_columns(sav.frame, sav.frame.columns, pl.Series(range(1, sav.frame.height + 1)), "het bestand")
     return RawFile.numbered(path, frame, value_labels=sav.value_labels, findings=found + columns)
 
