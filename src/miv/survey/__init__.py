@@ -10,13 +10,14 @@ This package imports nothing else of miv.
 from miv.survey.calibration import CalFun, Margins, calibrate, poststratify, rake, trim
 from miv.survey.compare import design_difference, domain_difference, rao_scott
 from miv.survey.design import Design, LonelyStratum
-from miv.survey.errors import CalibrationError, DesignError, EstimationError, SurveyError
+from miv.survey.errors import ArgumentError, CalibrationError, DesignError, EstimationError, SurveyError
 from miv.survey.estimate import mean, proportion, ratio, total
 from miv.survey.intervals import CIMethod
 from miv.survey.quantile import quantile
-from miv.survey.replicate import bootstrap, jackknife
+from miv.survey.replicate import ReplicateType, bootstrap, jackknife, replicate_design
 
 __all__ = [
+    "ArgumentError",
     "CIMethod",
     "CalFun",
     "CalibrationError",
@@ -25,6 +26,7 @@ __all__ = [
     "EstimationError",
     "LonelyStratum",
     "Margins",
+    "ReplicateType",
     "SurveyError",
     "bootstrap",
     "calibrate",
@@ -38,6 +40,7 @@ __all__ = [
     "rake",
     "rao_scott",
     "ratio",
+    "replicate_design",
     "total",
     "trim",
 ]

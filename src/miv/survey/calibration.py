@@ -18,8 +18,9 @@ from functools import partial
 import numpy as np
 import polars as pl
 
+from miv.survey.arguments import choice, number
 from miv.survey.design import Calibration, Design, unique_rows
-from miv.survey.errors import CalibrationError
+from miv.survey.errors import ArgumentError, CalibrationError
 
 Level = object
 Margins = Mapping[str | tuple[str, ...], Mapping[Level, float] | float]
@@ -42,6 +43,9 @@ def poststratify(design: Design, cells: str | tuple[str, ...], totals: Mapping[L
 
     `totals` maps cell label (a tuple for several columns) to count, or is a DataFrame with
     the cell columns and a `total` column."""
+    if not isinstance(totals, Mapping | pl.DataFrame):
+        raise CalibrationError(f"poststratify: totals must be a mapping {{cell: count}} or a polars DataFrame with "
+                               f"the cell columns and 'total', got {type(totals).__module__}.{type(totals).__name__}")
     if isinstance(totals, pl.DataFrame):
         cols = (cells,) if isinstance(cells, str) else cells
         keys = totals.select(cols).rows() if len(cols) > 1 else totals[cols[0]].to_list()
@@ -67,7 +71,8 @@ def calibrate(design: Design, margins: Margins, *, calfun: CalFun = CalFun.LINEA
     """Calibrate to margins with Newton's method (R's calibrate/grake): linear (GREG), raking or
     logit distance, with optional bounds on g = w / d; converged when every total is within
     epsilon * (1 + |total|)."""
-    lo, hi = bounds
+    calfun = choice(calfun, CalFun, "calfun")
+    lo, hi = (number(b, "bounds") if np.isfinite(b) else float(b) for b in bounds)
     if calfun is CalFun.LOGIT and not (np.isfinite(lo) and np.isfinite(hi)):
         raise CalibrationError(f"calibrate: logit calibration needs finite bounds, got {bounds}")
     if not lo < 1 < hi:
@@ -144,6 +149,9 @@ class _Spec:
 
 
 def _spec(design: Design, margins: Margins) -> _Spec:
+    if not isinstance(margins, Mapping):
+        raise CalibrationError(f"margins: expected a mapping {{column: {{level: total}}}} (or {{column: total}} for a "
+                               f"numeric variable), got {type(margins).__module__}.{type(margins).__name__}")
     if not margins:
         raise CalibrationError("no margins given")
     out = []
@@ -160,7 +168,7 @@ def _spec(design: Design, margins: Margins) -> _Spec:
                                        "a respondent without a value cannot be weighted to this margin")
         if not isinstance(target, Mapping):
             column = design.data[cols[0]].cast(pl.Float64).to_numpy()
-            out.append(_Margin(name, ["total"], np.array([float(target)]), None, column))
+            out.append(_Margin(name, ["total"], np.array([_total(name, "total", target)]), None, column))
             continue
         values = design.data[cols[0]].to_list() if len(cols) == 1 else design.data.select(cols).rows()
         levels = list(target.keys())
@@ -174,7 +182,7 @@ def _spec(design: Design, margins: Margins) -> _Spec:
             row = int(np.argmax(codes < 0))
             raise CalibrationError(f"margin {name!r}: row {row} has level {values[row]!r}, which has no "
                                    f"population total (levels: {levels})")
-        totals = np.array([float(target[lev]) for lev in levels])
+        totals = np.array([_total(name, lev, target[lev]) for lev in levels])
         counts = np.bincount(codes, weights=design.weights, minlength=len(levels))
         for i, lev in enumerate(levels):
             if totals[i] > 0 and counts[i] == 0:
@@ -195,6 +203,13 @@ def _spec(design: Design, margins: Margins) -> _Spec:
                                    f"{grand[1]:g} versus {totals.sum():g}")
         out.append(_Margin(name, levels, totals, codes, None))
     return _Spec(out, design.n)
+
+
+def _total(margin: str, level: Level, value: object) -> float:
+    try:
+        return number(value, f"margin {margin!r} level {level!r}")
+    except ArgumentError as error:
+        raise CalibrationError(f"{error}; give the population count of every level") from None
 
 
 def _apply(design: Design, spec: _Spec, step: Callable[[np.ndarray], np.ndarray]) -> Design:

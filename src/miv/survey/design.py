@@ -14,6 +14,7 @@ from enum import Enum
 import numpy as np
 import polars as pl
 
+from miv.survey.arguments import choice, frame
 from miv.survey.errors import DesignError
 
 WeightStep = Callable[[np.ndarray], np.ndarray]
@@ -55,6 +56,7 @@ class Replicates:
     scale: float
     mse: bool
     kind: str
+    degf: int | None = None  # known from the construction (jackknife); None: the rank of the weights, as R
     cache: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
@@ -70,7 +72,8 @@ class Structure:
     finite: np.ndarray  # (H,) 1 - f_h, the finite population correction
     scale: np.ndarray  # (H,) (1 - f_h) n_h / (n_h - 1); 0 for census or certainty strata
     centre: np.ndarray  # (H,) 1.0 to centre PSU totals at the stratum mean, 0.0 for ADJUST lonely strata
-    inflate: float  # AVERAGE policy: strata / strata that contribute
+    inflate: float  # AVERAGE policy: strata / strata that contribute, for the whole design
+    left_out: np.ndarray  # (H,) True for single-PSU strata that the AVERAGE policy leaves out
 
     @property
     def element(self) -> bool:
@@ -110,6 +113,8 @@ class Design:
         PSUs (values > 1) or the sampling fraction (all values <= 1), as in R's `svydesign`.
         Clusters are nested in strata; only the first stage enters the variance (R's default
         when later stages have no fpc)."""
+        data = frame(data)
+        lonely = choice(lonely, LonelyStratum, "lonely")
         if isinstance(weights, str):
             w = _numeric(data, weights, "weights")
         else:
@@ -216,6 +221,10 @@ def _structure(data: pl.DataFrame, strata: str | None, cluster: str | None, fpc:
         if not np.array_equal(per[row_stratum], values):
             bad = int(np.flatnonzero(per[row_stratum] != values)[0])
             raise DesignError(f"fpc: column {fpc!r} varies within stratum {labels[row_stratum[bad]]!r} (row {bad})")
+        if np.any(values < 0):
+            bad = int(np.flatnonzero(values < 0)[0])
+            raise DesignError(f"fpc: column {fpc!r} is {values[bad]:g} in row {bad}; give a population count "
+                              "of PSUs (> 1) or a sampling fraction (0 to 1) per stratum")
         if np.all(values <= 1):
             fraction = per
         else:
@@ -229,6 +238,7 @@ def _structure(data: pl.DataFrame, strata: str | None, cluster: str | None, fpc:
     centre = np.ones(h)
     inflate = 1.0
     lone = (n_psu == 1) & (scale > 0)
+    left_out = np.zeros(h, dtype=bool)
     if lone.any():
         if lonely is LonelyStratum.FAIL:
             s = int(np.flatnonzero(lone)[0])
@@ -239,6 +249,8 @@ def _structure(data: pl.DataFrame, strata: str | None, cluster: str | None, fpc:
         else:
             scale[lone] = 0.0
             if lonely is LonelyStratum.AVERAGE:
-                inflate = h / (h - lone.sum())
+                left_out = lone
+                inflate = h / (h - lone.sum()) if h > lone.sum() else np.nan
     return Structure(stratum_labels=labels, row_stratum=row_stratum, row_psu=row_psu, psu_stratum=psu_stratum,
-                     n_psu=n_psu, finite=1 - fraction, scale=scale, centre=centre, inflate=float(inflate))
+                     n_psu=n_psu, finite=1 - fraction, scale=scale, centre=centre, inflate=float(inflate),
+                     left_out=left_out)
