@@ -21,6 +21,7 @@ import polars as pl
 from miv.survey.arguments import choice, number
 from miv.survey.design import Calibration, Design, unique_rows
 from miv.survey.errors import ArgumentError, CalibrationError
+from miv.survey.threads import single_threaded
 
 Level = object
 Margins = Mapping[str | tuple[str, ...], Mapping[Level, float] | float]
@@ -38,6 +39,7 @@ class CalFun(Enum):
     LOGIT = "logit"
 
 
+@single_threaded
 def poststratify(design: Design, cells: str | tuple[str, ...], totals: Mapping[Level, float] | pl.DataFrame) -> Design:
     """Post-stratify to population counts per cell (R's postStratify): w = d * N_c / sum of d in c.
 
@@ -54,6 +56,7 @@ def poststratify(design: Design, cells: str | tuple[str, ...], totals: Mapping[L
     return _apply(design, spec, partial(_poststratify_weights, spec))
 
 
+@single_threaded
 def rake(design: Design, margins: Margins, *, epsilon: float = 1e-10, maxit: int = 1000) -> Design:
     """Rake (iterative proportional fitting) to categorical margins until every margin level is
     within epsilon * (1 + total) (R's calibrate rule); raises CalibrationError otherwise.
@@ -66,6 +69,7 @@ def rake(design: Design, margins: Margins, *, epsilon: float = 1e-10, maxit: int
     return _apply(design, spec, partial(_ipf, spec, epsilon, maxit))
 
 
+@single_threaded
 def calibrate(design: Design, margins: Margins, *, calfun: CalFun = CalFun.LINEAR,
               bounds: tuple[float, float] = (-np.inf, np.inf), epsilon: float = 1e-10, maxit: int = 50) -> Design:
     """Calibrate to margins with Newton's method (R's calibrate/grake): linear (GREG), raking or
@@ -87,6 +91,7 @@ def calibrate(design: Design, margins: Margins, *, calfun: CalFun = CalFun.LINEA
     return _apply(design, spec, step)
 
 
+@single_threaded
 def trim(design: Design, lower: float = -np.inf, upper: float = np.inf, *, strict: bool = False) -> Design:
     """Trim weights to [lower, upper], sharing the trimmed amount equally over the untrimmed
     rows; with strict, repeat until none is outside (R's trimWeights). The variance keeps the
@@ -174,8 +179,8 @@ def _spec(design: Design, margins: Margins) -> _Spec:
         levels = list(target.keys())
         index = {lev: i for i, lev in enumerate(levels)}
         if len(cols) == 1:  # map the distinct values, not every row
-            labels, inverse = np.unique(design.data[cols[0]].to_numpy(), return_inverse=True)
-            codes = np.array([index.get(lab, -1) for lab in labels.tolist()], dtype=np.int64)[inverse.ravel()]
+            inverse, labels = design.codes(cols[0])
+            codes = np.array([index.get(lab, -1) for lab in labels], dtype=np.int64)[inverse]
         else:
             codes = np.fromiter((index.get(v, -1) for v in values), dtype=np.int64, count=design.n)
         if (codes < 0).any():
@@ -254,8 +259,7 @@ def _ipf(spec: _Spec, epsilon: float, maxit: int, d: np.ndarray) -> np.ndarray:
     IPF runs on the cell totals (cells x R) and the factors are applied to the rows once."""
     stacked = np.stack([m.codes for m in spec.margins])  # type: ignore[misc]
     cell_codes, row_cell = unique_rows(stacked)
-    cells = np.zeros((cell_codes.shape[1], d.shape[1]))
-    np.add.at(cells, row_cell, d)
+    cells = _level_sums(row_cell, cell_codes.shape[1], d)
     factor = np.ones_like(cells)
     tol = epsilon * (1 + np.abs(spec.totals))
     for _ in range(maxit):
@@ -270,10 +274,8 @@ def _ipf(spec: _Spec, epsilon: float, maxit: int, d: np.ndarray) -> np.ndarray:
 
 
 def _level_sums(codes: np.ndarray, levels: int, w: np.ndarray) -> np.ndarray:
-    """Sums of the rows of w (cells, R) per level code."""
-    out = np.zeros((levels, w.shape[1]))
-    np.add.at(out, codes, w)
-    return out
+    """Sums of the rows of w (m, R) per level code, one grouped pass per column (bincount)."""
+    return np.stack([np.bincount(codes, weights=col, minlength=levels) for col in w.T], 1)
 
 
 def _fm1(calfun: CalFun, lo: float, hi: float, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -22,10 +22,12 @@ from miv.survey.errors import EstimationError
 from miv.survey.estimate import Columns, values
 from miv.survey.linearization import covariance, inflation, variances
 from miv.survey.replicate import replicate_degf
+from miv.survey.threads import single_threaded
 
 _KEYS = ("estimate", "se")
 
 
+@single_threaded
 def domain_difference(design: Design, variables: Columns, by: Columns, a: object, b: object, *,
                       level: float = 0.95) -> pl.DataFrame:
     """Mean in domain `a` minus mean in domain `b` (labels of `by`; tuples for several columns),
@@ -58,6 +60,7 @@ def domain_difference(design: Design, variables: Columns, by: Columns, a: object
         domain_a=pl.lit(str(a)), domain_b=pl.lit(str(b)), note=pl.Series(note.tolist(), dtype=pl.String))
 
 
+@single_threaded
 def design_difference(first: pl.DataFrame, second: pl.DataFrame, on: Sequence[str] = ("variable",), *,
                       level: float = 0.95) -> pl.DataFrame:
     """Difference first - second of two result tables from independent samples (two editions):
@@ -86,6 +89,7 @@ class RaoScott:
     chisq_p_value: float  # X^2 / mean eigenvalue on (r-1)(c-1) df: R's statistic = "Chisq"
 
 
+@single_threaded
 def rao_scott(design: Design, row: str, column: str) -> RaoScott:
     """Rao-Scott test of independence of `row` and `column` (rows missing either have zero influence)."""
     for c in (row, column):

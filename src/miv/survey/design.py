@@ -153,11 +153,40 @@ class Design:
 
     def update(self, **columns: pl.Expr | pl.Series) -> Design:
         """The same design with added or replaced variables (R's `update(design, ...)`): rows,
-        weights and calibrations stay, so the variance plan cache (which depends on nothing else)
-        is shared: it is computed once for a design and all its updates."""
+        weights and calibrations stay, so the variance plan (which depends on nothing else) is
+        shared, and so are the converted columns that were not replaced."""
         new = replace(self, data=self.data.with_columns(**columns))
-        object.__setattr__(new, "cache", self.cache)
+        if "plan" in self.cache:
+            new.cache["plan"] = self.cache["plan"]
+        for kind in ("codes", "floats"):
+            kept = {c: v for c, v in self.column_cache(kind).items() if c not in columns}
+            new.cache[kind] = kept
         return new
+
+    def column_cache(self, kind: str) -> dict[str, object]:
+        """Per-column conversions made once per design: 'codes' (factorised) and 'floats' (float arrays)."""
+        store = self.cache.setdefault(kind, {})
+        assert isinstance(store, dict)
+        return store
+
+    def codes(self, column: str) -> tuple[np.ndarray, tuple[object, ...]]:
+        """`factorize` of a column, once per design."""
+        store = self.column_cache("codes")
+        if column not in store:
+            store[column] = factorize(self.data[column])
+        return store[column]  # type: ignore[return-value]
+
+    def floats(self, columns: Sequence[str]) -> np.ndarray:
+        """Numeric or boolean columns as an (n, K) float matrix (NaN where missing), converted once
+        per design: the columns not yet seen in one polars call, kept as views of its matrix."""
+        store = self.column_cache("floats")
+        new = [c for c in dict.fromkeys(columns) if c not in store]
+        if new:
+            block = self.data.select(pl.col(c).cast(pl.Float64).fill_null(np.nan) for c in new).to_numpy(order="fortran")
+            store.update({c: block[:, j] for j, c in enumerate(new)})
+            if new == list(columns):
+                return block
+        return np.column_stack([store[c] for c in columns])  # type: ignore[misc]
 
 
 def unique_rows(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -169,6 +198,13 @@ def unique_rows(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         key = key * base + row
     uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     return codes[:, first], inverse.ravel()
+
+
+def factorize(series: pl.Series) -> tuple[np.ndarray, tuple[object, ...]]:
+    """Codes 0..L-1 of the sorted distinct values of a column (-1 where missing) and those values:
+    polars' dense rank instead of numpy's sort of Python strings."""
+    codes = (series.rank("dense") - 1).fill_null(-1).cast(pl.Int64).to_numpy()
+    return codes, tuple(series.drop_nulls().unique().sort().to_list())
 
 
 def _numeric(data: pl.DataFrame, column: str, role: str) -> np.ndarray:
@@ -190,8 +226,7 @@ def _codes(data: pl.DataFrame, column: str, role: str) -> tuple[np.ndarray, tupl
     if series.null_count():
         row = int(series.is_null().arg_max())  # type: ignore[arg-type]
         raise DesignError(f"{role}: column {column!r} is missing in row {row}")
-    labels, codes = np.unique(series.to_numpy(), return_inverse=True)
-    return codes.astype(np.int64), tuple(labels.tolist())
+    return factorize(series)
 
 
 def _structure(data: pl.DataFrame, strata: str | None, cluster: str | None, fpc: str | None,

@@ -23,6 +23,7 @@ from miv.survey.errors import EstimationError
 from miv.survey.intervals import CIMethod
 from miv.survey.linearization import domain_variance, inflation, plan
 from miv.survey.replicate import replicate_degf, replicate_variance
+from miv.survey.threads import single_threaded
 
 Columns = str | Sequence[str]
 
@@ -50,8 +51,7 @@ def values(design: Design, columns: Sequence[str]) -> np.ndarray:
         raise EstimationError(f"variable {bad[0]!r} is {design.data[bad[0]].dtype}, expected numbers or booleans")
     if not columns:
         raise EstimationError("no variables given")
-    frame = design.data.select(pl.col(c).cast(pl.Float64) for c in columns)
-    return frame.to_numpy().reshape(design.n, len(columns))
+    return design.floats(columns).reshape(design.n, len(columns))
 
 
 def compute(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarray | None) -> _Stats:
@@ -177,7 +177,6 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
         else:
             np.subtract(u, c, out=u, where=~miss)
         v = m
-    uu = u * u
     h = st.row_stratum[perm]
     q = p.lever.shape[1]
     n_strata = len(st.n_psu)
@@ -204,7 +203,8 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
         else:
             pv = np.zeros_like(pu)
             pv[nz] = r[:, nz].T @ v[sl]
-        quad = r[:, :2].T @ uu[sl]  # sum w u^2, sum s w^2 u^2
+        # sum w u^2, sum s w^2 u^2, without an (n, K) matrix of squares
+        quad = (np.einsum("ik,ik,i->k", u[sl], u[sl], r[:, 0]), np.einsum("ik,ik,i->k", u[sl], u[sl], r[:, 1]))
         n[g] = edges[g + 1] - edges[g] if m is None else m[sl].sum(0)
         with np.errstate(divide="ignore", invalid="ignore"):
             if kind == "ratio":
@@ -268,6 +268,7 @@ def _wald_table(labels: Sequence[str], dom: Domains, s: _Stats, level: float) ->
     return _table(labels, dom, s, low, high, note)
 
 
+@single_threaded
 def mean(design: Design, variables: Columns, by: Columns | None = None, *, level: float = 0.95) -> pl.DataFrame:
     """Weighted means of `variables` overall or per domain of `by`, with Wald t(df) intervals (R: svyby(svymean))."""
     cols, level = names(variables), check_level(level)
@@ -275,6 +276,7 @@ def mean(design: Design, variables: Columns, by: Columns | None = None, *, level
     return _wald_table(cols, dom, compute(design, dom, "mean", values(design, cols), None), level)
 
 
+@single_threaded
 def proportion(design: Design, variables: Columns, by: Columns | None = None, *,
                ci: CIMethod = CIMethod.LOGIT, level: float = 0.95) -> pl.DataFrame:
     """Proportions of 0/1 `variables` with a proportion interval (default logit, R's svyciprop)."""
@@ -291,6 +293,7 @@ def proportion(design: Design, variables: Columns, by: Columns | None = None, *,
     return _table(cols, dom, s, low, high, note)
 
 
+@single_threaded
 def total(design: Design, variables: Columns, by: Columns | None = None, *, level: float = 0.95) -> pl.DataFrame:
     """Weighted totals (missing values count as zero influence; R's svytotal(na.rm = TRUE))."""
     cols, level = names(variables), check_level(level)
@@ -298,6 +301,7 @@ def total(design: Design, variables: Columns, by: Columns | None = None, *, leve
     return _wald_table(cols, dom, compute(design, dom, "total", values(design, cols), None), level)
 
 
+@single_threaded
 def ratio(design: Design, numerators: Columns, denominators: Columns, by: Columns | None = None, *,
           level: float = 0.95) -> pl.DataFrame:
     """Ratios of totals, pairwise numerator[i] / denominator[i], over rows where both are present (R's svyratio)."""

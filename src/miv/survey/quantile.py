@@ -21,8 +21,10 @@ from miv.survey.errors import EstimationError
 from miv.survey.estimate import Columns, compute, values
 from miv.survey.intervals import NOTE_EMPTY
 from miv.survey.replicate import replicate_degf
+from miv.survey.threads import single_threaded
 
 
+@single_threaded
 def quantile(design: Design, variables: Columns, probs: Sequence[float], by: Columns | None = None, *,
              level: float = 0.95) -> pl.DataFrame:
     """Weighted quantiles of `variables` at `probs`, overall or per domain; se = CI width / (2 t(df))."""

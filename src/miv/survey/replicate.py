@@ -19,6 +19,7 @@ from scipy import linalg
 from miv.survey.arguments import choice, frame, number
 from miv.survey.design import Design, LonelyStratum, Replicates, unique_rows
 from miv.survey.errors import DesignError
+from miv.survey.threads import single_threaded
 
 
 class ReplicateType(Enum):
@@ -42,6 +43,7 @@ class ReplicateType(Enum):
     """Anything else: give `scale` and `rscales` (default 1 and 1)."""
 
 
+@single_threaded
 def jackknife(design: Design, groups: int | None = None, *, seed: int = 0, mse: bool = False) -> Design:
     """JKn jackknife (JK1 without strata): one replicate per PSU, or per random group of PSUs
     within each stratum when `groups` is given; replicate scale (G_h - 1)/G_h (1 - f_h), so
@@ -89,6 +91,7 @@ def jackknife(design: Design, groups: int | None = None, *, seed: int = 0, mse: 
     return _attach(design, np.column_stack(columns), np.asarray(rscales), scale, mse, kind, degf)
 
 
+@single_threaded
 def bootstrap(design: Design, replicates: int = 500, *, seed: int = 0) -> Design:
     """Rao-Wu-Yue rescaled bootstrap: n_h - 1 PSUs drawn with replacement per stratum,
     rescaled by sqrt(1 - f_h) so that the FPC is kept; variance = sum (theta_r - mean)^2 / (R - 1)."""
@@ -107,6 +110,7 @@ def bootstrap(design: Design, replicates: int = 500, *, seed: int = 0) -> Design
     return _attach(design, rows, np.ones(replicates), 1 / (replicates - 1), False, "bootstrap")
 
 
+@single_threaded
 def replicate_design(data: pl.DataFrame, weights: str, replicates: str | Sequence[str] | np.ndarray, *,
                      kind: ReplicateType = ReplicateType.JK1, scale: float | None = None,
                      rscales: Sequence[float] | np.ndarray | None = None, rho: float | None = None,
