@@ -15,6 +15,7 @@ from miv.survey.estimate import mean, proportion, ratio, total
 from miv.survey.intervals import CIMethod
 from miv.survey.quantile import quantile
 from miv.survey.replicate import ReplicateType, bootstrap, jackknife, replicate_design
+from miv.survey.trend import TrendBreak, TrendModel, Verdict, trend_break
 
 __all__ = [
     "ArgumentError",
@@ -28,6 +29,9 @@ __all__ = [
     "Margins",
     "ReplicateType",
     "SurveyError",
+    "TrendBreak",
+    "TrendModel",
+    "Verdict",
     "bootstrap",
     "calibrate",
     "design_difference",
@@ -42,5 +46,6 @@ __all__ = [
     "ratio",
     "replicate_design",
     "total",
+    "trend_break",
     "trim",
 ]
