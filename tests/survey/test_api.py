@@ -11,7 +11,7 @@ import miv.survey
 
 def test_all_matches_public_names() -> None:
     public = {n for n in dir(miv.survey) if not n.startswith("_")}
-    modules = {"arguments", "calibration", "threads", "trend", "compare", "design", "domains", "errors", "estimate", "intervals", "linearization",
+    modules = {"arguments", "calibration", "smallarea", "threads", "trend", "compare", "design", "domains", "errors", "estimate", "intervals", "linearization",
                "replicate"}  # `quantile` is the function, which shadows its module
     assert set(miv.survey.__all__) == public - modules
     assert len(miv.survey.__all__) == len(set(miv.survey.__all__))

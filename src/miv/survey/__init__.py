@@ -15,6 +15,7 @@ from miv.survey.estimate import mean, proportion, ratio, total
 from miv.survey.intervals import CIMethod
 from miv.survey.quantile import quantile
 from miv.survey.replicate import ReplicateType, bootstrap, jackknife, replicate_design
+from miv.survey.smallarea import FayHerriot, fay_herriot
 from miv.survey.trend import TrendBreak, TrendModel, Verdict, trend_break
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "Design",
     "DesignError",
     "EstimationError",
+    "FayHerriot",
     "LonelyStratum",
     "Margins",
     "ReplicateType",
@@ -36,6 +38,7 @@ __all__ = [
     "calibrate",
     "design_difference",
     "domain_difference",
+    "fay_herriot",
     "jackknife",
     "mean",
     "poststratify",
