@@ -41,13 +41,14 @@
   function draw(figure, chart) {
     var box = figure.querySelector(".miv-grafiek");
     var spec = JSON.parse(JSON.stringify(chart.spec));
-    spec.config = Object.assign({}, spec.config, { aria: false });
     spec.width = Math.max(180, Math.min(430, figure.clientWidth - 160));
     box.setAttribute("aria-label", chart.alt);
     figure.querySelector(".miv-figuur__alt").textContent = chart.alt + " De cijfers staan in de tabel.";
     figure.hidden = false;
     if (window.vegaEmbed) {
-      window.vegaEmbed(box, spec, { renderer: "svg", actions: false, formatLocale: locale }).catch(function () { figure.hidden = true; });
+      // The box is the image with the text alternative; the drawing inside it is hidden from assistive technology.
+      window.vegaEmbed(box.querySelector(".miv-grafiek__tekening"), spec, { renderer: "svg", actions: false, formatLocale: locale })
+        .catch(function () { figure.hidden = true; });
     }
   }
 
@@ -109,7 +110,8 @@
     var target = form.elements.publicatie.value !== here ? form.elements.publicatie.value
       : form.elements.indicator.value !== here ? form.elements.indicator.value : null;
     if (target) { location.href = target + fragment(selection); return; }
-    if (location.hash === fragment(selection)) { apply(selection, true); } else { location.hash = fragment(selection); }
+    if (location.hash !== fragment(selection)) { location.hash = fragment(selection); }  // a history entry: back returns here
+    apply(selection, true);
   });
   document.getElementById("afdrukken").addEventListener("click", function () { window.print(); });
   window.addEventListener("hashchange", function () { apply(parse(location.hash), true); });
