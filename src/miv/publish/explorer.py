@@ -206,6 +206,14 @@ def _trend(results: Results, doc: Document, indicator: Indicator, published: _Pu
     return {"spec": spec, "alt": alt, "points": [(p.label, p.figure, p.series, p.note) for p in points]}
 
 
+def _shared(spec: dict, alt: str, templates: dict[str, dict]) -> dict:
+    """A chart as its data and text alternative; the spec without data is stored once per page."""
+    template = {k: v for k, v in spec.items() if k != "datasets"}
+    name = next((n for n, t in templates.items() if t == template), f"s{len(templates)}")
+    templates[name] = template
+    return {"sjabloon": name, "punten": spec["datasets"]["punten"], "alt": alt}
+
+
 def selections(editions: list[int]) -> list[list[int]]:
     """Every non-empty choice of editions, newest first (the fragment's `editie=`)."""
     return [editions] + ([[e] for e in editions] if len(editions) > 1 else [])
@@ -285,13 +293,15 @@ def _environment(labels: Labels, results: Results) -> Environment:
 
 def _data(page: Page, rows: list[dict]) -> dict:
     """What the script needs: the charts per breakdown and edition choice, and the download rows."""
+    templates: dict[str, dict] = {}
     return {
         "bestand": f"{page.indicator.code}-{page.doc.stem}",
         "edities": page.editions,
         "kolommen": COLUMNS,
         "rijen": [[row["_uitsplitsing"], row["editie"], *[row[c] for c in COLUMNS]] for row in rows],
-        "figuren": {b.code: b.charts for b in page.breakdowns if b.charts},
-        "trend": {"spec": page.trend["spec"], "alt": page.trend["alt"]} if page.trend else None,
+        "figuren": {b.code: {key: _shared(c["spec"], c["alt"], templates) for key, c in b.charts.items()} for b in page.breakdowns if b.charts},
+        "trend": _shared(page.trend["spec"], page.trend["alt"], templates) if page.trend else None,
+        "sjablonen": templates,
     }
 
 

@@ -40,7 +40,8 @@
 
   function draw(figure, chart) {
     var box = figure.querySelector(".miv-grafiek");
-    var spec = JSON.parse(JSON.stringify(chart.spec));
+    var spec = JSON.parse(JSON.stringify(data.sjablonen[chart.sjabloon]));
+    spec.datasets = { punten: chart.punten };
     figure.hidden = false;  // shown first: a hidden figure has no width to fit the chart to
     spec.width = Math.max(180, Math.min(430, figure.clientWidth - 160));
     box.setAttribute("aria-label", chart.alt);
