@@ -20,15 +20,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests" / "publish"), str(ROOT / "tests")]
 
-from browser_support import chromium  # noqa: E402
-from report import context, write_section  # noqa: E402
+import synthetic
+from browser_support import chromium
+from report import context, write_section
 
-from miv.definition import load  # noqa: E402
-from miv.publish.explorer import write_explorer  # noqa: E402
-from miv.publish.opendata import write_open_data  # noqa: E402
-from miv.publish.writer import prepare  # noqa: E402
-
-import synthetic  # noqa: E402
+from miv.definition import load
+from miv.publish.explorer import write_explorer
+from miv.publish.opendata import write_open_data
+from miv.publish.writer import prepare
 
 PAGE = "verkenner/agressie_totaal/rapport-veiligheid.html"
 RUNS = 5

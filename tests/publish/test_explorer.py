@@ -5,6 +5,7 @@ hidden cell can be solved from the cells shipped beside it (differencing)."""
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 from collections import defaultdict
@@ -172,6 +173,14 @@ def _atoms(results: Results, publication, edition: int, questionnaire: str, brea
     return [(g, breakdown, domain) for g in groups]
 
 
+def _vector(index: dict[tuple, int], parts: list[tuple]) -> np.ndarray:
+    """A cell as the indicator vector of its parts."""
+    v = np.zeros(len(index))
+    for a in parts:
+        v[index[a]] += 1.0
+    return v
+
+
 def test_no_hidden_cell_can_be_solved_from_the_shipped_cells(published, results: Results):
     """Differencing: every shipped cell is a weighted sum of parts (target groups; a group's women
     or its members in a province). An adversary who knows every weight — more than the files
@@ -179,7 +188,6 @@ def test_no_hidden_cell_can_be_solved_from_the_shipped_cells(published, results:
     cells' parts. Checked per indicator, edition and province (the province factsheets), across
     all publications and breakdowns, with the identities that a group's categories sum to it."""
     out, _ = published
-    cells = _cells(out)
     publications = {p.slug: p for p in results.monitor.publications}
     questionnaire = {i.code: i.questionnaire for i in results.monitor.indicators}
     systems: dict[tuple, list[tuple[dict, bool]]] = defaultdict(list)
@@ -197,14 +205,7 @@ def test_no_hidden_cell_can_be_solved_from_the_shipped_cells(published, results:
             continue
         vectors = {c: _atoms(results, publications[c[0]], edition, questionnaire[indicator], c[1], c[2]) for c in hidden | shown}
         atoms = sorted({a for parts in vectors.values() for a in parts} | {(a[0],) for parts in vectors.values() for a in parts})
-        index = {a: i for i, a in enumerate(atoms)}
-
-        def row(parts, sign=1.0):
-            v = np.zeros(len(atoms))
-            for a in parts:
-                v[index[a]] += sign
-            return v
-
+        row = functools.partial(_vector, {a: i for i, a in enumerate(atoms)})
         known = [row(vectors[c]) for c in shown]
         by_group = defaultdict(list)  # identities: a group's categories of a cross breakdown sum to the group
         for a in atoms:
@@ -234,13 +235,7 @@ def test_the_attack_finds_a_cell_left_to_differencing(results: Results):
     women = _atoms(results, publication, 2024, q, "gender", "vrouw")
     men = _atoms(results, publication, 2024, q, "gender", "man")
     atoms = sorted(set(total) | set(women) | set(men))
-    index = {a: i for i, a in enumerate(atoms)}
-
-    def row(parts, sign=1.0):
-        v = np.zeros(len(atoms))
-        for a in parts:
-            v[index[a]] += sign
-        return v
+    row = functools.partial(_vector, {a: i for i, a in enumerate(atoms)})
 
     known = [row(total), row(men)] + [row([(g[0], "gender", "man"), (g[0], "gender", "vrouw")]) - row([g]) for g in total]
     basis = np.array(known)
