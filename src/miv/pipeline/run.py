@@ -14,9 +14,14 @@ from miv.definition import Monitor
 from miv.definition.models import Comparison
 from miv.intake import add_indicators
 from miv.pipeline.figures import Estimator, cells, edition_changes
-from miv.pipeline.weighting import MIN_CELL, weight
 from miv.pipeline.models import province_models, trend_breaks
-from miv.publish.results import COMPARISON_SCHEMA, ESTIMATE_SCHEMA, TREND_SCHEMA, Results
+from miv.pipeline.weighting import MIN_CELL, weight
+from miv.publish.results import (
+    COMPARISON_SCHEMA,
+    ESTIMATE_SCHEMA,
+    TREND_SCHEMA,
+    Results,
+)
 from miv.survey import Design
 
 Tables = Mapping[str, pl.DataFrame]
