@@ -100,7 +100,8 @@ def _csv(path: Path, limits: Limits) -> RawFile:
         except UnicodeDecodeError as exc:
             raise IntakeError(f"tekencodering niet herkend (geen UTF-8 en geen Windows-1252, byte {exc.start})") from None
     del data
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]  # not split(): that would copy the whole file
     try:
         separator = csv.Sniffer().sniff(first, delimiters=_DELIMITERS).delimiter
     except csv.Error:
