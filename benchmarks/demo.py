@@ -79,7 +79,8 @@ def stages(monitor: Monitor) -> dict[str, float]:
     """Wall seconds per stage of one in-process run with PDFs, timed at the pipeline's progress
     calls: the pipeline's come when a phase starts, the writer's when a file is done."""
     spent: dict[str, float] = defaultdict(float)
-    starts = {"weging": "intake", "schattingen": "weighting", "vergelijkingen": "estimation", "publiceren": "estimation"}
+    starts = {"weging": "intake", "schattingen": "weighting", "vergelijkingen": "estimation", "modellen": "estimation",
+              "publiceren": "estimation"}
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         start = time.perf_counter()

@@ -49,7 +49,7 @@ def publish_edition(monitor: Monitor, edition: int, current: Inputs, previous: I
     step = progress or (lambda what, done, total: None)
     hashes = {**current.hashes, **(previous.hashes if previous else {})}
     results = run(monitor, edition, current.tables, previous.tables if previous else None, hashes,
-                  lambda what: step(what, None, None), notice, previous_results)
+                  lambda what: step(what, None, None), notice, previous_results=previous_results)
     step("publiceren", 0, 1)
     try:
         written = write_publications(results, out, with_pdf=pdf, progress=lambda done, total, name: step(name, done, total))
