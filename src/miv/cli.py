@@ -245,13 +245,14 @@ def _publish(monitor: definition.Monitor, edition: int, files: list[Path], previ
         prior = pipeline.read_inputs(previous, monitor, monitor.editions[edition].previous) if previous else None
     except intake.IntakeError as exc:
         raise fail(str(exc)) from None
-    for read in (inputs, prior):
+    for read, year in ((inputs, edition), (prior, monitor.editions[edition].previous)):
         if read is not None:
-            pipeline.write_reports(read, out / "validatie")
+            folder = out.parent / str(year) / "validatie"  # each edition's reports in its own folder
+            pipeline.write_reports(read, folder)
             for report in read.reports:
                 if not report.ok:
                     errors.print(report.to_text(limit=5), highlight=False, soft_wrap=True)
-                    raise fail(f"{report.file} is afgekeurd ({report.errors} fouten); rapporten in {out / 'validatie'}")
+                    raise fail(f"{report.file} is afgekeurd ({report.errors} fouten); rapporten in {folder}")
     hashes = {**inputs.hashes, **(prior.hashes if prior else {})}
     with Progress(*Progress.get_default_columns(), console=console, transient=True) as progress:
         task = progress.add_task(f"Editie {edition}: schatten", total=None)
@@ -273,14 +274,12 @@ def _publish(monitor: definition.Monitor, edition: int, files: list[Path], previ
 
 
 def _key_figures(results) -> Table:
-    """The headline figures of the key-figures publication, as the analyst sees them first."""
+    """The headline figures of the key-figures publication, after disclosure control."""
     table = Table(title=f"Kerncijfers {results.edition}")
-    for column in ("indicator", "doelgroep", str(results.previous or ""), str(results.edition), "p"):
-        table.add_column(column, justify="left" if column in ("indicator", "doelgroep") else "right")
-    changes = results.comparisons.filter((pl.col("publication") == "kerncijfers") & (pl.col("kind") == "previous_edition"))
-    for row in changes.iter_rows(named=True):
-        domain = "totaal" if row["breakdown"] == "totaal" else row["domain"]
-        table.add_row(row["indicator"], domain, f"{row['reference_estimate']:.0%}", f"{row['estimate']:.0%}", f"{row['p_value']:.3f}")
+    for column in ("indicator", "groep", str(results.previous or ""), str(results.edition), "verandering"):
+        table.add_column(column, justify="right" if column.isdigit() else "left")
+    for row in publish.key_figures(results):
+        table.add_row(*row)
     return table
 
 

@@ -11,7 +11,6 @@ import polars as pl
 
 import miv
 from miv.definition import Monitor
-from miv.definition.models import Comparison
 from miv.intake import add_indicators
 from miv.pipeline.figures import Estimator, cells, edition_changes
 from miv.pipeline.weighting import MIN_CELL, weight
@@ -74,8 +73,7 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
         comparisons.append(estimator.comparisons(cell))
         if prior is not None:
             previous_estimates.append(prior.estimates(cell))
-            if Comparison.PREVIOUS_EDITION in cell.publication.sections[cell.section].comparisons:
-                wanted.append(rows)
+            wanted.append(rows)  # every cell shown for two editions gets its test (docs/publications.md)
     step("vergelijkingen")
     this = _stack(estimates, ESTIMATE_SCHEMA)
     before = _stack(previous_estimates, ESTIMATE_SCHEMA)

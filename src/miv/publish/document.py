@@ -18,6 +18,7 @@ from miv.publish.labels import Labels
 from miv.publish.narrative import Figure, Sentence, change, contrast, level, significant
 from miv.publish.number import interval
 from miv.publish.results import TOTAL, TREND_SCHEMA, Results, empty
+from miv.publish.verdict import SUPPRESSED, Verdict, sign, verdict
 
 if TYPE_CHECKING:
     from miv.publish.chart import Chart
@@ -49,10 +50,16 @@ class Row:
     interval: str | None
     n: int | None
     previous: Figure | None
-    change: str | None
+    verdict: Verdict | None
     suppressed: str | None
     low: float | None = None
     high: float | None = None
+    sign: str = SUPPRESSED  # shown instead of the figure when there is none (verklaring van tekens)
+    previous_sign: str = SUPPRESSED
+
+    @property
+    def change(self) -> str | None:
+        return self.verdict.text if self.verdict else None
 
 
 @dataclass(frozen=True)
@@ -260,19 +267,20 @@ def _groups_vs_all(results: Results, pub: Publication, per: str | None, indicato
 
 
 def _row(pub: Publication, per: str | None, indicator: Indicator, breakdown: str, domain: str, label: str, cells: _Cells, ed: int, prev: int | None) -> Row:
-    row = cells.cells.get((pub.slug, per, indicator.code, breakdown, domain, ed))
-    figure = cells.figure(pub.slug, per, indicator.code, breakdown, domain, ed)
-    previous = cells.figure(pub.slug, per, indicator.code, breakdown, domain, prev) if prev else None
+    key = (pub.slug, per, indicator.code, breakdown, domain)
+    row = cells.cells.get((*key, ed))
+    before = cells.cells.get((*key, prev)) if prev else None
+    figure = cells.figure(*key, ed)
+    previous = cells.figure(*key, prev) if prev else None
     test = cells.comparisons.get((pub.slug, per, indicator.code, "previous_edition", breakdown, domain))
-    movement = "trendbreuk" if prev and indicator.trend_break(ed) else None
-    if movement is None and test is not None and figure is not None and previous is not None:
-        movement = ("gestegen" if figure.value > previous.value else "gedaald") if significant(test["p_value"]) else "gelijk gebleven"
+    judged = verdict(prev, indicator.trend_break(ed), row, before, test) if prev else None
+    signs = {"sign": sign(row), "previous_sign": sign(before)}
     if row is None or figure is None:
         reason = row["suppressed"] if row is not None else "niet berekend"
-        return Row(breakdown, domain, label, None, None, None, previous, movement, reason)
+        return Row(breakdown, domain, label, None, None, None, previous, judged, reason, **signs)
     low, high = row["ci_low"], row["ci_high"]
     shown_interval = interval(low, high) if low is not None and high is not None else None
-    return Row(breakdown, domain, label, figure, shown_interval, row["n"], previous, movement, None, low, high)
+    return Row(breakdown, domain, label, figure, shown_interval, row["n"], previous, judged, None, low, high, **signs)
 
 
 def _trend(results: Results, pub: Publication, per: str | None, indicator: Indicator, cells: _Cells) -> list[TrendPoint]:

@@ -14,6 +14,7 @@ from miv.publish import narrative
 from miv.publish.document import Document
 from miv.publish.labels import Labels
 from miv.publish.number import interval, number
+from miv.publish.verdict import SIGNS
 
 SERIES = "Monitor Integriteit en Veiligheid"
 TEMPLATES = {"report": "report.html.j2", "factsheet": "factsheet.html.j2", "key_figures": "kerncijfers.html.j2"}
@@ -44,7 +45,7 @@ class Renderer:
         self.env.globals.update(
             html=narrative.html, text=narrative.text, number=number, interval=interval,
             breakdown_label=labels.breakdown, series=SERIES, meta=meta, static=static,
-            code_version=meta.code_version,
+            code_version=meta.code_version, sign_legend=SIGNS,
         )
         self.markdown_env = Environment(
             loader=self.env.loader, autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True

@@ -65,7 +65,7 @@ def write_publications(
     index = out_dir / "index.html"
     index.write_text(renderer.index(docs, results.edition, with_pdf), encoding="utf-8")
     written.append(index)
-    estimates_csv(disclosure.estimates, out_dir / "estimates.csv")
+    estimates_csv(disclosure, results.monitor, results.edition, results.previous, out_dir / "estimates.csv")
     written.append(out_dir / "estimates.csv")
     step("estimates.csv")
     workbook(docs, labels, out_dir / "tabellen.xlsx", results.notice)
