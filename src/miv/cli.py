@@ -237,6 +237,27 @@ def run_command(
     console.print(_key_figures(results))
 
 
+@app.command("verify")
+def verify_command(
+    folder: Path = typer.Argument(..., help="Map met de publicaties van één editie, bijvoorbeeld out/2024."),
+    data: list[Path] = typer.Option([], "--data", help="Invoerbestand dat niet in <map>/data of <map>/../<editie>/data staat; herhaal de optie."),
+    root: Path = DefinitionRoot,
+) -> None:
+    """Reken elk gepubliceerd cijfer na uit de databestanden en manifest.json; meld elk verschil."""
+    from miv.publish import verify
+
+    monitor = load_definition(root)
+    try:
+        differences = verify.verify(folder, monitor, data)
+    except verify.VerifyError as exc:
+        raise fail(str(exc)) from None
+    if differences:
+        for difference in differences[:50]:
+            errors.print(f"[red]✗[/] {difference}", highlight=False, soft_wrap=True)
+        raise fail(f"{len(differences)} verschil(len) tussen de publicaties in {folder} en de herberekening")
+    console.print(f"[green]✓[/] {folder}: elk cijfer is nagerekend uit de data en manifest.json; geen verschillen", highlight=False)
+
+
 def _publish(monitor: definition.Monitor, edition: int, files: list[Path], previous: list[Path], out: Path, pdf: bool,
              notice: str | None = None):
     """Read and validate, weigh and estimate, then write every publication of one edition."""

@@ -79,9 +79,11 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
     before = _stack(previous_estimates, ESTIMATE_SCHEMA)
     if prior is not None and wanted:
         comparisons.append(edition_changes(this, before, _stack(wanted, ESTIMATE_SCHEMA)))
+    weights = [_weights(edition, current)] + ([_weights(prior.edition, prior.designs)] if prior is not None else [])
     return Results(
         monitor=monitor,
         edition=edition,
+        weights=pl.concat(weights),
         estimates=pl.concat([this, before]),
         comparisons=_stack(comparisons, COMPARISON_SCHEMA),
         weighting=diagnostics,
@@ -90,6 +92,17 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
         method=METHOD,
         notice=notice,
     )
+
+
+def _weights(edition: int, designs: dict[str, Design]) -> pl.DataFrame:
+    """Every respondent's calibrated weight, as the publications' gewichten.csv records it."""
+    return pl.concat([
+        design.data.select(
+            pl.lit(edition, dtype=pl.Int32).alias("edition"), pl.lit(code).alias("questionnaire"),
+            pl.col("respondent_id").cast(pl.Utf8), pl.Series("weight", design.weights),
+        )
+        for code, design in designs.items()
+    ])
 
 
 def code_version() -> str:

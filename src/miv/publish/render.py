@@ -55,8 +55,8 @@ class Renderer:
     def html(self, doc: Document) -> str:
         return self.env.get_template(TEMPLATES[doc.kind.value]).render(doc=doc)
 
-    def index(self, docs: list[Document], edition: int, with_pdf: bool) -> str:
-        return self.env.get_template("index.html.j2").render(docs=docs, edition=edition, with_pdf=with_pdf)
+    def index(self, docs: list[Document], edition: int, with_pdf: bool, weights: bool = False) -> str:
+        return self.env.get_template("index.html.j2").render(docs=docs, edition=edition, with_pdf=with_pdf, weights=weights)
 
     def markdown(self, doc: Document) -> str:
         return self.markdown_env.get_template("kerncijfers.md.j2").render(doc=doc)
