@@ -25,6 +25,7 @@ from pathlib import Path
 import polars as pl
 
 from miv.definition import Monitor, parse
+from miv.errors import MivError
 from miv.intake import IntakeError, read_responses, to_polars
 from miv.intake.indicators import blank_missing
 from miv.publish.manifest import WEIGHTS_FILE, definition_hash, sha256
@@ -44,7 +45,7 @@ class Difference:
         return f"{self.where}: {self.what}"
 
 
-class VerifyError(ValueError):
+class VerifyError(MivError):
     """The folder holds no publications to verify (no manifest.json, no estimates.csv)."""
 
 
