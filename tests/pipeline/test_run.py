@@ -99,3 +99,19 @@ def test_one_factsheet_per_province_against_the_nation(monitor, results):
 def test_weighting_diagnostics_cover_every_group(results, editions):
     groups = set(editions[2024]["ambtsdragers"]["group"]) | set(editions[2024]["medewerkers"]["group"])
     assert groups <= set(results.weighting["group"])
+
+
+def test_the_published_series_goes_to_the_publications_of_its_group(monitor):
+    from miv.definition.series import published_series
+    from miv.pipeline.run import trend
+
+    shown = trend(monitor, 2024, published_series(monitor))
+    report = shown.filter((pl.col("publication") == "rapport-veiligheid") & (pl.col("indicator") == "agressie_totaal"))
+    assert dict(zip(report["edition"], report["estimate"])) == {2014: 0.26, 2016: 0.27, 2018: 0.29, 2020: 0.35}
+    assert report["source"].to_list()[0] == "Monitor Agressie en Geweld 2018 (gepubliceerd in 2018)"
+    mayors = shown.filter(pl.col("publication") == "factsheet-burgemeesters")
+    assert set(mayors["edition"]) == {2018, 2020} and set(mayors["indicator"]) == {"agressie_totaal"}
+    assert shown.filter(pl.col("publication") == "factsheet-medewerkers")["indicator"].unique().to_list() == []
+    assert shown.filter(pl.col("publication").str.starts_with("factsheet-provincie")).is_empty()
+    first = trend(monitor, 2022, published_series(monitor))
+    assert 2022 not in first["edition"].to_list() and 2020 in first["edition"].to_list()

@@ -11,10 +11,11 @@ import polars as pl
 
 import miv
 from miv.definition import Monitor
+from miv.definition.series import as_published_by, published_series
 from miv.intake import add_indicators
 from miv.pipeline.figures import Estimator, cells, edition_changes
 from miv.pipeline.weighting import MIN_CELL, weight
-from miv.publish.results import COMPARISON_SCHEMA, ESTIMATE_SCHEMA, Results
+from miv.publish.results import COMPARISON_SCHEMA, ESTIMATE_SCHEMA, TOTAL, TREND_SCHEMA, Results
 from miv.survey import Design
 
 Tables = Mapping[str, pl.DataFrame]
@@ -90,8 +91,31 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
         inputs=dict(inputs or {}),
         code_version=code_version(),
         method=METHOD,
+        trend=trend(monitor, edition, published_series(monitor)),
         notice=notice,
     )
+
+
+def trend(monitor: Monitor, edition: int, series: pl.DataFrame) -> pl.DataFrame:
+    """The published series as the publications of `edition` show it: each earlier year's
+    value as last published up to this edition, attached to every publication whose
+    population is the series' group (all office holders, all staff, or one target group).
+    Years this run estimates itself (this edition and the previous one) are left out."""
+    own = {edition, monitor.editions[edition].previous}
+    shown = as_published_by(series, edition).filter(~pl.col("year").is_in([y for y in own if y is not None]) & (pl.col("year") < edition))
+    whole = {"ambtsdragers": {None, "role in ('bestuurder', 'volksvertegenwoordiger')"}, "medewerkers": {None, "role == 'medewerker'"}}
+    questionnaire = {i.code: i.questionnaire for i in monitor.indicators}
+    rows = []
+    for publication in monitor.publications:
+        if publication.per:
+            continue
+        population = (publication.population or "").strip() or None
+        for row in shown.iter_rows(named=True):
+            if (row["group"] == TOTAL and population in whole.get(questionnaire[row["indicator"]], set())) or population == f"group == '{row['group']}'":
+                rows.append({"publication": publication.slug, "per_value": None, "indicator": row["indicator"], "breakdown": TOTAL,
+                             "domain": TOTAL, "edition": row["year"], "estimate": row["estimate"],
+                             "source": f"{row['source']} (gepubliceerd in {row['published_in']})", "trend_break": row["trend_break"]})
+    return pl.DataFrame(rows, schema=TREND_SCHEMA)
 
 
 def _weights(edition: int, designs: dict[str, Design]) -> pl.DataFrame:

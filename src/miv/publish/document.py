@@ -6,7 +6,7 @@ and formatted once, after disclosure control, and every output shows the same th
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -70,20 +70,21 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Block:
-    indicator: Indicator
-    sentences: list[Sentence]
-    table: Table
-    denominator: str
-
-
-@dataclass(frozen=True)
 class TrendPoint:
     edition: int
     value: float
     key: str
     source: str
     trend_break: bool
+
+
+@dataclass(frozen=True)
+class Block:
+    indicator: Indicator
+    sentences: list[Sentence]
+    table: Table
+    denominator: str
+    trend: list[TrendPoint] = field(default_factory=list)  # the series since 2014, in trend sections
 
 
 @dataclass
@@ -94,7 +95,6 @@ class SectionView:
     chart: str | None
     breakdowns: list[str]
     blocks: list[Block]
-    trend: list[TrendPoint] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
 
 
@@ -199,8 +199,8 @@ def _summary(sections: list[SectionView]) -> list[Sentence]:
 def _section(results: Results, pub: Publication, per: str | None, number: int, section: Section, cells: _Cells, labels: Labels, indicators: dict[str, Indicator]) -> SectionView:
     blocks = [_block(results, pub, per, section, indicators[code], cells, labels) for code in section.indicators if code in indicators]
     view = SectionView(number + 1, section.title, section.intro, section.chart.value if section.chart else None, list(section.breakdowns), blocks)
-    if section.chart and section.chart.value == "trend" and blocks:
-        view.trend = _trend(results, pub, per, blocks[0].indicator, cells)
+    if section.chart and section.chart.value == "trend":
+        view.blocks = [replace(b, trend=_trend(results, pub, per, b.indicator, cells)) for b in blocks]
     return view
 
 

@@ -107,4 +107,25 @@ def workbook(documents: list[Document], labels: Labels, target: Path, notice: st
         sheet.set_column(10, 11, 40)
         sheet.set_column(12, 12, 10)
         sheet.freeze_panes(3, 0)
+    _series(book, documents, bold, head, pct)
     book.close()
+
+
+def _series(book: xlsxwriter.Workbook, documents: list[Document], bold, head, pct) -> None:
+    """The trend figures of every publication: the published series since 2014 and this run's
+    own figures, each with its source and whether a trend break precedes it."""
+    sheet = book.add_worksheet("reeks")
+    sheet.write(0, 0, "Ontwikkeling door de jaren: cijfers zoals gepubliceerd, met bron", bold)
+    sheet.write_row(2, 0, ["Publicatie", "Indicator", "Noemer", "Editie", "Percentage", "Bron", "Trendbreuk ervoor"], head)
+    r = 3
+    for doc in documents:
+        for section in doc.sections:
+            for block in section.blocks:
+                for point in block.trend:
+                    sheet.write_row(r, 0, [doc.title, block.indicator.label, block.denominator, point.edition])
+                    sheet.write_number(r, 4, point.value, pct)
+                    sheet.write_row(r, 5, [point.source, "ja" if point.trend_break else "nee"])
+                    r += 1
+    sheet.set_column(0, 2, 34)
+    sheet.set_column(5, 5, 60)
+    sheet.freeze_panes(3, 0)
