@@ -12,52 +12,73 @@ between this year and the previous point)."""
 
 from __future__ import annotations
 
+import csv
+from dataclasses import dataclass
 from pathlib import Path
-
-import polars as pl
 
 from miv.definition.errors import DefinitionError, Problem
 from miv.definition.loader import DEFAULT_ROOT
 from miv.definition.models import Monitor
 
 FILE = "series.csv"
-SCHEMA = {
-    "indicator": pl.Utf8, "group": pl.Utf8, "year": pl.Int32, "estimate": pl.Float64,
-    "published_in": pl.Int32, "source": pl.Utf8, "note": pl.Utf8, "trend_break": pl.Boolean,
-}
+COLUMNS = ("indicator", "group", "year", "estimate", "published_in", "source", "note", "trend_break")
 
 
-def published_series(monitor: Monitor, root: Path | str | None = None) -> pl.DataFrame:
-    """Every published headline figure, one row per (indicator, group, year, published_in);
-    checked against the definition (known indicator and group, a share, published no earlier
-    than the year it describes)."""
+@dataclass(frozen=True)
+class PublishedFigure:
+    """One value as one edition's report printed it."""
+
+    indicator: str
+    group: str
+    year: int
+    estimate: float
+    published_in: int
+    source: str
+    note: str
+    trend_break: bool
+
+
+def published_series(monitor: Monitor, root: Path | str | None = None) -> list[PublishedFigure]:
+    """Every published headline figure, one per (indicator, group, year, published_in),
+    sorted; checked against the definition (known indicator and group, a share, published no
+    earlier than the year it describes). DefinitionError names each wrong line."""
     path = (DEFAULT_ROOT if root is None else Path(root)) / FILE
     if not path.is_file():
-        return pl.DataFrame(schema=SCHEMA)
-    try:
-        table = pl.read_csv(path, schema=SCHEMA)
-    except pl.exceptions.PolarsError as exc:
-        raise DefinitionError([Problem(str(path), "", f"niet te lezen als tabel met kolommen {', '.join(SCHEMA)}: {exc}")]) from None
+        return []
     indicators = {i.code for i in monitor.indicators}
     groups = {"totaal"} | {g.code for g in monitor.structure.groups}
-    problems = []
-    for number, row in enumerate(table.iter_rows(named=True), start=2):
-        where = f"regel {number}"
-        if row["indicator"] not in indicators:
-            problems.append(Problem(str(path), where, f"onbekende indicator {row['indicator']!r}"))
-        if row["group"] not in groups:
-            problems.append(Problem(str(path), where, f"onbekende doelgroep {row['group']!r}; verwacht totaal of een code uit structure.yaml"))
-        if row["estimate"] is None or not 0 <= row["estimate"] <= 1:
-            problems.append(Problem(str(path), where, f"estimate {row['estimate']!r}: verwacht een aandeel tussen 0 en 1"))
-        if row["year"] is None or row["published_in"] is None or row["published_in"] < row["year"]:
-            problems.append(Problem(str(path), where, "published_in moet een editie zijn op of na year"))
+    out, problems = [], []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if tuple(reader.fieldnames or ()) != COLUMNS:
+            raise DefinitionError([Problem(str(path), "regel 1", f"verwacht de kolommen {', '.join(COLUMNS)}")])
+        for number, row in enumerate(reader, start=2):
+            where = f"regel {number}"
+            try:
+                figure = PublishedFigure(row["indicator"], row["group"], int(row["year"]), float(row["estimate"]),
+                                         int(row["published_in"]), row["source"], row["note"], row["trend_break"] == "true")
+            except ValueError:
+                problems.append(Problem(str(path), where, "year en published_in moeten jaartallen zijn, estimate een getal"))
+                continue
+            if figure.indicator not in indicators:
+                problems.append(Problem(str(path), where, f"onbekende indicator {figure.indicator!r}"))
+            if figure.group not in groups:
+                problems.append(Problem(str(path), where, f"onbekende doelgroep {figure.group!r}; verwacht totaal of een code uit structure.yaml"))
+            if not 0 <= figure.estimate <= 1:
+                problems.append(Problem(str(path), where, f"estimate {row['estimate']}: verwacht een aandeel tussen 0 en 1"))
+            if figure.published_in < figure.year:
+                problems.append(Problem(str(path), where, "published_in moet een editie zijn op of na year"))
+            out.append(figure)
     if problems:
         raise DefinitionError(problems)
-    return table.sort("indicator", "group", "year", "published_in")
+    return sorted(out, key=lambda f: (f.indicator, f.group, f.year, f.published_in))
 
 
-def as_published_by(series: pl.DataFrame, edition: int) -> pl.DataFrame:
+def as_published_by(series: list[PublishedFigure], edition: int) -> list[PublishedFigure]:
     """Per (indicator, group, year) the value as last published up to `edition`: what a
     report of that edition shows for earlier years."""
-    known = series.filter(pl.col("published_in") <= edition).sort("published_in")
-    return known.group_by("indicator", "group", "year", maintain_order=True).last().sort("indicator", "group", "year")
+    latest: dict[tuple[str, str, int], PublishedFigure] = {}
+    for figure in sorted(series, key=lambda f: f.published_in):
+        if figure.published_in <= edition:
+            latest[(figure.indicator, figure.group, figure.year)] = figure
+    return [latest[key] for key in sorted(latest)]

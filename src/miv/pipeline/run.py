@@ -11,7 +11,7 @@ import polars as pl
 
 import miv
 from miv.definition import Monitor
-from miv.definition.series import as_published_by, published_series
+from miv.definition.series import PublishedFigure, as_published_by, published_series
 from miv.intake import add_indicators
 from miv.pipeline.figures import Estimator, cells, edition_changes
 from miv.pipeline.weighting import MIN_CELL, weight
@@ -96,13 +96,13 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
     )
 
 
-def trend(monitor: Monitor, edition: int, series: pl.DataFrame) -> pl.DataFrame:
+def trend(monitor: Monitor, edition: int, series: list[PublishedFigure]) -> pl.DataFrame:
     """The published series as the publications of `edition` show it: each earlier year's
     value as last published up to this edition, attached to every publication whose
     population is the series' group (all office holders, all staff, or one target group).
     Years this run estimates itself (this edition and the previous one) are left out."""
     own = {edition, monitor.editions[edition].previous}
-    shown = as_published_by(series, edition).filter(~pl.col("year").is_in([y for y in own if y is not None]) & (pl.col("year") < edition))
+    shown = [f for f in as_published_by(series, edition) if f.year not in own and f.year < edition]
     whole = {"ambtsdragers": {None, "role in ('bestuurder', 'volksvertegenwoordiger')"}, "medewerkers": {None, "role == 'medewerker'"}}
     questionnaire = {i.code: i.questionnaire for i in monitor.indicators}
     rows = []
@@ -110,11 +110,11 @@ def trend(monitor: Monitor, edition: int, series: pl.DataFrame) -> pl.DataFrame:
         if publication.per:
             continue
         population = (publication.population or "").strip() or None
-        for row in shown.iter_rows(named=True):
-            if (row["group"] == TOTAL and population in whole.get(questionnaire[row["indicator"]], set())) or population == f"group == '{row['group']}'":
-                rows.append({"publication": publication.slug, "per_value": None, "indicator": row["indicator"], "breakdown": TOTAL,
-                             "domain": TOTAL, "edition": row["year"], "estimate": row["estimate"],
-                             "source": f"{row['source']} (gepubliceerd in {row['published_in']})", "trend_break": row["trend_break"]})
+        for f in shown:
+            if (f.group == TOTAL and population in whole.get(questionnaire[f.indicator], set())) or population == f"group == '{f.group}'":
+                rows.append({"publication": publication.slug, "per_value": None, "indicator": f.indicator, "breakdown": TOTAL,
+                             "domain": TOTAL, "edition": f.year, "estimate": f.estimate,
+                             "source": f"{f.source} (gepubliceerd in {f.published_in})", "trend_break": f.trend_break})
     return pl.DataFrame(rows, schema=TREND_SCHEMA)
 
 
