@@ -90,7 +90,7 @@ def disclose(results: Results, policy: Policy | None = None) -> Disclosure:
     rule = pl.Series("rule", [reasons[i][0] if i in reasons else None for i in range(len(rows))], dtype=pl.Utf8)
     hidden = suppressed.is_not_null()
     estimates = merged.with_columns(suppressed, rule).with_columns(
-        [pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c) for c in ("estimate", "se", "ci_low", "ci_high", "n", "weighted_n")]
+        [pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c) for c in ("estimate", "se", "ci_low", "ci_high", "n", "weighted_n", "df")]
     )
     tested = pl.concat([results.comparisons, _merged_changes(merged, results)])
     comparisons, dropped = _comparisons(results, tested, estimates)
@@ -180,6 +180,7 @@ def _combine_tiny_groups(estimates: pl.DataFrame, monitor: Monitor, edition: int
             pl.col("n").sum().alias("n"),
             w.sum().alias("weighted_n"),
             pl.len().alias("members"),
+            pl.when(pl.col("df").null_count() == 0).then(pl.col("df").sum()).alias("df"),  # independent strata: df add up
         )
     )
     combined = _korn_graubard(combined).select(estimates.columns).cast(estimates.schema)
@@ -188,12 +189,12 @@ def _combine_tiny_groups(estimates: pl.DataFrame, monitor: Monitor, edition: int
 
 def _korn_graubard(merged: pl.DataFrame) -> pl.DataFrame:
     """The merged group's 95% interval by the method of every other cell (Korn-Graubard, as
-    svyciprop's "beta"), with the design's degrees of freedom (respondents minus strata). At
+    svyciprop's "beta"), with the members' degrees of freedom added up (respondents minus
+    strata when they are not known). At
     0% or 100% the variance is 0 and the interval is Clopper-Pearson's with n respondents."""
     n = merged["n"].to_numpy().astype(float)
-    low, high, _ = intervals.proportion(
-        merged["estimate"].to_numpy(), merged["se"].to_numpy(), n - merged["members"].to_numpy(), n, n, CIMethod.BETA, 0.95
-    )
+    df = merged.select(pl.col("df").fill_null(pl.col("n") - pl.col("members")))["df"].to_numpy().astype(float)
+    low, high, _ = intervals.proportion(merged["estimate"].to_numpy(), merged["se"].to_numpy(), df, n, n, CIMethod.BETA, 0.95)
     return merged.with_columns(ci_low=pl.Series(low).fill_nan(None), ci_high=pl.Series(high).fill_nan(None))
 
 

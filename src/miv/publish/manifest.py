@@ -77,7 +77,7 @@ def manifest(results: Results, disclosure: Disclosure, outputs: list[Path], targ
         },
         "comparisons": disclosure.comparisons.to_dicts(),
         "trend": results.trend.to_dicts(),
-        "outputs": {p.name: sha256(p) for p in sorted(outputs)},
+        "outputs": {p.relative_to(target.parent).as_posix(): sha256(p) for p in sorted(outputs)},
     }
     target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 

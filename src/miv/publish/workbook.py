@@ -96,6 +96,8 @@ def workbook(documents: list[Document], labels: Labels, target: Path, notice: st
                         if figure is None:
                             mark = row.sign if current else row.previous_sign
                             sheet.write(r, 10, f"niet gepubliceerd ({mark}): {row.suppressed or 'geen cijfer'}" if current else f"niet gepubliceerd ({mark})", note)
+                        elif current and row.mark is not None:
+                            sheet.write(r, 10, f"minder betrouwbaar: {row.mark.reason}", note)
                         if current and row.verdict is not None:
                             sheet.write(r, 11, row.verdict.text)
                             if row.verdict.p_value is not None:
