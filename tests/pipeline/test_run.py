@@ -103,7 +103,7 @@ def test_weighting_diagnostics_cover_every_group(results, editions):
 
 def test_the_published_series_goes_to_the_publications_of_its_group(monitor):
     from miv.definition.series import published_series
-    from miv.pipeline.run import trend
+    from miv.pipeline.run import published_trend as trend
 
     shown = trend(monitor, 2024, published_series(monitor))
     report = shown.filter((pl.col("publication") == "rapport-veiligheid") & (pl.col("indicator") == "agressie_totaal"))
