@@ -8,7 +8,8 @@ publications' populations. The definition is only used to read the survey files 
 labels), and its content hash must equal the manifest's. Each cell of estimates.csv is
 recomputed as the weighted share Σwy/Σw over the respondents with a valid value; every
 figure in the HTML must equal its cell (or its comparison or series value) and show its
-rounded value; every output must still have the hash the manifest gives it.
+rounded value; every output must still have the hash the manifest gives it. Model-based
+figures (Fay-Herriot, `model|` keys) are checked against the manifest's models, not refitted.
 """
 
 from __future__ import annotations
@@ -199,6 +200,11 @@ def _figures(folder: Path, cells: dict[str, dict], recomputed: dict, manifest: d
         for c in manifest.get("comparisons", [])
     }
     series = {"|".join(["trend", t["publication"], t["per_value"] or "", t["indicator"], str(t["edition"])]): t["estimate"] for t in manifest.get("trend", [])}
+    models = {}
+    for m in manifest.get("models", []):
+        key = "|".join(["model", m["publication"], m["per_value"] or "", m["indicator"]])
+        half = 1.96 * m["se"] if m["se"] is not None else None
+        models |= {f"{key}|estimate": m["estimate"]} | ({f"{key}|low": m["estimate"] - half, f"{key}|high": m["estimate"] + half} if half is not None else {})
     wider: dict[str, float | None] = {}
     out = []
     for page in sorted(folder.glob("*.html")):
@@ -208,6 +214,8 @@ def _figures(folder: Path, cells: dict[str, dict], recomputed: dict, manifest: d
                 expected = _reference(key, comparisons, manifest, tables, wider)
             elif key.startswith("trend|"):
                 expected = series.get(key)
+            elif key.startswith("model|"):  # model-based (Fay-Herriot): checked against the manifest's models
+                expected = models.get(key)
             else:
                 expected = recomputed.get(key, (None,))[0]
             if expected is None or abs(expected - value) > TOLERANCE:
