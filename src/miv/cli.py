@@ -281,6 +281,22 @@ def run_command(
     console.print(_key_figures(published.results))
 
 
+@app.command("verify")
+def verify_command(
+    folder: Path = typer.Argument(..., help="Map met de publicaties van één editie, bijvoorbeeld out/2024."),
+    data: list[Path] = typer.Option([], "--data", help="Invoerbestand dat niet in <map>/data of <map>/../<editie>/data staat; herhaal de optie."),
+    root: Path | None = DefinitionRoot,
+) -> None:
+    """Reken elk gepubliceerd cijfer na uit de databestanden en manifest.json; meld elk verschil."""
+    from miv.publish.verify import verify
+
+    differences = verify(folder, load_definition(root), data)
+    if differences:
+        raise MivError(f"{len(differences)} verschil(len) tussen de publicaties in {folder} en de herberekening",
+                       details=[str(d) for d in differences[:50]])
+    console.print(f"[green]✓[/] {folder}: elk cijfer is nagerekend uit de data en manifest.json; geen verschillen", highlight=False)
+
+
 def _progress() -> Progress:
     from rich.progress import Progress
 
@@ -298,19 +314,16 @@ def _step(progress: Progress, edition: int) -> Step:
 
 
 def _key_figures(results: Results) -> Table:
-    """The headline figures of the key-figures publication, as the analyst sees them first."""
-    import polars as pl
+    """The headline figures of the key-figures publication, after disclosure control."""
     from rich.table import Table
 
-    table = Table(title=f"Kerncijfers {results.edition}")
-    for column in ("indicator", "doelgroep", str(results.previous or ""), str(results.edition), "p"):
-        table.add_column(column, justify="left" if column in ("indicator", "doelgroep") else "right")
-    from miv.definition import Comparison
+    from miv import publish
 
-    changes = results.comparisons.filter((pl.col("publication") == "kerncijfers") & (pl.col("kind") == Comparison.PREVIOUS_EDITION.value))
-    for row in changes.iter_rows(named=True):
-        domain = "totaal" if row["breakdown"] == "totaal" else row["domain"]
-        table.add_row(row["indicator"], domain, f"{row['reference_estimate']:.0%}", f"{row['estimate']:.0%}", f"{row['p_value']:.3f}")
+    table = Table(title=f"Kerncijfers {results.edition}")
+    for column in ("indicator", "groep", str(results.previous or ""), str(results.edition), "verandering"):
+        table.add_column(column, justify="right" if column.isdigit() else "left")
+    for row in publish.key_figures(results):
+        table.add_row(*row)
     return table
 
 
