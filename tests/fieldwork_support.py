@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from miv import fieldwork as fw
 from miv.definition import Monitor
 
 ROOT = Path(__file__).resolve().parents[1] / "monitor"
@@ -64,3 +65,12 @@ Bram Jansen;bram@example.nl;raadslid;gemeente;Gemeente Bb;man;zeeland;tot-20k
 Cees Bakker;cees@example.nl;statenlid;provincie;Provincie Zeeland;man;zeeland;
 Dirk Smit;dirk@example.nl;ab-lid;waterschap;Waterschap Cc;;;
 """
+
+WORD = "mijn herstelwoord"
+
+
+def start(db, keys, code: str, word: str = WORD) -> tuple[int, bytes]:  # noqa: ANN001
+    """Enter with a code and choose the resume word: (invitation id, the word key)."""
+    entry = fw.enter(db, keys, code)
+    assert entry is not None and not entry.saved
+    return entry.invitation, fw.begin(db, keys, entry.invitation, word)

@@ -10,7 +10,7 @@ from starlette.routing import Mount, Route
 from miv.web import create_app
 from miv.web.pages import public
 
-PUBLIC = {"/", "/start", "/vragenlijst", "/vragenlijst/controle", "/vragenlijst/{page}", "/bedankt", "/toegankelijkheid",
+PUBLIC = {"/", "/start", "/vragenlijst", "/vragenlijst/begin", "/vragenlijst/herstelwoord", "/vragenlijst/controle", "/vragenlijst/{page}", "/bedankt", "/toegankelijkheid",
           "/beheer/inloggen", "/beheer/uitloggen"}
 USERS = {"admin": "admin@bureau.nl", "fieldwork": "veld@bureau.nl"}
 

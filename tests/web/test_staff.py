@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from browser_support import csrf, login
-from fieldwork_support import INVITATIONS_CSV
+from fieldwork_support import INVITATIONS_CSV, WORD
 from openpyxl import Workbook
 
 
@@ -46,7 +46,8 @@ def test_open_the_real_ambtsdragers_questionnaire_and_import_lists(site):
     assert lines[1].split(";")[4] == f"{site.settings.base_url}/start?code={code}"
 
     respondent = site.client()
-    assert respondent.get(f"/start?code={code}").headers["location"] == "/vragenlijst"
+    assert respondent.get(f"/start?code={code}").headers["location"] == "/vragenlijst/begin"
+    respondent.post("/vragenlijst/begin", data={"csrf": csrf(respondent, "/vragenlijst/begin"), "woord": WORD, "herhaling": WORD})
     first = respondent.get(respondent.get("/vragenlijst").headers["location"])
     assert "Stap 1 van" in first.text
 

@@ -3,15 +3,24 @@ routing, validation at the field, back, save and resume, review, submit."""
 
 from __future__ import annotations
 
-from browser_support import csrf
+from browser_support import PASSWORD, csrf
+from fieldwork_support import WORD
 
 from miv import fieldwork as fw
 
 
-def enter(site, email: str):
+def enter(site, email: str, word: str = WORD):
+    """Sign in with the code; choose the resume word the first time, give it after that."""
     client = site.client()
     response = client.post("/start", data={"csrf": csrf(client, "/"), "code": site.codes[email]})
-    assert response.status_code == 303 and response.headers["location"] == "/vragenlijst"
+    assert response.status_code == 303
+    where = response.headers["location"]
+    if where == "/vragenlijst/begin":
+        sent = client.post(where, data={"csrf": csrf(client, where), "woord": word, "herhaling": word})
+    else:
+        assert where == "/vragenlijst/herstelwoord"
+        sent = client.post(where, data={"csrf": csrf(client, where), "woord": word})
+    assert sent.status_code == 303 and sent.headers["location"] == "/vragenlijst", sent.text
     return client
 
 
@@ -41,6 +50,7 @@ def test_routing_skips_follow_up_for_non_victims_and_group_pages(site):
     assert "Via sociale media" not in review.text and "Wil ik niet zeggen" in review.text
     submit = client.post("/vragenlijst/controle", data={"csrf": csrf(client, "/vragenlijst/controle")})
     assert submit.headers["location"] == "/bedankt"
+    fw.close_fieldwork(site.db, fw.Keys(site.settings.secret), site.fieldwork)
     [record] = fw.completed_records(site.db, site.fieldwork)
     assert record["AG_SOCIAL"] == -1 and record["AG_GERICHT_1"] == -1 and record["BM_BEVEILIGING"] == -1
     assert record["AG_BEDREIGING"] == 99 and record["UREN"] is None
@@ -86,6 +96,7 @@ def test_review_blocks_submit_until_required_items_are_answered(site):
     assert response.headers["location"] == "/vragenlijst/controle"
     assert 'role="alert"' in client.get("/vragenlijst/controle").text
     assert 'href="/vragenlijst/integriteit#INT_BELANG-veld"' in client.get("/vragenlijst/controle").text
+    fw.close_fieldwork(site.db, fw.Keys(site.settings.secret), site.fieldwork)
     assert fw.completed_records(site.db, site.fieldwork) == []
 
 
@@ -93,7 +104,8 @@ def test_codes_work_once_and_as_links(site):
     client = site.client()
     code = site.codes["cees@example.nl"]
     link = client.get(f"/start?code={code.lower()}")
-    assert link.headers["location"] == "/vragenlijst"
+    assert link.headers["location"] == "/vragenlijst/begin"
+    client.post("/vragenlijst/begin", data={"csrf": csrf(client, "/vragenlijst/begin"), "woord": WORD, "herhaling": WORD})
     post(client, "veiligheid", {"AG_VERBAAL": "2", "AG_BEDREIGING": "2"})
     post(client, "integriteit", {"INT_BELANG": "2"})
     client.post("/vragenlijst/controle", data={"csrf": csrf(client, "/vragenlijst/controle")})
@@ -121,3 +133,52 @@ def test_follow_up_questions_on_the_same_page_appear_after_posting(site):
     html = client.get("/vragenlijst/veiligheid").text
     assert "er een vervolgvraag op deze pagina bijgekomen" in html and 'name="AG_MELDING"' in html
     assert post(client, "veiligheid", {"AG_VERBAAL": "2", "AG_BEDREIGING": "1", "AG_MELDING": "1"}).headers["location"] == "/vragenlijst/gevolgen"
+
+
+def test_a_fieldwork_user_with_the_code_cannot_read_saved_answers(site):
+    """The adversary of docs/anonymity.md who holds a started respondent's code (from the
+    reminder file) opens the survey: without the resume word nothing of the answers shows."""
+    anna = enter(site, "anna@example.nl")
+    post(anna, "veiligheid", {"AG_VERBAAL": "1", "AG_BEDREIGING": "1", "AG_MELDING": "2"})
+    post(anna, "gevolgen", {"AG_SOCIAL": "1", "AG_GERICHT": ["2"]})
+
+    staff = site.client()
+    staff.post("/beheer/inloggen", data={"csrf": csrf(staff, "/beheer/inloggen"), "email": "veld@bureau.nl", "password": PASSWORD})
+    reminder = staff.post(f"/beheer/veldwerk/{site.fieldwork}/herinneringen", data={"csrf": csrf(staff, f"/beheer/veldwerk/{site.fieldwork}")})
+    code = next(line.split(";")[3] for line in reminder.text.splitlines() if "anna@example.nl" in line)
+    opened = staff.get(f"/start?code={code}")
+    assert opened.headers["location"] == "/vragenlijst/herstelwoord"
+    assert staff.get("/vragenlijst").headers["location"] == "/vragenlijst/herstelwoord"
+    for path in ("/vragenlijst/veiligheid", "/vragenlijst/gevolgen", "/vragenlijst/controle"):
+        seen = staff.get(path)
+        assert seen.status_code == 403 and "checked" not in seen.text and "Op mijn geslacht" not in seen.text
+    guesses = [staff.post("/vragenlijst/herstelwoord", data={"csrf": csrf(staff, "/vragenlijst/herstelwoord"), "woord": f"gok{n:05d}"})
+               for n in range(11)]
+    assert [g.status_code for g in guesses] == [400] * 10 + [429]  # guessing the word is limited
+    assert staff.get("/vragenlijst/controle").status_code == 403
+    # the respondent's own browser still has the key in its cookie
+    assert 'id="AG_VERBAAL-1" name="AG_VERBAAL" value="1" checked' in anna.get("/vragenlijst/veiligheid").text
+
+
+def test_a_forgotten_word_means_starting_again_without_the_old_answers(site):
+    anna = enter(site, "anna@example.nl")
+    post(anna, "veiligheid", {"AG_VERBAAL": "1", "AG_BEDREIGING": "2"})
+    again = site.client()
+    again.post("/start", data={"csrf": csrf(again, "/"), "code": site.codes["anna@example.nl"]})
+    wrong = again.post("/vragenlijst/herstelwoord", data={"csrf": csrf(again, "/vragenlijst/herstelwoord"), "woord": "iets anders"})
+    assert wrong.status_code == 400 and "Dit herstelwoord is niet juist." in wrong.text
+    assert "worden uw eerder bewaarde antwoorden verwijderd" in again.get("/vragenlijst/begin?opnieuw").text
+    short = again.post("/vragenlijst/begin", data={"csrf": csrf(again, "/vragenlijst/begin"), "woord": "kort", "herhaling": "kort"})
+    assert short.status_code == 400 and "ten minste 8 tekens" in short.text
+    new = again.post("/vragenlijst/begin", data={"csrf": csrf(again, "/vragenlijst/begin"), "woord": "nieuw woord", "herhaling": "nieuw woord"})
+    assert new.headers["location"] == "/vragenlijst"
+    assert "checked" not in again.get("/vragenlijst/veiligheid").text
+    assert anna.get("/vragenlijst/veiligheid").status_code == 403  # the old key opens nothing any more
+
+
+def test_the_introduction_comes_before_the_first_page(site):
+    client = site.client()
+    client.get(f"/start?code={site.codes['bram@example.nl']}")
+    intro = client.get("/vragenlijst/begin").text
+    assert "Deze vragenlijst gaat over agressie en integriteit." in intro
+    assert "Invullen duurt ongeveer" in intro and "onderzoek@example.nl" in intro and "zonder uw naam" in intro

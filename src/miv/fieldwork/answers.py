@@ -70,6 +70,24 @@ def visible_pages(q: Questionnaire, stratum: Mapping[str, Any], answers: Answers
     return [page for page in q.pages if any(item.code in shown for item in page.items)]
 
 
+def common_pages_passed(q: Questionnaire, stratum: Mapping[str, Any], answers: Answers) -> int:
+    """How many of the pages every respondent of the group sees (an item without a route)
+    have all such items answered: the drop-off measure. Routed items and pages are left
+    out, since reaching them would tell an earlier answer."""
+    group = stratum.get("group")
+    passed = 0
+    for page in q.pages:
+        fixed = [i for i in page.items if i.route is None and (i.groups is None or group in i.groups) and i.required]
+        if fixed:
+            passed += all(answers.get(i.code) not in (None, []) for i in fixed)
+    return passed
+
+
+def common_pages(q: Questionnaire, group: str | None) -> int:
+    """The number of pages every respondent of the group sees."""
+    return sum(any(i.route is None and (i.groups is None or group in i.groups) and i.required for i in page.items) for page in q.pages)
+
+
 def read_page(q: Questionnaire, items: list[Item], form: Mapping[str, list[str]]) -> tuple[Answers, list[FieldError]]:
     """Read the posted values of `items`; values that pass are returned even beside errors,
     so the page shows back what the respondent entered."""

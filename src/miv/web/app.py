@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -15,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from miv.fieldwork import Keys
+from miv.fieldwork import Keys, purge_progress
 from miv.store import Database
 from miv.web import casemanagement, cases, staff, survey
 from miv.web.caseguard import casework_for
@@ -25,6 +27,14 @@ from miv.web.settings import Settings
 
 STATIC = Path(__file__).with_name("static")
 SESSION_HOURS = 8
+PURGE_SECONDS = 3600
+
+
+async def _purge(db: Database, days: int) -> None:
+    """Delete unfinished answers past the retention period, at start and every hour."""
+    while True:
+        await asyncio.to_thread(purge_progress, db, dt.date.today() - dt.timedelta(days=days))
+        await asyncio.sleep(PURGE_SECONDS)
 
 
 async def _error(request: Request, exc: Exception) -> Response:
@@ -45,7 +55,11 @@ def create_app(settings: Settings) -> Starlette:
     ]
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        purging = asyncio.create_task(_purge(db, settings.progress_days))
         yield
+        purging.cancel()
+        with suppress(asyncio.CancelledError):
+            await purging
         db.dispose()
 
     app = Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: _error, Exception: _error},

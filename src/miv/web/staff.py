@@ -191,7 +191,7 @@ async def close(request: Request) -> Response:
     fieldwork = _fieldwork(request)
     await checked_form(request)
     try:
-        close_fieldwork(request.app.state.db, fieldwork.id)
+        await asyncio.to_thread(close_fieldwork, request.app.state.db, request.app.state.keys, fieldwork.id)
     except FieldworkError as exc:
         raise HTTPException(400, f"Sluiten lukte niet: {exc.message}.") from None
     return _see(f"/beheer/veldwerk/{fieldwork.id}")
