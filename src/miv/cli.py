@@ -102,7 +102,7 @@ def db_responses(
 @users_app.command("add")
 def users_add(
     email: str, name: str = typer.Option(..., "--name", help="Volledige naam."),
-    role: str = typer.Option(..., "--role", help="admin or fieldwork."), db: str | None = DatabaseUrl,
+    role: str = typer.Option(..., "--role", help="Rol: admin (beheerder), fieldwork (veldwerkmedewerker) of zaken (zaakbehandelaar)."), db: str | None = DatabaseUrl,
 ) -> None:
     """Voeg een account toe; het wachtwoord wordt twee keer gevraagd en als argon2-hash bewaard."""
     from miv import store

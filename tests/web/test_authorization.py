@@ -46,7 +46,7 @@ def test_public_is_a_marker_not_a_guard():
 
 def test_every_management_route_refuses_anonymous_and_respondents(site):
     routes = staff_routes(site)
-    assert len([r for r in routes if not r[1].startswith("/beheer/zaken")]) == 10  # case routes: tests/caseweb
+    assert len([r for r in routes if not r[1].startswith("/beheer/zaken")]) == 13  # case routes: tests/caseweb
     anonymous = site.client()
     respondent = site.client()
     respondent.post("/start", data={"csrf": csrf(respondent, "/"), "code": site.codes["anna@example.nl"]})

@@ -20,6 +20,7 @@ from miv.fieldwork.progress import (
 )
 from miv.fieldwork.service import (
     completed_records,
+    drop_off,
     find_fieldwork,
     import_invitations,
     mailing,
@@ -43,6 +44,7 @@ __all__ = [
     "check_word",
     "close_fieldwork",
     "completed_records",
+    "drop_off",
     "enter",
     "find_fieldwork",
     "has_saved",

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from miv import intake
 
 from miv.definition import Monitor, Questionnaire, Structure
+from miv.fieldwork.answers import common_pages
 from miv.fieldwork.errors import FieldworkError
 from miv.fieldwork.invitations import check, read_table
 from miv.fieldwork.keys import Keys, new_code
@@ -37,7 +38,7 @@ def open_fieldwork(db: Database, monitor: Monitor, year: int, code: str) -> int:
         if s.scalar(select(Fieldwork.id).where(Fieldwork.edition == year, Fieldwork.questionnaire == code)):
             raise FieldworkError(f"het veldwerk voor {code} {year} is al geopend")
         fieldwork = Fieldwork(
-            edition=year, questionnaire=code, title=f"{q.title} {year}", version=monitor.version,
+            edition=year, questionnaire=code, title=q.title if str(year) in q.title else f"{q.title} {year}", version=monitor.version,
             definition=q.model_dump_json(), structure=monitor.structure.model_dump_json(),
         )
         s.add(fieldwork)
@@ -104,13 +105,22 @@ def recipients(db: Database, keys: Keys, fieldwork_id: int, base_url: str, remin
     return out
 
 
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: object) -> object:
+    """A cell a spreadsheet shows as text: a leading quote before what would start a formula
+    (a name like `=HYPERLINK(…)` from an imported list would otherwise run when opened)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA) else value
+
+
 def mailing(db: Database, keys: Keys, fieldwork_id: int, base_url: str, reminder: bool = False) -> str:
     """A CSV for mail merge (invitation, or reminder to those who did not complete)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(["naam", "e-mail", "organisatie", "code", "link", "status"])
     for r in recipients(db, keys, fieldwork_id, base_url, reminder):
-        writer.writerow([r.name, r.email, r.organisation, r.code, r.link, r.status])
+        writer.writerow([inert(v) for v in (r.name, r.email, r.organisation, r.code, r.link, r.status)])
     return out.getvalue()
 
 
@@ -132,6 +142,27 @@ def monitoring(db: Database, fieldwork_id: int) -> list[dict[str, Any]]:
         total.update(c)
         out.append(_rate(dict(zip(("group", "layer", "gender", "province", "size_class"), stratum, strict=True)), c))
     out.append(_rate({"group": None, "layer": None, "gender": None, "province": None, "size_class": None, "total": True}, total))
+    return out
+
+
+def drop_off(db: Database, fieldwork_id: int) -> dict[str | None, list[tuple[str, int]]]:
+    """Per group (or layer, for organisation questionnaires): how many were invited, started,
+    completed each page every respondent of the group sees, and submitted."""
+    with db.session() as s:
+        fieldwork = s.get(Fieldwork, fieldwork_id)
+        if fieldwork is None:
+            raise FieldworkError(f"veldwerk {fieldwork_id} bestaat niet")
+        q, _ = open_questionnaire(fieldwork)
+        rows = s.execute(select(Invitation.group, Invitation.layer, Invitation.status, Invitation.reached, func.count())
+                         .where(Invitation.fieldwork_id == fieldwork_id)
+                         .group_by(Invitation.group, Invitation.layer, Invitation.status, Invitation.reached)).all()
+    out: dict[str | None, list[tuple[str, int]]] = {}
+    for group in sorted({g or layer for g, layer, *_ in rows}):
+        mine = [(status, reached, n) for g, layer, status, reached, n in rows if (g or layer) == group]
+        steps = [("uitgenodigd", sum(n for *_, n in mine)), ("begonnen", sum(n for status, _, n in mine if status != "invited"))]
+        pages = common_pages(q, group if any(g for g, *_ in rows) else None)
+        steps += [(f"pagina {k} af", sum(n for status, reached, n in mine if reached >= k or status == "completed")) for k in range(1, pages + 1)]
+        out[group] = [*steps, ("verzonden", sum(n for status, _, n in mine if status == "completed"))]
     return out
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from miv.fieldwork.answers import record
 from miv.fieldwork.keys import Keys
@@ -56,3 +56,12 @@ def close_fieldwork(db: Database, keys: Keys, fieldwork_id: int) -> tuple[int, i
                   for c in released)  # type: ignore[arg-type]
         return deleted, len(released)
 
+
+
+def closing(db: Database, fieldwork_id: int) -> tuple[int, int]:
+    """What a close would do: (answers in progress it deletes, submissions it releases)."""
+    with db.session() as s:
+        ids = select(Invitation.id).where(Invitation.fieldwork_id == fieldwork_id)
+        in_progress = s.scalar(select(func.count()).select_from(Progress).where(Progress.invitation_id.in_(ids)))
+        submitted = s.scalar(select(func.count()).select_from(Submission).where(Submission.fieldwork_id == fieldwork_id))
+        return in_progress or 0, submitted or 0
