@@ -132,11 +132,15 @@ def test_admin_deactivates_users_and_resets_passwords(site):
     own = admin.post(f"/beheer/gebruikers/{fw_user_id(site, 'admin@bureau.nl')}/status", data={"csrf": csrf(admin, "/beheer/gebruikers"), "actief": "0"})
     assert own.status_code == 400 and "eigen account niet deactiveren" in own.text
     admin.post(f"/beheer/gebruikers/{vera_id}/status", data={"csrf": csrf(admin, "/beheer/gebruikers"), "actief": "1"})
+    vera = site.client()
+    login(vera, "veld@bureau.nl")
+    assert vera.get("/beheer").status_code == 200
     short = admin.post("/beheer/gebruikers/wachtwoord", data={"csrf": csrf(admin, "/beheer/gebruikers"), "gebruiker": str(vera_id), "password": "kort"})
     assert short.status_code == 400 and "minstens 12 tekens" in short.text
     reset = admin.post("/beheer/gebruikers/wachtwoord", data={"csrf": csrf(admin, "/beheer/gebruikers"), "gebruiker": str(vera_id),
                                                              "password": "een heel nieuw wachtwoord"})
     assert reset.status_code == 200 and "nieuw wachtwoord" in reset.text
+    assert vera.get("/beheer").headers["location"].startswith("/beheer/inloggen")  # her sessions ended (revoke_user_sessions)
     assert login_fails(site, "veld@bureau.nl", PASSWORD)
     assert "Vera" in users
 

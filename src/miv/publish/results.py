@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from miv.definition import Monitor
+from miv.errors import MivError
 
 ESTIMATE_SCHEMA: dict[str, type[pl.DataType]] = {
     "publication": pl.Utf8,
@@ -102,7 +103,7 @@ TOTAL = "totaal"
 KINDS = ("previous_edition", "gender", "group_vs_all", "province_vs_national")
 
 
-class ResultsError(ValueError):
+class ResultsError(MivError, ValueError):
     """The pipeline handed over tables that do not follow this contract."""
 
 

@@ -4,8 +4,10 @@ Why: callers (the pipeline, the CLI) catch `SurveyError` once and show its messa
 always names the column, stratum, margin or cell at fault and what was expected.
 """
 
+from miv.errors import MivError
 
-class SurveyError(Exception):
+
+class SurveyError(MivError):
     """Base class: anything the engine refuses to compute, with a message saying why."""
 
 

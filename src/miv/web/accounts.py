@@ -1,4 +1,4 @@
-"""Staff accounts: create, authenticate (argon2), list. Used by the CLI and the pages."""
+"""Staff accounts: create, authenticate (argon2), list, sign out everywhere. Used by the CLI and the pages."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
+from miv.errors import MivError
 from miv.store import Database
+from miv.store.sessions import revoke_user_sessions
 from miv.store.users import ROLES, User
 
 _hasher = PasswordHasher()
@@ -14,7 +16,7 @@ _DUMMY = _hasher.hash("miv: a password nobody has")
 MIN_PASSWORD = 12
 
 
-class AccountError(ValueError):
+class AccountError(MivError, ValueError):
     """A bad account request (unknown role, short password, e-mail in use); Dutch message."""
 
 
@@ -41,7 +43,8 @@ def _checked_password(password: str) -> str:
 
 
 def set_active(db: Database, user_id: int, active: bool, by: int) -> User:
-    """Deactivate (or reactivate) an account; nobody deactivates themselves (a lock-out)."""
+    """Deactivate (or reactivate) an account; deactivating ends every session of the user.
+    Nobody deactivates themselves (a lock-out)."""
     if user_id == by and not active:
         raise AccountError("u kunt uw eigen account niet deactiveren; vraag een andere beheerder")
     with db.session() as s:
@@ -49,17 +52,21 @@ def set_active(db: Database, user_id: int, active: bool, by: int) -> User:
         if user is None:
             raise AccountError("deze gebruiker bestaat niet")
         user.active = active
+        if not active:
+            revoke_user_sessions(s, user_id)
         return user
 
 
 def reset_password(db: Database, user_id: int, password: str) -> User:
-    """Give an account a new password (the admin passes it on by another channel)."""
+    """Give an account a new password (the admin passes it on by another channel) and end
+    every session of the user."""
     hashed = _checked_password(password)
     with db.session() as s:
         user = s.get(User, user_id)
         if user is None:
             raise AccountError("deze gebruiker bestaat niet")
         user.password_hash = hashed
+        revoke_user_sessions(s, user_id)
         return user
 
 
@@ -86,3 +93,12 @@ def get_user(db: Database, user_id: int) -> User | None:
 def list_users(db: Database) -> list[User]:
     with db.session() as s:
         return list(s.scalars(select(User).order_by(User.email)))
+
+
+def sign_out(db: Database, email: str) -> int:
+    """End every session of the account with this e-mail address; how many there were."""
+    with db.session() as s:
+        user_id = s.scalar(select(User.id).where(User.email == email.strip().lower()))
+        if user_id is None:
+            raise AccountError(f"er is geen gebruiker met e-mailadres {email.strip().lower()}")
+        return revoke_user_sessions(s, user_id)

@@ -24,6 +24,8 @@ class Settings:
     pool_size: int = 10
     contact: str = "onderzoek@example.nl"  # contactadres voor respondenten: op de introductie, de bedankpagina, de toegankelijkheidsverklaring en in elke mail
     progress_days: int = 30  # bewaartermijn van onvoltooide antwoorden in dagen na de laatste keer opslaan; bij sluiten gaan ze altijd weg
+    session_idle_minutes: int = 15  # beheer: een sessie vervalt na zoveel minuten zonder verzoek (zoals overheidsformulieren)
+    session_hours: int = 8  # beheer: een sessie vervalt hoe dan ook zoveel uur na het inloggen
     smtp: Smtp | None = None  # send mailings by e-mail; without it staff download mail-merge files
     cases_master_key: Path | None = None  # cases: the master key file (docs/cases.md); no file, no case pages
     cases_documents: Path = Path("zaakdocumenten")  # cases: folder of the sealed documents

@@ -5,7 +5,7 @@ cannot be moved under a resume word nobody has chosen yet, so they are deleted (
 respondents start again with their code). Responses already in `responses` stay.
 
 Revision ID: 0004_fieldwork
-Revises: 0002_cases
+Revises: 0003_sessions
 """
 
 from alembic import op
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0004_fieldwork'
-down_revision = '0002_cases'
+down_revision = '0003_sessions'
 branch_labels = None
 depends_on = None
 
