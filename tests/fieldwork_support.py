@@ -63,7 +63,7 @@ INVITATIONS_CSV = """naam;e-mail;doelgroep;bestuurslaag;organisatie;geslacht;pro
 Anna de Vries;anna@example.nl;burgemeester;gemeente;Gemeente Aa;vrouw;utrecht;20k-50k
 Bram Jansen;bram@example.nl;raadslid;gemeente;Gemeente Bb;man;zeeland;tot-20k
 Cees Bakker;cees@example.nl;statenlid;provincie;Provincie Zeeland;man;zeeland;
-Dirk Smit;dirk@example.nl;ab-lid;waterschap;Waterschap Cc;;;
+Dirk Smit;dirk@example.nl;ab-lid;waterschap;Waterschap Cc;man;;
 """
 
 WORD = "mijn herstelwoord"

@@ -95,6 +95,7 @@ def test_close_deletes_answers_in_progress_and_stops_answering(db, keys):
 def test_bad_list_reports_every_row_and_imports_nothing(db, keys):
     fid = fw.open_fieldwork(db, small_monitor(), 2024, "ambtsdragers")
     bad = INVITATIONS_CSV + "Eva;geen-adres;raadslid;gemeente;Gemeente Dd;x;;\nFrank;f@example.nl;cdk;provincie;Zeeland;man;zeeland;\n"
+    bad += "Gijs;g@example.nl;raadslid;gemeente;Gemeente Aa;;utrecht;tot-20k\n"
     with pytest.raises(fw.FieldworkError) as caught:
         fw.import_invitations(db, keys, fid, "lijst.csv", bad.encode())
     problems = "\n".join(caught.value.problems)
@@ -102,6 +103,7 @@ def test_bad_list_reports_every_row_and_imports_nothing(db, keys):
     assert "rij 6, kolom geslacht: onbekende waarde 'x'" in problems
     assert "rij 6, kolom provincie: is leeg" in problems
     assert "rij 7, kolom doelgroep: onbekende doelgroep 'cdk'" in problems
+    assert "rij 8, kolom geslacht: is leeg; de weging gebruikt het geslacht van elke respondent; verwacht een van man, vrouw" in problems
     with db.session() as s:
         assert s.scalars(select(Invitation)).all() == []
 
