@@ -48,11 +48,11 @@ QUESTIONNAIRE = {
 }
 
 
-def small_monitor() -> Monitor:
+def small_monitor(questionnaire: dict | None = None) -> Monitor:
     structure = yaml.safe_load((ROOT / "structure.yaml").read_text(encoding="utf-8"))
     edition = {
         "year": 2024, "title": "Monitor 2024", "fieldwork": {"start": "2024-03-01", "end": "2024-05-01"},
-        "reference_period": "afgelopen 12 maanden", "questionnaires": {"ambtsdragers": QUESTIONNAIRE},
+        "reference_period": "afgelopen 12 maanden", "questionnaires": {"ambtsdragers": questionnaire or QUESTIONNAIRE},
         "frame": {"strata": [], "sources": {}},
     }
     return Monitor.model_validate({"name": "test", "version": "test.1", "structure": structure,

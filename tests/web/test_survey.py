@@ -3,8 +3,11 @@ routing, validation at the field, back, save and resume, review, submit."""
 
 from __future__ import annotations
 
+import copy
+
 from browser_support import PASSWORD, csrf
-from fieldwork_support import WORD
+from fieldwork_support import QUESTIONNAIRE, WORD, small_monitor
+from web_support import live
 
 from miv import fieldwork as fw
 
@@ -39,7 +42,7 @@ def test_routing_skips_follow_up_for_non_victims_and_group_pages(site):
     client = enter(site, "bram@example.nl")  # raadslid: no burgemeester page
     assert client.get("/vragenlijst").headers["location"] == "/vragenlijst/veiligheid"
     page = client.get("/vragenlijst/veiligheid").text
-    assert "Stap 1 van 3" in page and 'type="radio"' in page and "Wil ik niet zeggen" in page
+    assert "Stap 1 van 4" in page and 'type="radio"' in page and "Wil ik niet zeggen" in page
     assert post(client, "veiligheid", {"AG_VERBAAL": "2", "AG_BEDREIGING": "99"}).headers["location"] == "/vragenlijst/integriteit"
     assert client.get("/vragenlijst/gevolgen").status_code == 404
     posted = client.post("/vragenlijst/gevolgen", data={"csrf": csrf(client, "/vragenlijst/integriteit"), "actie": "volgende", "AG_SOCIAL": "1"})
@@ -65,7 +68,7 @@ def test_errors_are_shown_at_the_field_and_valid_answers_kept(site):
     assert 'id="AG_VERBAAL-1" name="AG_VERBAAL" value="1" checked' in html
     post(client, "veiligheid", {"AG_VERBAAL": "1", "AG_BEDREIGING": "2"})
     bad = post_wrong(client, "integriteit", {"INT_BELANG": "5", "UREN": "veel"})
-    assert "Kies een van de antwoorden die bij deze vraag staan." in bad and "Vul een getal in, bijvoorbeeld 3." in bad
+    assert "Kies een van de antwoorden die bij deze vraag staan." in bad and "Vul een getal in, bijvoorbeeld 3 of 2,5." in bad
     assert 'value="veel"' in bad
     assert "Vul een getal in van 0 tot en met 100." in post_wrong(client, "integriteit", {"INT_BELANG": "2", "UREN": "120"})
     assert "Vul een getal in" not in client.get("/vragenlijst/integriteit").text  # the message is shown once
@@ -95,7 +98,7 @@ def test_review_blocks_submit_until_required_items_are_answered(site):
     response = client.post("/vragenlijst/controle", data={"csrf": csrf(client, "/vragenlijst/controle")})
     assert response.headers["location"] == "/vragenlijst/controle"
     assert 'role="alert"' in client.get("/vragenlijst/controle").text
-    assert 'href="/vragenlijst/integriteit#INT_BELANG-veld"' in client.get("/vragenlijst/controle").text
+    assert 'href="/vragenlijst/integriteit?terug=controle#INT_BELANG-veld"' in client.get("/vragenlijst/controle").text
     fw.close_fieldwork(site.db, fw.Keys(site.settings.secret), site.fieldwork)
     assert fw.completed_records(site.db, site.fieldwork) == []
 
@@ -182,3 +185,40 @@ def test_the_introduction_comes_before_the_first_page(site):
     intro = client.get("/vragenlijst/begin").text
     assert "Deze vragenlijst gaat over agressie en integriteit." in intro
     assert "Invullen duurt ongeveer" in intro and "onderzoek@example.nl" in intro and "zonder uw naam" in intro
+
+
+def test_change_from_the_review_returns_to_the_review_and_steps_stay_put(site):
+    client = enter(site, "anna@example.nl")  # burgemeester: four pages for her group, review the fifth step
+    assert "Stap 1 van 5" in client.get("/vragenlijst/veiligheid").text
+    post(client, "veiligheid", {"AG_VERBAAL": "2", "AG_BEDREIGING": "2"})  # not a victim: 'gevolgen' is routed out
+    assert "Stap 3 van 5" in client.get("/vragenlijst/integriteit").text  # the total does not shrink
+    post(client, "integriteit", {"INT_BELANG": "2"})
+    post(client, "burgemeester", {"BM_BEVEILIGING": "2"})
+    review = client.get("/vragenlijst/controle").text
+    assert "Stap 5 van 5" in review and 'href="/vragenlijst/veiligheid?terug=controle"' in review
+    page = client.get("/vragenlijst/veiligheid?terug=controle").text
+    assert 'name="terug" value="controle"' in page
+    changed = client.post("/vragenlijst/veiligheid", data={"csrf": csrf(client, "/vragenlijst/veiligheid?terug=controle"), "actie": "volgende",
+                                                            "terug": "controle", "AG_VERBAAL": "99", "AG_BEDREIGING": "2"})
+    assert changed.headers["location"] == "/vragenlijst/controle"
+    follow = client.post("/vragenlijst/veiligheid", data={"csrf": csrf(client, "/vragenlijst/veiligheid"), "actie": "volgende",
+                                                           "terug": "controle", "AG_VERBAAL": "2", "AG_BEDREIGING": "1"})
+    assert follow.headers["location"] == "/vragenlijst/veiligheid?terug=controle"  # a follow-up appeared: stay, then back
+    html = client.get(follow.headers["location"]).text
+    assert "er een vervolgvraag op deze pagina bijgekomen: ‘Heeft u de bedreiging gemeld?’" in html
+
+
+def test_number_items_show_their_missing_codes(tmp_path):
+    questionnaire = copy.deepcopy(QUESTIONNAIRE)
+    next(i for p in questionnaire["pages"] for i in p["items"] if i["code"] == "UREN")["missing"] = [99]
+    with live(f"sqlite:///{tmp_path / 'num.db'}", monitor=small_monitor(questionnaire)) as site:
+        client = enter(site, "bram@example.nl")
+        post(client, "veiligheid", {"AG_VERBAAL": "2", "AG_BEDREIGING": "2"})
+        page = client.get("/vragenlijst/integriteit").text
+        assert 'name="UREN-code" value="99"' in page and "Of: Wil ik niet zeggen" in page
+        assert post(client, "integriteit", {"INT_BELANG": "2", "UREN-code": "99"}).headers["location"] == "/vragenlijst/controle"
+        assert 'id="UREN-99" name="UREN-code" value="99" checked' in client.get("/vragenlijst/integriteit").text
+        assert "Wil ik niet zeggen" in client.get("/vragenlijst/controle").text
+        both = post_wrong(client, "integriteit", {"INT_BELANG": "2", "UREN": "1.000", "UREN-code": "99"})
+        assert "Vul óf een getal in, óf kies ‘Wil ik niet zeggen’." in both
+        assert "Vul een getal in van 0 tot en met 100." in post_wrong(client, "integriteit", {"INT_BELANG": "2", "UREN": "1.000"})

@@ -35,7 +35,7 @@ from miv.fieldwork import (
     visible_items,
     visible_pages,
 )
-from miv.fieldwork.answers import PageResult, apply_page
+from miv.fieldwork.answers import MISSING_SUFFIX, PageResult, apply_page
 from miv.fieldwork.keys import normalise_code
 from miv.web.pages import client, public, render
 from miv.web.security import checked_form
@@ -190,6 +190,16 @@ def _choices(q: Questionnaire, item: Item) -> list[tuple[int, str]]:
     return [(o.code, o.label) for o in q.options(item)] + [(code, labels[code]) for code in item.missing]
 
 
+def _steps(q: Questionnaire, stratum: dict) -> list[str]:
+    """The pages this respondent's group may see, routing aside: the step count stays the same
+    whatever the answers, so it never jumps back or grows."""
+    group = stratum.get("group")
+    return [p.code for p in q.pages if any(item.groups is None or group in item.groups for item in p.items)]
+
+
+REVIEW = "controle"
+
+
 def _page_view(request: Request, q: Questionnaire, stratum: dict, answers: dict, code: str,
                errors: list[FieldError] | None = None, entered: dict | None = None, notice: str | None = None) -> Response:
     """Render one page; `entered` shows back an invalid entry. Posts always redirect here
@@ -205,7 +215,9 @@ def _page_view(request: Request, q: Questionnaire, stratum: dict, answers: dict,
     context = {
         "title": page.title, "q": q, "page": page, "items": items, "answers": answers | (entered or {}),
         "choices": {item.code: _choices(q, item) for item in items}, "errors": {e.item: e.message for e in errors},
-        "error_list": list(errors), "notice": notice, "step": index + 1, "steps": len(pages) + 1, "first": index == 0, "ItemType": ItemType,
+        "error_list": list(errors), "notice": notice, "first": index == 0, "ItemType": ItemType, "suffix": MISSING_SUFFIX,
+        "step": (_steps(q, stratum).index(code) + 1) if code in _steps(q, stratum) else index + 1, "steps": len(_steps(q, stratum)) + 1,
+        "review": request.query_params.get("terug") == REVIEW,
     }
     return render(request, "survey/page.html", context)
 
@@ -242,15 +254,19 @@ async def page(request: Request) -> Response:
     if action == "later":
         request.session.clear()
         return render(request, "survey/later.html", {"title": "Uw antwoorden zijn bewaard", "days": state.settings.progress_days})
+    again = f"/vragenlijst/{code}" + ("?terug=" + REVIEW if form.get("terug") == REVIEW else "")
     if result.errors:
         entered = {e.item: result.values[e.item][:MAX_ENTERED] for e in result.errors if isinstance(result.values.get(e.item), str)}
         request.session["flash"] = {"page": code, "errors": {e.item: e.message for e in result.errors}, "entered": entered}
-        return _see(f"/vragenlijst/{code}")
+        return _see(again)
     if result.follow_up:
         many = len(result.follow_up) > 1
-        notice = f"Door uw antwoord {'zijn er vervolgvragen' if many else 'is er een vervolgvraag'} op deze pagina bijgekomen."
+        named = ", ".join(f"‘{item.text}’" for item in result.follow_up)
+        notice = f"Door uw antwoord {'zijn er vervolgvragen' if many else 'is er een vervolgvraag'} op deze pagina bijgekomen: {named}"
         request.session["flash"] = {"page": code, "notice": notice}
-        return _see(f"/vragenlijst/{code}")
+        return _see(again)
+    if form.get("terug") == REVIEW:  # changed from the review: back to it
+        return _see("/vragenlijst/controle")
     if code not in pages:  # a page routing no longer shows: continue where the respondent left off
         return _see("/vragenlijst")
     index = pages.index(code)
@@ -261,6 +277,8 @@ def _answer_text(q: Questionnaire, item: Item, value: Any) -> str:
     if value in (None, []):
         return "Niet beantwoord"
     labels = dict(_choices(q, item))
+    if item.type is ItemType.NUMBER and value in item.missing:
+        return labels[int(value)]
     if item.type is ItemType.MULTI:
         return ", ".join(labels.get(v, str(v)) for v in value)
     if item.type is ItemType.SINGLE:
@@ -280,7 +298,8 @@ async def review(request: Request) -> Response:
     ]
     missing = _unanswered(visible_items(q, stratum, answers), answers)
     context = {"title": "Controleer uw antwoorden", "sections": sections, "missing": missing, "q": q,
-               "page_of": {item.code: p.code for p in pages for item in p.items}, "step": len(pages) + 1, "steps": len(pages) + 1}
+               "page_of": {item.code: p.code for p in pages for item in p.items}, "step": len(_steps(q, stratum)) + 1,
+               "steps": len(_steps(q, stratum)) + 1}
     if request.method == "GET":
         blocked = (request.session.pop("flash", None) or {}).get("page") == "controle"
         return render(request, "survey/review.html", context | {"blocked": blocked})
