@@ -184,7 +184,7 @@ def test_the_introduction_comes_before_the_first_page(site):
     client.get(f"/start?code={site.codes['bram@example.nl']}")
     intro = client.get("/vragenlijst/begin").text
     assert "Deze vragenlijst gaat over agressie en integriteit." in intro
-    assert "Invullen duurt ongeveer" in intro and "onderzoek@example.nl" in intro and "zonder uw naam" in intro
+    assert "invullen duurt ongeveer" in intro and "3 pagina's met vragen" in intro and "onderzoek@example.nl" in intro and "zonder uw naam" in intro
 
 
 def test_change_from_the_review_returns_to_the_review_and_steps_stay_put(site):
@@ -222,3 +222,11 @@ def test_number_items_show_their_missing_codes(tmp_path):
         both = post_wrong(client, "integriteit", {"INT_BELANG": "2", "UREN": "1.000", "UREN-code": "99"})
         assert "Vul óf een getal in, óf kies ‘Wil ik niet zeggen’." in both
         assert "Vul een getal in van 0 tot en met 100." in post_wrong(client, "integriteit", {"INT_BELANG": "2", "UREN": "1.000"})
+
+
+def test_the_accessibility_statement_follows_the_digitoegankelijk_model(site):
+    html = site.client().get("/toegankelijkheid").text
+    sections = ["Nalevingsstatus", "Onderzoek", "Bekende problemen", "Feedback en contact", "Handhavingsprocedure", "Datum van deze verklaring"]
+    positions = [html.index(f">{name}</h2>") for name in sections]
+    assert positions == sorted(positions)
+    assert "WCAG 2.2" in html and "axe-core" in html and "Datum laatste onderzoek" in html and "onderzoek@example.nl" in html

@@ -44,6 +44,7 @@ CODE_SCOPE = "code"
 WORD_SCOPE = "herstelwoord"
 WORD_ATTEMPTS = 10  # wrong resume words per invitation (and per client) per window
 SECONDS_PER_ITEM = 20  # for the length shown before the first page
+STATEMENT_TESTED = "1 december 2026"  # the accessibility statement's last test: tests/web/test_browser.py, run that day
 MAX_ENTERED = 40  # an invalid entry shown back after the redirect travels in the session cookie
 
 
@@ -123,9 +124,10 @@ async def introduction(request: Request) -> Response:
         request.session.clear()
         raise HTTPException(403, f"U kunt niet (meer) verder: {exc.message}.") from None
     again = "opnieuw" in request.query_params or request.method == "POST" and "opnieuw" in (await request.form())
-    minutes = max(5, 5 * math.ceil(len(visible_items(q, stratum, {})) * SECONDS_PER_ITEM / 300))
+    # the length, unless the questionnaire's own introduction already gives it (no hint twice)
+    minutes = None if "minuten" in q.intro else max(5, 5 * math.ceil(len(visible_items(q, stratum, {})) * SECONDS_PER_ITEM / 300))
     context = {"title": q.title, "q": q, "minutes": minutes, "again": again, "contact": state.settings.contact,
-               "pages": len(visible_pages(q, stratum, {}))}
+               "pages": len(_steps(q, stratum))}
     if request.method == "GET":
         return render(request, "survey/begin.html", context)
     form = await checked_form(request)
@@ -322,7 +324,8 @@ async def thanks(request: Request) -> Response:
 
 @public
 async def accessibility(request: Request) -> Response:
-    return render(request, "survey/accessibility.html", {"title": "Toegankelijkheid"})
+    return render(request, "survey/accessibility.html", {"title": "Toegankelijkheidsverklaring", "tested": STATEMENT_TESTED,
+                                                         "contact": request.app.state.settings.contact})
 
 
 routes = [
