@@ -131,10 +131,12 @@ def _chart(label: str, steps: list[tuple[str, int]], number: int) -> str:
     """One group's drop-off as SVG (no script needed to see it): invited, started, each page
     every respondent sees completed, submitted."""
     data = [{"stap": step, "aantal": n} for step, n in steps]
+    most = max(1, *(n for _, n in steps))
+    ticks = list(range(0, most + 1, max(1, -(-most // 5))))
     chart = alt.Chart(alt.Data(values=data)).mark_bar(color="#01689b").encode(
-        x=alt.X("aantal:Q", title="Aantal personen", axis=alt.Axis(format="d", tickMinStep=1)),
-        y=alt.Y("stap:N", title=None, sort=None),
-    ).properties(width=360, height=22 * len(data))
+        x=alt.X("aantal:Q", title="Aantal personen", scale=alt.Scale(domain=[0, most]), axis=alt.Axis(format="d", values=ticks)),
+        y=alt.Y("stap:N", title=None, sort=None, axis=alt.Axis(labelLimit=160)),
+    ).properties(width=320, height=22 * len(data), padding={"left": 8, "right": 8, "top": 4, "bottom": 4})
     svg = vl_convert.vegalite_to_svg(chart.to_dict())
     return svg.replace("<svg ", f'<svg role="img" aria-labelledby="grafiek-{number}" ', 1)
 
@@ -162,7 +164,7 @@ def _monitoring(db: Any, fieldwork: Fieldwork) -> dict[str, Any]:
 async def _fieldwork_page(request: Request, fieldwork: Fieldwork, status: int = 200, **extra: object) -> Response:
     """The fieldwork page: response table and charts, import, mailings, close."""
     figures = await asyncio.to_thread(_monitoring, request.app.state.db, fieldwork)
-    context = {"title": fieldwork.title, "fieldwork": fieldwork, "smtp": request.app.state.settings.smtp, **figures}
+    context = {"title": fieldwork.title, "fieldwork": fieldwork, "smtp": request.app.state.settings.smtp, "wide": True, **figures}
     return render(request, "staff/fieldwork.html", context | extra, status=status)
 
 
