@@ -230,3 +230,24 @@ def test_the_accessibility_statement_follows_the_digitoegankelijk_model(site):
     positions = [html.index(f">{name}</h2>") for name in sections]
     assert positions == sorted(positions)
     assert "WCAG 2.2" in html and "axe-core" in html and "Datum laatste onderzoek" in html and "onderzoek@example.nl" in html
+
+
+def test_the_app_deletes_unfinished_answers_past_the_retention_period(tmp_path):
+    import datetime as dt
+
+    from browser_support import serve
+    from fieldwork_support import start
+    from sqlalchemy import select
+
+    from miv.store.fieldwork import Progress
+    from miv.web import create_app
+
+    with live(f"sqlite:///{tmp_path / 'keep.db'}", progress_days=10) as site:
+        keys = fw.Keys(site.settings.secret)
+        old = start(site.db, keys, site.codes["anna@example.nl"])
+        fw.change_answers(site.db, keys, *old, lambda a: a | {"AG_VERBAAL": 1}, today=dt.date.today() - dt.timedelta(days=11))
+        fresh = start(site.db, keys, site.codes["bram@example.nl"])
+        fw.change_answers(site.db, keys, *fresh, lambda a: a | {"AG_VERBAAL": 2}, today=dt.date.today() - dt.timedelta(days=9))
+        with serve(create_app(site.settings)):  # another app process: it purges when it starts
+            with site.db.session() as s:
+                assert list(s.scalars(select(Progress.invitation_id))) == [fresh[0]]

@@ -32,10 +32,14 @@ PURGE_SECONDS = 3600
 
 
 async def _purge(db: Database, days: int) -> None:
-    """Delete unfinished answers past the retention period, at start and every hour."""
+    """Delete unfinished answers past the retention period (in a thread, off the event loop)."""
+    await asyncio.to_thread(purge_progress, db, dt.date.today() - dt.timedelta(days=days))
+
+
+async def _purge_hourly(db: Database, days: int) -> None:
     while True:
-        await asyncio.to_thread(purge_progress, db, dt.date.today() - dt.timedelta(days=days))
         await asyncio.sleep(PURGE_SECONDS)
+        await _purge(db, days)
 
 
 async def _error(request: Request, exc: Exception) -> Response:
@@ -60,7 +64,8 @@ def create_app(settings: Settings) -> Starlette:
     ]
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        purging = asyncio.create_task(_purge(db, settings.progress_days))
+        await _purge(db, settings.progress_days)  # before the first request, then every hour
+        purging = asyncio.create_task(_purge_hourly(db, settings.progress_days))
         yield
         purging.cancel()
         with suppress(asyncio.CancelledError):

@@ -116,12 +116,16 @@ async def open_(request: Request) -> Response:
     return _see(f"/beheer/veldwerk/{fieldwork_id}")
 
 
-def _fieldwork(request: Request) -> Fieldwork:
+def _get_fieldwork(db: Any, number: int) -> Fieldwork | None:
+    with db.session() as s:
+        return s.get(Fieldwork, number)
+
+
+async def _fieldwork(request: Request) -> Fieldwork:
     number = request.path_params["id"]
     if number > MAX_ID:
         raise HTTPException(404, "Dit veldwerk bestaat niet.")
-    with request.app.state.db.session() as s:
-        fieldwork = s.get(Fieldwork, number)
+    fieldwork = await asyncio.to_thread(_get_fieldwork, request.app.state.db, number)
     if fieldwork is None:
         raise HTTPException(404, "Dit veldwerk bestaat niet.")
     return fieldwork
@@ -170,12 +174,12 @@ async def _fieldwork_page(request: Request, fieldwork: Fieldwork, status: int = 
 
 @requires(*STAFF)
 async def detail(request: Request) -> Response:
-    return await _fieldwork_page(request, _fieldwork(request))
+    return await _fieldwork_page(request, await _fieldwork(request))
 
 
 @requires(*STAFF)
 async def invitations(request: Request) -> Response:
-    fieldwork = _fieldwork(request)
+    fieldwork = await _fieldwork(request)
     form = await checked_form(request)
     upload = form.get("bestand")
     try:
@@ -201,7 +205,7 @@ def _csv(text: str, name: str) -> Response:
 
 @requires(*STAFF)
 async def invitation_mailing(request: Request) -> Response:
-    fieldwork = _fieldwork(request)
+    fieldwork = await _fieldwork(request)
     state = request.app.state
     text = await asyncio.to_thread(mailing, state.db, state.keys, fieldwork.id, state.settings.base_url)
     return _csv(text, f"uitnodigingen-{fieldwork.questionnaire}-{fieldwork.edition}.csv")
@@ -209,7 +213,7 @@ async def invitation_mailing(request: Request) -> Response:
 
 @requires(*STAFF)
 async def reminder_mailing(request: Request) -> Response:
-    fieldwork = _fieldwork(request)
+    fieldwork = await _fieldwork(request)
     await checked_form(request)
     state = request.app.state
     try:
@@ -222,7 +226,7 @@ async def reminder_mailing(request: Request) -> Response:
 @requires(*STAFF)
 async def send_mailing(request: Request) -> Response:
     """Send the invitation or reminder by e-mail (only when a mail server is configured)."""
-    fieldwork = _fieldwork(request)
+    fieldwork = await _fieldwork(request)
     form = await checked_form(request)
     state = request.app.state
     if state.settings.smtp is None:
@@ -240,7 +244,7 @@ async def send_mailing(request: Request) -> Response:
 @requires("admin")
 async def close(request: Request) -> Response:
     """GET: what closing will do, with the button that does it; POST: close."""
-    fieldwork = _fieldwork(request)
+    fieldwork = await _fieldwork(request)
     if request.method == "GET":
         if fieldwork.status != "open":
             return _see(f"/beheer/veldwerk/{fieldwork.id}")
