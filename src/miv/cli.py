@@ -134,10 +134,10 @@ def db_responses(
         fieldwork_id = fieldwork.find_fieldwork(opened, edition, questionnaire)
         table, report = fieldwork.respondent_table(opened, load_definition(root), fieldwork_id)
         intake.save(table, report, out)
-    console.print(report.to_text(limit=5), highlight=False, soft_wrap=True)
+    console.print(report.to_text(limit=5), markup=False, highlight=False, soft_wrap=True)
     if not report.ok:
         raise fail(f"de webresponses zijn afgekeurd: {report.errors} fouten")
-    console.print(f"[green]✓[/] {report.respondents} respondenten opgeslagen in {intake.table_path(out, edition, questionnaire)}", highlight=False)
+    console.print(f"[green]✓[/] {report.respondents} respondenten opgeslagen in {escape(str(intake.table_path(out, edition, questionnaire)))}", highlight=False)
 
 
 @users_app.command("add")
@@ -214,13 +214,13 @@ def import_file(
     from miv import intake
 
     monitor = load_definition(root)
-    with console.status(f"{file} inlezen en controleren…"):
+    with console.status(f"{escape(str(file))} inlezen en controleren…"):
         table, report = intake.read_responses(file, monitor, edition, questionnaire, mapping)
     text = intake.save(table, report, out)
-    console.print(report.to_text(limit=5), highlight=False, soft_wrap=True)
+    console.print(report.to_text(limit=5), markup=False, highlight=False, soft_wrap=True)
     if not report.ok:
         raise fail(f"{file} is afgekeurd: {report.errors} fouten; het volledige rapport staat in {text} en {text.with_suffix('.json')}")
-    console.print(f"[green]✓[/] {report.respondents} respondenten opgeslagen in {intake.table_path(out, edition, report.questionnaire)}", highlight=False)
+    console.print(f"[green]✓[/] {report.respondents} respondenten opgeslagen in {escape(str(intake.table_path(out, edition, report.questionnaire)))}", highlight=False)
 
 
 @app.command("export")
@@ -236,7 +236,7 @@ def export_table(
     from miv import intake
 
     path = intake.export(data, load_definition(root), edition, questionnaire, format, out)
-    console.print(f"[green]✓[/] {path} geschreven", highlight=False)
+    console.print(f"[green]✓[/] {escape(str(path))} geschreven", highlight=False)
 
 
 # --- miv demo and miv run: a whole edition, from files to publications (miv.pipeline) --------
@@ -263,7 +263,7 @@ def demo_command(
         published = pipeline.run_editions(monitor, files, out, pdf=pdf, notice=demo.PUBLICATION_NOTICE,
                                           progress=lambda year: _step(progress, year))
     for edition in published:
-        console.print(f"[green]✓[/] editie {edition.results.edition}: {len(edition.written)} bestanden in {edition.folder}", highlight=False)
+        console.print(f"[green]✓[/] editie {edition.results.edition}: {len(edition.written)} bestanden in {escape(str(edition.folder))}", highlight=False)
     console.print(_key_figures(published[-1].results))
     console.print("[bold yellow]Let op:[/] dit zijn SYNTHETISCHE DEMODATA, geen echte respondenten.")
 
@@ -283,7 +283,7 @@ def run_command(
     monitor = load_definition(root)
     with _progress() as progress:
         published = pipeline.run_edition(monitor, edition, data, previous, out / str(edition), pdf=pdf, progress=_step(progress, edition))
-    console.print(f"[green]✓[/] editie {edition}: {len(published.written)} bestanden in {published.folder}", highlight=False)
+    console.print(f"[green]✓[/] editie {edition}: {len(published.written)} bestanden in {escape(str(published.folder))}", highlight=False)
     console.print(_key_figures(published.results))
 
 

@@ -15,8 +15,10 @@ from miv.definition import Indicator, Publication
 from miv.definition.models import Comparison, PublicationKind, Section
 from miv.publish.disclosure import Disclosure
 from miv.publish.labels import Labels
+from miv.publish.models import model_sentences
 from miv.publish.narrative import Figure, Sentence, change, contrast, level, significant
 from miv.publish.number import interval
+from miv.publish.reliability import Mark, assess
 from miv.publish.results import TOTAL, TREND_SCHEMA, Results, empty
 
 if TYPE_CHECKING:
@@ -53,6 +55,7 @@ class Row:
     suppressed: str | None
     low: float | None = None
     high: float | None = None
+    mark: Mark | None = None  # less reliable by NCHS's standards (miv.publish.reliability)
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,8 @@ def _block(results: Results, pub: Publication, per: str | None, section: Section
         if test is not None and total is not None:
             national = Figure(test["reference_estimate"], comparison_key(slug, per, code, "province_vs_national", TOTAL, TOTAL))
             sentences.append(contrast(f"in {labels.domain('province', per) if per else 'de provincie'}", total, "in heel Nederland", national, test["p_value"]))
+    if total is not None and not section.breakdowns:  # once per indicator: in its section without breakdowns
+        sentences.extend(model_sentences(results, slug, per, code))
     caption = f"{indicator.label} ({denominator}), {ed}"
     return Block(indicator, sentences, Table(indicator, caption, rows), denominator)
 
@@ -272,7 +277,8 @@ def _row(pub: Publication, per: str | None, indicator: Indicator, breakdown: str
         return Row(breakdown, domain, label, None, None, None, previous, movement, reason)
     low, high = row["ci_low"], row["ci_high"]
     shown_interval = interval(low, high) if low is not None and high is not None else None
-    return Row(breakdown, domain, label, figure, shown_interval, row["n"], previous, movement, None, low, high)
+    mark = assess(row["estimate"], row["se"], low, high, row["n"], row.get("df"))
+    return Row(breakdown, domain, label, figure, shown_interval, row["n"], previous, movement, None, low, high, mark)
 
 
 def _trend(results: Results, pub: Publication, per: str | None, indicator: Indicator, cells: _Cells) -> list[TrendPoint]:

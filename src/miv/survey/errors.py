@@ -21,3 +21,7 @@ class CalibrationError(SurveyError):
 
 class EstimationError(SurveyError):
     """An estimate was asked for something the design cannot give (unknown or non-numeric column)."""
+
+
+class ArgumentError(SurveyError):
+    """An argument has a wrong type or value (an unknown policy name, a level of 95); names the argument and what is allowed."""
