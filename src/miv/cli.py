@@ -143,7 +143,7 @@ def db_responses(
 @users_app.command("add")
 def users_add(
     email: str, name: str = typer.Option(..., "--name", help="Volledige naam."),
-    role: str = typer.Option(..., "--role", help="admin or fieldwork."), db: str | None = DatabaseUrl,
+    role: str = typer.Option(..., "--role", help="Rol: admin (beheerder), fieldwork (veldwerkmedewerker) of zaken (zaakbehandelaar)."), db: str | None = DatabaseUrl,
 ) -> None:
     """Voeg een account toe; het wachtwoord wordt twee keer gevraagd en als argon2-hash bewaard."""
     from miv.web.accounts import add_user
@@ -173,6 +173,10 @@ def serve(
     workers: int = typer.Option(1, help="Aantal app-processen."),
     session_idle_minutes: int = typer.Option(15, "--session-idle-minutes", min=1, help="Beheerpagina's: sessie vervalt na zoveel minuten zonder verzoek."),
     session_hours: int = typer.Option(8, "--session-hours", min=1, help="Beheerpagina's: sessie vervalt hoe dan ook zoveel uur na het inloggen."),
+    forwarded_allow_ips: str = typer.Option("127.0.0.1", "--forwarded-allow-ips", envvar="MIV_FORWARDED_ALLOW_IPS",
+                                            help="Adressen van de proxy's of load balancers waarvan X-Forwarded-For/-Proto vertrouwd wordt (komma's)."),
+    contact: str = typer.Option("onderzoek@example.nl", "--contact", envvar="MIV_CONTACT", help="Contactadres voor respondenten, op de pagina's en in elke mail."),
+    progress_days: int = typer.Option(30, "--progress-days", envvar="MIV_PROGRESS_DAYS", min=1, help="Dagen na de laatste keer opslaan waarna onvoltooide antwoorden worden gewist."),
 ) -> None:
     """Start de webapp (enquête en beheerpagina's)."""
     import json
@@ -185,9 +189,11 @@ def serve(
 
     os.environ["MIV_SERVE"] = json.dumps({"db": db or store.default_url(), "secret_file": str(secret_file.resolve()),
                                           "root": str(root or DEFAULT_ROOT), "base_url": base_url, "secure": secure,
-                                          "session_idle_minutes": session_idle_minutes, "session_hours": session_hours})
+                                          "session_idle_minutes": session_idle_minutes, "session_hours": session_hours,
+                                          "contact": contact, "progress_days": progress_days})
     console.print(f"[green]✓[/] miv luistert op http://{host}:{port}")
-    uvicorn.run("miv.web.serve:app", host=host, port=port, workers=workers, proxy_headers=True, access_log=False, factory=True)
+    uvicorn.run("miv.web.serve:app", host=host, port=port, workers=workers, proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips,
+                access_log=False, factory=True)
 
 
 # --- intake: survey files in, respondent tables out (docs/intake.md) ---------------------

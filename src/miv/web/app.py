@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from miv.fieldwork import Keys
+from miv.fieldwork import Keys, purge_progress
 from miv.store import Database
 from miv.store.sessions import Lifetime
 from miv.web import casemanagement, cases, staff, survey
@@ -26,6 +28,18 @@ from miv.web.sessions import Sessions
 from miv.web.settings import Settings
 
 STATIC = Path(__file__).with_name("static")
+PURGE_SECONDS = 3600
+
+
+async def _purge(db: Database, days: int) -> None:
+    """Delete unfinished answers past the retention period (in a thread, off the event loop)."""
+    await asyncio.to_thread(purge_progress, db, dt.date.today() - dt.timedelta(days=days))
+
+
+async def _purge_hourly(db: Database, days: int) -> None:
+    while True:
+        await asyncio.sleep(PURGE_SECONDS)
+        await _purge(db, days)
 
 
 async def _error(request: Request, exc: Exception) -> Response:
@@ -50,7 +64,12 @@ def create_app(settings: Settings) -> Starlette:
     ]
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await _purge(db, settings.progress_days)  # before the first request, then every hour
+        purging = asyncio.create_task(_purge_hourly(db, settings.progress_days))
         yield
+        purging.cancel()
+        with suppress(asyncio.CancelledError):
+            await purging
         db.dispose()
 
     app = Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: _error, Exception: _error},
