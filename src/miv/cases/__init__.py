@@ -31,7 +31,7 @@ from miv.cases.case import Case, Step
 from miv.cases.casekey import CaseKey, KeyWrap, WrapChanges
 from miv.cases.deadlines import DEFAULT_DEADLINES, Deadline, DeadlinePolicy, Signal, Status
 from miv.cases.documents import Document, DocumentStore
-from miv.cases.errors import AccessDenied, CaseError, KeyProblem, LogConflict, LogError, TransitionError
+from miv.cases.errors import AccessDenied, CaseError, KeyProblem, KeySubstituted, LogConflict, LogError, TransitionError
 from miv.cases.keys import ENVIRONMENT_VARIABLE, MasterKey, PersonKey
 from miv.cases.notice import Notice, notification
 from miv.cases.period import Period
@@ -64,6 +64,7 @@ __all__ = [
     "Finding",
     "JsonLinesLogStore",
     "KeyProblem",
+    "KeySubstituted",
     "KeyWrap",
     "LogConflict",
     "LogError",

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from miv.cases import (
     Document,
     DocumentStore,
     KeyProblem,
+    KeySubstituted,
     KeyWrap,
     MasterKey,
     Member,
@@ -80,9 +81,14 @@ class Casework:
 
     @contextmanager
     def transaction(self) -> Iterator[tuple[Session, AuditLog]]:
-        """A unit of work with an audit log that writes in it."""
-        with self.db.session() as session:
-            yield session, AuditLog(DatabaseLogStore(session), self.master)
+        """A unit of work with an audit log that writes in it. A substituted key rolls the work
+        back and is itself logged, in a transaction of its own, so the refusal stays on record."""
+        try:
+            with self.db.session() as session:
+                yield session, AuditLog(DatabaseLogStore(session), self.master)
+        except KeySubstituted as exc:
+            self.record("systeem", "sleutel-afgewezen", datetime.now(timezone.utc), exc.case, exc.organisation, {"persoon": exc.person})
+            raise
 
     def record(self, actor: str, action: str, at: datetime, case: str | None = None, organisation: str | None = None,
                detail: Detail | None = None) -> None:
@@ -267,7 +273,10 @@ class Casework:
             raise KeyProblem(f"Dan kan niemand zaak {case.id} nog lezen en gaat de zaaksleutel verloren; wijs eerst een ander toe.")
         keys = {r.person: PersonKey(r.person, r.public, r.sealed_private, r.master_id)
                 for r in session.scalars(select(PersonKeyRow).where(PersonKeyRow.person.in_(wanted)))}
-        plan = key.sync(wraps, wanted, keys)
+        try:
+            plan = key.sync(wraps, wanted, keys, self.master)
+        except KeySubstituted as exc:
+            raise KeySubstituted(exc.person, case.id, case.organisation) from None
         for wrap in plan.add:
             session.add(WrapRow(case_id=wrap.case, person=wrap.person, ephemeral=wrap.ephemeral, sealed_key=wrap.sealed_key))
         for wrap in plan.remove:
