@@ -437,3 +437,35 @@ def cases_purge(
     for case in destroyed:
         console.print(f"[red]✗[/] zaak {case.id} {'zou worden' if dry_run else 'is'} vernietigd; de geanonimiseerde aantallen blijven", highlight=False)
     console.print(f"[green]✓[/] {len(announced)} aangekondigd, {len(destroyed)} {'te vernietigen' if dry_run else 'vernietigd'}", highlight=False)
+
+
+@cases_app.command("rotate-master-key")
+def cases_rotate_master_key(
+    new: Path = typer.Argument(..., help="Het nieuwe sleutelbestand, gemaakt met 'miv cases create-key'."),
+    db: str | None = DatabaseUrl, documents: Path = Documents,
+) -> None:
+    """Verzegel alle privésleutels, TOTP-geheimen en logsleutels opnieuw onder een nieuwe hoofdsleutel."""
+    from miv import cases
+
+    with _casework(db, documents) as work:
+        moved = work.rotate_master_key("beheer", cases.MasterKey.load(new), datetime.now(timezone.utc))
+    console.print(f"[green]✓[/] {moved} geheimen verzegeld onder de nieuwe hoofdsleutel; zet nu "
+                  f"{cases.ENVIRONMENT_VARIABLE}={new.resolve()} en bewaar de oude sleutel tot de back-ups verlopen", highlight=False)
+
+
+@cases_app.command("rotate-audit-key")
+def cases_rotate_audit_key(db: str | None = DatabaseUrl, documents: Path = Documents) -> None:
+    """Neem een nieuwe versie van de logsleutel in gebruik; oudere logregels blijven controleerbaar."""
+    with _casework(db, documents) as work:
+        version = work.rotate_audit_key("beheer", datetime.now(timezone.utc))
+    console.print(f"[green]✓[/] logsleutel versie {version} ondertekent vanaf nu het logboek", highlight=False)
+
+
+@cases_app.command("rotate-person-key")
+def cases_rotate_person_key(email: str, db: str | None = DatabaseUrl, documents: Path = Documents) -> None:
+    """Geef een persoon een nieuw sleutelpaar; zijn zaaksleutels worden opnieuw voor hem versleuteld."""
+    from miv import casework
+
+    with _casework(db, documents) as work:
+        cases_done = work.rotate_person_key("beheer", casework.person_id(casework.account_id(work.db, email)), datetime.now(timezone.utc))
+    console.print(f"[green]✓[/] nieuw sleutelpaar voor {email}; {cases_done} zaaksleutel(s) opnieuw versleuteld", highlight=False)

@@ -40,10 +40,15 @@ class AuditEntry:
     detail: dict[str, str | int | bool]
     previous: str
     hash: str
+    key: int = 0
 
     def body(self) -> dict[str, object]:
-        """Everything the hash covers: the entry without its own hash (built by hand: asdict deep-copies)."""
-        return {
+        """Everything the hash covers: the entry without its own hash (built by hand: asdict deep-copies).
+
+        `key` is the version of the audit key that made the hash; version 0 (the key derived
+        from the master key before versions existed) leaves it out, so old entries still verify."""
+        versioned = {"key": self.key} if self.key else {}
+        return versioned | {
             "seq": self.seq,
             "at": self.at,
             "actor": self.actor,
@@ -117,12 +122,22 @@ class JsonLinesLogStore:
                     raise LogError(f"{self.path}, regel {number}: geen geldige logregel ({exc}).") from None
 
 
+AuditKeys = Mapping[int, bytes]
+"""The audit keys by version; the highest signs new entries, every one still verifies old entries."""
+
+
+def legacy_key(master: MasterKey) -> bytes:
+    """Audit key version 0: derived from the master key (kept sealed once the master key rotates)."""
+    return master.derive("audit-log")
+
+
 class AuditLog:
     """Writes entries to a store, each chained to the one before."""
 
-    def __init__(self, store: LogStore, master: MasterKey) -> None:
+    def __init__(self, store: LogStore, master: MasterKey, keys: AuditKeys | None = None) -> None:
         self.store = store
-        self._key = master.derive("audit-log")
+        self._keys = dict(keys) if keys else {0: legacy_key(master)}
+        self._version = max(self._keys)
 
     def record(
         self,
@@ -162,11 +177,12 @@ class AuditLog:
         seq = 1 if last is None else last.seq + 1
         previous = GENESIS if last is None else last.hash
         stamp = at.astimezone(timezone.utc).isoformat(timespec="microseconds")
-        unsigned = AuditEntry(seq, stamp, actor, action, case, organisation, detail, previous, "")
-        return AuditEntry(seq, stamp, actor, action, case, organisation, detail, previous, _mac(self._key, unsigned.body()))
+        unsigned = AuditEntry(seq, stamp, actor, action, case, organisation, detail, previous, "", self._version)
+        mac = _mac(self._keys[self._version], unsigned.body())
+        return AuditEntry(seq, stamp, actor, action, case, organisation, detail, previous, mac, self._version)
 
     def verify(self, entries: Iterable[AuditEntry] | None = None, anchor: Anchor | None = None) -> Verification:
-        return verify(entries if entries is not None else self.store.entries(), self._key, anchor)
+        return verify(entries if entries is not None else self.store.entries(), self._keys, anchor)
 
 
 @dataclass(frozen=True)
@@ -211,12 +227,13 @@ class Verification:
         return not self.findings
 
 
-def verify(entries: Iterable[AuditEntry], key: bytes, anchor: Anchor | None = None) -> Verification:
+def verify(entries: Iterable[AuditEntry], key: bytes | AuditKeys, anchor: Anchor | None = None) -> Verification:
     """Check every entry in stored order; report each one that was edited, removed, copied or moved.
 
     An entry is 'moved' when it is not in the longest run of increasing sequence numbers,
     so one entry taken out and put back elsewhere is named alone, not everything it jumped.
     """
+    keys = {0: key} if isinstance(key, bytes) else key
     rows = list(entries)
     by_seq: dict[int, AuditEntry] = {}
     for entry in rows:
@@ -224,9 +241,15 @@ def verify(entries: Iterable[AuditEntry], key: bytes, anchor: Anchor | None = No
     in_order = _longest_increasing(rows)
     findings: list[Finding] = []
     seen: set[int] = set()
+    newest = 0
     for position, entry in enumerate(rows, start=1):
         index = position - 1
-        if not hmac.compare_digest(_mac(key, entry.body()), entry.hash):
+        if entry.key < newest:
+            findings.append(Finding(position, entry.seq, f"ondertekend met logsleutel {entry.key} na versie {newest}: ingevoegd met een oude sleutel"))
+        newest = max(newest, entry.key)
+        if entry.key not in keys:
+            findings.append(Finding(position, entry.seq, f"inhoud gewijzigd: onbekende versie {entry.key} van de logsleutel"))
+        elif not hmac.compare_digest(_mac(keys[entry.key], entry.body()), entry.hash):
             findings.append(Finding(position, entry.seq, "inhoud gewijzigd: de hash klopt niet met de regel"))
         if entry.seq in seen:
             findings.append(Finding(position, entry.seq, "komt dubbel voor"))

@@ -48,6 +48,7 @@ from miv.cases import (
     require,
 )
 from miv.cases.audit import Anchor, Detail
+from miv.casework import keyring
 from miv.casework.logstore import DatabaseLogStore
 from miv.casework.organisations import Person, add_member, people, remove_member
 from miv.store import Database
@@ -85,7 +86,7 @@ class Casework:
         back and is itself logged, in a transaction of its own, so the refusal stays on record."""
         try:
             with self.db.session() as session:
-                yield session, AuditLog(DatabaseLogStore(session), self.master)
+                yield session, AuditLog(DatabaseLogStore(session), self.master, keyring.audit_keys(session, self.master))
         except KeySubstituted as exc:
             self.record("systeem", "sleutel-afgewezen", datetime.now(timezone.utc), exc.case, exc.organisation, {"persoon": exc.person})
             raise
@@ -260,6 +261,38 @@ class Casework:
 
     # --- keys ------------------------------------------------------------------------------
 
+    def rotate_audit_key(self, actor: str, at: datetime) -> int:
+        """A new audit key version for every entry from now on; older entries keep verifying."""
+        with self.db.session() as session:
+            version = keyring.rotate_audit_key(session, self.master)
+        self.record(actor, "logsleutel-vernieuwd", at, None, None, {"versie": version})
+        return version
+
+    def rotate_master_key(self, actor: str, new: MasterKey, at: datetime) -> int:
+        """Move every sealed secret to `new` in one transaction; from then on only `new` opens them."""
+        with self.transaction() as (session, log):
+            moved = keyring.rotate_master_key(session, self.master, new)
+            log.record(actor, "hoofdsleutel-vernieuwd", at, None, None, {"van": self.master.id, "naar": new.id, "aantal": moved})
+        self.master = new
+        return moved
+
+    def rotate_person_key(self, actor: str, person: str, at: datetime) -> int:
+        """A new key pair for one person (e.g. after `sleutel-afgewezen`); each of their wraps is
+        made again for the new public key, from the case key opened through another wrap."""
+        with self.transaction() as (session, log):
+            row = session.get(PersonKeyRow, person)
+            if row is None:
+                raise KeyProblem(f"Persoon {person} heeft geen sleutelpaar.")
+            mine = list(session.scalars(select(WrapRow).where(WrapRow.person == person)))
+            case_keys = [self._any_key(session, _load_or_fail(session, w.case_id), skip=person) for w in mine]
+            fresh = PersonKey.create(self.master, person)
+            row.public, row.sealed_private, row.master_id = fresh.public, fresh.sealed_private, fresh.master_id
+            for wrap_row, case_key in zip(mine, case_keys):
+                wrap = case_key.wrap_for(fresh, self.master)
+                wrap_row.ephemeral, wrap_row.sealed_key = wrap.ephemeral, wrap.sealed_key
+            log.record(actor, "persoonssleutel-vernieuwd", at, None, None, {"persoon": person, "zaken": len(mine)})
+        return len(mine)
+
     def _keep(self, session: Session, case: Case, step: Step, texts: dict[str, str], key: CaseKey, log: AuditLog) -> None:
         session.add(StepRow(case_id=case.id, position=len(case.history) - 1, **step.as_row()))
         for field, text in texts.items():
@@ -296,15 +329,27 @@ class Casework:
         person = PersonKey(key_row.person, key_row.public, key_row.sealed_private, key_row.master_id)
         return CaseKey.for_reader(self.master, member, case, KeyWrap(wrap.case_id, wrap.person, wrap.ephemeral, wrap.sealed_key), person)
 
-    def _any_key(self, session: Session, case: Case) -> CaseKey:
+    def _any_key(self, session: Session, case: Case, skip: str | None = None) -> CaseKey:
         """The case key through any current reader's wrap: for the server's own bookkeeping
-        (re-wrapping after a step or a membership change), never to show content."""
-        for wrap in session.scalars(select(WrapRow).where(WrapRow.case_id == case.id)):
+        (re-wrapping after a step or a membership change), never to show content. `skip`
+        leaves out a person whose key is being replaced; if only they hold a wrap, theirs is used."""
+        wraps = sorted(session.scalars(select(WrapRow).where(WrapRow.case_id == case.id)), key=lambda w: w.person == skip)
+        for wrap in wraps:
             row = session.get(PersonKeyRow, wrap.person)
             if row is not None:
                 person = PersonKey(row.person, row.public, row.sealed_private, row.master_id)
-                return CaseKey.unwrap(KeyWrap(wrap.case_id, wrap.person, wrap.ephemeral, wrap.sealed_key), person, person.unlock(self.master))
+                try:
+                    return CaseKey.unwrap(KeyWrap(wrap.case_id, wrap.person, wrap.ephemeral, wrap.sealed_key), person, person.unlock(self.master))
+                except KeyProblem:
+                    continue
         raise KeyProblem(f"Zaak {case.id} heeft geen sleutel meer: niemand heeft er nog toegang toe.")
+
+
+def _load_or_fail(session: Session, case_id: str) -> Case:
+    case = _load(session, case_id)
+    if case is None:
+        raise KeyProblem(f"Zaak {case_id} bestaat niet meer.")
+    return case
 
 
 def _load(session: Session, case_id: str) -> Case | None:

@@ -130,6 +130,18 @@ class AuditRow(Base):
     detail: Mapped[str] = mapped_column(Text, doc="canonical JSON of codes and ids, never content")
     previous: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64))
+    key_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0", doc="version of the audit key that made `hash`")
+
+
+class AuditKeyRow(Base):
+    """An audit key version, sealed under the master key; versions are never deleted, so
+    entries made with an old key still verify after rotation (docs/cases.md)."""
+
+    __tablename__ = "case_audit_keys"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    sealed_key: Mapped[bytes] = mapped_column(LargeBinary)
+    master_id: Mapped[str] = mapped_column(String(32))
 
 
 class CountRow(Base):

@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from miv.cases import MEASURES, AccessDenied, AuditEntry, CaseError, Permission, Role, require
 from miv.cases.statistics import LOCAL
+from miv.casework.logstore import entry_from_row
 from miv.casework import CASE_ACCOUNT, MemberError, people, person_id, twofactor
 from miv.store.cases import AuditRow
 from miv.web.caseguard import NOT_FOUND, SECOND_FACTOR, casework, now, organisation_page
@@ -98,7 +99,7 @@ async def organisation_log(request: Request) -> Response:
                                     .order_by(AuditRow.seq.desc()).limit(500)))
     verification = work.verify_log()
     work.record(member.person, "logboek-bekeken", now(), None, member.organisation, {})
-    entries = [AuditEntry(r.seq, r.at, r.actor, r.action, r.case_id, r.organisation, json.loads(r.detail), r.previous, r.hash) for r in rows]
+    entries = [entry_from_row(r) for r in rows]
     context = page_context(request, "Logboek", rows=_log_rows(request, entries), verification=verification, case=None)
     return render(request, "cases/log.html", context)
 
@@ -113,7 +114,7 @@ async def case_log(request: Request) -> Response:
         raise HTTPException(404, NOT_FOUND) from None
     with work.db.session() as session:
         rows = list(session.scalars(select(AuditRow).where(AuditRow.case_id == case.id).order_by(AuditRow.seq)))
-    entries = [AuditEntry(r.seq, r.at, r.actor, r.action, r.case_id, r.organisation, json.loads(r.detail), r.previous, r.hash) for r in rows]
+    entries = [entry_from_row(r) for r in rows]
     work.record(member.person, "logboek-bekeken", now(), case.id, case.organisation, {})
     context = page_context(request, f"Logboek van zaak {case.id}", rows=_log_rows(request, entries), verification=work.verify_log(), case=case)
     return render(request, "cases/log.html", context)
