@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, select
@@ -37,7 +37,10 @@ from miv.cases import (
     PersonKey,
     Report,
     RetentionPolicy,
+    Role,
+    Stage,
     Step,
+    TransitionError,
     Verification,
     ViolationForm,
     apply,
@@ -47,14 +50,16 @@ from miv.cases import (
     readers,
     require,
 )
-from miv.cases.audit import Anchor, Detail
+from miv.cases.audit import Anchor, AuditEntry, Detail
+from miv.cases.recusal import BLOCKED, blocking, check_recusal, require_manager, require_recuser
 from miv.casework import keyring
-from miv.casework.logstore import DatabaseLogStore
-from miv.casework.organisations import Person, add_member, people, remove_member
+from miv.casework.logstore import DatabaseLogStore, entry_from_row
+from miv.casework.organisations import MemberError, Person, add_member, people, remove_member
 from miv.store import Database
-from miv.store.cases import CaseRow, ContentRow, CountRow, DocumentRow, PersonKeyRow, StepRow, WrapRow
+from miv.store.cases import AuditRow, CaseRow, Organisation, ContentRow, CountRow, DocumentRow, PersonKeyRow, StepRow, WrapRow
 
 NOTE = "notitie-"
+RECUSAL = "uitsluiting-"  # the reason of a recusal added after intake, sealed
 DOCUMENT_NAME = "documentnaam-"  # the file name again, sealed in the database, so a page need not open every file
 
 
@@ -105,8 +110,11 @@ class Casework:
 
     def cases(self, organisation: str) -> list[Case]:
         with self.db.session() as session:
-            ids = session.scalars(select(CaseRow.id).where(CaseRow.organisation == organisation))
-            return sorted((c for i in list(ids) if (c := _load(session, i))), key=lambda c: c.received_at, reverse=True)
+            return sorted(self._cases(session, organisation), key=lambda c: c.received_at, reverse=True)
+
+    def _cases(self, session: Session, organisation: str) -> list[Case]:
+        ids = session.scalars(select(CaseRow.id).where(CaseRow.organisation == organisation))
+        return [c for i in list(ids) if (c := _load(session, i))]
 
     def visible_case(self, member: Member, case_id: str, permission: Permission = Permission.LIST) -> Case:
         """The case if `member` holds `permission` on it; otherwise AccessDenied, also when it does not exist."""
@@ -140,6 +148,10 @@ class Casework:
             log.record(member.person, "document-lezen", at, case.id, case.organisation, {"document": document_id})
         return document
 
+    def people(self, organisation: str) -> list[Person]:
+        with self.db.session() as session:
+            return people(session, organisation)
+
     def holders(self, case: Case) -> set[str]:
         """Who holds a key wrap for the case (for the access page)."""
         with self.db.session() as session:
@@ -152,6 +164,7 @@ class Casework:
         change = open_case(new_case_id(), member, at, report, recused)
         key = CaseKey.generate(change.case.id)
         with self.transaction() as (session, log):
+            check_recusal(recused, [p.member for p in people(session, member.organisation)], _layer(session, member.organisation))
             session.add(CaseRow(id=change.case.id, organisation=change.case.organisation, recused=",".join(sorted(recused))))
             session.flush()
             log.record(member.person, Action.MELDEN.value, at, change.case.id, change.case.organisation,
@@ -171,6 +184,42 @@ class Casework:
             log.record(member.person, action.value, at, case.id, case.organisation, detail)
             self._keep(session, change.case, change.step, change.texts, key, log)
         return change.case
+
+    def recuse(self, member: Member, case: Case, person: str, reason: str, at: datetime) -> Case:
+        """Recuse someone after intake (chair or integrity adviser, with a reason): their key
+        wrap goes in the same transaction, and the reason is sealed like the content."""
+        require_recuser(member, case)
+        if not reason.strip():
+            raise TransitionError("Vul de reden van de uitsluiting in.", field="reden")
+        with self.transaction() as (session, log):
+            members = [p.member for p in people(session, case.organisation)]
+            if person not in {m.person for m in members} or person in case.recused:
+                raise TransitionError("Kies een lid van de organisatie dat nog niet is uitgesloten.", field="persoon")
+            recused = case.recused | {person}
+            check_recusal(recused, members, _layer(session, case.organisation))
+            key = self._key(session, member, case)
+            row = session.get(CaseRow, case.id)
+            row.recused = ",".join(sorted(recused))
+            number = 1 + len(list(session.scalars(select(ContentRow.field).where(ContentRow.case_id == case.id, ContentRow.field.startswith(RECUSAL)))))
+            field = f"{RECUSAL}{number}"
+            session.add(ContentRow(case_id=case.id, field=field, blob=key.seal(field, reason.strip())))
+            updated = replace(case, recused=frozenset(recused))
+            log.record(member.person, "uitsluiting-toegevoegd", at, case.id, case.organisation, {"veld": field, "rol": member.role.value})
+            self._sync(session, updated, key, log, member.person, at)
+        return updated
+
+    def organisation_log(self, member: Member, limit: int = 500) -> list[AuditEntry]:
+        """The organisation's log, newest first, for chair and auditor: nothing while the reader is
+        recused from an open case, and never an entry of a case they are recused from."""
+        require(member, Permission.VIEW_LOG, organisation=member.organisation)
+        cases = self.cases(member.organisation)
+        if blocking(member, cases):
+            raise AccessDenied(BLOCKED)
+        hidden = {c.id for c in cases if member.person in c.recused}
+        with self.db.session() as session:
+            rows = session.scalars(select(AuditRow).where(AuditRow.organisation == member.organisation).order_by(AuditRow.seq.desc()))
+            entries = [entry_from_row(r) for r in rows if r.case_id not in hidden]
+        return entries[:limit]
 
     def add_note(self, member: Member, case: Case, text: str, at: datetime) -> None:
         require(member, Permission.CONTRIBUTE, case=case)
@@ -202,25 +251,43 @@ class Casework:
             if case is not None and session.scalar(select(WrapRow.person).where(WrapRow.case_id == case_id).limit(1)):
                 self._sync(session, case, self._any_key(session, case), log, actor, at)
 
-    def grant(self, actor: str, email: str, organisation: str, role: str, at: datetime) -> Person:
-        """Give an account a case role; they get a key wrap for every case they may now read."""
+    def grant(self, actor: str | Member, email: str, organisation: str, role: str, at: datetime) -> Person:
+        """Give an account a case role; they get a key wrap for every case they may now read.
+        `actor` is the member who does it on the access page, or an operator's name (CLI)."""
         with self.transaction() as (session, log):
+            if isinstance(actor, Member):
+                require_manager(actor, self._cases(session, organisation), Role(role) if role in {r.value for r in Role} else None)
             person = add_member(session, self.master, email, organisation, role)
             session.flush()
-            log.record(actor, "lid-toegevoegd", at, None, organisation, {"persoon": person.member.person, "rol": role})
-            self.resync(session, organisation, log, actor, at)
+            log.record(_actor(actor), "lid-toegevoegd", at, None, organisation, {"persoon": person.member.person, "rol": role})
+            self.resync(session, organisation, log, _actor(actor), at)
         return person
 
-    def revoke(self, actor: str, user: int, organisation: str, at: datetime) -> Member:
-        """Take a case role away; their wraps go, so they can no longer open any case."""
+    def revoke(self, actor: str | Member, user: int, organisation: str, at: datetime) -> Member:
+        """Take a case role away; their wraps go, so they can no longer open any case. Refused
+        when an open case would be left without a chair who may decide it."""
         with self.transaction() as (session, log):
+            cases = self._cases(session, organisation)
+            if isinstance(actor, Member):
+                require_manager(actor, cases)
             member = remove_member(session, user, organisation)
             session.flush()
-            log.record(actor, "lid-verwijderd", at, None, organisation, {"persoon": member.person, "rol": member.role.value})
-            self.resync(session, organisation, log, actor, at)
+            chairs = {p.member.person for p in people(session, organisation) if p.member.role is Role.CHAIR}
+            stuck = [c.id for c in cases if c.stage is not Stage.AFGESLOTEN and not chairs - c.recused]
+            if stuck:
+                raise MemberError(f"dan mag niemand meer besluiten in zaak {stuck[0]}: wijs eerst een plaatsvervangend voorzitter aan "
+                                  "die niet is uitgesloten, en trek daarna deze rol in")
+            log.record(_actor(actor), "lid-verwijderd", at, None, organisation, {"persoon": member.person, "rol": member.role.value})
+            self.resync(session, organisation, log, _actor(actor), at)
         return member
 
     # --- retention and figures -----------------------------------------------------------
+
+    def counts_for(self, member: Member) -> CaseCounts:
+        """The counts a member sees: without the cases they are recused from."""
+        with self.db.session() as session:
+            stored = CaseCounts.from_rows((r.organisation, r.year, r.measure, r.count) for r in session.scalars(select(CountRow)))
+        return stored + count(c for c in self.all_cases() if member.person not in c.recused)
 
     def counts(self) -> CaseCounts:
         """Live counts plus the residue of purged cases."""
@@ -343,6 +410,15 @@ class Casework:
                 except KeyProblem:
                     continue
         raise KeyProblem(f"Zaak {case.id} heeft geen sleutel meer: niemand heeft er nog toegang toe.")
+
+
+def _actor(actor: str | Member) -> str:
+    return actor.person if isinstance(actor, Member) else actor
+
+
+def _layer(session: Session, organisation: str) -> str:
+    found = session.get(Organisation, organisation)
+    return found.layer if found is not None else "gemeente"
 
 
 def _load_or_fail(session: Session, case_id: str) -> Case:

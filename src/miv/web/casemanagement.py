@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from miv.cases import MEASURES, AccessDenied, AuditEntry, CaseError, Permission, Role, require
+from miv.cases.recusal import blocking
 from miv.cases.statistics import LOCAL
 from miv.casework.logstore import entry_from_row
 from miv.casework import CASE_ACCOUNT, MemberError, people, person_id, twofactor
@@ -62,17 +63,21 @@ async def second_factor(request: Request) -> Response:
 async def access(request: Request) -> Response:
     """Members of the organisation and their case roles; the chair adds and removes them."""
     member, work = request.state.member, casework(request)
-    context = page_context(request, "Toegang en rollen", roles=list(Role), manage=member.role is Role.CHAIR)
+    blocked = bool(blocking(member, work.cases(member.organisation)))
+    manage = member.role is Role.CHAIR and not blocked
+    substitute = member.role is Role.ADVISER and not blocked
+    roles = list(Role) if manage else [Role.CHAIR]
+    context = page_context(request, "Toegang en rollen", roles=roles, manage=manage, substitute=substitute, blocked=blocked)
     error = None
     if request.method == "POST":
-        if member.role is not Role.CHAIR:
-            raise HTTPException(403, f"Alleen de {context['chair']} beheert de toegang.")
         form = await checked_form(request)
         try:
             if form.get("verwijder"):
-                work.revoke(member.person, int(str(form.get("verwijder"))), member.organisation, now())
+                work.revoke(member, int(str(form.get("verwijder"))), member.organisation, now())
             else:
-                work.grant(member.person, str(form.get("email", "")), member.organisation, str(form.get("rol", "")), now())
+                work.grant(member, str(form.get("email", "")), member.organisation, str(form.get("rol", "")), now())
+        except AccessDenied as exc:
+            raise HTTPException(403, exc.message) from None
         except (MemberError, ValueError) as exc:
             error = str(exc)
         except CaseError as exc:
@@ -94,12 +99,12 @@ def _log_rows(request: Request, entries: list[AuditEntry]) -> list[tuple[AuditEn
 @organisation_page(Permission.VIEW_LOG)
 async def organisation_log(request: Request) -> Response:
     member, work = request.state.member, casework(request)
-    with work.db.session() as session:
-        rows = list(session.scalars(select(AuditRow).where(AuditRow.organisation == member.organisation)
-                                    .order_by(AuditRow.seq.desc()).limit(500)))
+    try:
+        entries = work.organisation_log(member)
+    except AccessDenied as exc:
+        raise HTTPException(403, exc.message) from None
     verification = work.verify_log()
     work.record(member.person, "logboek-bekeken", now(), None, member.organisation, {})
-    entries = [entry_from_row(r) for r in rows]
     context = page_context(request, "Logboek", rows=_log_rows(request, entries), verification=verification, case=None)
     return render(request, "cases/log.html", context)
 
@@ -131,7 +136,7 @@ def _year(request: Request) -> int:
 
 def _figures(request: Request) -> tuple[int, dict[str, int], list[int]]:
     organisation, year = request.state.organisation, _year(request)
-    counts = casework(request).counts()
+    counts = casework(request).counts_for(request.state.member)
     years = sorted({y for o, y, _ in counts.counts if o == organisation.id} | {now().astimezone(LOCAL).year, year}, reverse=True)
     return year, counts.questionnaire_row(organisation.id, year), years
 

@@ -38,7 +38,9 @@ from miv.cases import (
     organisation_permissions,
     visible,
 )
+from miv.cases.recusal import RECUSERS
 from miv.casework import Person, memberships, notices, people
+from miv.casework.service import RECUSAL
 from miv.web.caseguard import NOT_FOUND, casework, now, organisation_page, signed_in
 from miv.web.pages import render, templates
 from miv.web.security import checked_form
@@ -139,6 +141,9 @@ def _case_view(request: Request, case: Case, errors: dict[str, str] | None = Non
         documents=work.document_list(case) if Permission.READ in granted else [], errors=errors or {}, failed=failed,
         form=form or {}, ALERT=ALERT, error_list=list((errors or {}).values()),
         holders=sorted(work.holders(case)) if Permission.VIEW_LOG in granted else [],
+        recusals=[v for k, v in sorted((contents.fields if contents else {}).items()) if k.startswith(RECUSAL)],
+        recusable=[p for p in everyone.values() if p.member.person not in case.recused]
+        if member.role in RECUSERS and contents is not None and case.stage is not Stage.AFGESLOTEN else [],
     )
     return render(request, "cases/case.html", context, status=status)
 
@@ -197,6 +202,20 @@ def _notify(request: Request, case: Case, before: set[str]) -> None:
 
 
 @organisation_page(Permission.LIST)
+async def recuse(request: Request) -> Response:
+    """Recuse a member after intake (chair or integrity adviser), with a reason."""
+    case = find_case(request, Permission.READ)
+    form = await checked_form(request)
+    try:
+        casework(request).recuse(request.state.member, case, str(form.get("persoon", "")), str(form.get("reden", "")), now())
+    except TransitionError as exc:
+        return _case_view(request, case, {exc.field or "reden": exc.message}, "uitsluiten", form, 400)
+    except AccessDenied as exc:
+        raise HTTPException(403, exc.message) from None
+    return _see(f"{_base(request)}/zaak/{case.id}#uitsluiten")
+
+
+@organisation_page(Permission.LIST)
 async def add_note(request: Request) -> Response:
     case = find_case(request, Permission.CONTRIBUTE)
     form = await checked_form(request)
@@ -245,6 +264,7 @@ routes = [
     Route("/beheer/zaken/{org}/zaak/{case}", case_page),
     Route("/beheer/zaken/{org}/zaak/{case}/stap", take_step, methods=["POST"]),
     Route("/beheer/zaken/{org}/zaak/{case}/notitie", add_note, methods=["POST"]),
+    Route("/beheer/zaken/{org}/zaak/{case}/uitsluiten", recuse, methods=["POST"]),
     Route("/beheer/zaken/{org}/zaak/{case}/documenten", upload, methods=["POST"]),
     Route("/beheer/zaken/{org}/zaak/{case}/documenten/{document}", download),
 ]
