@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -301,15 +302,17 @@ Documents = typer.Option(Path("zaakdocumenten"), "--documents", envvar="MIV_CASE
 
 
 @contextmanager
-def _casework(db: str | None, documents: Path):  # noqa: ANN202 - a Casework; imported lazily to keep `miv --help` fast
-    """The case store for one command: its errors become messages and its connections close."""
+def _casework(db: str | None, documents: Path, anchor: Path | None = None):  # noqa: ANN202 - a Casework; imported lazily
+    """The case store for one command: its errors become messages and its connections close.
+    Every entry it writes is anchored in MIV_CASES_ANCHOR (default zaaklog-anker.txt), as in the app."""
     from miv import cases, casework, store
 
     try:
         master = cases.MasterKey.from_environment()
     except cases.CaseError as exc:
         raise fail(exc.message) from None
-    work = casework.Casework(store.Database(db or store.default_url()), master, cases.DocumentStore(documents))
+    anchor = anchor or Path(os.environ.get("MIV_CASES_ANCHOR", "zaaklog-anker.txt"))
+    work = casework.Casework(store.Database(db or store.default_url()), master, cases.DocumentStore(documents), anchor=anchor)
     try:
         yield work
     except casework.MemberError as exc:
@@ -396,22 +399,18 @@ def cases_reset_totp(email: str, db: str | None = DatabaseUrl) -> None:
 
 @cases_app.command("verify-log")
 def cases_verify_log(
-    anchor: Path | None = typer.Option(None, "--anchor", help="Ankerbestand buiten de database: gecontroleerd en daarna bijgewerkt."),
+    anchor: Path | None = typer.Option(None, "--anchor", envvar="MIV_CASES_ANCHOR",
+                                       help="Ankerbestand buiten de database (standaard zaaklog-anker.txt); ontbreekt het of loopt het achter, dan is dat een fout."),
     db: str | None = DatabaseUrl, documents: Path = Documents,
 ) -> None:
-    """Controleer de hashketen van het auditlog; noem elke gewijzigde, verwijderde of verplaatste regel (exitcode 1)."""
-    from miv import cases
-
-    with _casework(db, documents) as work:
-        known = cases.Anchor.parse(anchor.read_text(), str(anchor)) if anchor is not None and anchor.exists() else None
-        result = work.verify_log(known)
+    """Controleer de hashketen van het auditlog, het anker en elke zaak; noem elke gewijzigde, verwijderde of verplaatste regel en elk gewijzigd veld (exitcode 1)."""
+    with _casework(db, documents, anchor) as work:
+        result = work.verify_log()
     for finding in result.findings:
         errors.print(f"[red]✗[/] {finding}", highlight=False, soft_wrap=True)
     if not result.ok:
         raise fail(f"het logboek is aangetast: {len(result.findings)} bevinding(en) in {result.count} regels")
-    if anchor is not None and result.head is not None:
-        anchor.write_text(result.head.dump())
-    console.print(f"[green]✓[/] logboek in orde: {result.count} regels" + (f"; anker bijgewerkt in {anchor}" if anchor else ""), highlight=False)
+    console.print(f"[green]✓[/] logboek in orde: {result.count} regels, verankerd in {work.anchor.path}", highlight=False)
 
 
 @cases_app.command("purge")

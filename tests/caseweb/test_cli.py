@@ -29,6 +29,7 @@ def setup(tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("MIV_CASES_MASTER_KEY_FILE", str(key))
     monkeypatch.setenv("MIV_DATABASE_URL", sqlite_url)
     monkeypatch.setenv("MIV_CASES_DOCUMENTS", str(tmp_path / "documenten"))
+    monkeypatch.setenv("MIV_CASES_ANCHOR", str(tmp_path / "zaaklog-anker.txt"))
     upgrade(sqlite_url)
     return sqlite_url, MasterKey.load(key), tmp_path
 
@@ -55,24 +56,26 @@ def test_organisations_and_members(setup):
     assert reset.exit_code == 1 and "geen gebruiker" in reset.output
 
 
-def test_verify_log_names_the_broken_entries_and_keeps_an_anchor(setup):
+def test_verify_log_names_the_broken_entries_and_checks_the_anchor(setup, monkeypatch: pytest.MonkeyPatch):
     url, master, tmp = setup
+    anchor = tmp / "zaaklog-anker.txt"
+    monkeypatch.setenv("MIV_CASES_ANCHOR", str(anchor))
     db = Database(url)
     team = build(db, master, tmp / "documenten")
     now = datetime.now(timezone.utc)
     team.work.open(team["voorzitter"].member, Report(SECRETS[2], SECRETS[0]), now)
-    anchor = tmp / "anker.txt"
-    first = runner.invoke(app, ["cases", "verify-log", "--anchor", str(anchor)])
-    assert first.exit_code == 0 and "logboek in orde" in first.output and anchor.read_text().split()[0].isdigit()
-    head = int(anchor.read_text().split()[0])
+    first = runner.invoke(app, ["cases", "verify-log"])
+    assert first.exit_code == 0 and "logboek in orde" in first.output
+    head = int(anchor.read_text().split()[-2])
     with db.session() as s:
         s.execute(text(f"delete from audit_log where seq = {head}"))
-    cut = runner.invoke(app, ["cases", "verify-log", "--anchor", str(anchor)])
+    cut = runner.invoke(app, ["cases", "verify-log"])
     assert cut.exit_code == 1 and f"het anker noemt logregel {head}, die ontbreekt" in cut.output
     with db.session() as s:
         s.execute(text("update audit_log set action = 'lezen' where seq = 2"))
-    edited = runner.invoke(app, ["cases", "verify-log"])
+    edited = runner.invoke(app, ["cases", "verify-log", "--anchor", str(tmp / "elders.txt")])
     assert edited.exit_code == 1 and "logregel 2 (positie 2): inhoud gewijzigd" in edited.output
+    assert "ankerbestand" in edited.output and "ontbreekt" in edited.output
     db.dispose()
 
 

@@ -119,6 +119,7 @@ def test_two_writers_in_separate_transactions_never_fork_the_chain(team: Team):
         AuditLog(store, work.master).record("u-ik", "lezen", at(2))
     with work.db.session() as s:
         assert list(s.scalars(select(AuditRow.actor).order_by(AuditRow.seq))) == ["u-ander", "u-ik"]
+    work.anchor = None  # our entry went through AuditLog directly, past the app's anchoring
     assert work.verify_log().ok
 
 
@@ -156,9 +157,8 @@ def test_anchor_catches_rows_deleted_from_the_end(team: Team):
     head = team.work.verify_log().head
     with team.work.db.session() as s:
         s.execute(text(f"delete from audit_log where seq = {head.seq}"))
-    assert team.work.verify_log().ok
-    findings = team.work.verify_log(anchor=head).findings
-    assert len(findings) == 1 and "ontbreekt" in findings[0].message
+    findings = [str(f) for f in team.work.verify_log().findings]  # the anchor file written at every write
+    assert any(f"het anker noemt logregel {head.seq}, die ontbreekt" in f for f in findings)
 
 
 def test_purge_announces_then_destroys_and_keeps_the_counts(team: Team):

@@ -17,6 +17,7 @@ from miv.cases.access import (
 )
 from miv.cases.audit import (
     Anchor,
+    AnchorFile,
     AuditEntry,
     AuditLog,
     Finding,
@@ -50,6 +51,7 @@ __all__ = [
     "AccessDenied",
     "Action",
     "Anchor",
+    "AnchorFile",
     "AuditEntry",
     "AuditLog",
     "Case",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -138,6 +139,8 @@ class AuditLog:
         self.store = store
         self._keys = dict(keys) if keys else {0: legacy_key(master)}
         self._version = max(self._keys)
+        self.written: AuditEntry | None = None  # the newest entry this log appended, to anchor after commit
+        self.began = False  # whether this log appended the chain's first entry
 
     def record(
         self,
@@ -161,6 +164,8 @@ class AuditLog:
                 self.store.append(entry)
             except LogConflict:
                 continue
+            self.written = entry
+            self.began = self.began or entry.seq == 1
             return entry
         raise LogError(f"Het logboek kon na {ATTEMPTS} pogingen niet worden bijgeschreven; probeer het opnieuw.")
 
@@ -203,6 +208,53 @@ class Anchor:
         return cls(int(parts[0]), parts[1])
 
 
+class AnchorFile:
+    """An append-only file of chain heads outside the database, one '<seq> <hash>' line per
+    write. Lines may land out of order when app processes race; the highest one counts."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def append(self, anchor: Anchor, new_log: bool = False) -> None:
+        """Add a head. The file is made only with the first entries of a log (`new_log`): a
+        file that went missing later is not silently recreated, so the check keeps reporting it."""
+        flags = os.O_WRONLY | os.O_APPEND | (os.O_CREAT if new_log else 0)
+        try:
+            fd = os.open(self.path, flags, 0o600)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise LogError(f"{self.path}: ankerbestand niet te schrijven ({exc.strerror}).") from None
+        with os.fdopen(fd, "a", encoding="ascii") as file:
+            file.write(anchor.dump())
+            file.flush()
+            os.fsync(file.fileno())
+
+    def latest(self) -> Anchor | None:
+        """The highest anchor in the file; None when there is no file."""
+        try:
+            text = self.path.read_text(encoding="ascii")
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise LogError(f"{self.path}: ankerbestand niet te lezen ({exc}).") from None
+        anchors = [Anchor.parse(line, f"{self.path}, regel {n}") for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        return max(anchors, key=lambda a: a.seq, default=None)
+
+    def check(self, verification: Verification) -> list[Finding]:
+        """A missing file or an anchor behind the head is a finding too: every write anchors."""
+        latest = self.latest()
+        head = verification.head
+        if head is None:
+            return []
+        if latest is None:
+            return [Finding(verification.count + 1, None, f"het ankerbestand {self.path} ontbreekt of is leeg: het log is niet verankerd")]
+        if latest.seq < head.seq:
+            return [Finding(verification.count + 1, None, f"het anker noemt logregel {latest.seq}, maar het log loopt tot {head.seq}: "
+                            "het ankerbestand is teruggezet of regels zijn buiten de applicatie om toegevoegd")]
+        return []
+
+
 @dataclass(frozen=True)
 class Finding:
     """One break in the chain: at which position and sequence number, and what is wrong (Dutch)."""
@@ -210,8 +262,11 @@ class Finding:
     position: int
     seq: int | None
     message: str
+    place: str | None = None  # for a record outside the chain, e.g. "zaak zaak-1, stap 3"
 
     def __str__(self) -> str:
+        if self.place is not None:
+            return f"{self.place}: {self.message}"
         where = f"logregel {self.seq}" if self.seq is not None else "einde van het log"
         return f"{where} (positie {self.position}): {self.message}"
 

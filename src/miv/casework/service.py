@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from pathlib import Path
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -50,11 +51,12 @@ from miv.cases import (
     readers,
     require,
 )
-from miv.cases.audit import Anchor, AuditEntry, Detail
+from miv.cases.audit import Anchor, AnchorFile, AuditEntry, Detail, Finding
 from miv.cases.recusal import BLOCKED, blocking, check_recusal, require_manager, require_recuser
 from miv.casework import keyring
 from miv.casework.logstore import DatabaseLogStore, entry_from_row
-from miv.casework.organisations import MemberError, Person, add_member, people, remove_member
+from miv.casework.records import Records
+from miv.casework.organisations import MemberError, Person, add_member, memberships, people, remove_member
 from miv.store import Database
 from miv.store.cases import AuditRow, CaseRow, Organisation, ContentRow, CountRow, DocumentRow, PersonKeyRow, StepRow, WrapRow
 
@@ -79,11 +81,13 @@ class Contents:
 
 
 class Casework:
-    def __init__(self, db: Database, master: MasterKey, documents: DocumentStore, retention: RetentionPolicy | None = None) -> None:
+    def __init__(self, db: Database, master: MasterKey, documents: DocumentStore, retention: RetentionPolicy | None = None,
+                 anchor: Path | None = None) -> None:
         self.db = db
         self.master = master
         self.documents = documents
         self.retention = retention or RetentionPolicy()
+        self.anchor = AnchorFile(anchor) if anchor is not None else None
 
     @contextmanager
     def transaction(self) -> Iterator[tuple[Session, AuditLog]]:
@@ -91,7 +95,10 @@ class Casework:
         back and is itself logged, in a transaction of its own, so the refusal stays on record."""
         try:
             with self.db.session() as session:
-                yield session, AuditLog(DatabaseLogStore(session), self.master, keyring.audit_keys(session, self.master))
+                log = AuditLog(DatabaseLogStore(session), self.master, keyring.audit_keys(session, self.master))
+                yield session, log
+            if log.written is not None and self.anchor is not None:
+                self.anchor.append(Anchor(log.written.seq, log.written.hash), new_log=log.began)
         except KeySubstituted as exc:
             self.record("systeem", "sleutel-afgewezen", datetime.now(timezone.utc), exc.case, exc.organisation, {"persoon": exc.person})
             raise
@@ -106,15 +113,19 @@ class Casework:
 
     def case(self, case_id: str) -> Case | None:
         with self.db.session() as session:
-            return _load(session, case_id)
+            return self._load(session, case_id)
 
     def cases(self, organisation: str) -> list[Case]:
         with self.db.session() as session:
             return sorted(self._cases(session, organisation), key=lambda c: c.received_at, reverse=True)
 
+    def case_ids(self, organisation: str) -> set[str]:
+        with self.db.session() as session:
+            return set(session.scalars(select(CaseRow.id).where(CaseRow.organisation == organisation)))
+
     def _cases(self, session: Session, organisation: str) -> list[Case]:
         ids = session.scalars(select(CaseRow.id).where(CaseRow.organisation == organisation))
-        return [c for i in list(ids) if (c := _load(session, i))]
+        return [c for i in list(ids) if (c := self._load(session, i))]
 
     def visible_case(self, member: Member, case_id: str, permission: Permission = Permission.LIST) -> Case:
         """The case if `member` holds `permission` on it; otherwise AccessDenied, also when it does not exist."""
@@ -150,7 +161,11 @@ class Casework:
 
     def people(self, organisation: str) -> list[Person]:
         with self.db.session() as session:
-            return people(session, organisation)
+            return people(session, self.master, organisation)
+
+    def memberships(self, user: int) -> list[tuple[Organisation, Member]]:
+        with self.db.session() as session:
+            return memberships(session, self.master, user)
 
     def holders(self, case: Case) -> set[str]:
         """Who holds a key wrap for the case (for the access page)."""
@@ -164,11 +179,9 @@ class Casework:
         change = open_case(new_case_id(), member, at, report, recused)
         key = CaseKey.generate(change.case.id)
         with self.transaction() as (session, log):
-            check_recusal(recused, [p.member for p in people(session, member.organisation)], _layer(session, member.organisation))
-            session.add(CaseRow(id=change.case.id, organisation=change.case.organisation, recused=",".join(sorted(recused))))
+            check_recusal(recused, [p.member for p in people(session, self.master, member.organisation)], _layer(session, member.organisation))
+            Records(session, self.master).create(change.case)
             session.flush()
-            log.record(member.person, Action.MELDEN.value, at, change.case.id, change.case.organisation,
-                       {"fase": change.case.stage.value})
             self._keep(session, change.case, change.step, change.texts, key, log)
         return change.case
 
@@ -178,10 +191,6 @@ class Casework:
         change = apply(case, action, member, at, reason=reason, terms=terms, investigator=investigator, outcome=outcome, forms=forms)
         with self.transaction() as (session, log):
             key = self._key(session, member, case) if change.texts else self._any_key(session, case)
-            detail: dict[str, str | int | bool] = {"fase": change.case.stage.value}
-            if investigator is not None:
-                detail["onderzoeker"] = investigator.person
-            log.record(member.person, action.value, at, case.id, case.organisation, detail)
             self._keep(session, change.case, change.step, change.texts, key, log)
         return change.case
 
@@ -192,19 +201,21 @@ class Casework:
         if not reason.strip():
             raise TransitionError("Vul de reden van de uitsluiting in.", field="reden")
         with self.transaction() as (session, log):
-            members = [p.member for p in people(session, case.organisation)]
+            members = [p.member for p in people(session, self.master, case.organisation)]
             if person not in {m.person for m in members} or person in case.recused:
                 raise TransitionError("Kies een lid van de organisatie dat nog niet is uitgesloten.", field="persoon")
             recused = case.recused | {person}
             check_recusal(recused, members, _layer(session, case.organisation))
             key = self._key(session, member, case)
-            row = session.get(CaseRow, case.id)
-            row.recused = ",".join(sorted(recused))
+            records = Records(session, self.master)
+            records.recuse(case, person)
             number = 1 + len(list(session.scalars(select(ContentRow.field).where(ContentRow.case_id == case.id, ContentRow.field.startswith(RECUSAL)))))
             field = f"{RECUSAL}{number}"
             session.add(ContentRow(case_id=case.id, field=field, blob=key.seal(field, reason.strip())))
             updated = replace(case, recused=frozenset(recused))
-            log.record(member.person, "uitsluiting-toegevoegd", at, case.id, case.organisation, {"veld": field, "rol": member.role.value})
+            session.flush()
+            log.record(member.person, "uitsluiting-toegevoegd", at, case.id, case.organisation,
+                       {"veld": field, "rol": member.role.value, "staat": records.state(case.id)})
             self._sync(session, updated, key, log, member.person, at)
         return updated
 
@@ -247,7 +258,7 @@ class Casework:
     def resync(self, session: Session, organisation: str, log: AuditLog, actor: str, at: datetime) -> None:
         """After a membership change: make the wraps of every case follow who may read it now."""
         for case_id in list(session.scalars(select(CaseRow.id).where(CaseRow.organisation == organisation))):
-            case = _load(session, case_id)
+            case = self._load(session, case_id)
             if case is not None and session.scalar(select(WrapRow.person).where(WrapRow.case_id == case_id).limit(1)):
                 self._sync(session, case, self._any_key(session, case), log, actor, at)
 
@@ -272,7 +283,7 @@ class Casework:
                 require_manager(actor, cases)
             member = remove_member(session, user, organisation)
             session.flush()
-            chairs = {p.member.person for p in people(session, organisation) if p.member.role is Role.CHAIR}
+            chairs = {p.member.person for p in people(session, self.master, organisation) if p.member.role is Role.CHAIR}
             stuck = [c.id for c in cases if c.stage is not Stage.AFGESLOTEN and not chairs - c.recused]
             if stuck:
                 raise MemberError(f"dan mag niemand meer besluiten in zaak {stuck[0]}: wijs eerst een plaatsvervangend voorzitter aan "
@@ -297,7 +308,7 @@ class Casework:
 
     def all_cases(self) -> list[Case]:
         with self.db.session() as session:
-            return [c for i in list(session.scalars(select(CaseRow.id))) if (c := _load(session, i))]
+            return [c for i in list(session.scalars(select(CaseRow.id))) if (c := self._load(session, i))]
 
     def purge(self, at: datetime) -> tuple[list[Case], list[Case]]:
         """Announce the cases in their warning window and destroy the ones that are due,
@@ -323,8 +334,14 @@ class Casework:
         return announced, destroyed
 
     def verify_log(self, anchor: Anchor | None = None) -> Verification:
-        with self.transaction() as (_, log):
-            return log.verify(anchor=anchor)
+        """The chain, the anchor file (missing or behind is a finding) and every case record's
+        MACs and state against the chain (casework.records), all as findings."""
+        with self.transaction() as (session, log):
+            result = log.verify(anchor=anchor or (self.anchor.latest() if self.anchor else None))
+            problems = Records(session, self.master).check()
+        findings = list(result.findings) + (self.anchor.check(result) if self.anchor else [])
+        findings += [Finding(result.count + 1, None, p.message, p.where) for p in problems]
+        return Verification(result.count, result.head, findings)
 
     # --- keys ------------------------------------------------------------------------------
 
@@ -351,7 +368,7 @@ class Casework:
             if row is None:
                 raise KeyProblem(f"Persoon {person} heeft geen sleutelpaar.")
             mine = list(session.scalars(select(WrapRow).where(WrapRow.person == person)))
-            case_keys = [self._any_key(session, _load_or_fail(session, w.case_id), skip=person) for w in mine]
+            case_keys = [self._any_key(session, self._load_or_fail(session, w.case_id), skip=person) for w in mine]
             fresh = PersonKey.create(self.master, person)
             row.public, row.sealed_private, row.master_id = fresh.public, fresh.sealed_private, fresh.master_id
             for wrap_row, case_key in zip(mine, case_keys):
@@ -361,14 +378,25 @@ class Casework:
         return len(mine)
 
     def _keep(self, session: Session, case: Case, step: Step, texts: dict[str, str], key: CaseKey, log: AuditLog) -> None:
-        session.add(StepRow(case_id=case.id, position=len(case.history) - 1, **step.as_row()))
+        """Store one step (MACed, outcome sealed) and its sealed texts, log it with every field
+        that is not content and the record's new state digest, then re-wrap for the readers."""
+        records = Records(session, self.master)
+        records.add_step(case, step)
         for field, text in texts.items():
             session.add(ContentRow(case_id=case.id, field=field, blob=key.seal(field, text)))
+        session.flush()
+        detail: dict[str, str | int | bool] = {"fase": step.target.value, "rol": step.role.value, "stap": len(case.history),
+                                               "staat": records.state(case.id)}
+        if step.investigator:
+            detail["onderzoeker"] = step.investigator
+        if step.forms:
+            detail["vormen"] = ",".join(sorted(f.value for f in step.forms))
+        log.record(step.actor, step.action.value, step.at, case.id, case.organisation, detail)
         self._sync(session, case, key, log, step.actor, step.at)
 
     def _sync(self, session: Session, case: Case, key: CaseKey, log: AuditLog, actor: str, at: datetime) -> None:
         wraps = [KeyWrap(w.case_id, w.person, w.ephemeral, w.sealed_key) for w in session.scalars(select(WrapRow).where(WrapRow.case_id == case.id))]
-        wanted = readers(case, [p.member for p in people(session, case.organisation)])
+        wanted = readers(case, [p.member for p in people(session, self.master, case.organisation)])
         if not wanted:
             raise KeyProblem(f"Dan kan niemand zaak {case.id} nog lezen en gaat de zaaksleutel verloren; wijs eerst een ander toe.")
         keys = {r.person: PersonKey(r.person, r.public, r.sealed_private, r.master_id)
@@ -383,8 +411,10 @@ class Casework:
             session.execute(delete(WrapRow).where(WrapRow.case_id == wrap.case, WrapRow.person == wrap.person))
         for wrap in plan.add:
             log.record(actor, "toegang-verleend", at, case.id, case.organisation, {"persoon": wrap.person})
+        records = Records(session, self.master)
         for wrap in plan.remove:
-            log.record(actor, "toegang-ingetrokken", at, case.id, case.organisation, {"persoon": wrap.person})
+            who = records.pseudonym(case.id, wrap.person) if wrap.person in case.recused else wrap.person
+            log.record(actor, "toegang-ingetrokken", at, case.id, case.organisation, {"persoon": who})
 
     def _key(self, session: Session, member: Member, case: Case) -> CaseKey:
         """The case key through the member's own wrap, after the access rule."""
@@ -412,6 +442,21 @@ class Casework:
         raise KeyProblem(f"Zaak {case.id} heeft geen sleutel meer: niemand heeft er nog toegang toe.")
 
 
+    def _load(self, session: Session, case_id: str) -> Case | None:
+        """A case as stored, every MAC checked (casework.records); the recused recognised among the members."""
+        organisation = session.scalar(select(CaseRow.organisation).where(CaseRow.id == case_id))
+        if organisation is None:
+            return None
+        candidates = [p.member.person for p in people(session, self.master, organisation)]
+        return Records(session, self.master).load(case_id, candidates)
+
+    def _load_or_fail(self, session: Session, case_id: str) -> Case:
+        case = self._load(session, case_id)
+        if case is None:
+            raise KeyProblem(f"Zaak {case_id} bestaat niet meer.")
+        return case
+
+
 def _actor(actor: str | Member) -> str:
     return actor.person if isinstance(actor, Member) else actor
 
@@ -420,19 +465,3 @@ def _layer(session: Session, organisation: str) -> str:
     found = session.get(Organisation, organisation)
     return found.layer if found is not None else "gemeente"
 
-
-def _load_or_fail(session: Session, case_id: str) -> Case:
-    case = _load(session, case_id)
-    if case is None:
-        raise KeyProblem(f"Zaak {case_id} bestaat niet meer.")
-    return case
-
-
-def _load(session: Session, case_id: str) -> Case | None:
-    row = session.get(CaseRow, case_id)
-    if row is None:
-        return None
-    steps = session.scalars(select(StepRow).where(StepRow.case_id == case_id).order_by(StepRow.position))
-    columns = ("action", "actor", "role", "at", "source", "target", "investigator", "outcome", "forms")
-    history = [Step.from_row({c: getattr(s, c) for c in columns}) for s in steps]
-    return Case.replay(case_id, row.organisation, history, [p for p in row.recused.split(",") if p])

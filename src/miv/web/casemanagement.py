@@ -13,11 +13,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from miv.cases import MEASURES, AccessDenied, AuditEntry, CaseError, Permission, Role, require
+from miv.cases import MEASURES, AccessDenied, AuditEntry, CaseError, Permission, Role, Verification, require
 from miv.cases.recusal import blocking
 from miv.cases.statistics import LOCAL
 from miv.casework.logstore import entry_from_row
-from miv.casework import CASE_ACCOUNT, MemberError, people, person_id, twofactor
+from miv.casework.records import RecordTampered
+from miv.casework import CASE_ACCOUNT, MemberError, person_id, twofactor
 from miv.store.cases import AuditRow
 from miv.web.caseguard import NOT_FOUND, SECOND_FACTOR, casework, now, organisation_page
 from miv.web.cases import find_case, members_by_person, page_context
@@ -86,8 +87,7 @@ async def access(request: Request) -> Response:
             return _see(f"{context['base']}/toegang")
     else:
         work.record(member.person, "toegang-bekeken", now(), None, member.organisation, {})
-    with work.db.session() as session:
-        members = people(session, member.organisation)
+    members = work.people(member.organisation)
     return render(request, "cases/access.html", context | {"members": members, "error": error}, status=400 if error else 200)
 
 
@@ -96,17 +96,27 @@ def _log_rows(request: Request, entries: list[AuditEntry]) -> list[tuple[AuditEn
     return [(e, names.get(e.actor, e.actor)) for e in entries]
 
 
+def _own(result: Verification, cases: set[str]) -> Verification:
+    """The chain's and anchor's findings, and those about records of these cases only: a page
+    of one organisation names no case of another."""
+    kept = [f for f in result.findings if f.place is None or any(f.place == f"zaak {c}" or f.place.startswith(f"zaak {c},") for c in cases)]
+    return Verification(result.count, result.head, kept)
+
+
 @organisation_page(Permission.VIEW_LOG)
 async def organisation_log(request: Request) -> Response:
     member, work = request.state.member, casework(request)
+    status = 200
     try:
         entries = work.organisation_log(member)
     except AccessDenied as exc:
         raise HTTPException(403, exc.message) from None
-    verification = work.verify_log()
+    except RecordTampered:  # who is recused can no longer be trusted: show the findings, no entries
+        entries, status = [], 409
+    verification = _own(work.verify_log(), work.case_ids(member.organisation))
     work.record(member.person, "logboek-bekeken", now(), None, member.organisation, {})
     context = page_context(request, "Logboek", rows=_log_rows(request, entries), verification=verification, case=None)
-    return render(request, "cases/log.html", context)
+    return render(request, "cases/log.html", context, status=status)
 
 
 @organisation_page(Permission.LIST)
@@ -121,7 +131,8 @@ async def case_log(request: Request) -> Response:
         rows = list(session.scalars(select(AuditRow).where(AuditRow.case_id == case.id).order_by(AuditRow.seq)))
     entries = [entry_from_row(r) for r in rows]
     work.record(member.person, "logboek-bekeken", now(), case.id, case.organisation, {})
-    context = page_context(request, f"Logboek van zaak {case.id}", rows=_log_rows(request, entries), verification=work.verify_log(), case=case)
+    context = page_context(request, f"Logboek van zaak {case.id}", rows=_log_rows(request, entries),
+                           verification=_own(work.verify_log(), {case.id}), case=case)
     return render(request, "cases/log.html", context)
 
 

@@ -39,7 +39,7 @@ from miv.cases import (
     visible,
 )
 from miv.cases.recusal import RECUSERS
-from miv.casework import Person, memberships, notices, people
+from miv.casework import Person, notices
 from miv.casework.service import RECUSAL
 from miv.web.caseguard import NOT_FOUND, casework, now, organisation_page, signed_in
 from miv.web.pages import render, templates
@@ -61,8 +61,7 @@ def _base(request: Request) -> str:
 
 
 def members_by_person(request: Request) -> dict[str, Person]:
-    with casework(request).db.session() as session:
-        return {p.member.person: p for p in people(session, request.state.organisation.id)}
+    return {p.member.person: p for p in casework(request).people(request.state.organisation.id)}
 
 
 def page_context(request: Request, title: str, **extra: Any) -> dict[str, Any]:
@@ -75,8 +74,7 @@ def page_context(request: Request, title: str, **extra: Any) -> dict[str, Any]:
 
 @signed_in
 async def home(request: Request) -> Response:
-    with casework(request).db.session() as session:
-        found = memberships(session, request.scope["user"].id)
+    found = casework(request).memberships(request.scope["user"].id)
     if len(found) == 1:
         return _see(f"/beheer/zaken/{found[0][0].id}")
     return render(request, "cases/home.html", {"title": "Zaken", "memberships": found})

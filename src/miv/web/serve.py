@@ -21,5 +21,6 @@ def app() -> Starlette:
         base_url=options["base_url"], secure=options["secure"], smtp=Smtp.from_env(),
         cases_master_key=Path(os.environ[MASTER_KEY]) if os.environ.get(MASTER_KEY) else None,
         cases_documents=Path(os.environ.get("MIV_CASES_DOCUMENTS", "zaakdocumenten")),
+        cases_anchor=Path(os.environ.get("MIV_CASES_ANCHOR", "zaaklog-anker.txt")),
     )
     return create_app(settings)
