@@ -246,13 +246,19 @@ class Casework:
 
     def add_document(self, member: Member, case: Case, name: str, media_type: str, data: bytes, at: datetime) -> str:
         require(member, Permission.CONTRIBUTE, case=case)
-        with self.transaction() as (session, log):
-            key = self._key(session, member, case)
-            document_id = self.documents.put(key, name, media_type, data)
-            session.add(DocumentRow(case_id=case.id, document_id=document_id, size=len(data), added_by=member.person, added_at=at))
-            field = f"{DOCUMENT_NAME}{document_id}"
-            session.add(ContentRow(case_id=case.id, field=field, blob=key.seal(field, name)))
-            log.record(member.person, "document-toevoegen", at, case.id, case.organisation, {"document": document_id})
+        document_id = None
+        try:
+            with self.transaction() as (session, log):
+                key = self._key(session, member, case)
+                document_id = self.documents.put(key, name, media_type, data)
+                session.add(DocumentRow(case_id=case.id, document_id=document_id, size=len(data), added_by=member.person, added_at=at))
+                field = f"{DOCUMENT_NAME}{document_id}"
+                session.add(ContentRow(case_id=case.id, field=field, blob=key.seal(field, name)))
+                log.record(member.person, "document-toevoegen", at, case.id, case.organisation, {"document": document_id})
+        except BaseException:
+            if document_id is not None:  # the insert failed after the file was written: leave no orphan
+                self.documents.delete(case.id, document_id)
+            raise
         return document_id
 
     def resync(self, session: Session, organisation: str, log: AuditLog, actor: str, at: datetime) -> None:

@@ -35,7 +35,7 @@ def casework_for(settings: Settings, db: Database) -> Casework | None:
     """The case service when a master key file is configured; without one the case pages answer 503."""
     if settings.cases_master_key is None:
         return None
-    return Casework(db, MasterKey.load(settings.cases_master_key), DocumentStore(settings.cases_documents), anchor=settings.cases_anchor)
+    return Casework(db, MasterKey.load(settings.cases_master_key), DocumentStore(settings.cases_documents, settings.cases_max_upload), anchor=settings.cases_anchor)
 
 
 def casework(request: Request) -> Casework:

@@ -44,6 +44,7 @@ from miv.casework.service import RECUSAL
 from miv.web.caseguard import NOT_FOUND, casework, now, organisation_page, signed_in
 from miv.web.pages import render, templates
 from miv.web.security import checked_form
+from miv.web.uploads import UploadTooLarge, read_upload
 
 DEADLINES = DeadlinePolicy()
 ALERT = (Status.OVERDUE, Status.DUE_SOON)
@@ -228,17 +229,16 @@ async def add_note(request: Request) -> Response:
 async def upload(request: Request) -> Response:
     case = find_case(request, Permission.CONTRIBUTE)
     work = casework(request)
-    form = await checked_form(request)
     try:
-        file = form.get("document")
-        if file is None or isinstance(file, str) or not file.filename:
-            return _case_view(request, case, {"document": "Kies een bestand om toe te voegen."}, "document", None, 400)
-        data = await file.read(work.documents.max_bytes + 1)
-        name, media_type = file.filename, file.content_type or "application/octet-stream"
-    finally:
-        await form.close()
+        upload = await read_upload(request, "document", work.documents.max_bytes)
+    except UploadTooLarge as exc:
+        refused = _case_view(request, case, {"document": str(exc)}, "document", None, 413)
+        refused.headers["connection"] = "close"  # the rest of the body is not read: end the connection
+        return refused
+    if not upload.filename:
+        return _case_view(request, case, {"document": "Kies een bestand om toe te voegen."}, "document", None, 400)
     try:
-        work.add_document(request.state.member, case, name, media_type, data, now())
+        work.add_document(request.state.member, case, upload.filename, upload.media_type, bytes(upload.data), now())
     except CaseError as exc:
         return _case_view(request, case, {"document": exc.message}, "document", None, 400)
     return _see(f"{_base(request)}/zaak/{case.id}#documenten")
