@@ -26,7 +26,7 @@ from report import context, write_section  # noqa: E402
 from miv.cases import Action, AuditLog, MasterKey, Outcome, Report, ViolationForm  # noqa: E402
 from miv.casework import DatabaseLogStore  # noqa: E402
 from miv.store import Database, upgrade  # noqa: E402
-from miv.store.cluster import Cluster  # noqa: E402
+from postgres_support import Cluster  # noqa: E402
 
 CASES = 20
 PAGE_VIEWS = 60

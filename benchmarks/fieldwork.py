@@ -29,13 +29,15 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
-from report import context, write_section
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the throwaway PostgreSQL of the tests
+
+from postgres_support import Cluster, free_port  # noqa: E402
+from report import context, write_section  # noqa: E402
 
 from miv import definition
 from miv import fieldwork as fw
 from miv.definition import ItemType, Questionnaire
 from miv.store import Database, upgrade
-from miv.store.cluster import Cluster, free_port
 from miv.store.fieldwork import Invitation, Progress, Response
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,9 +11,8 @@ from contextlib import contextmanager
 import httpx
 import uvicorn
 from playwright.sync_api import Browser, sync_playwright
+from postgres_support import free_port
 from starlette.types import ASGIApp
-
-from miv.store.cluster import free_port
 
 PASSWORD = "correct horse battery"
 CHROMIUM = "/usr/bin/chromium"

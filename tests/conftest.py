@@ -10,9 +10,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from postgres_support import PG_BIN, Cluster
 
 from miv.store import Database, upgrade
-from miv.store.cluster import PG_BIN, Cluster
 
 _numbers = itertools.count()
 

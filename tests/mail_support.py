@@ -8,8 +8,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
-
-from miv.store.cluster import free_port
+from postgres_support import free_port
 
 
 class Inbox:

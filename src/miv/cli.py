@@ -1,50 +1,82 @@
-"""The `miv` command: a thin layer over the library, one short function per command."""
+"""The `miv` command: a thin layer over the library, one short function per command.
+
+Why this shape: the library is imported inside each command, so `miv --help` answers at once;
+every `MivError` a command raises is shown by one handler (`MivGroup`) as a Dutch message with
+exit code 1, never a traceback.
+"""
 
 from __future__ import annotations
 
-import json
-import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress
-from rich.table import Table
+from typer.core import TyperGroup
 
-from miv import definition, demo, intake, pipeline, publish, survey
+from miv.errors import MivError, os_error
 
-app = typer.Typer(help="Monitor Integriteit en Veiligheid: vragenlijst, veldwerk, weging, schattingen en publicaties.", no_args_is_help=True, pretty_exceptions_enable=False)
-definition_app = typer.Typer(help="De definitie van de Monitor (monitor/).", no_args_is_help=True)
-app.add_typer(definition_app, name="definition")
+if TYPE_CHECKING:
+    import polars as pl
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from miv import definition, store
+    from miv.pipeline import Progress as Step
+    from miv.publish import Results
 
 console = Console()
 errors = Console(stderr=True)
 
-DefinitionRoot = typer.Option(definition.DEFAULT_ROOT, "--definition", help="Map met de definitie van de Monitor.")
+
+def show_error(exc: MivError) -> None:
+    """A MivError as the terminal shows it: its detail lines, then 'Fout:' and the summary."""
+    for line in exc.details:
+        errors.print(f"[red]✗[/] {escape(line)}", highlight=False, soft_wrap=True)
+    errors.print(f"[bold red]Fout:[/] {escape(exc.summary)}", highlight=False, soft_wrap=True)
 
 
-def fail(message: str) -> typer.Exit:
-    """Show a user's error without a traceback; exit code 1."""
-    errors.print(f"[bold red]Fout:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=1)
+class MivGroup(TyperGroup):
+    """The root command group; the one place where errors become messages and exit codes."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MivError as exc:
+            show_error(exc)
+            raise typer.Exit(code=exc.exit_code) from None
+        except OSError as exc:
+            show_error(os_error(exc))
+            raise typer.Exit(code=1) from None
 
 
-def load_definition(root: Path) -> definition.Monitor:
-    try:
-        return definition.load(root)
-    except definition.DefinitionError as exc:
-        for problem in exc.problems:
-            errors.print(f"[red]✗[/] {escape(str(problem))}", highlight=False, soft_wrap=True)
-        count = len(exc.problems)
-        raise fail(f"de definitie in {root} heeft {count} {'probleem' if count == 1 else 'problemen'}") from None
+app = typer.Typer(cls=MivGroup, help="Monitor Integriteit en Veiligheid: vragenlijst, veldwerk, weging, schattingen en publicaties.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+definition_app = typer.Typer(help="De definitie van de Monitor (standaard de meegeleverde; --definition voor een andere map).",
+                             no_args_is_help=True)
+app.add_typer(definition_app, name="definition")
+
+DefinitionRoot = typer.Option(None, "--definition", help="Map met de definitie van de Monitor; standaard de meegeleverde definitie.")
+
+
+def fail(message: str) -> MivError:
+    """A user's error for `raise fail(...)`: shown by the handler without a traceback; exit code 1."""
+    return MivError(message)
+
+
+def load_definition(root: Path | None) -> definition.Monitor:
+    """The definition in `root`, or the one shipped with miv."""
+    from miv import definition
+
+    return definition.load(root)
 
 
 @definition_app.command("check")
-def definition_check(root: Path = DefinitionRoot) -> None:
+def definition_check(root: Path | None = DefinitionRoot) -> None:
     """Laad de definitie en voer alle controles uit."""
     monitor = load_definition(root)
     for year, edition in monitor.editions.items():
@@ -63,6 +95,19 @@ app.add_typer(users_app, name="users")
 
 DatabaseUrl = typer.Option(None, "--db", envvar="MIV_DATABASE_URL", help="Database URL; default sqlite:///miv.db in this folder.")
 SecretFile = typer.Option(Path("miv-secret.key"), "--secret-file", help="Geheim van de server (wordt bij eerste gebruik gemaakt); MIV_SECRET gaat voor.")
+DATA = Path("data")  # intake's data folder (miv.intake.DEFAULT_DATA), here so that --help needs no intake
+
+
+@contextmanager
+def database(db: str | None) -> Iterator[store.Database]:
+    """The database at `db` (or the default) for one command; its connections close after."""
+    from miv import store
+
+    opened = store.Database(db or store.default_url())
+    try:
+        yield opened
+    finally:
+        opened.dispose()
 
 
 @db_app.command("upgrade")
@@ -79,25 +124,20 @@ def db_upgrade(db: str | None = DatabaseUrl) -> None:
 def db_responses(
     edition: int = typer.Option(..., "--edition", help="Editie, bijvoorbeeld 2024."),
     questionnaire: str = typer.Option(..., "--questionnaire", help="Vragenlijst, bijvoorbeeld ambtsdragers."),
-    out: Path = typer.Option(intake.DEFAULT_DATA, "--out", help="Datamap van de intake."),
-    db: str | None = DatabaseUrl, root: Path = DefinitionRoot,
+    out: Path = typer.Option(DATA, "--out", help="Datamap van de intake."),
+    db: str | None = DatabaseUrl, root: Path | None = DefinitionRoot,
 ) -> None:
     """Geef de ingezonden antwoorden van de webenquête aan de intake (zoals 'miv import' dat doet voor een bestand)."""
-    from miv import fieldwork, store
+    from miv import fieldwork, intake
 
-    database = store.Database(db or store.default_url())
-    try:
-        fieldwork_id = fieldwork.find_fieldwork(database, edition, questionnaire)
-        table, report = fieldwork.respondent_table(database, load_definition(root), fieldwork_id)
+    with database(db) as opened:
+        fieldwork_id = fieldwork.find_fieldwork(opened, edition, questionnaire)
+        table, report = fieldwork.respondent_table(opened, load_definition(root), fieldwork_id)
         intake.save(table, report, out)
-    except (fieldwork.FieldworkError, intake.IntakeError) as exc:
-        raise fail(str(exc)) from None
-    finally:
-        database.dispose()
-    console.print(report.to_text(limit=5), highlight=False, soft_wrap=True)
+    console.print(report.to_text(limit=5), markup=False, highlight=False, soft_wrap=True)
     if not report.ok:
         raise fail(f"de webresponses zijn afgekeurd: {report.errors} fouten")
-    console.print(f"[green]✓[/] {report.respondents} respondenten opgeslagen in {intake.table_path(out, edition, questionnaire)}", highlight=False)
+    console.print(f"[green]✓[/] {report.respondents} respondenten opgeslagen in {escape(str(intake.table_path(out, edition, questionnaire)))}", highlight=False)
 
 
 @users_app.command("add")
@@ -106,44 +146,53 @@ def users_add(
     role: str = typer.Option(..., "--role", help="admin or fieldwork."), db: str | None = DatabaseUrl,
 ) -> None:
     """Voeg een account toe; het wachtwoord wordt twee keer gevraagd en als argon2-hash bewaard."""
-    from miv import store
-    from miv.web.accounts import AccountError, add_user
+    from miv.web.accounts import add_user
 
     password = typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt="Herhaal het wachtwoord")
-    database = store.Database(db or store.default_url())
-    try:
-        add_user(database, email, name, role, password)
-    except AccountError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        database.dispose()
+    with database(db) as opened:
+        add_user(opened, email, name, role, password)
     console.print(f"[green]✓[/] gebruiker {email} toegevoegd met rol {role}")
+
+
+@users_app.command("sign-out")
+def users_sign_out(email: str, db: str | None = DatabaseUrl) -> None:
+    """Beëindig alle sessies van een account (bijvoorbeeld na verlies van een laptop); opnieuw inloggen blijft mogelijk."""
+    from miv.web.accounts import sign_out
+
+    with database(db) as opened:
+        count = sign_out(opened, email)
+    console.print(f"[green]✓[/] {count} {'sessie' if count == 1 else 'sessies'} van {email} beëindigd", highlight=False)
 
 
 @app.command("serve")
 def serve(
     db: str | None = DatabaseUrl, host: str = typer.Option("127.0.0.1", help="Adres waarop de server luistert."),
-    port: int = typer.Option(8000, help="Port."), secret_file: Path = SecretFile, root: Path = DefinitionRoot,
+    port: int = typer.Option(8000, help="Port."), secret_file: Path = SecretFile, root: Path | None = DefinitionRoot,
     base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url", help="Openbaar adres, gebruikt in de uitnodigingslinks."),
     secure: bool = typer.Option(False, "--secure", help="Achter TLS: beveiligde cookies en HSTS."),
     workers: int = typer.Option(1, help="Aantal app-processen."),
+    session_idle_minutes: int = typer.Option(15, "--session-idle-minutes", min=1, help="Beheerpagina's: sessie vervalt na zoveel minuten zonder verzoek."),
+    session_hours: int = typer.Option(8, "--session-hours", min=1, help="Beheerpagina's: sessie vervalt hoe dan ook zoveel uur na het inloggen."),
 ) -> None:
     """Start de webapp (enquête en beheerpagina's)."""
+    import json
     import os
 
     import uvicorn
 
     from miv import store
+    from miv.definition import DEFAULT_ROOT
 
-    os.environ["MIV_SERVE"] = json.dumps({"db": db or store.default_url(), "secret_file": str(secret_file.resolve()), "root": str(root),
-                                          "base_url": base_url, "secure": secure})
+    os.environ["MIV_SERVE"] = json.dumps({"db": db or store.default_url(), "secret_file": str(secret_file.resolve()),
+                                          "root": str(root or DEFAULT_ROOT), "base_url": base_url, "secure": secure,
+                                          "session_idle_minutes": session_idle_minutes, "session_hours": session_hours})
     console.print(f"[green]✓[/] miv luistert op http://{host}:{port}")
     uvicorn.run("miv.web.serve:app", host=host, port=port, workers=workers, proxy_headers=True, access_log=False, factory=True)
 
 
 # --- intake: survey files in, respondent tables out (docs/intake.md) ---------------------
 
-DataDir = typer.Option(intake.DEFAULT_DATA, "--data", help="Map waarin 'miv import' de respondenttabellen bewaart.")
+DataDir = typer.Option(DATA, "--data", help="Map waarin 'miv import' de respondenttabellen bewaart.")
 
 
 @app.command("import")
@@ -152,21 +201,20 @@ def import_file(
     edition: int = typer.Option(..., "--edition", help="Editie, bijvoorbeeld 2024."),
     questionnaire: str | None = typer.Option(None, "--questionnaire", help="Vragenlijst; standaard afgeleid uit het bestand."),
     mapping: Path | None = typer.Option(None, "--mapping", help="Mappingbestand (YAML) met hernoemingen en hercoderingen."),
-    out: Path = typer.Option(intake.DEFAULT_DATA, "--out", help="Datamap; de tabel komt in <map>/<editie>/<vragenlijst>.parquet."),
-    root: Path = DefinitionRoot,
+    out: Path = typer.Option(DATA, "--out", help="Datamap; de tabel komt in <map>/<editie>/<vragenlijst>.parquet."),
+    root: Path | None = DefinitionRoot,
 ) -> None:
     """Lees een databestand in, controleer het en bewaar de respondenttabel als er geen fouten zijn."""
+    from miv import intake
+
     monitor = load_definition(root)
-    try:
-        with console.status(f"{file} inlezen en controleren…"):
-            table, report = intake.read_responses(file, monitor, edition, questionnaire, mapping)
-        text = intake.save(table, report, out)
-    except intake.IntakeError as exc:
-        raise fail(str(exc)) from None
-    console.print(report.to_text(limit=5), highlight=False, soft_wrap=True)
+    with console.status(f"{escape(str(file))} inlezen en controleren…"):
+        table, report = intake.read_responses(file, monitor, edition, questionnaire, mapping)
+    text = intake.save(table, report, out)
+    console.print(report.to_text(limit=5), markup=False, highlight=False, soft_wrap=True)
     if not report.ok:
         raise fail(f"{file} is afgekeurd: {report.errors} fouten; het volledige rapport staat in {text} en {text.with_suffix('.json')}")
-    console.print(f"[green]✓[/] {report.respondents} respondenten opgeslagen in {intake.table_path(out, edition, report.questionnaire)}", highlight=False)
+    console.print(f"[green]✓[/] {report.respondents} respondenten opgeslagen in {escape(str(intake.table_path(out, edition, report.questionnaire)))}", highlight=False)
 
 
 @app.command("export")
@@ -176,48 +224,41 @@ def export_table(
     out: Path = typer.Option(..., "--out", help="Bestand dat geschreven wordt."),
     questionnaire: str = typer.Option("ambtsdragers", "--questionnaire", help="Vragenlijst."),
     data: Path = DataDir,
-    root: Path = DefinitionRoot,
+    root: Path | None = DefinitionRoot,
 ) -> None:
     """Schrijf een ingelezen respondenttabel als .sav, .parquet of publieksbestand."""
-    monitor = load_definition(root)
-    try:
-        path = intake.export(data, monitor, edition, questionnaire, format, out)
-    except intake.IntakeError as exc:
-        raise fail(str(exc)) from None
-    console.print(f"[green]✓[/] {path} geschreven", highlight=False)
+    from miv import intake
+
+    path = intake.export(data, load_definition(root), edition, questionnaire, format, out)
+    console.print(f"[green]✓[/] {escape(str(path))} geschreven", highlight=False)
 
 
-# --- miv demo: synthetic demo data (miv.demo) -----------------------------------------
+# --- miv demo and miv run: a whole edition, from files to publications (miv.pipeline) --------
+
+DEMO_SEED = 20240101  # miv.demo.DEFAULT_SEED, here so that --help needs no demo
 
 
 @app.command("demo")
 def demo_command(
     out: Path = typer.Option(Path("out"), "--out", help="Map voor de uitvoer: <map>/<editie>/ met publicaties, data en validatie."),
-    seed: int = typer.Option(demo.DEFAULT_SEED, "--seed", help="Startgetal van het toeval: dezelfde seed geeft dezelfde demodata."),
+    seed: int = typer.Option(DEMO_SEED, "--seed", help="Startgetal van het toeval: dezelfde seed geeft dezelfde demodata."),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Ook PDF's maken (het langzaamste deel)."),
-    root: Path = DefinitionRoot,
+    root: Path | None = DefinitionRoot,
 ) -> None:
     """Voer de hele monitor uit op synthetische demodata: data, inlezen, weging, schattingen, publicaties."""
+    from miv import demo, pipeline
+
     monitor = load_definition(root)
-    made, files = [], {}
-    with Progress(*Progress.get_default_columns(), console=console, transient=True) as progress:
+    with _progress() as progress:
         task = progress.add_task("Demodata maken", total=sum(len(e.questionnaires) for e in monitor.editions.values()))
-        try:
-            for table in demo.tables(monitor, seed):
-                written = demo.write_table(table, out / str(table.edition) / "data", seed)
-                files.setdefault(table.edition, []).extend(p for p in written if p.suffix == ".sav")
-                made.append(table)
-                progress.advance(task)
-        except demo.DemoError as exc:
-            raise fail(str(exc)) from None
-        except OSError as exc:
-            where = exc.filename or out
-            raise fail(f"kan de demodata niet schrijven naar {where}: verwacht een map waarin geschreven mag worden ({exc.strerror})") from None
+        made, files = demo.write_data(monitor, out, seed, lambda _: progress.advance(task))
     console.print(_counts_table(demo.counts(made, monitor.structure), f"Demodata: respondenten (seed {seed})"))
-    for year in sorted(files):
-        previous = monitor.editions[year].previous
-        results = _publish(monitor, year, files[year], files.get(previous, []), out / str(year), pdf, demo.PUBLICATION_NOTICE)
-    console.print(_key_figures(results))
+    with _progress() as progress:
+        published = pipeline.run_editions(monitor, files, out, pdf=pdf, notice=demo.PUBLICATION_NOTICE,
+                                          progress=lambda year: _step(progress, year))
+    for edition in published:
+        console.print(f"[green]✓[/] editie {edition.results.edition}: {len(edition.written)} bestanden in {escape(str(edition.folder))}", highlight=False)
+    console.print(_key_figures(published[-1].results))
     console.print("[bold yellow]Let op:[/] dit zijn SYNTHETISCHE DEMODATA, geen echte respondenten.")
 
 
@@ -228,53 +269,39 @@ def run_command(
     previous: list[Path] = typer.Option([], "--previous", help="Databestand van de vorige editie, voor de vergelijking; herhaal de optie."),
     out: Path = typer.Option(Path("out"), "--out", help="Map voor de uitvoer; de publicaties komen in <map>/<editie>/."),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Ook PDF's maken."),
-    root: Path = DefinitionRoot,
+    root: Path | None = DefinitionRoot,
 ) -> None:
     """Voer een editie uit op echte bestanden: inlezen en controleren, wegen, schatten, publiceren."""
+    from miv import pipeline
+
     monitor = load_definition(root)
-    if edition not in monitor.editions:
-        raise fail(f"editie {edition} staat niet in de definitie; bekend: {', '.join(map(str, monitor.editions))}")
-    results = _publish(monitor, edition, data, previous, out / str(edition), pdf)
-    console.print(_key_figures(results))
+    with _progress() as progress:
+        published = pipeline.run_edition(monitor, edition, data, previous, out / str(edition), pdf=pdf, progress=_step(progress, edition))
+    console.print(f"[green]✓[/] editie {edition}: {len(published.written)} bestanden in {escape(str(published.folder))}", highlight=False)
+    console.print(_key_figures(published.results))
 
 
-def _publish(monitor: definition.Monitor, edition: int, files: list[Path], previous: list[Path], out: Path, pdf: bool,
-             notice: str | None = None):
-    """Read and validate, weigh and estimate, then write every publication of one edition."""
-    try:
-        inputs = pipeline.read_inputs(files, monitor, edition)
-        prior = pipeline.read_inputs(previous, monitor, monitor.editions[edition].previous) if previous else None
-    except intake.IntakeError as exc:
-        raise fail(str(exc)) from None
-    for read in (inputs, prior):
-        if read is not None:
-            pipeline.write_reports(read, out / "validatie")
-            for report in read.reports:
-                if not report.ok:
-                    errors.print(report.to_text(limit=5), highlight=False, soft_wrap=True)
-                    raise fail(f"{report.file} is afgekeurd ({report.errors} fouten); rapporten in {out / 'validatie'}")
-    hashes = {**inputs.hashes, **(prior.hashes if prior else {})}
-    with Progress(*Progress.get_default_columns(), console=console, transient=True) as progress:
-        task = progress.add_task(f"Editie {edition}: schatten", total=None)
-        try:
-            results = pipeline.run(monitor, edition, inputs.tables, prior.tables if prior else None, hashes,
-                                   lambda step: progress.update(task, description=f"Editie {edition}: {step}"), notice)
-        except (pipeline.WeightingError, survey.SurveyError) as exc:
-            raise fail(str(exc)) from None
-        progress.update(task, description=f"Editie {edition}: publiceren", total=1, completed=0)
-        try:
-            written = publish.write_publications(
-                results, out, with_pdf=pdf,
-                progress=lambda done, total, name: progress.update(task, completed=done, total=total, description=f"Editie {edition}: {name}"),
-            )
-        except OSError as exc:
-            raise fail(f"kan de publicaties niet schrijven naar {exc.filename or out}: {exc.strerror}") from None
-    console.print(f"[green]✓[/] editie {edition}: {len(written)} bestanden in {out}", highlight=False)
-    return results
+def _progress() -> Progress:
+    from rich.progress import Progress
+
+    return Progress(*Progress.get_default_columns(), console=console, transient=True)
 
 
-def _key_figures(results) -> Table:
+def _step(progress: Progress, edition: int) -> Step:
+    """A progress bar for one edition, fed by the pipeline's (what, done, total) calls."""
+    task = progress.add_task(f"Editie {edition}", total=None)
+
+    def step(what: str, done: int | None, total: int | None) -> None:
+        progress.update(task, description=f"Editie {edition}: {what}", completed=done or 0, total=total)
+
+    return step
+
+
+def _key_figures(results: Results) -> Table:
     """The headline figures of the key-figures publication, as the analyst sees them first."""
+    import polars as pl
+    from rich.table import Table
+
     table = Table(title=f"Kerncijfers {results.edition}")
     for column in ("indicator", "doelgroep", str(results.previous or ""), str(results.edition), "p"):
         table.add_column(column, justify="left" if column in ("indicator", "doelgroep") else "right")
@@ -286,6 +313,8 @@ def _key_figures(results) -> Table:
 
 
 def _counts_table(counts: pl.DataFrame, title: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, caption="SYNTHETISCHE DEMODATA")
     for n, column in enumerate(counts.columns):
         table.add_column(column, justify="left" if n == 0 else "right")
@@ -302,25 +331,17 @@ Documents = typer.Option(Path("zaakdocumenten"), "--documents", envvar="MIV_CASE
 
 
 @contextmanager
-def _casework(db: str | None, documents: Path, anchor: Path | None = None):  # noqa: ANN202 - a Casework; imported lazily
-    """The case store for one command: its errors become messages and its connections close.
-    Every entry it writes is anchored in MIV_CASES_ANCHOR (default zaaklog-anker.txt), as in the app."""
-    from miv import cases, casework, store
+def _casework(db: str | None, documents: Path, anchor: Path | None = None) -> Iterator[Any]:  # a Casework, imported lazily
+    """The case store for one command; its connections close after. Every entry it writes is
+    anchored in MIV_CASES_ANCHOR (default zaaklog-anker.txt), as in the app."""
+    import os
 
-    try:
-        master = cases.MasterKey.from_environment()
-    except cases.CaseError as exc:
-        raise fail(exc.message) from None
+    from miv import cases, casework
+
+    master = cases.MasterKey.from_environment()
     anchor = anchor or Path(os.environ.get("MIV_CASES_ANCHOR", "zaaklog-anker.txt"))
-    work = casework.Casework(store.Database(db or store.default_url()), master, cases.DocumentStore(documents), anchor=anchor)
-    try:
-        yield work
-    except casework.MemberError as exc:
-        raise fail(str(exc)) from None
-    except cases.CaseError as exc:
-        raise fail(exc.message) from None
-    finally:
-        work.db.dispose()
+    with database(db) as opened:
+        yield casework.Casework(opened, master, cases.DocumentStore(documents), anchor=anchor)
 
 
 @cases_app.command("create-key")
@@ -328,10 +349,7 @@ def cases_create_key(path: Path) -> None:
     """Maak het bestand met de hoofdsleutel (modus 0600); een bestaand bestand wordt nooit overschreven."""
     from miv import cases
 
-    try:
-        key = cases.MasterKey.create(path)
-    except cases.CaseError as exc:
-        raise fail(exc.message) from None
+    key = cases.MasterKey.create(path)
     console.print(f"[green]✓[/] hoofdsleutel {key.id} geschreven naar {path}; zet {cases.ENVIRONMENT_VARIABLE}={path.resolve()}", highlight=False)
 
 
@@ -341,16 +359,10 @@ def cases_add_organisation(
     layer: str = typer.Option(..., "--layer", help="gemeente, provincie of waterschap."), db: str | None = DatabaseUrl,
 ) -> None:
     """Voeg een organisatie toe die zaken behandelt."""
-    from miv import casework, store
+    from miv import casework
 
-    database = store.Database(db or store.default_url())
-    try:
-        with database.session() as session:
-            casework.add_organisation(session, code, name, layer)
-    except casework.MemberError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        database.dispose()
+    with database(db) as opened, opened.session() as session:
+        casework.add_organisation(session, code, name, layer)
     console.print(f"[green]✓[/] organisatie {code} toegevoegd", highlight=False)
 
 
@@ -382,17 +394,11 @@ def cases_remove_member(
 @cases_app.command("reset-totp")
 def cases_reset_totp(email: str, db: str | None = DatabaseUrl) -> None:
     """Vergeet het TOTP-geheim van een persoon (telefoon kwijt); bij de volgende aanmelding stelt hij het opnieuw in."""
-    from miv import casework, store
+    from miv import casework
     from miv.casework import twofactor
 
-    database = store.Database(db or store.default_url())
-    try:
-        with database.session() as session:
-            found = twofactor.reset(session, casework.person_id(casework.account_id(database, email)))
-    except casework.MemberError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        database.dispose()
+    with database(db) as opened, opened.session() as session:
+        found = twofactor.reset(session, casework.person_id(casework.account_id(opened, email)))
     console.print(f"[green]✓[/] {email} stelt bij de volgende keer inloggen de tweestapsverificatie opnieuw in" if found
                   else f"{email} had nog geen tweestapsverificatie", highlight=False)
 

@@ -63,8 +63,10 @@ def _answer(rng: random.Random, q, item, asked: bool) -> tuple[Any, Any]:
     return value, value
 
 
-def write_pspp(table: pl.DataFrame, monitor: Monitor, year: int, code: str, path: Path) -> Path:
-    """Write `table` as .sav with GNU PSPP from a syntax file, with labels and missing values."""
+def write_pspp(table: pl.DataFrame, monitor: Monitor, year: int, code: str, path: Path,
+               labels: dict[str, dict[int, str]] | None = None) -> Path:
+    """Write `table` as .sav with GNU PSPP from a syntax file, with labels and missing values;
+    `labels` replaces the definition's value labels of some variables."""
     q = monitor.editions[year].questionnaires[code]
     items = variables(q)
     formats = []
@@ -82,9 +84,11 @@ def write_pspp(table: pl.DataFrame, monitor: Monitor, year: int, code: str, path
             continue
         text = item.text.replace("'", "''")
         lines.append(f"VARIABLE LABELS {name} '{text}'.")
-        if item.type is ItemType.SINGLE:
-            labels = " ".join(f"{o.code} '{o.label}'" for o in q.options(item))
-            lines.append(f"VALUE LABELS {name} {labels} -1 'Niet van toepassing'.")
+        if name in (labels or {}):
+            lines.append(f"VALUE LABELS {name} {' '.join(f'{c} {chr(39)}{t}{chr(39)}' for c, t in labels[name].items())}.")
+        elif item.type is ItemType.SINGLE:
+            given = " ".join(f"{o.code} '{o.label}'" for o in q.options(item))
+            lines.append(f"VALUE LABELS {name} {given} -1 'Niet van toepassing'.")
         if item.type is not ItemType.TEXT:
             lines.append(f"MISSING VALUES {name} ({', '.join(str(c) for c in [*item.missing, q.not_applicable])}).")
     lines.append(f"SAVE OUTFILE='{path}'.")

@@ -72,3 +72,21 @@ def test_unreadable_file_and_missing_data_exit_1_without_traceback(tmp_path):
         assert isinstance(result.exception, SystemExit)
         assert "Fout:" in result.output and "Traceback" not in result.output
     assert _run("import", str(broken), "--edition", "2024", "--out", str(tmp_path)).says("kapot.sav: geen leesbaar SPSS-bestand")
+
+
+def test_markup_in_file_names_and_cells_is_printed_as_text(tmp_path, valid):
+    """A cell holding `[/b]` used to crash the CLI with Rich's MarkupError."""
+    frame = valid.drop("edition", "questionnaire", "layer", "role").with_columns(pl.col(pl.Int32).cast(pl.Utf8))
+    frame = frame.with_columns(pl.when(pl.col("respondent_id") == "R2024-00004").then(pl.lit("[/b]")).otherwise(pl.col("AG_VERBAAL")).alias("AG_VERBAAL"))
+    source = tmp_path / "levering[bold].csv"
+    source.write_text(frame.write_csv(separator=";"), encoding="utf-8")
+    result = _run("import", str(source), "--edition", "2024", "--out", str(tmp_path / "data"))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    assert result.says("rij 6, respondent R2024-00004, variabele AG_VERBAAL: verwacht een geheel getal (antwoordcode), gevonden [/b]")
+    assert result.says("levering[bold].csv is afgekeurd")
+    good = tmp_path / "goed[red].csv"
+    good.write_text(valid.drop("edition", "questionnaire", "layer", "role").write_csv(separator=";"), encoding="utf-8")
+    result = _run("import", str(good), "--edition", "2024", "--out", str(tmp_path / "data[i]"))
+    assert result.exit_code == 0, result.output
+    assert result.says(f"120 respondenten opgeslagen in {tmp_path / 'data[i]' / '2024' / 'ambtsdragers.parquet'}")

@@ -59,3 +59,9 @@ def ml_margins() -> dict[str, dict[str, float]]:
     m = read("monitorlike_margins.csv")
     return {margin: dict(zip(part["level"], part["total"], strict=True))
             for (margin,), part in m.group_by("margin", maintain_order=True)}
+
+
+@pytest.fixture(scope="session")
+def ref2() -> dict[str, Any]:
+    """R's values for domain contrasts, AVERAGE per domain and delivered replicate weights (make_reference2.R)."""
+    return json.loads((REFERENCE / "reference2.json").read_text())

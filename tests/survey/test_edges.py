@@ -145,3 +145,20 @@ def test_jackknife_of_a_census_is_refused(monitorlike: pl.DataFrame) -> None:
     census = Design.build(monitorlike.with_columns(N=pl.len().over("stratum")), "weight", strata="stratum", fpc="N")
     with pytest.raises(DesignError, match="nothing to replicate"):
         jackknife(census)
+
+
+@pytest.mark.parametrize("value", [0.0, 1.0, 7.3])
+def test_a_constant_domain_has_exactly_zero_variance(dml: Design, dclus1: Design, ml_margins: dict[str, Any],
+                                                     value: float) -> None:
+    """Everyone in the domain answered alike: the mean is the value and its variance exactly 0
+    (its influence values are 0), on element and clustered, raw and raked designs; no design
+    effect (0/0) rather than a negative or infinite one."""
+    constant = pl.when(pl.col("stratum") == "BM").then(value).otherwise(pl.col("trust"))
+    for design in (dml, rake(dml, ml_margins)):
+        r = mean(design.update(c=constant), "c", by="stratum").filter(pl.col("stratum") == "BM")
+        assert (r["estimate"][0], r["se"][0], r["deff"][0]) == (value, 0.0, None)
+    clus = mean(dclus1.update(c=pl.when(pl.col("stype") == "H").then(value).otherwise(pl.col("api00"))), "c",
+                by="stype").filter(pl.col("stype") == "H")
+    assert (clus["estimate"][0], clus["se"][0], clus["deff"][0]) == (value, 0.0, None)
+    everything = mean(rake(dml, ml_margins).update(c=constant), ["c", "trust", "victim"], by=["stratum", "sex"])
+    assert ((everything["deff"] >= 0) & everything["deff"].is_finite()).all()

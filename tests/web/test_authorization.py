@@ -32,9 +32,11 @@ def staff_routes(site) -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 def call(client, method: str, path: str):
+    """GET, or POST with the token of the form the session behind `path` holds (staff and
+    respondent sessions are separate since staff sessions live on the server)."""
     if method == "GET":
         return client.get(path)
-    return client.post(path, data={"csrf": csrf(client, "/")})
+    return client.post(path, data={"csrf": csrf(client, "/beheer/inloggen" if path.startswith("/beheer") else "/")})
 
 
 def test_public_is_a_marker_not_a_guard():

@@ -126,11 +126,12 @@ def test_every_other_page_type_passes_axe(browser: Browser, real_site: Site, wid
     page = context.new_page()
     page.goto(f"/start?code={real_site.codes['dirk@example.nl']}")
     first = page.url.removeprefix(real_site.url)
-    respondent = ["/", first, "/vragenlijst/controle", "/toegankelijkheid", "/bestaat-niet", "/beheer/inloggen"]
+    respondent = ["/", first, "/vragenlijst/controle", "/toegankelijkheid", "/bestaat-niet", "/beheer/inloggen", "/beheer/inloggen?verlopen=1"]
     for path in respondent + staff_pages(page, real_site):
         page.goto(path)
         accessible(page, f"{path} at {width}px")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{path} scrolls sideways at {width}px"
+    assert "miv-beheer" in {c["name"] for c in context.cookies()} and "miv-beheer" not in page.evaluate("document.cookie")  # HttpOnly
     context.close()
 
 

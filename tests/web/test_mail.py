@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from browser_support import csrf, login
 from mail_support import mail_server
+from postgres_support import free_port
 from web_support import live
 
 from miv import fieldwork as fw
 from miv.fieldwork.mail import Smtp
-from miv.store.cluster import free_port
 
 
 def test_send_invitations_and_reminders(tmp_path):

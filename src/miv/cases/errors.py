@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from miv.errors import MivError
 
-class CaseError(Exception):
+
+class CaseError(MivError):
     """Something a user or operator caused; `message` is Dutch and safe to show."""
 
     def __init__(self, message: str) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from miv.cases import MasterKey, Member, PersonKey, Role
 from miv.cases.roles import CHAIR_TITLES
 from miv.casework.records import Records, RecordTampered
+from miv.errors import MivError
 from miv.store import Database
 from miv.store.cases import Membership, Organisation, PersonKeyRow
 from miv.store.users import User
@@ -22,7 +23,7 @@ from miv.store.users import User
 CASE_ACCOUNT = "zaken"
 
 
-class MemberError(ValueError):
+class MemberError(MivError, ValueError):
     """A bad organisation or membership request; the message is Dutch."""
 
 

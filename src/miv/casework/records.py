@@ -38,7 +38,7 @@ class RecordTampered(CaseError):
     """A stored row does not match its MAC: the database was written outside the app."""
 
     def __init__(self, where: str, fields: Iterable[str]) -> None:
-        self.where, self.fields = where, list(fields)
+        self.record, self.fields = where, list(fields)
         names = ", ".join(FIELD_NAMES.get(f, f) for f in self.fields)
         super().__init__(f"{where}: {names} gewijzigd buiten de applicatie om; laat de beheerder 'miv cases verify-log' uitvoeren.")
 

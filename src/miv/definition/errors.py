@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from miv.errors import MivError
 
 
 @dataclass(frozen=True)
@@ -18,9 +21,20 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class DefinitionError(Exception):
+class DefinitionError(MivError):
     """The definition cannot be used; carries every problem found, not just the first."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], root: Path | None = None) -> None:
         self.problems = problems
+        self.root = root
         super().__init__("\n".join(str(p) for p in problems))
+
+    @property
+    def details(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+    @property
+    def summary(self) -> str:
+        count = len(self.problems)
+        place = f"de definitie in {self.root}" if self.root is not None else "de definitie"
+        return f"{place} heeft {count} {'probleem' if count == 1 else 'problemen'}"

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from miv.errors import MivError
+
 Value = int | float | str | None
 
 # The comparison operators of the language; also used to translate rules to other engines.
@@ -27,7 +29,7 @@ COMPARISONS = {
 }
 
 
-class ExpressionError(ValueError):
+class ExpressionError(MivError, ValueError):
     """A rule that does not parse or uses a construct outside the language."""
 
 

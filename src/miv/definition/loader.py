@@ -16,6 +16,7 @@ Every problem is collected with its file and the path inside it, then raised at 
 from __future__ import annotations
 
 import csv
+from importlib import resources
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,18 +29,22 @@ from miv.definition.errors import DefinitionError, Problem
 from miv.definition.messages import pydantic_message, yaml_message
 from miv.definition.models import Edition, Frame, Monitor, Questionnaire, Stratum
 
-DEFAULT_ROOT = Path(__file__).resolve().parents[3] / "monitor"
+# The definition ships inside the package (src/miv/monitor links to the repository's monitor/,
+# the wheel holds a copy); resolved, so a source checkout sees the repository's folder.
+DEFAULT_ROOT = Path(str(resources.files("miv") / "monitor")).resolve()
 FRAME_COLUMNS = ("group", "gender", "province", "size_class", "population")
 Locate = Callable[[tuple, Any], tuple[str, str]]
 
 
-def load(root: Path | str = DEFAULT_ROOT) -> Monitor:
-    """Load and check the whole definition; raise DefinitionError listing every problem."""
-    reader = _Reader(Path(root))
+def load(root: Path | str | None = None) -> Monitor:
+    """Load and check the whole definition (by default the one shipped with miv); raise
+    DefinitionError listing every problem."""
+    root = DEFAULT_ROOT if root is None else Path(root)
+    reader = _Reader(root)
     monitor = reader.monitor()
     reader.problems.extend(check_monitor(monitor, reader.files))
     if reader.problems:
-        raise DefinitionError(reader.problems)
+        raise DefinitionError(reader.problems, root)
     assert monitor is not None
     return monitor
 

@@ -1,7 +1,7 @@
 """Synthetic demo data: seeded respondents for every edition, from the definition's
 frame and questionnaires and the parameters in parameters.yaml."""
 
-from miv.demo.files import PUBLICATION_NOTICE, write_table
+from miv.demo.files import PUBLICATION_NOTICE, write_data, write_table
 from miv.demo.generator import DEFAULT_SEED, DemoTable, counts, generate, tables
 from miv.demo.parameters import PARAMETERS, DemoError, load_parameters
 
@@ -15,5 +15,6 @@ __all__ = [
     "generate",
     "load_parameters",
     "tables",
+    "write_data",
     "write_table",
 ]

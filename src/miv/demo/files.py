@@ -8,9 +8,12 @@ only adds the synthetic-data marking.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
-from miv.demo.generator import DemoTable
+from miv.definition import Monitor
+from miv.demo.generator import DemoTable, tables
+from miv.demo.parameters import DemoError
 from miv.intake import export_sav
 
 SYNTHETIC_NOTE = (
@@ -33,3 +36,22 @@ def write_table(table: DemoTable, folder: Path, seed: int) -> list[Path]:
     sav = export_sav(table.data, q, folder / f"{q.code}.sav",
                      file_label=f"SYNTHETISCHE DEMODATA {table.edition} {q.code}", note=textwrap.wrap(note, SPSS_NOTE_WIDTH))
     return [parquet, sav]
+
+
+def write_data(monitor: Monitor, out: Path, seed: int, done: Callable[[DemoTable], None] | None = None
+               ) -> tuple[list[DemoTable], dict[int, list[Path]]]:
+    """Every demo table written to <out>/<edition>/data/; the tables and the .sav files per edition."""
+    made: list[DemoTable] = []
+    files: dict[int, list[Path]] = {}
+    try:
+        for table in tables(monitor, seed):
+            written = write_table(table, out / str(table.edition) / "data", seed)
+            files.setdefault(table.edition, []).extend(p for p in written if p.suffix == ".sav")
+            made.append(table)
+            if done is not None:
+                done(table)
+    except OSError as exc:
+        where = exc.filename or out
+        raise DemoError(f"kan de demodata niet schrijven naar {where}: verwacht een map waarin geschreven mag worden ({exc.strerror})",
+                        file=exc.filename) from exc
+    return made, files

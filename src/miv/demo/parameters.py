@@ -12,17 +12,33 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails
 
-from miv.definition import STRATUM_VARIABLES, Edition, ItemType, Questionnaire, Structure, parse, variables
+from miv.definition import (
+    STRATUM_VARIABLES,
+    Edition,
+    ItemType,
+    Questionnaire,
+    Structure,
+    parse,
+    variables,
+)
 from miv.definition.messages import pydantic_message, yaml_message
+from miv.errors import MivError
 
 PARAMETERS = Path(__file__).with_name("parameters.yaml")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class DemoError(Exception):
+class DemoError(MivError):
     """The demo parameters do not fit the definition; the message says where."""
 
 

@@ -5,15 +5,18 @@ from miv.intake.errors import IntakeError
 from miv.intake.export import TINY_GROUP, export_parquet, export_public, export_sav, public_table
 from miv.intake.harmonisation import Harmonised, harmonise
 from miv.intake.indicators import add_indicators, answers, to_polars
+from miv.intake.limits import DEFAULT_LIMITS, Limits
 from miv.intake.mapping import Mapping, load_mapping
 from miv.intake.readers import SUFFIXES
 from miv.intake.report import ERROR, RULES, WARNING, Report
 from miv.intake.responses import read_records, read_responses, read_table
+from miv.intake.savreader import SavReader
 from miv.intake.table import schema
 from miv.intake.validation import validate
 
 __all__ = [
     "DEFAULT_DATA",
+    "DEFAULT_LIMITS",
     "ERROR",
     "FORMATS",
     "RULES",
@@ -22,8 +25,10 @@ __all__ = [
     "WARNING",
     "Harmonised",
     "IntakeError",
+    "Limits",
     "Mapping",
     "Report",
+    "SavReader",
     "add_indicators",
     "answers",
     "export",

@@ -32,7 +32,8 @@ def save(table: pl.DataFrame, report: Report, data: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         text = target.with_suffix(".validatie.txt")
         text.write_text(report.to_text(), encoding="utf-8")
-        target.with_suffix(".validatie.json").write_text(report.to_json(), encoding="utf-8")
+        with target.with_suffix(".validatie.json").open("w", encoding="utf-8") as out:
+            report.write_json(out)
         if report.ok:
             partial = target.with_suffix(".parquet.part")
             table.write_parquet(partial)

@@ -41,32 +41,34 @@ def convert(raw: RawFile, frame: pl.DataFrame, monitor: Monitor, year: int, q: Q
     """Type every column as the contract says; report what cannot be typed, unknown and absent columns.
     `labels` are the file's value labels under the columns' final names."""
     target = schema(q)
+    present = set(frame.columns)
     organisation = q.unit == "organisation"
     required = ["respondent_id", *(["layer", ORGANISATION] if organisation else ["group", "gender"])]
     for name in required:
-        if name not in frame.columns:
+        if name not in present:
             raise IntakeError(f"{raw.path}: kolom {name!r} ontbreekt; hernoem de juiste kolom met een mappingbestand (rename)")
     frame = _labelled_strata(frame, labels or {})
+    source = frame.schema
     file_level = []
     for name in frame.columns:
         if name not in target:
             file_level.append({"variable": name, "rule": "onbekende-variabele", "severity": ERROR,
                                "message": f"kolom {name!r} staat niet in vragenlijst {q.code} ({year}); hernoem hem of zet hem onder 'ignore' in een mappingbestand"})
-    absent = [name for name in target if name not in frame.columns and name not in (*IDENTITY, *STRATA)]
+    absent = [name for name in target if name not in present and name not in (*IDENTITY, *STRATA)]
     for name in absent:
         file_level.append({"variable": name, "rule": "ontbrekende-variabele", "severity": ERROR,
                            "message": f"variabele {name} van vragenlijst {q.code} ({year}) ontbreekt in het bestand"})
-    typed = frame.with_row_index("__row", offset=raw.first_row).with_columns(
-        [expr for name in target if name in frame.columns for expr in _typed(name, frame.schema[name], target[name])]
+    bad = [name for name in target if name in present]
+    typed = frame.with_columns(raw.rows.alias("__row")).with_columns(
+        [expr for name in bad for expr in _typed(name, source[name], target[name])]
     )
-    bad = [name for name in target if name in frame.columns]
     counts = typed.select(pl.col(f"{n}{_BAD}").sum() for n in bad).row(0) if bad else ()
     parts = [findings(file_level)]
     for name, n in zip(bad, counts):
         if n:
             parts.append(_type_findings(typed, frame, name, target[name]))
-    table = typed.select(_column(name, target[name], typed.columns, year, q) for name in target)
-    table = _derive_strata(table, monitor, organisation, absent=set(STRATA) - set(frame.columns))
+    table = typed.select(_column(name, target[name], present, year, q) for name in target)
+    table = _derive_strata(table, monitor, organisation, absent=set(STRATA) - present)
     return Converted(table, pl.concat(parts), frozenset(absent))
 
 
@@ -127,7 +129,7 @@ def _type_findings(typed: pl.DataFrame, frame: pl.DataFrame, name: str, target: 
     )
 
 
-def _column(name: str, dtype: type[pl.DataType], present: list[str], year: int, q: Questionnaire) -> pl.Expr:
+def _column(name: str, dtype: type[pl.DataType], present: set[str], year: int, q: Questionnaire) -> pl.Expr:
     if name in present:
         return pl.col(name).cast(dtype)
     if name == "edition":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from miv.errors import MivError
 
-class IntakeError(Exception):
+
+class IntakeError(MivError):
     """A file, mapping or request that cannot be used; the message is Dutch and names the file."""

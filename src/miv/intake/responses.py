@@ -13,9 +13,12 @@ import polars as pl
 from miv.definition import ItemType, Monitor, Questionnaire, variables
 from miv.intake.conversion import convert, match_names
 from miv.intake.errors import IntakeError
+from miv.intake.labels import check_labels
+from miv.intake.limits import DEFAULT_LIMITS, Limits
 from miv.intake.mapping import Mapping, apply_mapping, load_mapping
 from miv.intake.readers import RawFile, read_file
 from miv.intake.report import ERROR, Report, findings
+from miv.intake.savreader import SavReader
 from miv.intake.table import schema
 from miv.intake.validation import validate
 
@@ -26,17 +29,20 @@ def read_responses(
     edition: int,
     questionnaire: str | None = None,
     mapping: Path | str | Mapping | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    sav: SavReader | None = None,
 ) -> tuple[pl.DataFrame, Report]:
     """Read, type and validate a survey file (.sav, .zsav, .csv, .xlsx, .parquet).
 
     The questionnaire is taken from the file's `questionnaire` column or its variables when
     not given. Raises IntakeError when the file cannot be read at all; everything else is a
-    finding in the report (`report.ok` is false when any finding is an error)."""
+    finding in the report (`report.ok` is false when any finding is an error). `sav` is the
+    reader child for .sav/.zsav files (default: one shared by the whole process)."""
     path = Path(path)
-    raw = read_file(path)
+    raw = read_file(path, limits, sav)
     rules = load_mapping(Path(mapping)) if isinstance(mapping, (str, Path)) else mapping
     q = _questionnaire(raw, monitor, edition, questionnaire, rules)
-    frame, extra = raw.frame, findings([])
+    frame, extra = raw.frame, findings(raw.findings)
     labels = dict(raw.value_labels)
     ignored: list[str] = []
     if rules is not None:
@@ -45,10 +51,12 @@ def read_responses(
         frame, absent = apply_mapping(frame, rules, coded)
         labels = {rules.rename.get(renames.get(k, k), renames.get(k, k)): v for k, v in labels.items()}
         ignored = [name for name in rules.ignore if name in raw.frame.columns]
-        extra = findings([{"variable": name, "rule": "mapping", "severity": ERROR,
-                           "message": f"het mappingbestand noemt kolom {name!r}, maar die staat niet in het bestand"} for name in absent])
+        extra = pl.concat([extra, findings([{"variable": name, "rule": "mapping", "severity": ERROR,
+                           "message": f"het mappingbestand noemt kolom {name!r}, maar die staat niet in het bestand"} for name in absent])])
     frame, renames = match_names(frame, q)
     labels = {renames.get(k, k): v for k, v in labels.items()}
+    frame, checked = check_labels(frame, labels, q, rules)
+    extra = pl.concat([extra, findings(checked)])
     table, report = _finish(raw, frame, monitor, edition, q, extra, labels)
     return table, Report(str(path), edition, q.code, table.height, report, _sha256(path), ignored)
 
@@ -73,7 +81,7 @@ def read_table(frame: pl.DataFrame, monitor: Monitor, edition: int, questionnair
     q = _lookup(monitor, edition, questionnaire, source)
     if frame.height == 0:
         return pl.DataFrame(schema=schema(q)), Report(source, edition, q.code, 0, findings([]))
-    raw = RawFile(Path(source), frame, 1)
+    raw = RawFile.numbered(Path(source), frame)
     table, found = _finish(raw, frame, monitor, edition, q, findings([]))
     return table, Report(source, edition, q.code, table.height, found)
 
@@ -92,7 +100,7 @@ def _finish(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     try:
         converted = convert(raw, frame, monitor, edition, q, labels)
-        found = validate(converted.table, monitor, edition, q.code, skip=converted.absent)
+        found = validate(converted.table, monitor, edition, q.code, skip=converted.absent, rows=raw.rows)
     except pl.exceptions.PolarsError as exc:  # a column polars cannot handle at all, e.g. nested lists
         raise IntakeError(f"{raw.path}: de kolommen zijn niet te verwerken ({str(exc).splitlines()[0]})") from None
     return converted.table, pl.concat([extra, converted.findings, found])

@@ -20,12 +20,14 @@ _ASKED = "\x00asked:"
 _RULE = "\x00rule:"
 
 
-def validate(table: pl.DataFrame, monitor: Monitor, year: int, questionnaire: str, skip: Iterable[str] = ()) -> pl.DataFrame:
+def validate(table: pl.DataFrame, monitor: Monitor, year: int, questionnaire: str, skip: Iterable[str] = (),
+             rows: pl.Series | None = None) -> pl.DataFrame:
     """Every finding in the table as a findings frame (see report.FINDING_SCHEMA).
 
-    `skip` names variables absent from the file: already reported once, not per respondent."""
+    `skip` names variables absent from the file: already reported once, not per respondent.
+    `rows` are the file's own row numbers (CSV line, Excel row, case number); default 1, 2, ..."""
     q = monitor.editions[year].questionnaires[questionnaire]
-    frame = table.with_row_index("__row", offset=1)
+    frame = table.with_row_index("__row", offset=1) if rows is None else table.with_columns(rows.cast(pl.Int64).alias("__row"))
     parts = [_identity(frame, year, q), _strata(frame, monitor, year, q), _answers(frame, q, set(skip))]
     return pl.concat(parts).select(FINDING_SCHEMA.keys())
 

@@ -78,7 +78,7 @@ class Estimator:
                         pl.lit(breakdown).alias("breakdown"),
                         (pl.lit(TOTAL) if breakdown == TOTAL else pl.col(breakdown).cast(pl.Utf8)).alias("domain"),
                         pl.lit(self.edition).alias("edition"),
-                        "estimate", "se", "ci_low", "ci_high", "n", "weighted_n",
+                        "estimate", "se", "ci_low", "ci_high", "n", "weighted_n", "df",
                     )
                 )
         return _concat(parts, ESTIMATE_SCHEMA)

@@ -97,6 +97,8 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
 def code_version() -> str:
     """Package version plus the git commit when run from a checkout, so outputs trace to code."""
     root = Path(__file__).resolve().parents[3]
+    if not (root / "src" / "miv").is_dir():  # an installed package: no checkout of its own
+        return miv.__version__
     try:
         commit = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
                                 text=True, check=True, timeout=5).stdout.strip()

@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from miv.definition import Edition, Questionnaire, Structure
+from miv.errors import MivError
 from miv.survey import Design, LonelyStratum, rake
 
 MIN_CELL = 5
@@ -24,7 +25,7 @@ POOLED = "samengevoegd"
 ALL = "*"
 
 
-class WeightingError(ValueError):
+class WeightingError(MivError, ValueError):
     """The respondents cannot be weighted to the frame; the message names the group and margin."""
 
 

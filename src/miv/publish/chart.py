@@ -62,6 +62,13 @@ def charts(section: SectionView, edition: int, previous: int | None) -> list[Cha
     return [made] if made is not None else []
 
 
+def interactive(kind: str, title: str, points: list[Point]) -> tuple[dict, str]:
+    """The Vega-Lite spec and text alternative of a "groups" or "trend" chart, not rendered:
+    the results explorer draws the reports' specs in the browser."""
+    template = _trend_template(any(p.note for p in points)) if kind == "trend" else _groups_template()
+    return {**template, "datasets": {"punten": [_datum(p) for p in points]}}, _alt(kind, title, points)
+
+
 def _shown(rows: list[Row]) -> list[Row]:
     return [r for r in rows if r.figure is not None]
 

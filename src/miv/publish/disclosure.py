@@ -84,7 +84,7 @@ def disclose(results: Results, policy: Policy | None = None) -> Disclosure:
     suppressed = pl.Series("suppressed", [reasons[i][1] if i in reasons else None for i in range(len(rows))], dtype=pl.Utf8)
     hidden = suppressed.is_not_null()
     estimates = merged.with_columns(suppressed).with_columns(
-        [pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c) for c in ("estimate", "se", "ci_low", "ci_high", "n", "weighted_n")]
+        [pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c) for c in ("estimate", "se", "ci_low", "ci_high", "n", "weighted_n", "df")]
     )
     comparisons, dropped = _comparisons(results, estimates)
     return Disclosure(estimates, comparisons, decisions + dropped, policy)
@@ -169,6 +169,7 @@ def _combine_tiny_groups(estimates: pl.DataFrame, monitor: Monitor, edition: int
             (((w / w.sum()) ** 2 * pl.col("se") ** 2).sum().sqrt()).alias("se"),
             pl.col("n").sum().alias("n"),
             w.sum().alias("weighted_n"),
+            pl.when(pl.col("df").null_count() == 0).then(pl.col("df").sum()).alias("df"),  # independent strata: df add up
         )
         .with_columns(
             (pl.col("estimate") - Z95 * pl.col("se")).clip(0.0, 1.0).alias("ci_low"),

@@ -17,6 +17,7 @@ from miv.publish.disclosure import Disclosure
 from miv.publish.labels import Labels
 from miv.publish.narrative import Figure, Sentence, change, contrast, level, significant
 from miv.publish.number import interval
+from miv.publish.reliability import Mark, assess
 from miv.publish.results import TOTAL, TREND_SCHEMA, Results, empty
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class Row:
     suppressed: str | None
     low: float | None = None
     high: float | None = None
+    mark: Mark | None = None  # less reliable by NCHS's standards (miv.publish.reliability)
 
 
 @dataclass(frozen=True)
@@ -272,7 +274,8 @@ def _row(pub: Publication, per: str | None, indicator: Indicator, breakdown: str
         return Row(breakdown, domain, label, None, None, None, previous, movement, reason)
     low, high = row["ci_low"], row["ci_high"]
     shown_interval = interval(low, high) if low is not None and high is not None else None
-    return Row(breakdown, domain, label, figure, shown_interval, row["n"], previous, movement, None, low, high)
+    mark = assess(row["estimate"], row["se"], low, high, row["n"], row.get("df"))
+    return Row(breakdown, domain, label, figure, shown_interval, row["n"], previous, movement, None, low, high, mark)
 
 
 def _trend(results: Results, pub: Publication, per: str | None, indicator: Indicator, cells: _Cells) -> list[TrendPoint]:

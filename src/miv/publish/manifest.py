@@ -57,7 +57,7 @@ def manifest(results: Results, disclosure: Disclosure, outputs: list[Path], targ
             "decisions": [d.as_dict() for d in disclosure.decisions],
         },
         "comparisons": disclosure.comparisons.to_dicts(),
-        "outputs": {p.name: sha256(p) for p in sorted(outputs)},
+        "outputs": {p.relative_to(target.parent).as_posix(): sha256(p) for p in sorted(outputs)},
     }
     target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 

@@ -18,6 +18,7 @@ estimates -- one row per published cell, for this edition and the previous one:
     se, ci_low, ci_high   Float64  standard error and 95% interval (proportions)
     n            Int64    unweighted respondents with a valid value
     weighted_n   Float64  sum of weights of those respondents
+    df           Float64  the design's degrees of freedom in the domain (optional; for the reliability marks)
 
 comparisons -- one row per test the publications quote:
     publication, per_value, indicator
@@ -47,6 +48,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from miv.definition import Monitor
+from miv.errors import MivError
 
 ESTIMATE_SCHEMA: dict[str, type[pl.DataType]] = {
     "publication": pl.Utf8,
@@ -62,7 +64,9 @@ ESTIMATE_SCHEMA: dict[str, type[pl.DataType]] = {
     "ci_high": pl.Float64,
     "n": pl.Int64,
     "weighted_n": pl.Float64,
+    "df": pl.Float64,
 }
+OPTIONAL = {"df"}  # columns a caller may leave out: they are filled with nulls
 COMPARISON_SCHEMA: dict[str, type[pl.DataType]] = {
     "publication": pl.Utf8,
     "per_value": pl.Utf8,
@@ -102,7 +106,7 @@ TOTAL = "totaal"
 KINDS = ("previous_edition", "gender", "group_vs_all", "province_vs_national")
 
 
-class ResultsError(ValueError):
+class ResultsError(MivError, ValueError):
     """The pipeline handed over tables that do not follow this contract."""
 
 
@@ -149,6 +153,7 @@ def empty(schema: dict[str, type[pl.DataType]]) -> pl.DataFrame:
 
 def _conform(frame: pl.DataFrame, schema: dict[str, type[pl.DataType]], name: str) -> pl.DataFrame:
     """Select the contract's columns in order and cast them; name what is missing."""
+    frame = frame.with_columns(pl.lit(None, dtype=schema[c]).alias(c) for c in OPTIONAL if c in schema and c not in frame.columns)
     missing = [column for column in schema if column not in frame.columns]
     if missing:
         raise ResultsError(f"tabel {name}: kolom(men) ontbreken: {', '.join(missing)}")

@@ -74,6 +74,8 @@ def workbook(documents: list[Document], labels: Labels, target: Path, notice: st
                             sheet.write_number(r, 9, row.n)
                         if figure is None:
                             sheet.write(r, 10, f"niet gepubliceerd: {row.suppressed or 'geen cijfer'}" if current else "niet gepubliceerd", note)
+                        elif current and row.mark is not None:
+                            sheet.write(r, 10, f"minder betrouwbaar: {row.mark.reason}", note)
                         r += 1
         sheet.set_column(0, 1, 34)
         sheet.set_column(2, 4, 24)

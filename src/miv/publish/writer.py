@@ -12,8 +12,10 @@ from pathlib import Path
 from miv.publish.chart import charts
 from miv.publish.disclosure import Disclosure, Policy, disclose
 from miv.publish.document import Document, documents
+from miv.publish.explorer import write_explorer
 from miv.publish.labels import Labels
 from miv.publish.manifest import manifest
+from miv.publish.opendata import write_open_data
 from miv.publish.render import SERIES, Meta, Renderer, component_css, pdf
 from miv.publish.results import Results
 from miv.publish.workbook import estimates_csv, workbook
@@ -47,10 +49,10 @@ def write_publications(
     disclosure, docs = prepare(results, policy)
     labels = Labels(results.monitor)
     renderer = Renderer(labels, _meta(results, disclosure, labels))
-    shutil.copytree(STATIC, out_dir / "static", dirs_exist_ok=True)
+    shutil.copytree(STATIC, out_dir / "static", dirs_exist_ok=True, ignore=shutil.ignore_patterns("verkenner"))
     (out_dir / "static" / "rijkshuisstijl-componenten.css").write_text(component_css(), encoding="utf-8")
     printable = [d for d in docs if d.kind.value != "key_figures"] if with_pdf else []
-    total = len(docs) + 2 + len(printable) + 1
+    total = len(docs) + 4 + len(printable) + 1
     step = _counter(progress, total)
     written: list[Path] = []
     for doc in docs:
@@ -71,6 +73,10 @@ def write_publications(
     workbook(docs, labels, out_dir / "tabellen.xlsx", results.notice)
     written.append(out_dir / "tabellen.xlsx")
     step("tabellen.xlsx")
+    written += write_explorer(results, disclosure, docs, out_dir)
+    step("verkenner")
+    written += write_open_data(results, disclosure, out_dir)
+    step("open-data")
     # WeasyPrint is pure Python: one process per core. Spawned, not forked: this process runs
     # vl-convert's threads, and forking a threaded process can deadlock.
     with ProcessPoolExecutor(max_workers=PDF_WORKERS, mp_context=multiprocessing.get_context("spawn")) as pool:

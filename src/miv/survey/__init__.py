@@ -10,26 +10,35 @@ This package imports nothing else of miv.
 from miv.survey.calibration import CalFun, Margins, calibrate, poststratify, rake, trim
 from miv.survey.compare import design_difference, domain_difference, rao_scott
 from miv.survey.design import Design, LonelyStratum
-from miv.survey.errors import CalibrationError, DesignError, EstimationError, SurveyError
+from miv.survey.errors import ArgumentError, CalibrationError, DesignError, EstimationError, SurveyError
 from miv.survey.estimate import mean, proportion, ratio, total
 from miv.survey.intervals import CIMethod
 from miv.survey.quantile import quantile
-from miv.survey.replicate import bootstrap, jackknife
+from miv.survey.replicate import ReplicateType, bootstrap, jackknife, replicate_design
+from miv.survey.smallarea import FayHerriot, fay_herriot
+from miv.survey.trend import TrendBreak, TrendModel, Verdict, trend_break
 
 __all__ = [
+    "ArgumentError",
     "CIMethod",
     "CalFun",
     "CalibrationError",
     "Design",
     "DesignError",
     "EstimationError",
+    "FayHerriot",
     "LonelyStratum",
     "Margins",
+    "ReplicateType",
     "SurveyError",
+    "TrendBreak",
+    "TrendModel",
+    "Verdict",
     "bootstrap",
     "calibrate",
     "design_difference",
     "domain_difference",
+    "fay_herriot",
     "jackknife",
     "mean",
     "poststratify",
@@ -38,6 +47,8 @@ __all__ = [
     "rake",
     "rao_scott",
     "ratio",
+    "replicate_design",
     "total",
+    "trend_break",
     "trim",
 ]

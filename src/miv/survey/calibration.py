@@ -18,8 +18,10 @@ from functools import partial
 import numpy as np
 import polars as pl
 
+from miv.survey.arguments import choice, number
 from miv.survey.design import Calibration, Design, unique_rows
-from miv.survey.errors import CalibrationError
+from miv.survey.errors import ArgumentError, CalibrationError
+from miv.survey.threads import single_threaded
 
 Level = object
 Margins = Mapping[str | tuple[str, ...], Mapping[Level, float] | float]
@@ -37,11 +39,15 @@ class CalFun(Enum):
     LOGIT = "logit"
 
 
+@single_threaded
 def poststratify(design: Design, cells: str | tuple[str, ...], totals: Mapping[Level, float] | pl.DataFrame) -> Design:
     """Post-stratify to population counts per cell (R's postStratify): w = d * N_c / sum of d in c.
 
     `totals` maps cell label (a tuple for several columns) to count, or is a DataFrame with
     the cell columns and a `total` column."""
+    if not isinstance(totals, Mapping | pl.DataFrame):
+        raise CalibrationError(f"poststratify: totals must be a mapping {{cell: count}} or a polars DataFrame with "
+                               f"the cell columns and 'total', got {type(totals).__module__}.{type(totals).__name__}")
     if isinstance(totals, pl.DataFrame):
         cols = (cells,) if isinstance(cells, str) else cells
         keys = totals.select(cols).rows() if len(cols) > 1 else totals[cols[0]].to_list()
@@ -50,6 +56,7 @@ def poststratify(design: Design, cells: str | tuple[str, ...], totals: Mapping[L
     return _apply(design, spec, partial(_poststratify_weights, spec))
 
 
+@single_threaded
 def rake(design: Design, margins: Margins, *, epsilon: float = 1e-10, maxit: int = 1000) -> Design:
     """Rake (iterative proportional fitting) to categorical margins until every margin level is
     within epsilon * (1 + total) (R's calibrate rule); raises CalibrationError otherwise.
@@ -62,12 +69,14 @@ def rake(design: Design, margins: Margins, *, epsilon: float = 1e-10, maxit: int
     return _apply(design, spec, partial(_ipf, spec, epsilon, maxit))
 
 
+@single_threaded
 def calibrate(design: Design, margins: Margins, *, calfun: CalFun = CalFun.LINEAR,
               bounds: tuple[float, float] = (-np.inf, np.inf), epsilon: float = 1e-10, maxit: int = 50) -> Design:
     """Calibrate to margins with Newton's method (R's calibrate/grake): linear (GREG), raking or
     logit distance, with optional bounds on g = w / d; converged when every total is within
     epsilon * (1 + |total|)."""
-    lo, hi = bounds
+    calfun = choice(calfun, CalFun, "calfun")
+    lo, hi = (number(b, "bounds") if np.isfinite(b) else float(b) for b in bounds)
     if calfun is CalFun.LOGIT and not (np.isfinite(lo) and np.isfinite(hi)):
         raise CalibrationError(f"calibrate: logit calibration needs finite bounds, got {bounds}")
     if not lo < 1 < hi:
@@ -82,6 +91,7 @@ def calibrate(design: Design, margins: Margins, *, calfun: CalFun = CalFun.LINEA
     return _apply(design, spec, step)
 
 
+@single_threaded
 def trim(design: Design, lower: float = -np.inf, upper: float = np.inf, *, strict: bool = False) -> Design:
     """Trim weights to [lower, upper], sharing the trimmed amount equally over the untrimmed
     rows; with strict, repeat until none is outside (R's trimWeights). The variance keeps the
@@ -144,6 +154,9 @@ class _Spec:
 
 
 def _spec(design: Design, margins: Margins) -> _Spec:
+    if not isinstance(margins, Mapping):
+        raise CalibrationError(f"margins: expected a mapping {{column: {{level: total}}}} (or {{column: total}} for a "
+                               f"numeric variable), got {type(margins).__module__}.{type(margins).__name__}")
     if not margins:
         raise CalibrationError("no margins given")
     out = []
@@ -160,21 +173,21 @@ def _spec(design: Design, margins: Margins) -> _Spec:
                                        "a respondent without a value cannot be weighted to this margin")
         if not isinstance(target, Mapping):
             column = design.data[cols[0]].cast(pl.Float64).to_numpy()
-            out.append(_Margin(name, ["total"], np.array([float(target)]), None, column))
+            out.append(_Margin(name, ["total"], np.array([_total(name, "total", target)]), None, column))
             continue
         values = design.data[cols[0]].to_list() if len(cols) == 1 else design.data.select(cols).rows()
         levels = list(target.keys())
         index = {lev: i for i, lev in enumerate(levels)}
         if len(cols) == 1:  # map the distinct values, not every row
-            labels, inverse = np.unique(design.data[cols[0]].to_numpy(), return_inverse=True)
-            codes = np.array([index.get(lab, -1) for lab in labels.tolist()], dtype=np.int64)[inverse.ravel()]
+            inverse, labels = design.codes(cols[0])
+            codes = np.array([index.get(lab, -1) for lab in labels], dtype=np.int64)[inverse]
         else:
             codes = np.fromiter((index.get(v, -1) for v in values), dtype=np.int64, count=design.n)
         if (codes < 0).any():
             row = int(np.argmax(codes < 0))
             raise CalibrationError(f"margin {name!r}: row {row} has level {values[row]!r}, which has no "
                                    f"population total (levels: {levels})")
-        totals = np.array([float(target[lev]) for lev in levels])
+        totals = np.array([_total(name, lev, target[lev]) for lev in levels])
         counts = np.bincount(codes, weights=design.weights, minlength=len(levels))
         for i, lev in enumerate(levels):
             if totals[i] > 0 and counts[i] == 0:
@@ -195,6 +208,13 @@ def _spec(design: Design, margins: Margins) -> _Spec:
                                    f"{grand[1]:g} versus {totals.sum():g}")
         out.append(_Margin(name, levels, totals, codes, None))
     return _Spec(out, design.n)
+
+
+def _total(margin: str, level: Level, value: object) -> float:
+    try:
+        return number(value, f"margin {margin!r} level {level!r}")
+    except ArgumentError as error:
+        raise CalibrationError(f"{error}; give the population count of every level") from None
 
 
 def _apply(design: Design, spec: _Spec, step: Callable[[np.ndarray], np.ndarray]) -> Design:
@@ -239,8 +259,7 @@ def _ipf(spec: _Spec, epsilon: float, maxit: int, d: np.ndarray) -> np.ndarray:
     IPF runs on the cell totals (cells x R) and the factors are applied to the rows once."""
     stacked = np.stack([m.codes for m in spec.margins])  # type: ignore[misc]
     cell_codes, row_cell = unique_rows(stacked)
-    cells = np.zeros((cell_codes.shape[1], d.shape[1]))
-    np.add.at(cells, row_cell, d)
+    cells = _level_sums(row_cell, cell_codes.shape[1], d)
     factor = np.ones_like(cells)
     tol = epsilon * (1 + np.abs(spec.totals))
     for _ in range(maxit):
@@ -255,10 +274,8 @@ def _ipf(spec: _Spec, epsilon: float, maxit: int, d: np.ndarray) -> np.ndarray:
 
 
 def _level_sums(codes: np.ndarray, levels: int, w: np.ndarray) -> np.ndarray:
-    """Sums of the rows of w (cells, R) per level code."""
-    out = np.zeros((levels, w.shape[1]))
-    np.add.at(out, codes, w)
-    return out
+    """Sums of the rows of w (m, R) per level code, one grouped pass per column (bincount)."""
+    return np.stack([np.bincount(codes, weights=col, minlength=levels) for col in w.T], 1)
 
 
 def _fm1(calfun: CalFun, lo: float, hi: float, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

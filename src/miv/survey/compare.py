@@ -15,41 +15,57 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
+from miv.survey.arguments import level as check_level
 from miv.survey.design import Design
-from miv.survey.domains import names
+from miv.survey.domains import degf, names
 from miv.survey.errors import EstimationError
 from miv.survey.estimate import Columns, values
-from miv.survey.linearization import covariance, variances
+from miv.survey.linearization import covariance, inflation, variances
 from miv.survey.replicate import replicate_degf
+from miv.survey.threads import single_threaded
 
 _KEYS = ("estimate", "se")
 
 
+@single_threaded
 def domain_difference(design: Design, variables: Columns, by: Columns, a: object, b: object, *,
                       level: float = 0.95) -> pl.DataFrame:
     """Mean in domain `a` minus mean in domain `b` (labels of `by`; tuples for several columns),
-    with SE from the joint influence values, t statistic on the design df and two-sided p-value
-    (R: svycontrast of svyby(..., covmat = TRUE), or the saturated svyglm)."""
-    cols, by_cols = names(variables), names(by)
+    with SE from the joint influence values, t statistic and two-sided p-value.
+
+    The t test has the df of R's svyglm(y ~ by) on the compared rows with an answer: their PSUs
+    minus their strata, minus one (for replicate designs the replicate df). A variable without
+    respondents in one of the domains gets an empty row whose note says so; the others are computed.
+    (R: svyglm(y ~ by, subset(design, by %in% c(a, b))), equal to svycontrast of svyby(covmat = TRUE).)"""
+    cols, by_cols, level = names(variables), names(by), check_level(level)
     y = values(design, cols)
-    ta = np.stack([_domain_mean(design, y, by_cols, lab) for lab in (a, b)])  # (2, 2, n, K)
-    (est_a, x_a), (est_b, x_b) = ta[0], ta[1]
-    diff = est_a[0] - est_b[0]
+    member = [_member(design, by_cols, lab) for lab in (a, b)]
+    (est_a, x_a, n_a), (est_b, x_b, n_b) = (_domain_mean(design, y, m) for m in member)
+    diff = est_a - est_b
+    compared = np.flatnonzero(member[0] | member[1])
+    answered = ~np.isnan(y[compared])
     if design.replicates is None:
-        var = variances(design, x_a - x_b)
-        df = float(design.degf())
+        var = variances(design, x_a - x_b) * inflation(design.structure, compared, answered)
+        df = np.array([degf(design, compared[answered[:, k]]) - 1 for k in range(len(cols))], dtype=float)
     else:
-        var = _replicate_difference(design, y, by_cols, a, b, diff)
-        df = float(replicate_degf(design.replicates))
+        var = _replicate_difference(design, y, member, diff)
+        df = np.full(len(cols), float(replicate_degf(design.replicates)))
+    note = np.full(len(cols), None, dtype=object)
+    for k, name in enumerate(cols):
+        empty = [str(lab) for lab, n in ((a, n_a[k]), (b, n_b[k])) if n == 0]
+        if empty:
+            note[k] = f"variable {name!r}: no respondents in domain {' and '.join(map(repr, empty))}"
     se = np.sqrt(var)
-    return _test_table(cols, est_a[0], est_b[0], diff, se, df, level).with_columns(
-        domain_a=pl.lit(str(a)), domain_b=pl.lit(str(b)))
+    return _test_table(cols, est_a, est_b, diff, se, df, level).with_columns(
+        domain_a=pl.lit(str(a)), domain_b=pl.lit(str(b)), note=pl.Series(note.tolist(), dtype=pl.String))
 
 
+@single_threaded
 def design_difference(first: pl.DataFrame, second: pl.DataFrame, on: Sequence[str] = ("variable",), *,
                       level: float = 0.95) -> pl.DataFrame:
     """Difference first - second of two result tables from independent samples (two editions):
     se = sqrt(se1^2 + se2^2), z statistic and normal p-value; rows matched on `on`."""
+    level = check_level(level)
     for name, table in (("first", first), ("second", second)):
         missing = [c for c in (*on, *_KEYS) if c not in table.columns]
         if missing:
@@ -73,6 +89,7 @@ class RaoScott:
     chisq_p_value: float  # X^2 / mean eigenvalue on (r-1)(c-1) df: R's statistic = "Chisq"
 
 
+@single_threaded
 def rao_scott(design: Design, row: str, column: str) -> RaoScott:
     """Rao-Scott test of independence of `row` and `column` (rows missing either have zero influence)."""
     for c in (row, column):
@@ -93,7 +110,7 @@ def rao_scott(design: Design, row: str, column: str) -> RaoScott:
     w = design.weights * ok
     wsum = w.sum()
     mean = (w @ ind) / wsum
-    v = covariance(design, w[:, None] * (ind - mean) / wsum)
+    v = design.structure.inflate * covariance(design, w[:, None] * (ind - mean) / wsum)
     grid_r, grid_c = np.tile(np.arange(nr), nc), np.repeat(np.arange(nc), nr)
     x1 = np.column_stack([np.ones(nr * nc), np.eye(nr)[grid_r][:, 1:], np.eye(nc)[grid_c][:, 1:]])
     inter = np.column_stack([(grid_r == i) & (grid_c == j) for j in range(1, nc) for i in range(1, nr)]).astype(float)
@@ -113,19 +130,17 @@ def rao_scott(design: Design, row: str, column: str) -> RaoScott:
                     chisq_p_value=float(stats.chi2.sf(pearson / np.mean(np.diag(delta)), delta.shape[0])))
 
 
-def _domain_mean(design: Design, y: np.ndarray, by: tuple[str, ...], label: object) -> np.ndarray:
-    """Estimate (broadcast to rows) and weighted influence values (n, K) of the domain mean."""
-    member = _member(design, by, label)
+def _domain_mean(design: Design, y: np.ndarray, member: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Estimates (K,), weighted influence values (n, K) and respondents (K,) of the domain mean;
+    NaN estimate and zero influence for a variable without respondents."""
     m = ~np.isnan(y) & member[:, None]
     wm = design.weights[:, None] * m
     wn = wm.sum(0)
-    if not (wn > 0).all():
-        k = int(np.argmin(wn > 0))
-        raise EstimationError(f"domain {label!r} of {by}: no respondents for variable {k}")
     y0 = np.where(m, y, 0.0)
-    est = (wm * y0).sum(0) / wn
-    x = wm * (y0 - est) / wn
-    return np.stack([np.broadcast_to(est, x.shape), x])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        est = np.where(wn > 0, (wm * y0).sum(0) / wn, np.nan)
+        x = np.where(wn > 0, wm * (y0 - np.nan_to_num(est)) / wn, 0.0)
+    return est, x, m.sum(0)
 
 
 def _member(design: Design, by: tuple[str, ...], label: object) -> np.ndarray:
@@ -142,29 +157,30 @@ def _member(design: Design, by: tuple[str, ...], label: object) -> np.ndarray:
     return member
 
 
-def _replicate_difference(design: Design, y: np.ndarray, by: tuple[str, ...], a: object, b: object,
-                          diff: np.ndarray) -> np.ndarray:
+def _replicate_difference(design: Design, y: np.ndarray, member: list[np.ndarray], diff: np.ndarray) -> np.ndarray:
     reps = design.replicates
     assert reps is not None
     thetas = []
-    for lab in (a, b):
-        m = ~np.isnan(y) & _member(design, by, lab)[:, None]
+    for inside in member:
+        m = ~np.isnan(y) & inside[:, None]
         y0 = np.where(m, y, 0.0)
-        thetas.append((reps.weights.T @ y0) / (reps.weights.T @ m.astype(float)))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            thetas.append((reps.weights.T @ y0) / (reps.weights.T @ m.astype(float)))
     d = thetas[0] - thetas[1]
     centre = diff if reps.mse else d[reps.rscales > 0].mean(0)
     return reps.scale * np.einsum("r,rk,rk->k", reps.rscales, d - centre, d - centre)
 
 
 def _test_table(cols: Sequence[str] | None, est_a: np.ndarray, est_b: np.ndarray, diff: np.ndarray, se: np.ndarray,
-                df: float, level: float) -> pl.DataFrame:
+                df: float | np.ndarray, level: float) -> pl.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         stat = diff / se
-    dist = stats.norm if np.isinf(df) else stats.t(df)
+    dist = stats.norm if np.all(np.isinf(df)) else stats.t(np.where(np.asarray(df) > 0, df, np.nan))
     q = dist.ppf(0.5 + level / 2)
     return pl.DataFrame({
         "variable": list(cols) if cols is not None else [None] * len(diff),
         "estimate_a": est_a, "estimate_b": est_b, "difference": diff, "se": se,
-        "ci_low": diff - q * se, "ci_high": diff + q * se, "statistic": stat, "df": float(df),
+        "ci_low": diff - q * se, "ci_high": diff + q * se, "statistic": stat,
+        "df": np.broadcast_to(np.asarray(df, dtype=float), diff.shape),
         "p_value": 2 * dist.sf(np.abs(stat)),
     }).with_columns(pl.col(pl.Float64).fill_nan(None))

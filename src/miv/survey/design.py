@@ -14,6 +14,7 @@ from enum import Enum
 import numpy as np
 import polars as pl
 
+from miv.survey.arguments import choice, frame
 from miv.survey.errors import DesignError
 
 WeightStep = Callable[[np.ndarray], np.ndarray]
@@ -55,6 +56,7 @@ class Replicates:
     scale: float
     mse: bool
     kind: str
+    degf: int | None = None  # known from the construction (jackknife); None: the rank of the weights, as R
     cache: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
@@ -70,7 +72,8 @@ class Structure:
     finite: np.ndarray  # (H,) 1 - f_h, the finite population correction
     scale: np.ndarray  # (H,) (1 - f_h) n_h / (n_h - 1); 0 for census or certainty strata
     centre: np.ndarray  # (H,) 1.0 to centre PSU totals at the stratum mean, 0.0 for ADJUST lonely strata
-    inflate: float  # AVERAGE policy: strata / strata that contribute
+    inflate: float  # AVERAGE policy: strata / strata that contribute, for the whole design
+    left_out: np.ndarray  # (H,) True for single-PSU strata that the AVERAGE policy leaves out
 
     @property
     def element(self) -> bool:
@@ -110,6 +113,8 @@ class Design:
         PSUs (values > 1) or the sampling fraction (all values <= 1), as in R's `svydesign`.
         Clusters are nested in strata; only the first stage enters the variance (R's default
         when later stages have no fpc)."""
+        data = frame(data)
+        lonely = choice(lonely, LonelyStratum, "lonely")
         if isinstance(weights, str):
             w = _numeric(data, weights, "weights")
         else:
@@ -148,11 +153,40 @@ class Design:
 
     def update(self, **columns: pl.Expr | pl.Series) -> Design:
         """The same design with added or replaced variables (R's `update(design, ...)`): rows,
-        weights and calibrations stay, so the variance plan cache (which depends on nothing else)
-        is shared: it is computed once for a design and all its updates."""
+        weights and calibrations stay, so the variance plan (which depends on nothing else) is
+        shared, and so are the converted columns that were not replaced."""
         new = replace(self, data=self.data.with_columns(**columns))
-        object.__setattr__(new, "cache", self.cache)
+        if "plan" in self.cache:
+            new.cache["plan"] = self.cache["plan"]
+        for kind in ("codes", "floats"):
+            kept = {c: v for c, v in self.column_cache(kind).items() if c not in columns}
+            new.cache[kind] = kept
         return new
+
+    def column_cache(self, kind: str) -> dict[str, object]:
+        """Per-column conversions made once per design: 'codes' (factorised) and 'floats' (float arrays)."""
+        store = self.cache.setdefault(kind, {})
+        assert isinstance(store, dict)
+        return store
+
+    def codes(self, column: str) -> tuple[np.ndarray, tuple[object, ...]]:
+        """`factorize` of a column, once per design."""
+        store = self.column_cache("codes")
+        if column not in store:
+            store[column] = factorize(self.data[column])
+        return store[column]  # type: ignore[return-value]
+
+    def floats(self, columns: Sequence[str]) -> np.ndarray:
+        """Numeric or boolean columns as an (n, K) float matrix (NaN where missing), converted once
+        per design: the columns not yet seen in one polars call, kept as views of its matrix."""
+        store = self.column_cache("floats")
+        new = [c for c in dict.fromkeys(columns) if c not in store]
+        if new:
+            block = self.data.select(pl.col(c).cast(pl.Float64).fill_null(np.nan) for c in new).to_numpy(order="fortran")
+            store.update({c: block[:, j] for j, c in enumerate(new)})
+            if new == list(columns):
+                return block
+        return np.column_stack([store[c] for c in columns])  # type: ignore[misc]
 
 
 def unique_rows(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -164,6 +198,13 @@ def unique_rows(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         key = key * base + row
     uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     return codes[:, first], inverse.ravel()
+
+
+def factorize(series: pl.Series) -> tuple[np.ndarray, tuple[object, ...]]:
+    """Codes 0..L-1 of the sorted distinct values of a column (-1 where missing) and those values:
+    polars' dense rank instead of numpy's sort of Python strings."""
+    codes = (series.rank("dense") - 1).fill_null(-1).cast(pl.Int64).to_numpy()
+    return codes, tuple(series.drop_nulls().unique().sort().to_list())
 
 
 def _numeric(data: pl.DataFrame, column: str, role: str) -> np.ndarray:
@@ -185,8 +226,7 @@ def _codes(data: pl.DataFrame, column: str, role: str) -> tuple[np.ndarray, tupl
     if series.null_count():
         row = int(series.is_null().arg_max())  # type: ignore[arg-type]
         raise DesignError(f"{role}: column {column!r} is missing in row {row}")
-    labels, codes = np.unique(series.to_numpy(), return_inverse=True)
-    return codes.astype(np.int64), tuple(labels.tolist())
+    return factorize(series)
 
 
 def _structure(data: pl.DataFrame, strata: str | None, cluster: str | None, fpc: str | None,
@@ -216,6 +256,10 @@ def _structure(data: pl.DataFrame, strata: str | None, cluster: str | None, fpc:
         if not np.array_equal(per[row_stratum], values):
             bad = int(np.flatnonzero(per[row_stratum] != values)[0])
             raise DesignError(f"fpc: column {fpc!r} varies within stratum {labels[row_stratum[bad]]!r} (row {bad})")
+        if np.any(values < 0):
+            bad = int(np.flatnonzero(values < 0)[0])
+            raise DesignError(f"fpc: column {fpc!r} is {values[bad]:g} in row {bad}; give a population count "
+                              "of PSUs (> 1) or a sampling fraction (0 to 1) per stratum")
         if np.all(values <= 1):
             fraction = per
         else:
@@ -229,6 +273,7 @@ def _structure(data: pl.DataFrame, strata: str | None, cluster: str | None, fpc:
     centre = np.ones(h)
     inflate = 1.0
     lone = (n_psu == 1) & (scale > 0)
+    left_out = np.zeros(h, dtype=bool)
     if lone.any():
         if lonely is LonelyStratum.FAIL:
             s = int(np.flatnonzero(lone)[0])
@@ -239,6 +284,8 @@ def _structure(data: pl.DataFrame, strata: str | None, cluster: str | None, fpc:
         else:
             scale[lone] = 0.0
             if lonely is LonelyStratum.AVERAGE:
-                inflate = h / (h - lone.sum())
+                left_out = lone
+                inflate = h / (h - lone.sum()) if h > lone.sum() else np.nan
     return Structure(stratum_labels=labels, row_stratum=row_stratum, row_psu=row_psu, psu_stratum=psu_stratum,
-                     n_psu=n_psu, finite=1 - fraction, scale=scale, centre=centre, inflate=float(inflate))
+                     n_psu=n_psu, finite=1 - fraction, scale=scale, centre=centre, inflate=float(inflate),
+                     left_out=left_out)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from miv.survey.design import Design
+from miv.survey.design import Design, unique_rows
 from miv.survey.errors import EstimationError
 from miv.survey.linearization import plan
 
@@ -46,16 +46,21 @@ def domains(design: Design, by: str | Sequence[str] | None) -> Domains:
     missing = [c for c in cols if c not in design.data.columns]
     if missing:
         raise EstimationError(f"by: column {missing[0]!r} not in the data (columns: {', '.join(design.data.columns)})")
-    frame = design.data.select(cols).with_row_index("_row").drop_nulls(cols)
-    groups = frame.group_by(cols).agg(pl.col("_row")).sort(cols)
+    factorised = [design.codes(c) for c in cols]
+    codes = np.stack([f[0] for f in factorised])
+    valid = (codes >= 0).all(axis=0)
     code = np.full(design.n, -1, dtype=np.int64)
-    for g, idx in enumerate(groups["_row"].to_list()):
-        code[np.asarray(idx, dtype=np.int64)] = g
+    uniq = np.zeros((len(cols), 0), dtype=np.int64)
+    if valid.any():  # groups sorted by the columns' sorted values, as polars' sort(cols)
+        uniq, code[valid] = unique_rows(codes[:, valid])
+    table = pl.DataFrame([pl.Series(c, [f[1][i] for i in u], dtype=design.data[c].dtype)
+                          for c, f, u in zip(cols, factorised, uniq, strict=True)])
     in_order = code[order]
     sort = np.argsort(in_order, kind="stable")
-    bounds = np.searchsorted(in_order[sort], np.arange(groups.height + 1))
-    rows = tuple(order[sort[bounds[g]: bounds[g + 1]]] for g in range(groups.height))
-    return Domains(cols, groups.drop("_row"), rows)
+    first = int((in_order < 0).sum())
+    bounds = first + np.searchsorted(in_order[sort][first:], np.arange(uniq.shape[1] + 1))
+    rows = tuple(order[sort[bounds[g]: bounds[g + 1]]] for g in range(uniq.shape[1]))
+    return Domains(cols, table, rows)
 
 
 def degf(design: Design, rows: np.ndarray) -> int:

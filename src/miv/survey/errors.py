@@ -4,8 +4,10 @@ Why: callers (the pipeline, the CLI) catch `SurveyError` once and show its messa
 always names the column, stratum, margin or cell at fault and what was expected.
 """
 
+from miv.errors import MivError
 
-class SurveyError(Exception):
+
+class SurveyError(MivError):
     """Base class: anything the engine refuses to compute, with a message saying why."""
 
 
@@ -19,3 +21,7 @@ class CalibrationError(SurveyError):
 
 class EstimationError(SurveyError):
     """An estimate was asked for something the design cannot give (unknown or non-numeric column)."""
+
+
+class ArgumentError(SurveyError):
+    """An argument has a wrong type or value (an unknown policy name, a level of 95); names the argument and what is allowed."""

@@ -9,18 +9,21 @@ The result is one tidy polars table per call.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
 from miv.survey import intervals
+from miv.survey.arguments import choice
+from miv.survey.arguments import level as check_level
 from miv.survey.design import Design
 from miv.survey.domains import Domains, degf, domains, names
 from miv.survey.errors import EstimationError
 from miv.survey.intervals import CIMethod
-from miv.survey.linearization import domain_variance, plan
+from miv.survey.linearization import domain_variance, inflation, plan
 from miv.survey.replicate import replicate_degf, replicate_variance
+from miv.survey.threads import single_threaded
 
 Columns = str | Sequence[str]
 
@@ -48,21 +51,50 @@ def values(design: Design, columns: Sequence[str]) -> np.ndarray:
         raise EstimationError(f"variable {bad[0]!r} is {design.data[bad[0]].dtype}, expected numbers or booleans")
     if not columns:
         raise EstimationError("no variables given")
-    frame = design.data.select(pl.col(c).cast(pl.Float64) for c in columns)
-    return frame.to_numpy().reshape(design.n, len(columns))
+    return design.floats(columns).reshape(design.n, len(columns))
 
 
 def compute(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarray | None) -> _Stats:
     """Estimate, variance and counts of `kind` ('mean', 'total', 'ratio') for every domain and column.
 
     Per domain this is a few passes over an (n_domain, K) matrix plus BLAS products; columns
-    without missing values skip the masking.
+    without missing values skip the masking. A domain whose respondents all gave the same value
+    has a mean of exactly that value with variance exactly 0 (its influence values are 0).
     """
+    if design.replicates is None and plan(design).structure.element:
+        s = _element(design, dom, kind, y, z)
+    else:
+        s = _general(design, dom, kind, y, z)
+    answered = ~np.isnan(y) if z is None else ~(np.isnan(y) | np.isnan(z))
+    if design.replicates is None and design.structure.left_out.any():
+        for g, rows in enumerate(dom.rows):
+            factor = inflation(design.structure, rows, answered[rows])
+            with np.errstate(invalid="ignore"):
+                s.var[g] *= factor
+                s.deff[g] *= factor
+    if kind == "mean":
+        _constant(design, dom, y, s)
+    return s
+
+
+def _constant(design: Design, dom: Domains, y: np.ndarray, s: _Stats) -> None:
+    """Set the mean to the value and the variance to 0 where a domain's respondents (with positive
+    weight) all answered alike; only near-zero variances are checked, so this costs nothing else."""
+    with np.errstate(invalid="ignore"):
+        near = np.isfinite(s.estimate) & (s.var <= 1e-8 * (s.estimate**2 + 1))
+    for g, k in np.argwhere(near):
+        rows = dom.rows[g]
+        v = y[rows[design.weights[rows] > 0], k]
+        v = v[~np.isnan(v)]
+        if v.size and v.min() == v.max():
+            s.estimate[g, k], s.var[g, k], s.deff[g, k] = v[0], 0.0, np.nan
+
+
+def _general(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarray | None) -> _Stats:
+    """`compute` for clustered and replicate designs: one pass per domain over its rows."""
     p = plan(design)
     w = design.weights
     reps = design.replicates
-    if reps is None and p.structure.element:
-        return _element(design, dom, kind, y, z)
     missing = np.isnan(y) if z is None else np.isnan(y) | np.isnan(z)
     complete = not missing.any()
     y0 = y if complete else np.where(missing, 0.0, y)
@@ -105,7 +137,7 @@ def compute(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarra
             if kind != "ratio":  # R's deff: variance over SRS-without-replacement variance of the same size
                 ss = (dev * dev).T @ wr
                 vsrs = ss / wn[g] * n[g] / (n[g] - 1) * (wn[g] - n[g]) / (wn[g] * n[g])
-                deff[g] = var[g] / (vsrs if kind == "mean" else vsrs * wn[g] ** 2)
+                deff[g] = _deff(var[g], vsrs if kind == "mean" else vsrs * wn[g] ** 2)
     var[~np.isfinite(est)] = np.nan
     if reps is None:
         df = np.array([degf(design, rows) for rows in dom.rows], dtype=float)
@@ -145,7 +177,6 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
         else:
             np.subtract(u, c, out=u, where=~miss)
         v = m
-    uu = u * u
     h = st.row_stratum[perm]
     q = p.lever.shape[1]
     n_strata = len(st.n_psu)
@@ -172,7 +203,8 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
         else:
             pv = np.zeros_like(pu)
             pv[nz] = r[:, nz].T @ v[sl]
-        quad = r[:, :2].T @ uu[sl]  # sum w u^2, sum s w^2 u^2
+        # sum w u^2, sum s w^2 u^2, without an (n, K) matrix of squares
+        quad = (np.einsum("ik,ik,i->k", u[sl], u[sl], r[:, 0]), np.einsum("ik,ik,i->k", u[sl], u[sl], r[:, 1]))
         n[g] = edges[g + 1] - edges[g] if m is None else m[sl].sum(0)
         with np.errstate(divide="ignore", invalid="ignore"):
             if kind == "ratio":
@@ -193,16 +225,22 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
                 gamma = p.mix @ ((pu[lev] - phi * pv[lev]) / den)
                 a_ob = (pu[omb] - phi * pv[omb]) / den
                 vg += np.einsum("qk,qk->k", gamma, p.b_omega_b @ gamma) - 2 * np.einsum("qk,qk->k", a_ob, gamma)
-            var[g] = st.inflate * np.maximum(vg, 0.0)  # moments can cancel to -1e-20 where the variance is 0
+            var[g] = np.maximum(vg, 0.0)  # moments can cancel to -1e-20 where the variance is 0
             if kind != "ratio":
                 dm = pu[0] / pv[0]
                 ss = quad[0] - 2 * dm * pu[0] + dm**2 * pv[0]
                 vsrs = ss / wn[g] * n[g] / (n[g] - 1) * (wn[g] - n[g]) / (wn[g] * n[g])
-                deff[g] = var[g] / (vsrs if kind == "mean" else vsrs * wn[g] ** 2)
+                deff[g] = _deff(var[g], vsrs if kind == "mean" else vsrs * wn[g] ** 2)
     var[~np.isfinite(est)] = np.nan
     df = np.array([degf(design, rows) for rows in dom.rows], dtype=float)
     n_rows = np.diff(edges).astype(float)
     return _Stats(est, var, n, wn, deff, df, n_rows)
+
+
+def _deff(var: np.ndarray, vsrs: np.ndarray) -> np.ndarray:
+    """R's design effect, empty where the SRS variance is not positive (one respondent, a constant domain)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(vsrs > 1e-300, var / vsrs, np.nan)
 
 
 def _table(labels: Sequence[str], dom: Domains, s: _Stats, low: np.ndarray, high: np.ndarray,
@@ -230,50 +268,44 @@ def _wald_table(labels: Sequence[str], dom: Domains, s: _Stats, level: float) ->
     return _table(labels, dom, s, low, high, note)
 
 
+@single_threaded
 def mean(design: Design, variables: Columns, by: Columns | None = None, *, level: float = 0.95) -> pl.DataFrame:
     """Weighted means of `variables` overall or per domain of `by`, with Wald t(df) intervals (R: svyby(svymean))."""
-    cols = names(variables)
+    cols, level = names(variables), check_level(level)
     dom = domains(design, by)
     return _wald_table(cols, dom, compute(design, dom, "mean", values(design, cols), None), level)
 
 
+@single_threaded
 def proportion(design: Design, variables: Columns, by: Columns | None = None, *,
                ci: CIMethod = CIMethod.LOGIT, level: float = 0.95) -> pl.DataFrame:
     """Proportions of 0/1 `variables` with a proportion interval (default logit, R's svyciprop)."""
-    cols = names(variables)
+    cols, level, ci = names(variables), check_level(level), choice(ci, CIMethod, "ci")
     y = values(design, cols)
     bad = ~np.isnan(y) & (y != 0) & (y != 1)
     if bad.any():
         row, col = np.argwhere(bad)[0]
         raise EstimationError(f"variable {cols[col]!r} has value {y[row, col]:g} in row {row}; proportions need 0/1")
     dom = domains(design, by)
-    s = _snap(compute(design, dom, "mean", y, None), dom, y)
+    s = compute(design, dom, "mean", y, None)
     low, high, note = intervals.proportion(s.estimate, np.sqrt(s.var), s.df[:, None], s.n, s.n_rows[:, None],
                                            ci, level)
     return _table(cols, dom, s, low, high, note)
 
 
-def _snap(s: _Stats, dom: Domains, y: np.ndarray) -> _Stats:
-    """Make p exactly 0 or 1, with variance 0, where every respondent of the domain answered alike
-    (rounding must not turn the exact interval of docs/methodology.md into a degenerate one)."""
-    ones = np.stack([np.nansum(y[rows], axis=0) for rows in dom.rows])
-    est, var = s.estimate.copy(), s.var.copy()
-    for value, where in ((0.0, (ones == 0) & (s.n > 0)), (1.0, (ones == s.n) & (s.n > 0))):
-        est[where], var[where] = value, 0.0
-    return replace(s, estimate=est, var=var)
-
-
+@single_threaded
 def total(design: Design, variables: Columns, by: Columns | None = None, *, level: float = 0.95) -> pl.DataFrame:
     """Weighted totals (missing values count as zero influence; R's svytotal(na.rm = TRUE))."""
-    cols = names(variables)
+    cols, level = names(variables), check_level(level)
     dom = domains(design, by)
     return _wald_table(cols, dom, compute(design, dom, "total", values(design, cols), None), level)
 
 
+@single_threaded
 def ratio(design: Design, numerators: Columns, denominators: Columns, by: Columns | None = None, *,
           level: float = 0.95) -> pl.DataFrame:
     """Ratios of totals, pairwise numerator[i] / denominator[i], over rows where both are present (R's svyratio)."""
-    num, den = names(numerators), names(denominators)
+    num, den, level = names(numerators), names(denominators), check_level(level)
     if len(num) != len(den):
         raise EstimationError(f"ratio: {len(num)} numerators but {len(den)} denominators; pair them one to one")
     dom = domains(design, by)

@@ -90,10 +90,26 @@ def residualize(p: Plan, x: np.ndarray) -> np.ndarray:
 
 
 def covariance(design: Design, x: np.ndarray) -> np.ndarray:
-    """Full (m, m) Taylor covariance of the totals of weighted influence values x (n, m)."""
+    """Full (m, m) Taylor covariance of the totals of weighted influence values x (n, m), before
+    the AVERAGE policy's inflation (see `inflation`)."""
     p = plan(design)
     t = psu_totals(p.structure, residualize(p, x), p.psu_order)
-    return p.structure.inflate * (t.T @ omega(p.structure, t))
+    return t.T @ omega(p.structure, t)
+
+
+def inflation(st: Structure, rows: np.ndarray, answered: np.ndarray) -> np.ndarray:
+    """AVERAGE policy factors (K,) for a domain's `rows` and its respondents (len(rows), K):
+    strata with a respondent over those of them that are not left out, as R's svyrecvar on the
+    domain's subset; 1 where no left-out stratum is touched, inf where all touched ones are."""
+    k = answered.shape[1]
+    if not st.left_out.any():
+        return np.ones(k)
+    counts = np.zeros((len(st.n_psu), k))
+    np.add.at(counts, st.row_stratum[rows], answered.astype(float))
+    touched = counts > 0
+    total, kept = touched.sum(0), (touched & ~st.left_out[:, None]).sum(0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, total / kept, 1.0)
 
 
 def domain_variance(p: Plan, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -101,7 +117,7 @@ def domain_variance(p: Plan, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
 
     `rows` must be sorted by PSU. Uses V = a'Oa - 2 a'Ob gamma + gamma' b'Ob gamma with a the
     PSU totals inside the domain and gamma the calibration coefficients, so no (n, m) matrix
-    is formed for a domain.
+    is formed for a domain. Before the AVERAGE policy's inflation (see `inflation`).
     """
     st = p.structure
     psu = st.row_psu[rows]
@@ -123,11 +139,11 @@ def domain_variance(p: Plan, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
         gamma = p.mix @ (p.lever[rows].T @ x)  # (Q, m)
         a_ob = a.T @ p.omega_b[psu]  # (m, Q)
         var += np.einsum("qm,qm->m", gamma, p.b_omega_b @ gamma) - 2 * np.einsum("mq,qm->m", a_ob, gamma)
-    return st.inflate * var
+    return np.maximum(var, 0.0)  # terms can cancel to -1e-20 where the variance is 0
 
 
 def variances(design: Design, x: np.ndarray) -> np.ndarray:
     """Taylor variances (m,) of the totals of weighted influence values x (n, m): the diagonal of `covariance`."""
     p = plan(design)
     t = psu_totals(p.structure, residualize(p, x), p.psu_order)
-    return p.structure.inflate * np.einsum("pm,pm->m", t, omega(p.structure, t))
+    return np.maximum(np.einsum("pm,pm->m", t, omega(p.structure, t)), 0.0)

@@ -14,17 +14,21 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
+from miv.survey.arguments import level as check_level
 from miv.survey.design import Design
 from miv.survey.domains import Domains, degf, domains, names
 from miv.survey.errors import EstimationError
 from miv.survey.estimate import Columns, compute, values
 from miv.survey.intervals import NOTE_EMPTY
+from miv.survey.replicate import replicate_degf
+from miv.survey.threads import single_threaded
 
 
+@single_threaded
 def quantile(design: Design, variables: Columns, probs: Sequence[float], by: Columns | None = None, *,
              level: float = 0.95) -> pl.DataFrame:
     """Weighted quantiles of `variables` at `probs`, overall or per domain; se = CI width / (2 t(df))."""
-    cols = names(variables)
+    cols, level = names(variables), check_level(level)
     probs = [float(p) for p in probs]
     if not probs or any(not 0 < p < 1 for p in probs):
         raise EstimationError(f"quantile: probs must lie strictly between 0 and 1, got {probs}")
@@ -47,7 +51,8 @@ def quantile(design: Design, variables: Columns, probs: Sequence[float], by: Col
         s = compute(design, Domains(dom.columns, dom.table, (rows,)), "mean", full, None)
         phat, se = s.estimate[0].reshape(qhat.shape), np.sqrt(s.var[0]).reshape(qhat.shape)
         for k, name in enumerate(cols):
-            df = float(degf(design, rows[present[:, k]]))
+            df = float(degf(design, rows[present[:, k]]) if design.replicates is None
+                       else replicate_degf(design.replicates))
             t = float(stats.t.ppf(0.5 + level / 2, df)) if df > 0 else np.nan
             xs, cum = _sorted(yr[present[:, k], k], w[present[:, k]])
             n = int(present[:, k].sum())

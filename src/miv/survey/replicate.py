@@ -7,15 +7,43 @@ reuse. Estimators take a replicate design through the same API as a Taylor desig
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import replace
+from enum import Enum
 
 import numpy as np
+import polars as pl
 from scipy import linalg
 
+from miv.survey.arguments import choice, frame, number
 from miv.survey.design import Design, LonelyStratum, Replicates, unique_rows
 from miv.survey.errors import DesignError
+from miv.survey.threads import single_threaded
 
 
+class ReplicateType(Enum):
+    """How delivered replicate weights were made, which fixes the default variance constants (R's svrepdesign type)."""
+
+    JK1 = "JK1"
+    """Delete-one(-group) jackknife without strata: scale (R - 1)/R."""
+    JKN = "JKn"
+    """Stratified jackknife: needs `rscales`, (n_h - 1)/n_h per replicate of stratum h."""
+    BRR = "BRR"
+    """Balanced repeated replication: scale 1/R."""
+    FAY = "Fay"
+    """Fay's BRR with factor `rho`: scale 1/(R (1 - rho)^2)."""
+    BOOTSTRAP = "bootstrap"
+    """Bootstrap: scale 1/(R - 1)."""
+    SDR = "successive-difference"
+    """Successive-difference replication: scale 4/R."""
+    ACS = "ACS"
+    """The American Community Survey's replicates: as SDR."""
+    OTHER = "other"
+    """Anything else: give `scale` and `rscales` (default 1 and 1)."""
+
+
+@single_threaded
 def jackknife(design: Design, groups: int | None = None, *, seed: int = 0, mse: bool = False) -> Design:
     """JKn jackknife (JK1 without strata): one replicate per PSU, or per random group of PSUs
     within each stratum when `groups` is given; replicate scale (G_h - 1)/G_h (1 - f_h), so
@@ -55,9 +83,15 @@ def jackknife(design: Design, groups: int | None = None, *, seed: int = 0, mse: 
     if design.lonely is LonelyStratum.AVERAGE:
         scale = st.inflate
     kind = "JKn" if n_strata > 1 else "JK1"
-    return _attach(design, np.column_stack(columns), np.asarray(rscales), scale, mse, kind)
+    # rank of the replicate weights minus one, known from their construction: each stratum with
+    # k units spans k directions sharing the all-ones vector, an ADJUST column one more
+    replicated = (st.finite >= 1e-7) & (units_per > 1)
+    adjusted = int(((st.finite >= 1e-7) & (units_per == 1)).sum()) if design.lonely is LonelyStratum.ADJUST else 0
+    degf = int((units_per[replicated] - 1).sum()) + adjusted
+    return _attach(design, np.column_stack(columns), np.asarray(rscales), scale, mse, kind, degf)
 
 
+@single_threaded
 def bootstrap(design: Design, replicates: int = 500, *, seed: int = 0) -> Design:
     """Rao-Wu-Yue rescaled bootstrap: n_h - 1 PSUs drawn with replacement per stratum,
     rescaled by sqrt(1 - f_h) so that the FPC is kept; variance = sum (theta_r - mean)^2 / (R - 1)."""
@@ -76,11 +110,65 @@ def bootstrap(design: Design, replicates: int = 500, *, seed: int = 0) -> Design
     return _attach(design, rows, np.ones(replicates), 1 / (replicates - 1), False, "bootstrap")
 
 
-def _attach(design: Design, factors: np.ndarray, rscales: np.ndarray, scale: float, mse: bool, kind: str) -> Design:
+@single_threaded
+def replicate_design(data: pl.DataFrame, weights: str, replicates: str | Sequence[str] | np.ndarray, *,
+                     kind: ReplicateType = ReplicateType.JK1, scale: float | None = None,
+                     rscales: Sequence[float] | np.ndarray | None = None, rho: float | None = None,
+                     mse: bool = False, combined: bool = True) -> Design:
+    """A design from replicate weights delivered with the data (R's svrepdesign).
+
+    `replicates` names the replicate weight columns (a regular expression when a single string,
+    as R's repweights) or is an (n, R) array; with `combined=False` they are factors that multiply
+    `weights`. `scale` and `rscales` default as in R for the `kind`; variance =
+    scale * sum_r rscales_r (theta_r - centre)^2, centred at the replicates' mean (mse=False) or
+    at the full-sample estimate (mse=True). Weighting the design afterwards weights every replicate."""
+    data = frame(data)
+    kind = choice(kind, ReplicateType, "kind")
+    design = Design.build(data, weights)
+    if isinstance(replicates, np.ndarray):
+        matrix = np.asarray(replicates, dtype=float)
+        label = "replicates"
+    else:
+        cols = [c for c in data.columns if re.search(replicates, c)] if isinstance(replicates, str) else list(replicates)
+        missing = [c for c in cols if c not in data.columns]
+        if missing or not cols:
+            raise DesignError(f"replicates: {'column ' + repr(missing[0]) if missing else repr(replicates)} "
+                              "matches no column of the data")
+        bad = [c for c in cols if not data[c].dtype.is_numeric() or data[c].null_count()]
+        if bad:
+            raise DesignError(f"replicates: column {bad[0]!r} must be numeric without missing values")
+        matrix = data.select(pl.col(c).cast(pl.Float64) for c in cols).to_numpy()
+        label = f"replicates ({cols[0]} ... {cols[-1]})"
+    if matrix.ndim != 2 or matrix.shape[0] != data.height or matrix.shape[1] < 2:
+        raise DesignError(f"{label}: expected {data.height} rows and at least 2 replicates, got shape {matrix.shape}")
+    if not np.isfinite(matrix).all() or (matrix < 0).any():
+        row, col = np.argwhere(~np.isfinite(matrix) | (matrix < 0))[0]
+        raise DesignError(f"{label}: replicate {col + 1} has weight {matrix[row, col]} in row {row}; "
+                          "replicate weights must be finite and >= 0")
+    r = matrix.shape[1]
+    if kind is ReplicateType.JKN and rscales is None:
+        raise DesignError("rscales: a JKn design needs rscales, (n_h - 1)/n_h for each replicate of stratum h")
+    if kind is ReplicateType.FAY:
+        if rho is None or not 0 <= number(rho, "rho") < 1:
+            raise DesignError(f"rho: a Fay design needs rho in [0, 1), got {rho!r}")
+    defaults = {ReplicateType.JK1: (r - 1) / r, ReplicateType.BRR: 1 / r, ReplicateType.BOOTSTRAP: 1 / (r - 1),
+                ReplicateType.SDR: 4 / r, ReplicateType.ACS: 4 / r,
+                ReplicateType.FAY: 1 / (r * (1 - (rho or 0.0)) ** 2)}
+    factor = number(scale, "scale") if scale is not None else defaults.get(kind, 1.0)
+    rs = np.ones(r) if rscales is None else np.asarray(rscales, dtype=float)
+    if rs.shape != (r,) or not np.isfinite(rs).all() or (rs < 0).any():
+        raise DesignError(f"rscales: expected {r} finite values >= 0 (one per replicate), got shape {rs.shape}")
+    full = matrix if combined else design.weights[:, None] * matrix
+    reps = Replicates(weights=full, rscales=rs, scale=factor, mse=mse, kind=kind.value)
+    return replace(design, replicates=reps)
+
+
+def _attach(design: Design, factors: np.ndarray, rscales: np.ndarray, scale: float, mse: bool, kind: str,
+            degf: int | None = None) -> Design:
     weights = design.base[:, None] * factors
     for step in design.steps:
         weights = step(weights)
-    reps = Replicates(weights=weights, rscales=rscales, scale=scale, mse=mse, kind=kind)
+    reps = Replicates(weights=weights, rscales=rscales, scale=scale, mse=mse, kind=kind, degf=degf)
     return replace(design, replicates=reps)
 
 
@@ -104,7 +192,10 @@ def replicate_variance(reps: Replicates, rows: np.ndarray, y0: np.ndarray, den: 
 
 def replicate_degf(reps: Replicates) -> int:
     """Degrees of freedom of a replicate design: rank of the replicate weights minus one (R's degf,
-    a pivoted QR with tolerance 1e-5); computed once per replicate design."""
+    a pivoted QR with tolerance 1e-5), known without a QR for the engine's own jackknife;
+    computed once per replicate design."""
+    if reps.degf is not None:
+        return reps.degf
     if "degf" not in reps.cache:
         r = linalg.qr(reps.weights, mode="r", pivoting=True)[0]
         diag = np.abs(np.diag(r))

@@ -1,4 +1,4 @@
-"""Staff accounts: create, authenticate (argon2), list. Used by the CLI and the pages."""
+"""Staff accounts: create, authenticate (argon2), list, sign out everywhere. Used by the CLI and the pages."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
+from miv.errors import MivError
 from miv.store import Database
+from miv.store.sessions import revoke_user_sessions
 from miv.store.users import ROLES, User
 
 _hasher = PasswordHasher()
@@ -14,7 +16,7 @@ _DUMMY = _hasher.hash("miv: a password nobody has")
 MIN_PASSWORD = 12
 
 
-class AccountError(ValueError):
+class AccountError(MivError, ValueError):
     """A bad account request (unknown role, short password, e-mail in use); Dutch message."""
 
 
@@ -58,3 +60,12 @@ def get_user(db: Database, user_id: int) -> User | None:
 def list_users(db: Database) -> list[User]:
     with db.session() as s:
         return list(s.scalars(select(User).order_by(User.email)))
+
+
+def sign_out(db: Database, email: str) -> int:
+    """End every session of the account with this e-mail address; how many there were."""
+    with db.session() as s:
+        user_id = s.scalar(select(User.id).where(User.email == email.strip().lower()))
+        if user_id is None:
+            raise AccountError(f"er is geen gebruiker met e-mailadres {email.strip().lower()}")
+        return revoke_user_sessions(s, user_id)

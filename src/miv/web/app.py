@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
@@ -18,14 +18,15 @@ from starlette.staticfiles import StaticFiles
 from miv.cases import CaseError
 from miv.fieldwork import Keys
 from miv.store import Database
+from miv.store.sessions import Lifetime
 from miv.web import casemanagement, cases, staff, survey
-from miv.web.caseguard import casework_for
+from miv.web.caseguard import SECOND_FACTOR, casework_for
 from miv.web.pages import render
 from miv.web.security import RateLimit, SecurityHeaders
+from miv.web.sessions import Sessions
 from miv.web.settings import Settings
 
 STATIC = Path(__file__).with_name("static")
-SESSION_HOURS = 8
 
 
 async def _error(request: Request, exc: Exception) -> Response:
@@ -37,14 +38,18 @@ async def _error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", {"title": titles.get(status, "Fout"), "detail": detail}, status=status)
 
 
+def lifetime(settings: Settings) -> Lifetime:
+    return Lifetime(idle=timedelta(minutes=settings.session_idle_minutes), absolute=timedelta(hours=settings.session_hours))
+
+
 def create_app(settings: Settings) -> Starlette:
     keys = Keys(settings.secret)
     db = Database(settings.database_url, pool_size=settings.pool_size)
     routes = [*survey.routes, *staff.routes, *casemanagement.routes, *cases.routes, Mount("/static", StaticFiles(directory=STATIC), name="static")]
     middleware = [
         Middleware(SecurityHeaders, secure=settings.secure),
-        Middleware(SessionMiddleware, secret_key=keys.session_key, session_cookie="miv", max_age=SESSION_HOURS * 3600,
-                   same_site="lax", https_only=settings.secure),
+        Middleware(Sessions, db=db, secret_key=keys.session_key, lifetime=lifetime(settings), secure=settings.secure,
+                   identity=("user", SECOND_FACTOR)),
     ]
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

@@ -44,7 +44,8 @@ def requires(*roles: str) -> Callable[[Endpoint], Endpoint]:
             user_id = request.session.get("user")
             user = get_user(request.app.state.db, user_id) if isinstance(user_id, int) else None
             if user is None:
-                return RedirectResponse(f"/beheer/inloggen?volgende={request.url.path}", status_code=303)
+                ended = "&verlopen=1" if request.scope.get("session_ended") else ""
+                return RedirectResponse(f"/beheer/inloggen?volgende={request.url.path}{ended}", status_code=303)
             if user.role not in roles:
                 raise HTTPException(403, "U heeft geen toegang tot deze pagina met uw rol.")
             request.scope["user"] = user

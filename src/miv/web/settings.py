@@ -22,6 +22,8 @@ class Settings:
     login_attempts: int = 10  # failed logins per client per window
     window_seconds: int = 900
     pool_size: int = 10
+    session_idle_minutes: int = 15  # beheer: een sessie vervalt na zoveel minuten zonder verzoek (zoals overheidsformulieren)
+    session_hours: int = 8  # beheer: een sessie vervalt hoe dan ook zoveel uur na het inloggen
     smtp: Smtp | None = None  # send mailings by e-mail; without it staff download mail-merge files
     cases_master_key: Path | None = None  # cases: the master key file (docs/cases.md); no file, no case pages
     cases_documents: Path = Path("zaakdocumenten")  # cases: folder of the sealed documents

@@ -32,7 +32,8 @@ def _see(url: str) -> RedirectResponse:
 
 @public
 async def login(request: Request) -> Response:
-    context = {"title": "Inloggen voor medewerkers", "next": request.query_params.get("volgende", "/beheer")}
+    context = {"title": "Inloggen voor medewerkers", "next": request.query_params.get("volgende", "/beheer"),
+               "ended": "verlopen" in request.query_params, "idle": request.app.state.settings.session_idle_minutes}
     if request.method == "GET":
         return render(request, "staff/login.html", context)
     form = await checked_form(request)
@@ -52,7 +53,10 @@ async def login(request: Request) -> Response:
 
 @public
 async def logout(request: Request) -> Response:
-    await checked_form(request)
+    """Ends the session (server side: every copy of the cookie). A session that already ended
+    (idle timeout) has no form token left, and needs none to end."""
+    if "user" in request.session:
+        await checked_form(request)
     request.session.clear()
     return _see("/beheer/inloggen")
 

@@ -130,7 +130,8 @@ amb0$mayor <- as.numeric(amb$group == "burgemeester")
 # calibrated design ("number of items to replace": a subset of a calibrated design keeps every
 # row, so svymean's influence has n rows where svyby expects the domain's). The same quantity is
 # the nonlinear contrast of four totals; svyglm(y ~ gender) on the domain is recorded as a check.
-# p-value: t statistic on the design's degrees of freedom degf(cal_amb) (two-sided).
+# p-value: t statistic on the residual df of svyglm(y ~ gender) on the compared rows with an
+# answer (their PSUs minus strata, minus one), two-sided.
 amb0$vrouw <- as.numeric(amb$gender == "vrouw")
 amb0$man <- as.numeric(amb$gender == "man")
 gender_tests <- list(kerncijfers = "TRUE",
@@ -144,10 +145,11 @@ for (gn in names(gender_tests)) {
     tot <- sprintf("svytotal(~I(%1$s_y * vrouw * in_%2$s) + I(%1$s_n * vrouw * in_%2$s) + I(%1$s_y * man * in_%2$s) + I(%1$s_n * man * in_%2$s), cal_amb0)", v, gn)
     con <- sprintf("quote(`I(%1$s_y * vrouw * in_%2$s)` / `I(%1$s_n * vrouw * in_%2$s)` - `I(%1$s_y * man * in_%2$s)` / `I(%1$s_n * man * in_%2$s)`)", v, gn)
     c_ <- run(paste0("gender_", gn, "_", v), sprintf("svycontrast(%s, %s)", tot, con), variable = v, population = gn)
-    tstat <- coef(c_)[[1]] / SE(c_)[[1]]
-    res[[paste0("gender_", gn, "_", v)]]$p_value <- 2 * pt(-abs(tstat), degf(cal_amb))
-    glm_call <- sprintf("svyglm(%1$s_y ~ gender, subset(cal_amb0, in_%2$s == 1 & %1$s_n == 1))", v, gn)
+    glm_call <- sprintf("svyglm(%1$s_y ~ gender, subset(cal_amb0, in_%2$s == 1 & %1$s_n == 1 & gender %%in%% c('vrouw', 'man')))", v, gn)
     fit <- eval(parse(text = glm_call))
+    tstat <- coef(c_)[[1]] / SE(c_)[[1]]
+    res[[paste0("gender_", gn, "_", v)]]$p_value <- 2 * pt(-abs(tstat), fit$df.residual)
+    res[[paste0("gender_", gn, "_", v)]]$df <- fit$df.residual
     res[[paste0("glm_gender_", gn, "_", v)]] <- list(call = glm_call, variable = v, population = gn, estimate = unname(coef(fit)[["gendervrouw"]]),
                                                      se = unname(SE(fit)[["gendervrouw"]]))
   }

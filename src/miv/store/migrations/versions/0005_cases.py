@@ -1,7 +1,7 @@
 """cases: versioned audit keys, tamper evidence, recusals, the Handreiking's records
 
 Revision ID: 0005_cases
-Revises: 0002_cases
+Revises: 0003_sessions
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0005_cases'
-down_revision = '0002_cases'
+down_revision = '0003_sessions'
 branch_labels = None
 depends_on = None
 

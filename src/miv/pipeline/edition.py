@@ -1,0 +1,90 @@
+"""One edition from survey files to publications: what `miv run` and `miv demo` both do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from miv.definition import Monitor
+from miv.errors import MivError
+from miv.intake import IntakeError
+from miv.pipeline.inputs import Inputs, read_inputs, write_reports
+from miv.pipeline.run import run
+from miv.publish import Results, write_publications
+
+Progress = Callable[[str, int | None, int | None], None]
+"""Told what is being done and, when known, how many of how many steps are done."""
+
+
+@dataclass(frozen=True)
+class Published:
+    """The figures of one edition and every file written for it."""
+
+    results: Results
+    written: list[Path]
+    folder: Path
+
+
+def read_edition(monitor: Monitor, edition: int, files: Iterable[Path], reports: Path) -> Inputs:
+    """Read and validate every file of an edition and write their reports into `reports`;
+    one rejected file stops the edition, since its figures would be silently incomplete."""
+    if edition not in monitor.editions:
+        raise MivError(f"editie {edition} staat niet in de definitie; bekend: {', '.join(map(str, monitor.editions))}")
+    inputs = read_inputs(files, monitor, edition)
+    write_reports(inputs, reports)
+    for report in inputs.reports:
+        if not report.ok:
+            raise IntakeError(f"{report.file} is afgekeurd ({report.errors} fouten); rapporten in {reports}",
+                              file=report.file, details=[report.to_text(limit=5)])
+    return inputs
+
+
+def publish_edition(monitor: Monitor, edition: int, current: Inputs, previous: Inputs | None, out: Path, *,
+                    pdf: bool = True, notice: str | None = None, progress: Progress | None = None) -> Published:
+    """Weigh, estimate and compare one edition (against `previous`, when given), then write
+    every publication into `out`; `notice` is printed on every output."""
+    step = progress or (lambda what, done, total: None)
+    hashes = {**current.hashes, **(previous.hashes if previous else {})}
+    results = run(monitor, edition, current.tables, previous.tables if previous else None, hashes,
+                  lambda what: step(what, None, None), notice)
+    step("publiceren", 0, 1)
+    try:
+        written = write_publications(results, out, with_pdf=pdf, progress=lambda done, total, name: step(name, done, total))
+    except OSError as exc:
+        raise MivError(f"kan de publicaties niet schrijven naar {exc.filename or out}: {exc.strerror}", file=exc.filename) from exc
+    return Published(results, written, out)
+
+
+def run_edition(monitor: Monitor, edition: int, files: Iterable[Path], previous: Iterable[Path], out: Path, *,
+                pdf: bool = True, notice: str | None = None, progress: Progress | None = None) -> Published:
+    """`miv run`: this edition's files (and the previous edition's, for the comparisons)
+    read, checked, weighted, estimated and published into `out`."""
+    current = read_edition(monitor, edition, files, out / "validatie")
+    previous = list(previous)
+    prior = read_edition(monitor, _previous(monitor, edition), previous, out / "validatie") if previous else None
+    return publish_edition(monitor, edition, current, prior, out, pdf=pdf, notice=notice, progress=progress)
+
+
+def run_editions(monitor: Monitor, files: Mapping[int, Iterable[Path]], out: Path, *, pdf: bool = True,
+                 notice: str | None = None, progress: Callable[[int], Progress] | None = None) -> list[Published]:
+    """Every edition in `files`, oldest first, into <out>/<edition>/, each compared with the
+    edition before it; each edition's files are read once, also when the next one compares
+    against them. `progress(edition)` gives the progress callback for that edition."""
+    read: dict[int, Inputs] = {}
+    published = []
+    for year in sorted(files):
+        folder = out / str(year)
+        read[year] = read_edition(monitor, year, files[year], folder / "validatie")
+        previous = monitor.editions[year].previous
+        prior = read.get(previous) if previous is not None else None
+        published.append(publish_edition(monitor, year, read[year], prior, folder, pdf=pdf, notice=notice,
+                                         progress=progress(year) if progress else None))
+    return published
+
+
+def _previous(monitor: Monitor, edition: int) -> int:
+    year = monitor.editions[edition].previous
+    if year is None:
+        raise MivError(f"editie {edition} noemt geen vorige editie in edition.yaml; laat --previous weg")
+    return year
