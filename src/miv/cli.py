@@ -392,13 +392,15 @@ def cases_remove_member(
 
 
 @cases_app.command("reset-totp")
-def cases_reset_totp(email: str, db: str | None = DatabaseUrl) -> None:
-    """Vergeet het TOTP-geheim van een persoon (telefoon kwijt); bij de volgende aanmelding stelt hij het opnieuw in."""
+def cases_reset_totp(
+    email: str, by: str = typer.Option(..., "--by", help="Wie dit doet (naam of e-mailadres van de beheerder); staat in het logboek."),
+    db: str | None = DatabaseUrl, documents: Path = Documents,
+) -> None:
+    """Vergeet het TOTP-geheim van een persoon (telefoon kwijt) en beëindig zijn sessies; bij de volgende aanmelding stelt hij het opnieuw in."""
     from miv import casework
-    from miv.casework import twofactor
 
-    with database(db) as opened, opened.session() as session:
-        found = twofactor.reset(session, casework.person_id(casework.account_id(opened, email)))
+    with _casework(db, documents) as work:
+        found = work.reset_totp(by, casework.account_id(work.db, email), datetime.now(timezone.utc))
     console.print(f"[green]✓[/] {email} stelt bij de volgende keer inloggen de tweestapsverificatie opnieuw in" if found
                   else f"{email} had nog geen tweestapsverificatie", highlight=False)
 

@@ -53,11 +53,12 @@ from miv.cases import (
 )
 from miv.cases.audit import Anchor, AnchorFile, AuditEntry, Detail, Finding
 from miv.cases.recusal import BLOCKED, blocking, check_recusal, require_manager, require_recuser
-from miv.casework import keyring
+from miv.casework import keyring, twofactor
 from miv.casework.logstore import DatabaseLogStore, entry_from_row
 from miv.casework.records import Records
-from miv.casework.organisations import MemberError, Person, add_member, memberships, people, remove_member
+from miv.casework.organisations import MemberError, Person, add_member, memberships, people, person_id, remove_member
 from miv.store import Database
+from miv.store.sessions import revoke_user_sessions
 from miv.store.cases import AuditRow, CaseRow, Organisation, ContentRow, CountRow, DocumentRow, PersonKeyRow, StepRow, WrapRow
 
 NOTE = "notitie-"
@@ -294,9 +295,19 @@ class Casework:
             if stuck:
                 raise MemberError(f"dan mag niemand meer besluiten in zaak {stuck[0]}: wijs eerst een plaatsvervangend voorzitter aan "
                                   "die niet is uitgesloten, en trek daarna deze rol in")
+            revoke_user_sessions(session, user)  # a copied cookie of theirs opens nothing from now on
             log.record(_actor(actor), "lid-verwijderd", at, None, organisation, {"persoon": member.person, "rol": member.role.value})
             self.resync(session, organisation, log, _actor(actor), at)
         return member
+
+    def reset_totp(self, actor: str, user: int, at: datetime) -> bool:
+        """Forget a person's TOTP secret (lost phone) and end their sessions, logged with who did it."""
+        with self.transaction() as (session, log):
+            person = person_id(user)
+            found = twofactor.reset(session, person)
+            ended = revoke_user_sessions(session, user)
+            log.record(actor, "tweestaps-gereset", at, None, None, {"persoon": person, "sessies": ended})
+        return found
 
     # --- retention and figures -----------------------------------------------------------
 
