@@ -433,7 +433,7 @@ def cases_purge(
 
     now = datetime.now(timezone.utc)
     with _casework(db, documents) as work:
-        work.retention = cases.RetentionPolicy(cases.Period(years=keep_years), cases.Period(months=warn_months))
+        work.retention = cases.RetentionPolicy.of(keep_years, warn_months)
         if dry_run:
             every = work.all_cases()
             announced, destroyed = work.retention.to_warn(every, now), work.retention.to_purge(every, now)

@@ -117,3 +117,10 @@ def test_every_cases_command_is_in_the_docs():
     assert len(names) == 10
     for name in names:
         assert f"miv cases {name}" in doc, name
+
+
+def test_create_key_in_a_missing_folder_and_purge_keep_years_zero_are_clear_errors(setup, tmp_path: Path):
+    missing = runner.invoke(app, ["cases", "create-key", str(tmp_path / "geen-map" / "sleutel.key")])
+    assert missing.exit_code == 1 and "de map" in missing.output and "bestaat niet" in missing.output and "Traceback" not in missing.output
+    zero = runner.invoke(app, ["cases", "purge", "--keep-years", "0"])
+    assert zero.exit_code == 1 and "--keep-years 0" in zero.output and "ten minste 1 jaar" in zero.output

@@ -39,6 +39,8 @@ class MasterKey:
     @classmethod
     def create(cls, path: Path) -> MasterKey:
         """Write a new key file (mode 0600); refuses to overwrite, since that would lose every case."""
+        if not Path(path).parent.is_dir():
+            raise KeyProblem(f"{path}: de map {Path(path).parent} bestaat niet; maak die eerst aan (alleen leesbaar voor de app).")
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
