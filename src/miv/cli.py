@@ -143,7 +143,7 @@ def db_responses(
 @users_app.command("add")
 def users_add(
     email: str, name: str = typer.Option(..., "--name", help="Volledige naam."),
-    role: str = typer.Option(..., "--role", help="admin or fieldwork."), db: str | None = DatabaseUrl,
+    role: str = typer.Option(..., "--role", help="admin (beheer), fieldwork (veldwerk) of zaken (zaakbehandelaar: krijgt daarna een zaakrol met 'miv cases add-member')."), db: str | None = DatabaseUrl,
 ) -> None:
     """Voeg een account toe; het wachtwoord wordt twee keer gevraagd en als argon2-hash bewaard."""
     from miv.web.accounts import add_user
