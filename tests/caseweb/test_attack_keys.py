@@ -12,8 +12,20 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import delete, select, update
 
-from miv.cases import (AccessDenied, Action, AuditEntry, CaseKey, DocumentStore, KeyProblem, KeyWrap, MasterKey, PersonKey, Report,
-                       ViolationForm, canonical)
+from miv.cases import (
+    AccessDenied,
+    Action,
+    AuditEntry,
+    CaseKey,
+    DocumentStore,
+    KeyProblem,
+    KeyWrap,
+    MasterKey,
+    PersonKey,
+    Report,
+    ViolationForm,
+    canonical,
+)
 from miv.cases.audit import legacy_key
 from miv.casework import Casework
 from miv.store.cases import AuditRow, ContentRow, PersonKeyRow, WrapRow

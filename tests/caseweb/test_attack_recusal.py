@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from miv.cases import AccessDenied, Action, CaseError, Report, Role, TransitionError, ViolationForm
+from miv.cases import (
+    AccessDenied,
+    Action,
+    CaseError,
+    Report,
+    Role,
+    TransitionError,
+    ViolationForm,
+)
 from miv.casework import MemberError
 from miv.store.cases import WrapRow
 from miv.web.accounts import add_user

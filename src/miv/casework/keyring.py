@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from miv.cases import KeyProblem, MasterKey, PersonKey
 from miv.cases.audit import AuditKeys, legacy_key
 from miv.cases.sealing import KEY_BYTES
-from miv.store.cases import ServerKeyRow, PersonKeyRow, TotpRow
+from miv.store.cases import PersonKeyRow, ServerKeyRow, TotpRow
 
 PURPOSE = "audit-key"
 RECORDS = "records"

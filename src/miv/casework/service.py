@@ -52,14 +52,37 @@ from miv.cases import (
     require,
 )
 from miv.cases.audit import Anchor, AnchorFile, AuditEntry, Detail, Finding
-from miv.cases.recusal import BLOCKED, blocking, check_recusal, require_manager, require_recuser
+from miv.cases.recusal import (
+    BLOCKED,
+    blocking,
+    check_recusal,
+    require_manager,
+    require_recuser,
+)
 from miv.casework import keyring, twofactor
 from miv.casework.logstore import DatabaseLogStore, entry_from_row
+from miv.casework.organisations import (
+    MemberError,
+    Person,
+    add_member,
+    memberships,
+    people,
+    person_id,
+    remove_member,
+)
 from miv.casework.records import Records
-from miv.casework.organisations import MemberError, Person, add_member, memberships, people, person_id, remove_member
 from miv.store import Database
+from miv.store.cases import (
+    AuditRow,
+    CaseRow,
+    ContentRow,
+    CountRow,
+    DocumentRow,
+    Organisation,
+    PersonKeyRow,
+    WrapRow,
+)
 from miv.store.sessions import revoke_user_sessions
-from miv.store.cases import AuditRow, CaseRow, Organisation, ContentRow, CountRow, DocumentRow, PersonKeyRow, StepRow, WrapRow
 
 NOTE = "notitie-"
 RECUSAL = "uitsluiting-"  # the reason of a recusal added after intake, sealed
