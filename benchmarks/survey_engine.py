@@ -31,7 +31,6 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-
 from report import DOC, context, write_section
 
 N, STRATA, INDICATORS, GROUPS = 20_000, 20, 200, 4

@@ -3,9 +3,11 @@ the mapping file is accepted, R's alphabetical factor codes are put back with a 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import pyreadstat
-from intake_support import write_pspp
+from intake_support import valid_table, write_pspp
 
 from miv.intake import Mapping, read_responses
 
@@ -73,3 +75,14 @@ def test_labels_that_agree_pass_silently(tmp_path, monitor, valid):
     path = write_pspp(_file_shape(valid), monitor, 2024, "ambtsdragers", tmp_path / "goed.sav")
     _, report = read_responses(path, monitor, 2024, "ambtsdragers")
     assert report.ok and not [r for _, r in _rules(report) if r in ("label", "hernummerd")]
+
+
+def test_a_factor_written_by_r_haven_is_put_back(monitor):
+    """reference/haven_factor.sav was written by R haven (reference/haven.R) from
+    reference/haven_input.csv: the 40 respondents below, AG_ERNST as a factor of its labels."""
+    path = Path(__file__).parent / "reference" / "haven_factor.sav"
+    table, report = read_responses(path, monitor, 2024, "ambtsdragers")
+    assert report.ok, report.to_text()
+    assert table.equals(valid_table(monitor, 2024, "ambtsdragers", 40, seed=11))
+    [message] = report.findings.filter(pl.col("rule") == "hernummerd")["message"]
+    assert "1 'Ernstig' -> 4, 2 'Helemaal niet ernstig' -> 1, 4 'Niet ernstig' -> 2, 5 'Weet niet' -> 98, 6 'Wil ik niet zeggen' -> 99, 7 'Zeer ernstig' -> 5;" in message

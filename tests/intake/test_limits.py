@@ -65,3 +65,27 @@ def test_a_far_cell_without_a_dimension_is_refused_by_the_column_limit(tmp_path,
     path.write_bytes(buffer.getvalue())
     with pytest.raises(IntakeError, match=r"ver.xlsx: cel XFD1 ligt voorbij de grens van 5000 kolommen"):
         read_responses(path, monitor, 2024, "ambtsdragers")
+
+
+@pytest.mark.parametrize("suffix, expected", [
+    (".csv", r"te groot om in te lezen: meer dan 500 cellen \(regel 28, 19 kolommen\)"),
+    (".sav", "te groot om in te lezen: de kop meldt 120 respondenten x 23 variabelen, meer dan de grens van 500 cellen"),
+    (".xlsx", r"het werkblad meldt bereik A1:S121 \(121 rijen x 19 kolommen\), meer dan de grenzen"),
+])
+def test_cell_limit_while_reading(tmp_path, monitor, valid, suffix, expected):
+    path = tmp_path / f"t{suffix}"
+    if suffix == ".sav":
+        export_sav(valid, monitor.editions[2024].questionnaires["ambtsdragers"], path)
+    elif suffix == ".csv":
+        _file_shape(valid).write_csv(path, separator=";")
+    else:
+        _file_shape(valid).write_excel(path)
+    with pytest.raises(IntakeError, match=rf"t{suffix}: {expected}"):
+        read_responses(path, monitor, 2024, "ambtsdragers", limits=Limits(cells=500, sheet_cells=10_000))
+
+
+def test_a_large_sheet_is_refused_with_advice(tmp_path, monitor, valid):
+    path = tmp_path / "groot.xlsx"
+    _file_shape(valid).write_excel(path)
+    with pytest.raises(IntakeError, match="groot.xlsx: meer dan 100 gevulde cellen in het werkblad; lever zo'n groot bestand als CSV, .sav of Parquet"):
+        read_responses(path, monitor, 2024, "ambtsdragers", limits=Limits(sheet_cells=100))

@@ -67,7 +67,7 @@ def test_a_failure_of_the_child_is_reported_as_itself(tmp_path, sav):
 
 
 def test_the_child_imports_only_what_reading_needs(tmp_path, sav):
-    request = json.dumps({"path": str(sav), "out": str(tmp_path / "f.arrow"), "max_rows": 1000, "max_columns": 1000})
+    request = json.dumps({"path": str(sav), "out": str(tmp_path / "f.arrow"), "max_rows": 1000, "max_columns": 1000, "max_cells": 10**6})
     run = subprocess.run([sys.executable, "-X", "importtime", str(_CHILD)], input=request + "\n", capture_output=True, text=True, check=True)
     assert json.loads(run.stdout)["rows"] == 120
     imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in run.stderr.splitlines() if "|" in line}

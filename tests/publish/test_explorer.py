@@ -5,6 +5,7 @@ hidden cell can be solved from the cells shipped beside it (differencing)."""
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 from collections import defaultdict
@@ -172,6 +173,14 @@ def _atoms(results: Results, publication, edition: int, questionnaire: str, brea
     return [(g, breakdown, domain) for g in groups]
 
 
+def _vector(index: dict[tuple, int], parts: list[tuple]) -> np.ndarray:
+    """A cell as the indicator vector of its parts."""
+    v = np.zeros(len(index))
+    for a in parts:
+        v[index[a]] += 1.0
+    return v
+
+
 def test_no_hidden_cell_can_be_solved_from_the_shipped_cells(published, results: Results):
     """Differencing: every shipped cell is a weighted sum of parts (target groups; a group's women
     or its members in a province). An adversary who knows every weight — more than the files
@@ -179,7 +188,6 @@ def test_no_hidden_cell_can_be_solved_from_the_shipped_cells(published, results:
     cells' parts. Checked per indicator, edition and province (the province factsheets), across
     all publications and breakdowns, with the identities that a group's categories sum to it."""
     out, _ = published
-    cells = _cells(out)
     publications = {p.slug: p for p in results.monitor.publications}
     questionnaire = {i.code: i.questionnaire for i in results.monitor.indicators}
     systems: dict[tuple, list[tuple[dict, bool]]] = defaultdict(list)
@@ -197,14 +205,7 @@ def test_no_hidden_cell_can_be_solved_from_the_shipped_cells(published, results:
             continue
         vectors = {c: _atoms(results, publications[c[0]], edition, questionnaire[indicator], c[1], c[2]) for c in hidden | shown}
         atoms = sorted({a for parts in vectors.values() for a in parts} | {(a[0],) for parts in vectors.values() for a in parts})
-        index = {a: i for i, a in enumerate(atoms)}
-
-        def row(parts, sign=1.0):
-            v = np.zeros(len(atoms))
-            for a in parts:
-                v[index[a]] += sign
-            return v
-
+        row = functools.partial(_vector, {a: i for i, a in enumerate(atoms)})
         known = [row(vectors[c]) for c in shown]
         by_group = defaultdict(list)  # identities: a group's categories of a cross breakdown sum to the group
         for a in atoms:
@@ -234,14 +235,50 @@ def test_the_attack_finds_a_cell_left_to_differencing(results: Results):
     women = _atoms(results, publication, 2024, q, "gender", "vrouw")
     men = _atoms(results, publication, 2024, q, "gender", "man")
     atoms = sorted(set(total) | set(women) | set(men))
-    index = {a: i for i, a in enumerate(atoms)}
-
-    def row(parts, sign=1.0):
-        v = np.zeros(len(atoms))
-        for a in parts:
-            v[index[a]] += sign
-        return v
+    row = functools.partial(_vector, {a: i for i, a in enumerate(atoms)})
 
     known = [row(total), row(men)] + [row([(g[0], "gender", "man"), (g[0], "gender", "vrouw")]) - row([g]) for g in total]
     basis = np.array(known)
     assert np.linalg.matrix_rank(np.vstack([basis, row(women)])) == np.linalg.matrix_rank(basis)
+
+
+def test_change_and_comparison_follow_the_tests(published, results: Results):
+    """The verdicts in the explorer's tables (and downloads) follow p < 0.05 in both directions."""
+    out, _ = published
+    tests = {(r["publication"], r["per_value"] or "", r["indicator"], r["kind"], r["breakdown"], r["domain"]): r
+             for r in disclose(results).comparisons.iter_rows(named=True)}
+    kinds = {"group": ["group_vs_all"], "gender": ["gender"], TOTAL: ["province_vs_national", "group_vs_all"]}
+    verdicts = changes = 0
+    for path in (out / "verkenner").rglob("*.csv"):
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                pub, per, indicator, breakdown, domain, edition = row["sleutel"].split("|")
+                if int(edition) != results.edition or row["percentage"] == "":
+                    continue
+                found = [tests[k] for kind in kinds.get(breakdown, []) if (k := (pub, per, indicator, kind, breakdown, domain)) in tests]
+                if found:
+                    test = found[0]
+                    expected = ("significant hoger" if test["difference"] > 0 else "significant lager") if test["p_value"] < 0.05 else "verschilt niet significant"
+                    assert row["vergelijking"].startswith(expected + " dan "), (row["sleutel"], row["vergelijking"], test["p_value"])
+                    verdicts += 1
+                else:
+                    assert row["vergelijking"] == "", row["sleutel"]
+                change = tests.get((pub, per, indicator, "previous_edition", breakdown, domain))
+                if change is not None and row["verandering"] != "trendbreuk":
+                    assert row["verandering"] == ("gestegen" if change["difference"] > 0 else "gedaald") if change["p_value"] < 0.05 else "gelijk gebleven"
+                    changes += 1
+    assert verdicts > 100 and changes > 100
+
+
+def test_trend_with_its_break_where_the_results_carry_earlier_editions(published):
+    out, _ = published
+    tree = tinyhtml5.parse((out / "verkenner" / "agressie_totaal" / "rapport-veiligheid.html").read_text(encoding="utf-8"))
+    section = tree.find(f".//{NS}section[@id='ontwikkeling']")
+    rows = ["".join(tr.find(f"{NS}th").itertext()) for tr in section.iter(f"{NS}tr")][1:]
+    assert rows == ["2016", "2018", "2020", "2022", "2024"]
+    assert "trendbreuk" in "".join(section.itertext())
+    data = json.loads(tree.find(f".//{NS}script[@id='gegevens']").text)
+    points = data["trend"]["punten"]
+    assert [p["label"] for p in points] == rows and [p["note"] for p in points].count("trendbreuk") == 1
+    assert "Trendbreuk tussen 2018 en 2020" in data["trend"]["alt"]
+    assert "strokeDash" in json.dumps(data["sjablonen"][data["trend"]["sjabloon"]])

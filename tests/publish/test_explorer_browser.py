@@ -19,9 +19,8 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from browser_support import chromium
-from postgres_support import free_port
 from playwright.sync_api import Browser, Page, expect
-
+from postgres_support import free_port
 
 pytestmark = pytest.mark.browser
 WCAG22 = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}, "resultTypes": ["violations"]}

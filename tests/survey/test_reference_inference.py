@@ -9,7 +9,6 @@ import polars as pl
 import pytest
 
 from miv.survey import (
-    CalFun,
     CIMethod,
     Design,
     calibrate,

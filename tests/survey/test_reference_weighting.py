@@ -7,7 +7,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from miv.survey import CalFun, CalibrationError, Design, calibrate, mean, poststratify, rake, trim
+from miv.survey import (
+    CalFun,
+    CalibrationError,
+    Design,
+    calibrate,
+    mean,
+    poststratify,
+    rake,
+    trim,
+)
 from tests.survey.helpers import check
 
 W, EST, SE = 1e-8, 1e-10, 1e-8

@@ -7,7 +7,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from miv.survey import ArgumentError, DesignError, ReplicateType, mean, rake, replicate_design, total
+from miv.survey import (
+    ArgumentError,
+    DesignError,
+    ReplicateType,
+    mean,
+    rake,
+    replicate_design,
+    total,
+)
 from tests.survey.helpers import check, read
 
 EST, SE = 1e-10, 1e-8

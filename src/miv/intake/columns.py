@@ -29,7 +29,7 @@ def name_columns(frame: pl.DataFrame, names: list[str], rows: pl.Series, header:
     """`frame` holds the file's columns in order (position i is frame column i, which may be
     beyond `names`); `names` the header cells, `header` where the header is (e.g. 'regel 1').
     Returns the frame with the usable columns under their names, and the findings."""
-    given = [(pl.col(c).is_not_null() & (pl.col(c).cast(pl.Utf8).str.strip_chars() != "")) for c in frame.columns]
+    given = [_given(c, dtype) for c, dtype in frame.schema.items()]
     filled = frame.select(g.sum() for g in given).row(0) if frame.width else ()
     named = [i for i, n in enumerate(names) if n is not None and n.strip()]
     last_named = named[-1] if named else -1
@@ -61,6 +61,16 @@ def name_columns(frame: pl.DataFrame, names: list[str], rows: pl.Series, header:
         found.append({"variable": None, "rule": "lege-kolom", "severity": WARNING,
                       "message": f"{_span(empty, where)} zonder naam en zonder gegevens: niet ingelezen"})
     return frame.select(list(keep)).rename(keep), found
+
+
+def _given(name: str, dtype: pl.DataType) -> pl.Expr:
+    """Cells holding something: not null, not blank text, not NaN."""
+    column = pl.col(name)
+    if dtype == pl.Utf8:
+        return column.is_not_null() & (column.str.strip_chars() != "")
+    if dtype.is_float():
+        return column.is_not_null() & column.is_not_nan()
+    return column.is_not_null()
 
 
 def _span(positions: list[int], where: Callable[[int], str]) -> str:

@@ -14,6 +14,7 @@ class Limits:
     rows: int = 1_000_000          # respondents (records) in one file
     columns: int = 5_000           # columns (variables) in one file
     cells: int = 40_000_000        # rows x columns, declared or found
+    sheet_cells: int = 10_000_000  # filled cells of an xlsx sheet (parsed in Python: about 60 s at most)
     bytes: int = 2 * 1024**3       # uncompressed size: a CSV, or an xlsx sheet's XML
     seconds: float = 60.0          # reading one .sav/.zsav in the reader child
 

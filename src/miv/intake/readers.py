@@ -100,7 +100,8 @@ def _csv(path: Path, limits: Limits) -> RawFile:
         except UnicodeDecodeError as exc:
             raise IntakeError(f"tekencodering niet herkend (geen UTF-8 en geen Windows-1252, byte {exc.start})") from None
     del data
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]  # not split(): that would copy the whole file
     try:
         separator = csv.Sniffer().sniff(first, delimiters=_DELIMITERS).delimiter
     except csv.Error:
@@ -152,6 +153,8 @@ def _csv_records(records, limits: Limits):  # noqa: ANN001, ANN202 - a csv.reade
         lines.append(start)
         if len(lines) > limits.rows:
             raise IntakeError(f"te groot om in te lezen: meer dan {limits.rows} respondenten")
+        if len(lines) * max(widest, len(header)) > limits.cells:
+            raise IntakeError(f"te groot om in te lezen: meer dan {limits.cells} cellen (regel {start}, {max(widest, len(header))} kolommen)")
         chunk.append(record)
         if len(chunk) == _CHUNK:
             parts.append(_frame(chunk, len(header)))
@@ -216,6 +219,8 @@ def _sheet_rows(sheet: Sheet):  # noqa: ANN202 - the pieces _xlsx assembles
         chunk.append(cells)
         if len(numbers) > sheet.limits.rows:
             raise IntakeError(f"te groot om in te lezen: meer dan {sheet.limits.rows} respondenten")
+        if len(numbers) * last_column > sheet.limits.cells:
+            raise IntakeError(f"te groot om in te lezen: meer dan {sheet.limits.cells} cellen (rij {number}, {last_column} kolommen)")
         if len(chunk) == _CHUNK:
             parts.append(_cells_frame(chunk))
             chunk = []

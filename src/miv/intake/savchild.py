@@ -1,7 +1,7 @@
 """The .sav reader child, run as a script (never imported as part of miv) so that it starts
 with only what reading needs: pyreadstat and pyarrow.
 
-Protocol: one JSON request per line on stdin ({"path", "out", "max_rows", "max_columns"}),
+Protocol: one JSON request per line on stdin ({"path", "out", "max_rows", "max_columns", "max_cells"}),
 one JSON answer per line on stdout. ReadStat (C) may crash this process on a damaged file;
 the parent (savreader.py) then reports the file and starts a new child.
 
@@ -75,17 +75,21 @@ def _read(request: dict) -> dict:
         source = _UnknownCount(request["path"], struct.pack(order + "i", -1))
         try:
             _, meta = pyreadstat.read_sav(source, metadataonly=True)
-            if len(meta.column_names) > request["max_columns"]:
-                return {"limit": f"{len(meta.column_names)} variabelen, meer dan de grens van {request['max_columns']}"}
+            columns = len(meta.column_names)
+            if columns > request["max_columns"]:
+                return {"limit": f"{columns} variabelen, meer dan de grens van {request['max_columns']}"}
+            if declared is not None and declared * columns > request["max_cells"]:
+                return {"limit": f"de kop meldt {declared} respondenten x {columns} variabelen, meer dan de grens van {request['max_cells']} cellen"}
+            rows = min(request["max_rows"], request["max_cells"] // max(columns, 1))
             source.seek(0)
             frame, meta = pyreadstat.read_sav(source, user_missing=True, output_format="pandas",
-                                              disable_datetime_conversion=True, row_limit=request["max_rows"] + 1)
+                                              disable_datetime_conversion=True, row_limit=rows + 1)
         finally:
             source.close()
     except damaged as exc:
         return {"damaged": f"{type(exc).__name__}: {exc}"}
-    if len(frame) > request["max_rows"]:
-        return {"limit": f"meer dan {request['max_rows']} respondenten"}
+    if len(frame) > rows:
+        return {"limit": f"meer dan {rows} respondenten" + (f" bij {columns} variabelen (grens: {request['max_cells']} cellen)" if rows < request["max_rows"] else "")}
     table = pa.Table.from_pandas(frame, preserve_index=False)
     with pa.OSFile(request["out"], "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)

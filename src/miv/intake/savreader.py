@@ -64,7 +64,8 @@ class SavReader:
         """Read one file in the child; raise IntakeError (Dutch, naming the file) if it cannot be read."""
         unreadable = f"{path}: geen leesbaar SPSS-bestand (.sav/.zsav); is het afgebroken of beschadigd?"
         out = Path(self._folder.name) / "frame.arrow"
-        request = {"path": str(Path(path).resolve()), "out": str(out), "max_rows": limits.rows, "max_columns": limits.columns}
+        request = {"path": str(Path(path).resolve()), "out": str(out), "max_rows": limits.rows, "max_columns": limits.columns,
+                   "max_cells": limits.cells}
         answer = self._ask(path, request, limits.seconds)
         if "damaged" in answer:
             raise IntakeError(f"{unreadable} ({answer['damaged']})")

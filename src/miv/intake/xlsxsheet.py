@@ -241,8 +241,9 @@ class _Cells:
             if self.has_value:
                 self.current[self.column] = self.sheet.value(self.kind, self.style, "".join(self.parts))
                 self.filled += 1
-                if self.filled > self.limits.cells:
-                    raise SheetTooLarge(f"meer dan {self.limits.cells} gevulde cellen")
+                if self.filled > min(self.limits.cells, self.limits.sheet_cells):
+                    raise SheetTooLarge(f"meer dan {min(self.limits.cells, self.limits.sheet_cells)} gevulde cellen in het werkblad; "
+                                        "lever zo'n groot bestand als CSV, .sav of Parquet")
         elif tag == "rPh":
             self.phonetic = False
         elif tag == "row":

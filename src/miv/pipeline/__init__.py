@@ -1,6 +1,12 @@
 """One edition of the monitor end to end: intake's tables in, `Results` for publishing out."""
 
-from miv.pipeline.edition import Published, publish_edition, read_edition, run_edition, run_editions
+from miv.pipeline.edition import (
+    Published,
+    publish_edition,
+    read_edition,
+    run_edition,
+    run_editions,
+)
 from miv.pipeline.inputs import Inputs, read_inputs, write_reports
 from miv.pipeline.run import METHOD, code_version, designs, run
 from miv.pipeline.weighting import MIN_CELL, Weighted, WeightingError, weight

@@ -14,8 +14,14 @@ from miv.definition import Monitor
 from miv.definition.models import Comparison
 from miv.intake import add_indicators
 from miv.pipeline.figures import Estimator, cells, edition_changes
+from miv.pipeline.models import province_models, trend_breaks
 from miv.pipeline.weighting import MIN_CELL, weight
-from miv.publish.results import COMPARISON_SCHEMA, ESTIMATE_SCHEMA, Results
+from miv.publish.results import (
+    COMPARISON_SCHEMA,
+    ESTIMATE_SCHEMA,
+    TREND_SCHEMA,
+    Results,
+)
 from miv.survey import Design
 
 Tables = Mapping[str, pl.DataFrame]
@@ -32,6 +38,21 @@ METHOD = {
         "doelgroep met eindigepopulatiecorrectie (zoals calibrate() in R's survey-pakket)."
     ),
     "interval": "95%-betrouwbaarheidsintervallen volgens Korn en Graubard (svyciprop, method = 'beta').",
+    "trendbreuk": (
+        "Of een cijfer afwijkt van de langjarige trend, is beoordeeld met een structureel tijdreeksmodel "
+        "(een gladde trend met de steekproefmarges van elke editie als meetfout) met en zonder niveausprong "
+        "in de laatste editie: de sprong is het verschil tussen het cijfer en wat de trend van de eerdere "
+        "edities voorspelt, getoetst met een t-toets. Bij p < 0,05 wijkt het cijfer af van de trend; ligt het "
+        "95%-interval van de sprong binnen 5 procentpunt, dan past het bij de trend; anders is het nog niet "
+        "te zeggen. Eerder gepubliceerde cijfers zonder marge krijgen de marge van een even grote steekproef."
+    ),
+    "modelschatting": (
+        "Waar een provinciecijfer op weinig respondenten rust (minder dan 100), staat ernaast een "
+        "modelschatting (Fay-Herriot, zoals het R-pakket sae): een gewogen gemiddelde van het directe cijfer "
+        "en een voorspelling uit kenmerken van de provincie in het steekproefkader (aandeel vrouwen, aandeel "
+        "ambtsdragers in gemeenten van 100.000 inwoners of meer); hoe onzekerder het directe cijfer, hoe "
+        "zwaarder de voorspelling weegt. Het gepubliceerde cijfer blijft het directe cijfer."
+    ),
     "toets": (
         "Verschillen tussen edities zijn getoetst als onafhankelijke steekproeven; verschillen binnen een "
         "editie (vrouwen en mannen, een groep tegenover het geheel) met de gezamenlijke invloedsfuncties. "
@@ -53,9 +74,11 @@ def designs(monitor: Monitor, edition: int, tables: Tables) -> tuple[dict[str, D
 
 
 def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None = None,
-        inputs: Mapping[str, str] | None = None, progress: Progress | None = None, notice: str | None = None) -> Results:
+        inputs: Mapping[str, str] | None = None, progress: Progress | None = None, notice: str | None = None,
+        trend: pl.DataFrame | None = None) -> Results:
     """All figures of one edition (and the previous one, for comparisons) as `Results`;
-    `notice` is printed on every output (e.g. that the data are synthetic)."""
+    `notice` is printed on every output (e.g. that the data are synthetic); `trend` holds the
+    figures earlier reports published (TREND_SCHEMA), from which the trend-break verdicts start."""
     step = progress or (lambda _: None)
     step("weging")
     current, diagnostics = designs(monitor, edition, tables)
@@ -81,16 +104,22 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
     before = _stack(previous_estimates, ESTIMATE_SCHEMA)
     if prior is not None and wanted:
         comparisons.append(edition_changes(this, before, _stack(wanted, ESTIMATE_SCHEMA)))
+    step("modellen")
+    estimates = pl.concat([this, before])
+    published = trend if trend is not None else pl.DataFrame(schema=TREND_SCHEMA)
     return Results(
         monitor=monitor,
         edition=edition,
-        estimates=pl.concat([this, before]),
+        estimates=estimates,
         comparisons=_stack(comparisons, COMPARISON_SCHEMA),
         weighting=diagnostics,
         inputs=dict(inputs or {}),
         code_version=code_version(),
         method=METHOD,
         notice=notice,
+        trend=trend,
+        breaks=trend_breaks(estimates, published, edition),
+        models=province_models(monitor, this, edition),
     )
 
 

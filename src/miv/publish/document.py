@@ -15,6 +15,7 @@ from miv.definition import Indicator, Publication
 from miv.definition.models import Comparison, PublicationKind, Section
 from miv.publish.disclosure import Disclosure
 from miv.publish.labels import Labels
+from miv.publish.models import model_sentences
 from miv.publish.narrative import Figure, Sentence, change, contrast, level, significant
 from miv.publish.number import interval
 from miv.publish.reliability import Mark, assess
@@ -235,6 +236,8 @@ def _block(results: Results, pub: Publication, per: str | None, section: Section
         if test is not None and total is not None:
             national = Figure(test["reference_estimate"], comparison_key(slug, per, code, "province_vs_national", TOTAL, TOTAL))
             sentences.append(contrast(f"in {labels.domain('province', per) if per else 'de provincie'}", total, "in heel Nederland", national, test["p_value"]))
+    if total is not None and not section.breakdowns:  # once per indicator: in its section without breakdowns
+        sentences.extend(model_sentences(results, slug, per, code))
     caption = f"{indicator.label} ({denominator}), {ed}"
     return Block(indicator, sentences, Table(indicator, caption, rows), denominator)
 

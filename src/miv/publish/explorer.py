@@ -25,13 +25,13 @@ from miv.definition import Indicator
 from miv.publish import narrative
 from miv.publish.chart import Point, interactive
 from miv.publish.disclosure import Disclosure
-from miv.publish.document import Document, cell_key, comparison_key
+from miv.publish.document import Block, Document, Row, cell_key, comparison_key
 from miv.publish.labels import Labels
 from miv.publish.narrative import Figure, significant
 from miv.publish.number import interval, number, percent
 from miv.publish.reliability import Mark, assess
 from miv.publish.render import SERIES
-from miv.publish.results import TOTAL, Results
+from miv.publish.results import TOTAL, TREND_SCHEMA, Results, empty
 
 STATIC = Path(__file__).parent / "static"
 COLUMNS = ["sleutel", "indicator", "indicator_label", "publicatie", "uitsplitsing", "categorie", "editie", "percentage",
@@ -126,8 +126,8 @@ def pages(results: Results, disclosure: Disclosure, docs: list[Document]) -> lis
     editions = [e for e in (results.edition, results.previous) if e is not None]
     out = []
     for doc in docs:
-        rows: dict[str, dict[tuple, object]] = defaultdict(dict)
-        blocks = {}
+        rows: dict[str, dict[tuple, Row]] = defaultdict(dict)
+        blocks: dict[str, Block] = {}
         for section in doc.sections:
             for block in section.blocks:
                 blocks.setdefault(block.indicator.code, block)
@@ -147,7 +147,7 @@ def pages(results: Results, disclosure: Disclosure, docs: list[Document]) -> lis
 
 def _line(results: Results, doc: Document, indicator: Indicator, breakdown: str, domain: str, label: str,
           published: _Published, labels: Labels, editions: list[int]) -> Line:
-    head = (doc.publication.slug, doc.per_value, indicator.code)
+    head: tuple[str, str | None, str] = (doc.publication.slug, doc.per_value, indicator.code)
     values, hidden = {}, {}
     for edition in editions:
         found = published.value((*head, breakdown, domain, edition))
@@ -165,7 +165,7 @@ def _line(results: Results, doc: Document, indicator: Indicator, breakdown: str,
     return Line(breakdown, domain, label, values, hidden, change, _contrast(head, breakdown, domain, now, published, labels) if now else None)
 
 
-def _contrast(head: tuple, breakdown: str, domain: str, now: Value, published: _Published, labels: Labels) -> Contrast | None:
+def _contrast(head: tuple[str, str | None, str], breakdown: str, domain: str, now: Value, published: _Published, labels: Labels) -> Contrast | None:
     if breakdown == "group":
         test, reference, shown = published.tests.get((*head, "group_vs_all", breakdown, domain)), "het totaal", False
     elif breakdown == "gender":
@@ -190,13 +190,13 @@ def _contrast(head: tuple, breakdown: str, domain: str, now: Value, published: _
 def _trend(results: Results, doc: Document, indicator: Indicator, published: _Published) -> dict | None:
     """Earlier editions as published, then this and the previous edition's totals."""
     points = []
-    for row in results.trend.iter_rows(named=True):
+    for row in (results.trend if results.trend is not None else empty(TREND_SCHEMA)).iter_rows(named=True):
         if (row["publication"], row["per_value"], row["indicator"], row["breakdown"]) == (doc.publication.slug, doc.per_value, indicator.code, TOTAL) \
                 and row["edition"] not in (results.edition, results.previous):
             key = "|".join(["trend", doc.publication.slug, doc.per_value or "", indicator.code, str(row["edition"])])
             points.append(Point(str(row["edition"]), Figure(row["estimate"], key), None, None, row["source"], "trendbreuk" if row["trend_break"] else ""))
-    for edition in (results.previous, results.edition):
-        found = published.value((doc.publication.slug, doc.per_value, indicator.code, TOTAL, TOTAL, edition)) if edition else None
+    for edition in (e for e in (results.previous, results.edition) if e is not None):
+        found = published.value((doc.publication.slug, doc.per_value, indicator.code, TOTAL, TOTAL, edition))
         if isinstance(found, Value):
             points.append(Point(str(edition), found.figure, None, None, f"Monitor {edition}", "trendbreuk" if indicator.trend_break(edition) else ""))
     points.sort(key=lambda p: int(p.label))
@@ -204,6 +204,14 @@ def _trend(results: Results, doc: Document, indicator: Indicator, published: _Pu
         return None
     spec, alt = interactive("trend", f"{indicator.label} per editie", points)
     return {"spec": spec, "alt": alt, "points": [(p.label, p.figure, p.series, p.note) for p in points]}
+
+
+def _shared(spec: dict, alt: str, templates: dict[str, dict]) -> dict:
+    """A chart as its data and text alternative; the spec without data is stored once per page."""
+    template = {k: v for k, v in spec.items() if k != "datasets"}
+    name = next((n for n, t in templates.items() if t == template), f"s{len(templates)}")
+    templates[name] = template
+    return {"sjabloon": name, "punten": spec["datasets"]["punten"], "alt": alt}
 
 
 def selections(editions: list[int]) -> list[list[int]]:
@@ -285,13 +293,15 @@ def _environment(labels: Labels, results: Results) -> Environment:
 
 def _data(page: Page, rows: list[dict]) -> dict:
     """What the script needs: the charts per breakdown and edition choice, and the download rows."""
+    templates: dict[str, dict] = {}
     return {
         "bestand": f"{page.indicator.code}-{page.doc.stem}",
         "edities": page.editions,
         "kolommen": COLUMNS,
         "rijen": [[row["_uitsplitsing"], row["editie"], *[row[c] for c in COLUMNS]] for row in rows],
-        "figuren": {b.code: b.charts for b in page.breakdowns if b.charts},
-        "trend": {"spec": page.trend["spec"], "alt": page.trend["alt"]} if page.trend else None,
+        "figuren": {b.code: {key: _shared(c["spec"], c["alt"], templates) for key, c in b.charts.items()} for b in page.breakdowns if b.charts},
+        "trend": _shared(page.trend["spec"], page.trend["alt"], templates) if page.trend else None,
+        "sjablonen": templates,
     }
 
 

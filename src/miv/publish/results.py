@@ -27,6 +27,13 @@ comparisons -- one row per test the publications quote:
     reference    Utf8     the other side: an edition year as text, a domain code, or "totaal"/"nationaal"
     estimate, reference_estimate, difference (estimate - reference_estimate), se, p_value  Float64
 
+breaks -- trend-break verdicts per cell (miv.pipeline.models.trend_breaks, BREAK_SCHEMA): the
+    shift of this edition against the trend, its se, interval, p and the Dutch verdict and text.
+
+models -- Fay-Herriot estimates per province cell (miv.pipeline.models.province_models,
+    MODEL_SCHEMA): direct estimate, se and n beside the model estimate and its root MSE;
+    `small` marks direct estimates from fewer than 100 respondents.
+
 trend -- optional published figures of earlier editions (as published, no interval):
     publication, per_value, indicator, breakdown, domain, edition (Int32), estimate (Float64),
     source (Utf8: the report that published it), trend_break (Boolean: the method changed
@@ -92,6 +99,37 @@ TREND_SCHEMA: dict[str, type[pl.DataType]] = {
     "source": pl.Utf8,
     "trend_break": pl.Boolean,
 }
+BREAK_SCHEMA: dict[str, type[pl.DataType]] = {
+    "publication": pl.Utf8,
+    "per_value": pl.Utf8,
+    "indicator": pl.Utf8,
+    "breakdown": pl.Utf8,
+    "domain": pl.Utf8,
+    "edition": pl.Int32,
+    "first_edition": pl.Int32,
+    "editions": pl.Int32,
+    "forecast": pl.Float64,
+    "shift": pl.Float64,
+    "se": pl.Float64,
+    "ci_low": pl.Float64,
+    "ci_high": pl.Float64,
+    "p_value": pl.Float64,
+    "verdict": pl.Utf8,
+    "text": pl.Utf8,
+}
+MODEL_SCHEMA: dict[str, type[pl.DataType]] = {
+    "publication": pl.Utf8,
+    "per_value": pl.Utf8,
+    "indicator": pl.Utf8,
+    "edition": pl.Int32,
+    "direct": pl.Float64,
+    "direct_se": pl.Float64,
+    "n": pl.Int64,
+    "estimate": pl.Float64,
+    "se": pl.Float64,
+    "shrinkage": pl.Float64,
+    "small": pl.Boolean,
+}
 WEIGHTING_SCHEMA: dict[str, type[pl.DataType]] = {
     "group": pl.Utf8,
     "n": pl.Int64,
@@ -124,6 +162,8 @@ class Results:
     trend: pl.DataFrame | None = None
     method: dict[str, str] = field(default_factory=dict)
     notice: str | None = None  # shown on every output, e.g. that the figures come from synthetic demo data
+    breaks: pl.DataFrame | None = None  # trend-break verdicts (BREAK_SCHEMA), miv.pipeline.models
+    models: pl.DataFrame | None = None  # Fay-Herriot estimates per province (MODEL_SCHEMA), miv.pipeline.models
 
     def __post_init__(self) -> None:
         if self.edition not in self.monitor.editions:
@@ -133,6 +173,9 @@ class Results:
         object.__setattr__(self, "weighting", _conform(self.weighting, WEIGHTING_SCHEMA, "weighting"))
         trend = _conform(self.trend, TREND_SCHEMA, "trend") if self.trend is not None else empty(TREND_SCHEMA)
         object.__setattr__(self, "trend", trend)
+        for name, schema in (("breaks", BREAK_SCHEMA), ("models", MODEL_SCHEMA)):
+            table = getattr(self, name)
+            object.__setattr__(self, name, _conform(table, schema, name) if table is not None else empty(schema))
         unknown = set(self.comparisons["kind"].unique().to_list()) - set(KINDS)
         if unknown:
             raise ResultsError(f"comparisons.kind: onbekende soort(en) {sorted(unknown)}; verwacht {', '.join(KINDS)}")

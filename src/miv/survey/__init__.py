@@ -10,7 +10,13 @@ This package imports nothing else of miv.
 from miv.survey.calibration import CalFun, Margins, calibrate, poststratify, rake, trim
 from miv.survey.compare import design_difference, domain_difference, rao_scott
 from miv.survey.design import Design, LonelyStratum
-from miv.survey.errors import ArgumentError, CalibrationError, DesignError, EstimationError, SurveyError
+from miv.survey.errors import (
+    ArgumentError,
+    CalibrationError,
+    DesignError,
+    EstimationError,
+    SurveyError,
+)
 from miv.survey.estimate import mean, proportion, ratio, total
 from miv.survey.intervals import CIMethod
 from miv.survey.quantile import quantile

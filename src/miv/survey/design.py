@@ -196,7 +196,7 @@ def unique_rows(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     key = np.zeros(codes.shape[1], dtype=np.int64)
     for row, base in zip(codes, radix, strict=True):
         key = key * base + row
-    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     return codes[:, first], inverse.ravel()
 
 

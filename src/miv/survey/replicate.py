@@ -148,9 +148,8 @@ def replicate_design(data: pl.DataFrame, weights: str, replicates: str | Sequenc
     r = matrix.shape[1]
     if kind is ReplicateType.JKN and rscales is None:
         raise DesignError("rscales: a JKn design needs rscales, (n_h - 1)/n_h for each replicate of stratum h")
-    if kind is ReplicateType.FAY:
-        if rho is None or not 0 <= number(rho, "rho") < 1:
-            raise DesignError(f"rho: a Fay design needs rho in [0, 1), got {rho!r}")
+    if kind is ReplicateType.FAY and (rho is None or not 0 <= number(rho, "rho") < 1):
+        raise DesignError(f"rho: a Fay design needs rho in [0, 1), got {rho!r}")
     defaults = {ReplicateType.JK1: (r - 1) / r, ReplicateType.BRR: 1 / r, ReplicateType.BOOTSTRAP: 1 / (r - 1),
                 ReplicateType.SDR: 4 / r, ReplicateType.ACS: 4 / r,
                 ReplicateType.FAY: 1 / (r * (1 - (rho or 0.0)) ** 2)}
