@@ -11,6 +11,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from miv.cases import Action, MasterKey, Report, ViolationForm
+from miv.casework import Casework
 from miv.cli import app
 from miv.store import Database, upgrade
 from miv.web.accounts import add_user
@@ -124,3 +125,23 @@ def test_create_key_in_a_missing_folder_and_purge_keep_years_zero_are_clear_erro
     assert missing.exit_code == 1 and "de map" in missing.output and "bestaat niet" in missing.output and "Traceback" not in missing.output
     zero = runner.invoke(app, ["cases", "purge", "--keep-years", "0"])
     assert zero.exit_code == 1 and "--keep-years 0" in zero.output and "ten minste 1 jaar" in zero.output
+
+
+def test_rotation_commands_keep_the_log_and_the_cases_readable(setup, monkeypatch: pytest.MonkeyPatch):
+    url, master, tmp = setup
+    db = Database(url)
+    team = build(db, master, tmp / "documenten")
+    case = team.work.open(team["voorzitter"].member, Report(SECRETS[2], SECRETS[0]), datetime.now(timezone.utc))
+    assert runner.invoke(app, ["cases", "rotate-audit-key"]).exit_code == 0
+    person = runner.invoke(app, ["cases", "rotate-person-key", "adviseur@zaken.nl"])
+    assert person.exit_code == 0 and "1 zaaksleutel(s)" in person.output, person.output
+    new = tmp / "nieuw.key"
+    assert runner.invoke(app, ["cases", "create-key", str(new)]).exit_code == 0
+    rotated = runner.invoke(app, ["cases", "rotate-master-key", str(new)])
+    assert rotated.exit_code == 0 and "geheimen verzegeld" in rotated.output, rotated.output
+    monkeypatch.setenv("MIV_CASES_MASTER_KEY_FILE", str(new))
+    checked = runner.invoke(app, ["cases", "verify-log"])
+    assert checked.exit_code == 0, checked.output
+    fresh = Casework(db, MasterKey.load(new), team.work.documents, anchor=team.work.anchor.path)
+    assert fresh.contents(team["adviseur"].member, case, datetime.now(timezone.utc)).fields["omschrijving"] == SECRETS[2]
+    db.dispose()
