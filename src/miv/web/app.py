@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from miv.cases import CaseError
 from miv.fieldwork import Keys, purge_progress
 from miv.store import Database
 from miv.store.sessions import Lifetime
@@ -43,6 +44,8 @@ async def _purge_hourly(db: Database, days: int) -> None:
 
 
 async def _error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, CaseError):  # e.g. a case record written outside the app: say so, do not go on
+        return render(request, "error.html", {"title": "Zaak niet te openen", "detail": exc.message}, status=409)
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     detail = exc.detail if isinstance(exc, HTTPException) and status != 500 else "Er ging iets mis aan onze kant. Probeer het later nog eens."
     titles = {403: "Geen toegang", 404: "Pagina niet gevonden", 405: "Niet toegestaan", 429: "Te veel pogingen"}

@@ -23,5 +23,6 @@ def app() -> Starlette:
         contact=options["contact"], progress_days=options["progress_days"],
         cases_master_key=Path(os.environ[MASTER_KEY]) if os.environ.get(MASTER_KEY) else None,
         cases_documents=Path(os.environ.get("MIV_CASES_DOCUMENTS", "zaakdocumenten")),
+        cases_anchor=Path(os.environ.get("MIV_CASES_ANCHOR", "zaaklog-anker.txt")),
     )
     return create_app(settings)

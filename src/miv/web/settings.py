@@ -29,6 +29,10 @@ class Settings:
     smtp: Smtp | None = None  # send mailings by e-mail; without it staff download mail-merge files
     cases_master_key: Path | None = None  # cases: the master key file (docs/cases.md); no file, no case pages
     cases_documents: Path = Path("zaakdocumenten")  # cases: folder of the sealed documents
+    # cases: het ankerbestand buiten de database; bij elke logregel wordt de kop van de keten erin bijgeschreven
+    cases_anchor: Path = Path("zaaklog-anker.txt")
+    # cases: de grootste toegestane bijlage in bytes; een groter bestand wordt tijdens het inlezen geweigerd
+    cases_max_upload: int = 50 * 1024 * 1024
 
 
 def read_secret(path: Path) -> bytes:
