@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0005_cases'
-down_revision = '0003_sessions'
+down_revision = '0004_fieldwork'
 branch_labels = None
 depends_on = None
 
