@@ -80,7 +80,8 @@ def take(page: Page, label: str, refused: bool = False, lands: str = "Zaak ", **
             form.get_by_label("Onderzoeker").select_option(label=value)
         else:
             form.get_by_label(field).fill(value)
-    form.get_by_role("button", name=label).click()
+    with page.expect_navigation():  # the title is empty until the next page has loaded
+        form.get_by_role("button", name=label).click()
     assert page.title().startswith("Fout: Zaak " if refused else lands), page.title()
 
 
