@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test venv system-deps bench clean
+.PHONY: demo test lint venv system-deps bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,12 @@ system-deps:
 demo: venv
 	$(BIN)/miv demo --out out
 
-test: venv system-deps
+# ruff over all code, mypy --strict over the layers in [tool.mypy]; `ruff check --fix` repairs most findings.
+lint: venv
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/mypy
+
+test: venv system-deps lint
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 bench: venv

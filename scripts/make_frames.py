@@ -2,7 +2,7 @@
 
 The frame gives, per stratum (group x gender, plus province and municipality size class
 where the group is stratified by them), how many people the population holds. Only the
-group totals come from DOMAIN.md; everything below a total is modelled here from the
+group totals come from docs/domain.md; everything below a total is modelled here from the
 assumptions stated next to each table, so the split is an approximation for every group
 and the file says so. Run from the repository root:
 
@@ -15,10 +15,10 @@ Assumptions, in short:
   Hellevoetsluis and Westvoorne into Voorne aan Zee is the only difference).
 - One burgemeester per municipality. Wethouders and raadsleden are spread over the
   cells by the typical number of wethouders and council seats of a municipality in each
-  size class (Gemeentewet art. 8 and 36), then scaled to the DOMAIN.md total.
+  size class (Gemeentewet art. 8 and 36), then scaled to the docs/domain.md total.
 - Statenleden per province: the seats set by the Provinciewet for the 2019 (2022
   edition, 570 seats) and 2023 elections (2024 edition, 572 seats). Gedeputeerden per
-  province: a typical college size, adding up to the DOMAIN.md total.
+  province: a typical college size, adding up to the docs/domain.md total.
 - Water boards and staff are stratified by gender only.
 - Women's share per group: approximate shares for the period 2022-2024 (WOMEN below).
 Rounding uses largest remainders, so every group total is exact and every cell's women
@@ -72,7 +72,7 @@ GEDEPUTEERDEN = {
 # Provinces with a woman as Commissaris van de Koning in both editions (approximate).
 CDK_WOMEN = ("drenthe", "noord-brabant")
 
-# Group totals (DOMAIN.md). Approximate ones are listed in APPROXIMATE.
+# Group totals (docs/domain.md). Approximate ones are listed in APPROXIMATE.
 TOTALS = {
     "wethouder": 1450,
     "raadslid": 8500,

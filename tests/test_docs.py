@@ -1,7 +1,9 @@
-"""Docs kept honest: every `miv` command is described in docs/cli.md."""
+"""Docs kept honest: every `miv` command is described in docs/cli.md, and every document the
+code, tests and docs cite is in the repository."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import typer.main
@@ -26,3 +28,18 @@ def test_every_command_is_documented():
     assert len(commands) >= 5
     missing = [c for c in commands if f"`{c}" not in text]
     assert not missing, f"not in docs/cli.md: {missing}"
+
+
+def test_every_cited_document_is_in_the_repository():
+    """A document named in a docstring, comment or doc (a file name ending in .md, alone or
+    under docs/) must be a file a reader of this repository can open."""
+    root = DOCS.parent
+    cited = re.compile(r"(?<![\w/.-])((?:docs/)?[A-Za-z][\w-]*\.md)\b")
+    missing = []
+    for folder, pattern in (("src", "*.py"), ("src", "*.yaml"), ("tests", "*.py"), ("benchmarks", "*.py"), ("docs", "*.md")):
+        for path in (root / folder).rglob(pattern):
+            for name in set(cited.findall(path.read_text(encoding="utf-8"))):
+                if not any((base / name).is_file() for base in (root, DOCS, path.parent)) and not name.endswith(("kerncijfers.md",)):
+                    missing.append(f"{path.relative_to(root)}: {name}")
+    assert len(list((root / "src").rglob("*.py"))) > 50
+    assert not missing, missing

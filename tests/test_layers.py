@@ -1,4 +1,5 @@
-"""The layer rules of DESIGN.md, executable: importing a layer loads nothing above it."""
+"""The layer rules, executable: importing a layer loads nothing above it (ALLOWED is the rule;
+the web app is at the top, and nothing imports it)."""
 
 from __future__ import annotations
 

@@ -143,7 +143,7 @@ def db_responses(
 @users_app.command("add")
 def users_add(
     email: str, name: str = typer.Option(..., "--name", help="Volledige naam."),
-    role: str = typer.Option(..., "--role", help="admin or fieldwork."), db: str | None = DatabaseUrl,
+    role: str = typer.Option(..., "--role", help="admin (beheer), fieldwork (veldwerk) of zaken (zaakbehandelaar: krijgt daarna een zaakrol met 'miv cases add-member')."), db: str | None = DatabaseUrl,
 ) -> None:
     """Voeg een account toe; het wachtwoord wordt twee keer gevraagd en als argon2-hash bewaard."""
     from miv.web.accounts import add_user
@@ -173,6 +173,10 @@ def serve(
     workers: int = typer.Option(1, help="Aantal app-processen."),
     session_idle_minutes: int = typer.Option(15, "--session-idle-minutes", min=1, help="Beheerpagina's: sessie vervalt na zoveel minuten zonder verzoek."),
     session_hours: int = typer.Option(8, "--session-hours", min=1, help="Beheerpagina's: sessie vervalt hoe dan ook zoveel uur na het inloggen."),
+    forwarded_allow_ips: str = typer.Option("127.0.0.1", "--forwarded-allow-ips", envvar="MIV_FORWARDED_ALLOW_IPS",
+                                            help="Adressen van de proxy's of load balancers waarvan X-Forwarded-For/-Proto vertrouwd wordt (komma's)."),
+    contact: str = typer.Option("onderzoek@example.nl", "--contact", envvar="MIV_CONTACT", help="Contactadres voor respondenten, op de pagina's en in elke mail."),
+    progress_days: int = typer.Option(30, "--progress-days", envvar="MIV_PROGRESS_DAYS", min=1, help="Dagen na de laatste keer opslaan waarna onvoltooide antwoorden worden gewist."),
 ) -> None:
     """Start de webapp (enquête en beheerpagina's)."""
     import json
@@ -185,9 +189,11 @@ def serve(
 
     os.environ["MIV_SERVE"] = json.dumps({"db": db or store.default_url(), "secret_file": str(secret_file.resolve()),
                                           "root": str(root or DEFAULT_ROOT), "base_url": base_url, "secure": secure,
-                                          "session_idle_minutes": session_idle_minutes, "session_hours": session_hours})
+                                          "session_idle_minutes": session_idle_minutes, "session_hours": session_hours,
+                                          "contact": contact, "progress_days": progress_days})
     console.print(f"[green]✓[/] miv luistert op http://{host}:{port}")
-    uvicorn.run("miv.web.serve:app", host=host, port=port, workers=workers, proxy_headers=True, access_log=False, factory=True)
+    uvicorn.run("miv.web.serve:app", host=host, port=port, workers=workers, proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips,
+                access_log=False, factory=True)
 
 
 # --- intake: survey files in, respondent tables out (docs/intake.md) ---------------------
@@ -346,13 +352,17 @@ Documents = typer.Option(Path("zaakdocumenten"), "--documents", envvar="MIV_CASE
 
 
 @contextmanager
-def _casework(db: str | None, documents: Path) -> Iterator[Any]:  # a Casework; imported lazily to keep `miv --help` fast
-    """The case store for one command; its connections close after."""
+def _casework(db: str | None, documents: Path, anchor: Path | None = None) -> Iterator[Any]:  # a Casework, imported lazily
+    """The case store for one command; its connections close after. Every entry it writes is
+    anchored in MIV_CASES_ANCHOR (default zaaklog-anker.txt), as in the app."""
+    import os
+
     from miv import cases, casework
 
     master = cases.MasterKey.from_environment()
+    anchor = anchor or Path(os.environ.get("MIV_CASES_ANCHOR", "zaaklog-anker.txt"))
     with database(db) as opened:
-        yield casework.Casework(opened, master, cases.DocumentStore(documents))
+        yield casework.Casework(opened, master, cases.DocumentStore(documents), anchor=anchor)
 
 
 @cases_app.command("create-key")
@@ -403,35 +413,33 @@ def cases_remove_member(
 
 
 @cases_app.command("reset-totp")
-def cases_reset_totp(email: str, db: str | None = DatabaseUrl) -> None:
-    """Vergeet het TOTP-geheim van een persoon (telefoon kwijt); bij de volgende aanmelding stelt hij het opnieuw in."""
+def cases_reset_totp(
+    email: str, by: str = typer.Option(..., "--by", help="Wie dit doet (naam of e-mailadres van de beheerder); staat in het logboek."),
+    db: str | None = DatabaseUrl, documents: Path = Documents,
+) -> None:
+    """Vergeet het TOTP-geheim van een persoon (telefoon kwijt) en beëindig zijn sessies; bij de volgende aanmelding stelt hij het opnieuw in."""
     from miv import casework
-    from miv.casework import twofactor
 
-    with database(db) as opened, opened.session() as session:
-        found = twofactor.reset(session, casework.person_id(casework.account_id(opened, email)))
+    with _casework(db, documents) as work:
+        found = work.reset_totp(by, casework.account_id(work.db, email), datetime.now(timezone.utc))
     console.print(f"[green]✓[/] {email} stelt bij de volgende keer inloggen de tweestapsverificatie opnieuw in" if found
                   else f"{email} had nog geen tweestapsverificatie", highlight=False)
 
 
 @cases_app.command("verify-log")
 def cases_verify_log(
-    anchor: Path | None = typer.Option(None, "--anchor", help="Ankerbestand buiten de database: gecontroleerd en daarna bijgewerkt."),
+    anchor: Path | None = typer.Option(None, "--anchor", envvar="MIV_CASES_ANCHOR",
+                                       help="Ankerbestand buiten de database (standaard zaaklog-anker.txt); ontbreekt het of loopt het achter, dan is dat een fout."),
     db: str | None = DatabaseUrl, documents: Path = Documents,
 ) -> None:
-    """Controleer de hashketen van het auditlog; noem elke gewijzigde, verwijderde of verplaatste regel (exitcode 1)."""
-    from miv import cases
-
-    with _casework(db, documents) as work:
-        known = cases.Anchor.parse(anchor.read_text(), str(anchor)) if anchor is not None and anchor.exists() else None
-        result = work.verify_log(known)
+    """Controleer de hashketen van het auditlog, het anker en elke zaak; noem elke gewijzigde, verwijderde of verplaatste regel en elk gewijzigd veld (exitcode 1)."""
+    with _casework(db, documents, anchor) as work:
+        result = work.verify_log()
     for finding in result.findings:
         errors.print(f"[red]✗[/] {finding}", highlight=False, soft_wrap=True)
     if not result.ok:
         raise fail(f"het logboek is aangetast: {len(result.findings)} bevinding(en) in {result.count} regels")
-    if anchor is not None and result.head is not None:
-        anchor.write_text(result.head.dump())
-    console.print(f"[green]✓[/] logboek in orde: {result.count} regels" + (f"; anker bijgewerkt in {anchor}" if anchor else ""), highlight=False)
+    console.print(f"[green]✓[/] logboek in orde: {result.count} regels, verankerd in {work.anchor.path}", highlight=False)
 
 
 @cases_app.command("purge")
@@ -446,7 +454,7 @@ def cases_purge(
 
     now = datetime.now(timezone.utc)
     with _casework(db, documents) as work:
-        work.retention = cases.RetentionPolicy(cases.Period(years=keep_years), cases.Period(months=warn_months))
+        work.retention = cases.RetentionPolicy.of(keep_years, warn_months)
         if dry_run:
             every = work.all_cases()
             announced, destroyed = work.retention.to_warn(every, now), work.retention.to_purge(every, now)
@@ -457,3 +465,35 @@ def cases_purge(
     for case in destroyed:
         console.print(f"[red]✗[/] zaak {case.id} {'zou worden' if dry_run else 'is'} vernietigd; de geanonimiseerde aantallen blijven", highlight=False)
     console.print(f"[green]✓[/] {len(announced)} aangekondigd, {len(destroyed)} {'te vernietigen' if dry_run else 'vernietigd'}", highlight=False)
+
+
+@cases_app.command("rotate-master-key")
+def cases_rotate_master_key(
+    new: Path = typer.Argument(..., help="Het nieuwe sleutelbestand, gemaakt met 'miv cases create-key'."),
+    db: str | None = DatabaseUrl, documents: Path = Documents,
+) -> None:
+    """Verzegel alle privésleutels, TOTP-geheimen en logsleutels opnieuw onder een nieuwe hoofdsleutel."""
+    from miv import cases
+
+    with _casework(db, documents) as work:
+        moved = work.rotate_master_key("beheer", cases.MasterKey.load(new), datetime.now(timezone.utc))
+    console.print(f"[green]✓[/] {moved} geheimen verzegeld onder de nieuwe hoofdsleutel; zet nu "
+                  f"{cases.ENVIRONMENT_VARIABLE}={new.resolve()} en bewaar de oude sleutel tot de back-ups verlopen", highlight=False)
+
+
+@cases_app.command("rotate-audit-key")
+def cases_rotate_audit_key(db: str | None = DatabaseUrl, documents: Path = Documents) -> None:
+    """Neem een nieuwe versie van de logsleutel in gebruik; oudere logregels blijven controleerbaar."""
+    with _casework(db, documents) as work:
+        version = work.rotate_audit_key("beheer", datetime.now(timezone.utc))
+    console.print(f"[green]✓[/] logsleutel versie {version} ondertekent vanaf nu het logboek", highlight=False)
+
+
+@cases_app.command("rotate-person-key")
+def cases_rotate_person_key(email: str, db: str | None = DatabaseUrl, documents: Path = Documents) -> None:
+    """Geef een persoon een nieuw sleutelpaar; zijn zaaksleutels worden opnieuw voor hem versleuteld."""
+    from miv import casework
+
+    with _casework(db, documents) as work:
+        cases_done = work.rotate_person_key("beheer", casework.person_id(casework.account_id(work.db, email)), datetime.now(timezone.utc))
+    console.print(f"[green]✓[/] nieuw sleutelpaar voor {email}; {cases_done} zaaksleutel(s) opnieuw versleuteld", highlight=False)

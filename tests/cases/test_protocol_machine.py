@@ -1,6 +1,6 @@
 """Hypothesis drives random sequences of steps by random people; the protocol must hold for all.
 
-The expectations here are written from the Handreiking (DOMAIN.md), not read from the
+The expectations here are written from the Handreiking (docs/domain.md), not read from the
 rule table: which stage may follow which, which steps are the chair's decisions, which
 steps must carry a reason, and which stages a closed case must have passed.
 """

@@ -1,4 +1,4 @@
-"""The definition layer imports only the standard library, pydantic, PyYAML and miv.errors (DESIGN.md):
+"""The definition layer, the bottom of miv, imports only the standard library, pydantic, PyYAML and miv.errors:
 checked in a fresh interpreter, so other tests' imports cannot hide a violation."""
 
 from __future__ import annotations

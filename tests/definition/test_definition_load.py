@@ -1,4 +1,4 @@
-"""The real definition in monitor/ loads, and holds what CONTRACT.md and DOMAIN.md promise."""
+"""The real definition in monitor/ loads, and holds what docs/intake.md and docs/domain.md promise."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from miv.definition import DEFAULT_ROOT, Indicator, ItemType, Monitor, load, variables
+from miv.definition import DEFAULT_ROOT, Indicator, ItemType, Monitor, Unit, load, variables
 from miv.definition.models import Comparison, Denominator, PublicationKind, Role
 
 EDITIONS = (2022, 2024)
@@ -60,13 +60,13 @@ def test_each_edition_has_three_questionnaires_covering_every_group(monitor: Mon
     staff = {g.code for g in monitor.structure.groups if g.role is Role.MEDEWERKER}
     assert set(edition.questionnaires["ambtsdragers"].groups) == office
     assert set(edition.questionnaires["medewerkers"].groups) == staff
-    assert edition.questionnaires["organisaties"].unit == "organisation"
+    assert edition.questionnaires["organisaties"].unit is Unit.ORGANISATION
     assert set(edition.questionnaires["organisaties"].groups) == {g.code for g in monitor.structure.groups if g.chair}
     assert len(edition.questionnaires["ambtsdragers"].items) >= 40
     assert {s.group for s in edition.frame.strata} == office | staff
     for group in monitor.structure.groups:
         assert {s.gender for s in edition.frame.strata if s.group == group.code} == {"man", "vrouw"}
-    assert edition.frame.approximate, "DOMAIN.md marks several counts as approximate"
+    assert edition.frame.approximate, "docs/domain.md marks several counts as approximate"
 
 
 @pytest.mark.parametrize("year", EDITIONS)
@@ -140,7 +140,7 @@ def test_every_indicator_states_its_denominator(monitor: Monitor) -> None:
         assert ind.denominator_label.startswith("van "), ind.code
         if ind.denominator in (Denominator.VICTIMS, Denominator.INCIDENTS):
             assert ind.universe, f"{ind.code}: a share of victims or incidents needs a universe"
-        assert (ind.denominator is Denominator.ORGANISATIONS) == (units[ind.questionnaire] == "organisation")
+        assert (ind.denominator is Denominator.ORGANISATIONS) == (units[ind.questionnaire] is Unit.ORGANISATION)
 
 
 def test_publications_of_domain_md(monitor: Monitor) -> None:

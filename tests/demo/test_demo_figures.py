@@ -1,4 +1,4 @@
-"""The demo's weighted population figures land near the published ones (DOMAIN.md).
+"""The demo's weighted population figures land near the published ones (docs/domain.md).
 
 Weights are plain post-stratification: N_h / n_h per stratum of the frame (group x
 gender x province x size class), computed here with polars and nothing of miv's own
@@ -48,7 +48,7 @@ FIGURES = {
     "mw_agressie_totaal": (any_of(STAFF_FORMS), "medewerkers"),
 }
 
-# (edition, figure, subgroup, published % (DOMAIN.md), tolerance in points)
+# (edition, figure, subgroup, published % (docs/domain.md), tolerance in points)
 TARGETS = [
     (2022, "agressie_totaal", None, 49, 2.5),
     (2024, "agressie_totaal", None, 45, 2.5),

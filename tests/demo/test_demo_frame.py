@@ -1,4 +1,4 @@
-"""The population frames hold the DOMAIN.md totals and are what scripts/make_frames.py
+"""The population frames hold the docs/domain.md totals and are what scripts/make_frames.py
 derives; demo respondents come only from strata of the frame and never outnumber them."""
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import polars as pl
 import yaml
 
 from miv import demo
-from miv.definition import DEFAULT_ROOT, Monitor
+from miv.definition import DEFAULT_ROOT, Monitor, Unit
 
 from .conftest import STRATUM_KEYS, frame_table
 
 SCRIPT = DEFAULT_ROOT.parent / "scripts" / "make_frames.py"
 
-# DOMAIN.md, table "Groups": 2024 counts; 2022 differs in municipalities (344) and in
+# docs/domain.md, table "Groups": 2024 counts; 2022 differs in municipalities (344) and in
 # Statenleden (570 seats elected in 2019; 572 from the 2023 elections).
 TOTALS = {
     "burgemeester": {2022: 344, 2024: 342},
@@ -72,7 +72,7 @@ def test_committed_frames_are_what_the_script_derives(tmp_path: Path) -> None:
 
 def test_respondents_come_from_frame_strata_and_never_outnumber_them(monitor: Monitor, demo_tables: list[demo.DemoTable]) -> None:
     for t in demo_tables:
-        if t.questionnaire.unit != "respondent":
+        if t.questionnaire.unit is not Unit.RESPONDENT:
             continue
         frame = frame_table(monitor, t.edition)
         counts = t.data.group_by(STRATUM_KEYS).len("n").join(frame, on=STRATUM_KEYS, how="left", nulls_equal=True)

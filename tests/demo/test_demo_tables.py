@@ -1,4 +1,4 @@
-"""The demo tables have the respondent-table shape of CONTRACT.md, are marked synthetic,
+"""The demo tables have the respondent-table shape of docs/intake.md, are marked synthetic,
 and are reproducible by seed."""
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from scipy import stats
 
 from miv.pipeline import designs, run
@@ -99,6 +100,20 @@ def test_one_factsheet_per_province_against_the_nation(monitor, results):
 def test_weighting_diagnostics_cover_every_group(results, editions):
     groups = set(editions[2024]["ambtsdragers"]["group"]) | set(editions[2024]["medewerkers"]["group"])
     assert groups <= set(results.weighting["group"])
+
+
+def test_reusing_the_previous_editions_results_gives_the_same_figures(monitor, editions, results):
+    """`miv demo` runs 2022 first and hands its Results to 2024 instead of weighting and
+    estimating 2022 again: every estimate and test must be what the full recomputation gives."""
+    earlier = run(monitor, 2022, editions[2022])
+    reused = run(monitor, 2024, editions[2024], editions[2022], inputs={"demo": "seed 7"}, previous_results=earlier)
+    assert reused.comparisons.filter(pl.col("kind") == "previous_edition").height > 0
+    for frame in ("estimates", "comparisons"):  # equal up to the last bits of floating point
+        mine, full = (getattr(r, frame).sort(pl.all(), nulls_last=True) for r in (reused, results))
+        assert_frame_equal(mine.select(pl.col(pl.Utf8, pl.Int64, pl.Int32)), full.select(pl.col(pl.Utf8, pl.Int64, pl.Int32)))
+        assert_frame_equal(mine, full, check_exact=False, rel_tol=1e-9, abs_tol=1e-12)
+    with pytest.raises(ValueError, match="niet die van de vorige editie"):
+        run(monitor, 2024, editions[2024], previous_results=results)
 
 
 def test_the_published_series_goes_to_the_publications_of_its_group(monitor):

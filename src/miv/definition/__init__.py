@@ -5,6 +5,7 @@ from miv.definition.errors import DefinitionError, Problem
 from miv.definition.expression import Expression, ExpressionError, parse
 from miv.definition.loader import DEFAULT_ROOT, load
 from miv.definition.models import (
+    Comparison,
     Edition,
     Frame,
     Group,
@@ -13,14 +14,17 @@ from miv.definition.models import (
     ItemType,
     Monitor,
     Publication,
+    PublicationKind,
     Questionnaire,
     Stratum,
     Structure,
+    Unit,
 )
 
 __all__ = [
     "DEFAULT_ROOT",
     "STRATUM_VARIABLES",
+    "Comparison",
     "DefinitionError",
     "Edition",
     "Expression",
@@ -33,9 +37,11 @@ __all__ = [
     "Monitor",
     "Problem",
     "Publication",
+    "PublicationKind",
     "Questionnaire",
     "Stratum",
     "Structure",
+    "Unit",
     "load",
     "parse",
     "variables",

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from itertools import product
+from typing import Any
 
 from miv.definition.errors import Problem
 from miv.definition.expression import Expression, parse
-from miv.definition.models import Comparison, Denominator, Edition, Item, ItemType, Monitor, Questionnaire, Structure
+from miv.definition.models import Comparison, Denominator, Edition, Item, ItemType, Monitor, Questionnaire, Structure, Unit
 
+Codes = set[Any]  # the codes a variable may take: ints for items, strings for strata
 STRATUM_VARIABLES = ("group", "layer", "role", "gender", "province", "size_class")
 
 
@@ -89,7 +91,7 @@ def _check_questionnaire(structure: Structure, q: Questionnaire, file: str) -> l
     groups = {g.code for g in structure.groups}
     for code in sorted(set(q.groups) - groups):
         problems.append(Problem(file, "groups", f"onbekende doelgroep {code!r}; verwacht een van {sorted(groups)}"))
-    if q.unit == "organisation":
+    if q.unit is Unit.ORGANISATION:
         chairs = sorted(g.code for g in structure.groups if g.chair)
         for code in sorted(set(q.groups) & groups - set(chairs)):
             problems.append(Problem(file, "groups", f"een vragenlijst voor organisaties noemt per bestuurslaag de voorzitter; {code!r} is dat niet (verwacht een van {chairs})"))
@@ -99,7 +101,7 @@ def _check_questionnaire(structure: Structure, q: Questionnaire, file: str) -> l
     for p, code in _repeats(page.code for page in q.pages):
         problems.append(Problem(file, f"pages[{p}] ({code}).code", f"paginacode {code!r} komt al eerder voor; elke pagina heeft een eigen code"))
     first: dict[str, str] = {}
-    seen: dict[str, set] = _stratum_codes(structure)
+    seen: dict[str, Codes] = _stratum_codes(structure)
     multi = {item.code for item in q.items if item.type is ItemType.MULTI}
     table = variables(q)
     for p, page in enumerate(q.pages):
@@ -127,22 +129,22 @@ def _check_item(q: Questionnaire, item: Item, where: str, file: str, groups: set
         codes = [o.code for o in q.options(item)]
         for code in _duplicates(str(c) for c in codes):
             problems.append(Problem(file, where, f"antwoordcode {code} komt meer dan eens voor"))
-        for code in sorted(c for c in set(codes) if c < 1):
-            problems.append(Problem(file, where, f"antwoordcode {code} moet een positief geheel getal zijn"))
-        for code in sorted(set(codes) & (missing | {q.not_applicable})):
-            problems.append(Problem(file, where, f"antwoordcode {code} is ook een code voor ontbrekend of niet van toepassing"))
+        for number in sorted(c for c in set(codes) if c < 1):
+            problems.append(Problem(file, where, f"antwoordcode {number} moet een positief geheel getal zijn"))
+        for number in sorted(set(codes) & (missing | {q.not_applicable})):
+            problems.append(Problem(file, where, f"antwoordcode {number} is ook een code voor ontbrekend of niet van toepassing"))
     if item.minimum is not None and item.maximum is not None and item.minimum > item.maximum:
         problems.append(Problem(file, f"{where}.minimum", f"minimum {item.minimum:g} is groter dan maximum {item.maximum:g}"))
     if item.type is ItemType.MULTI and item.missing:
         problems.append(Problem(file, f"{where}.missing", "een meerkeuzevraag heeft geen codes voor ontbrekend (elk antwoord is 1 of 0); voeg zo nodig een antwoord als 'Dat weet ik niet' toe"))
-    for code in sorted(set(item.missing) - missing):
-        problems.append(Problem(file, f"{where}.missing", f"onbekende code voor ontbrekend {code}; verwacht een van {sorted(missing)}"))
+    for number in sorted(set(item.missing) - missing):
+        problems.append(Problem(file, f"{where}.missing", f"onbekende code voor ontbrekend {number}; verwacht een van {sorted(missing)}"))
     for code in sorted(set(item.groups or []) - set(q.groups)):
         problems.append(Problem(file, f"{where}.groups", f"doelgroep {code!r} krijgt deze vragenlijst niet"))
     return problems
 
 
-def _valid_codes(q: Questionnaire, item: Item) -> set:
+def _valid_codes(q: Questionnaire, item: Item) -> Codes:
     if item.type is ItemType.MULTI:
         return {0, 1}
     options = q.options(item)
@@ -152,7 +154,7 @@ def _valid_codes(q: Questionnaire, item: Item) -> set:
 
 
 def _check_rule(
-    rule: Expression | None, known: dict[str, set], file: str, path: str, expected: str, multi: Iterable[str] = ()
+    rule: Expression | None, known: dict[str, Codes], file: str, path: str, expected: str, multi: Iterable[str] = ()
 ) -> list[Problem]:
     """Names in a rule must be known; a literal compared with a coded item must be one of its codes.
     A multiple-choice item is read per option (`CODE_<option>`), which the message suggests."""
@@ -169,7 +171,7 @@ def _check_rule(
     return problems
 
 
-def _stratum_codes(structure: Structure) -> dict[str, set]:
+def _stratum_codes(structure: Structure) -> dict[str, Codes]:
     return {
         "group": {g.code for g in structure.groups},
         "layer": {layer.code for layer in structure.layers},
@@ -184,7 +186,7 @@ def _check_frame(structure: Structure, edition: Edition, file: str) -> list[Prob
     problems = []
     codes = _stratum_codes(structure)
     groups = {g.code: g for g in structure.groups}
-    cells: dict[tuple, int] = {}
+    cells: dict[tuple[str | None, ...], int] = {}
     for row, stratum in enumerate(edition.frame.strata, start=2):
         for column in ("group", "gender", "province", "size_class"):
             value = getattr(stratum, column)
@@ -203,7 +205,7 @@ def _check_frame(structure: Structure, edition: Edition, file: str) -> list[Prob
         cells.setdefault(cell, row)
     covered = {s.group for s in edition.frame.strata}
     for q in edition.questionnaires.values():
-        if q.unit == "respondent":
+        if q.unit is Unit.RESPONDENT:
             for code in sorted(set(q.groups) - covered):
                 problems.append(Problem(file, "", f"doelgroep {code!r} krijgt vragenlijst {q.code!r} maar heeft geen stratum in het steekproefkader"))
     return problems
@@ -228,16 +230,16 @@ def _check_indicators(monitor: Monitor, file: str) -> list[Problem]:
         problems.append(Problem(file, f"indicators[{n}] ({code}).code", f"indicatorcode {code!r} komt al eerder voor; elke indicator heeft een eigen code"))
     strata = _stratum_codes(monitor.structure)
     for year, edition in monitor.editions.items():
-        earlier: dict[str, set] = {}
+        earlier: dict[str, Codes] = {}
         for n, indicator in enumerate(monitor.indicators):
             where = f"indicators[{n}] ({indicator.code})"
             q = edition.questionnaires.get(indicator.questionnaire)
             if q is None:
                 problems.append(Problem(file, f"{where}.questionnaire", f"editie {year} heeft geen vragenlijst {indicator.questionnaire!r}; verwacht een van {sorted(edition.questionnaires)}"))
                 continue
-            if (indicator.denominator is Denominator.ORGANISATIONS) != (q.unit == "organisation"):
-                wanted = "organisations" if q.unit == "organisation" else "respondents, victims of incidents"
-                problems.append(Problem(file, f"{where}.denominator", f"vragenlijst {q.code!r} heeft als eenheid {q.unit}; verwacht noemer {wanted}"))
+            if (indicator.denominator is Denominator.ORGANISATIONS) != (q.unit is Unit.ORGANISATION):
+                wanted = "organisations" if q.unit is Unit.ORGANISATION else "respondents, victims of incidents"
+                problems.append(Problem(file, f"{where}.denominator", f"vragenlijst {q.code!r} heeft als eenheid {q.unit.value}; verwacht noemer {wanted}"))
             multi = {item.code for item in q.items if item.type is ItemType.MULTI}
             known = {**strata, **{name: _valid_codes(q, item) for name, item in variables(q).items()}, **earlier}
             rule, universe = indicator.for_edition(year)  # both parse: the models validated them
@@ -292,7 +294,7 @@ def _units(structure: Structure, q: Questionnaire) -> list[dict[str, str | None]
     axes = {"province": [c.code for c in structure.provinces], "size_class": [c.code for c in structure.size_classes]}
     out = []
     for group in (groups[code] for code in q.groups if code in groups):
-        person = q.unit == "respondent"
+        person = q.unit is Unit.RESPONDENT
         genders = [c.code for c in structure.genders] if person else [None]
         provinces, sizes = (axes[a] if a in group.strata else [None] for a in ("province", "size_class"))
         for gender, province, size in product(genders, provinces, sizes):

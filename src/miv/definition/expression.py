@@ -10,16 +10,16 @@ special cases: a respondent who said yes once is a victim even if other answers 
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from miv.errors import MivError
 
 Value = int | float | str | None
 
 # The comparison operators of the language; also used to translate rules to other engines.
-COMPARISONS = {
+COMPARISONS: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.Eq: lambda a, b: a == b,
     ast.NotEq: lambda a, b: a != b,
     ast.Lt: lambda a, b: a < b,
@@ -90,7 +90,7 @@ def _check(node: ast.AST, source: str, names: set[str], literals: list[tuple[str
         if isinstance(node.left, ast.Name):
             right = node.comparators[0]
             consts = right.elts if isinstance(right, (ast.Tuple, ast.List)) else [right]
-            literals.extend((node.left.id, c.value) for c in consts if isinstance(c, ast.Constant))
+            literals.extend((node.left.id, cast(Value, c.value)) for c in consts if isinstance(c, ast.Constant))
     else:
         raise ExpressionError(f"regel {source!r}: {ast.unparse(node)!r} is niet toegestaan in een regel")
 

@@ -19,7 +19,7 @@ import csv
 from importlib import resources
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -33,7 +33,8 @@ from miv.definition.models import Edition, Frame, Monitor, Questionnaire, Stratu
 # the wheel holds a copy); resolved, so a source checkout sees the repository's folder.
 DEFAULT_ROOT = Path(str(resources.files("miv") / "monitor")).resolve()
 FRAME_COLUMNS = ("group", "gender", "province", "size_class", "population")
-Locate = Callable[[tuple, Any], tuple[str, str]]
+Locate = Callable[[tuple[int | str, ...], Any], tuple[str, str]]
+M = TypeVar("M", bound=BaseModel)
 
 
 def load(root: Path | str | None = None) -> Monitor:
@@ -80,7 +81,7 @@ class _Reader:
         monitor = self._validate(Monitor, data, "monitor.yaml", self._monitor_place)
         return None if self.problems else monitor  # cross-file checks need every file valid
 
-    def _monitor_place(self, loc: tuple, data: Any) -> tuple[str, str]:
+    def _monitor_place(self, loc: tuple[int | str, ...], data: Any) -> tuple[str, str]:
         """Errors in the combined model point back to the file the part came from."""
         files = {"structure": "structure.yaml", "indicators": "indicators.yaml", "publications": "publications.yaml"}
         head = loc[0] if loc else ""
@@ -141,7 +142,7 @@ class _Reader:
                 valid = False
                 continue
             clean = {k: (v.strip() or None) for k, v in zip(header, fields)}
-            stratum = self._validate(Stratum, clean, file, lambda loc, _d, n=number: (file, f"rij {n}, kolom {loc[0]}"))
+            stratum = self._validate(Stratum, clean, file, _row(file, number))
             valid = valid and stratum is not None
             if stratum is not None:
                 strata.append(stratum)
@@ -174,7 +175,7 @@ class _Reader:
             return None
         return data
 
-    def _list(self, data: Any, key: str, path: Path, kind: type, expected: str) -> list:
+    def _list(self, data: Any, key: str, path: Path, kind: type, expected: str) -> list[Any]:
         """A list of plain values under `key` (edition years, questionnaire codes), else a problem."""
         if data is None:
             return []
@@ -184,7 +185,7 @@ class _Reader:
             return []
         return value
 
-    def _validate(self, model: type[BaseModel], data: Any, file: str, locate: Locate | None = None) -> Any:
+    def _validate(self, model: type[M], data: Any, file: str, locate: Locate | None = None) -> M | None:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
@@ -204,7 +205,7 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: 
     """PyYAML's safe loader (libyaml's when installed: three times faster), except that a key
     given twice is an error, not a silent overwrite."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen = set()
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -213,14 +214,20 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: 
             if key in seen:
                 raise yaml.constructor.ConstructorError(None, None, f"sleutel {key!r} komt twee keer voor", key_node.start_mark)
             seen.add(key)
-        return super().construct_mapping(node, deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep)
+        return mapping
 
 
 def _in_file(file: str) -> Locate:
     return lambda loc, data: (file, _path(data, loc))
 
 
-def _path(data: Any, loc: tuple) -> str:
+def _row(file: str, number: int) -> Locate:
+    """Errors in a frame row point to its line and column in the CSV."""
+    return lambda loc, _data: (file, f"rij {number}, kolom {loc[0]}")
+
+
+def _path(data: Any, loc: tuple[int | str, ...]) -> str:
     """Render a pydantic location as `pages[2].items[3] (AG_VERBAAL).route`, naming codes."""
     parts: list[str] = []
     node = data

@@ -12,7 +12,6 @@ from pydantic_core import ErrorDetails
 _PATTERNS = {
     r"^[A-Za-z][A-Za-z0-9_]*$": "een code van letters, cijfers en _ die met een letter begint (bijvoorbeeld AG_VERBAAL)",
     r"^[a-z0-9][a-z0-9-]*$": "kleine letters, cijfers en - (bijvoorbeeld factsheet-burgemeesters)",
-    "^(respondent|organisation)$": "respondent of organisation",
 }
 
 _PYDANTIC = {

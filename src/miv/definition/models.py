@@ -63,6 +63,13 @@ class Structure(_Model):
 # --- questionnaires ------------------------------------------------------------------
 
 
+class Unit(str, Enum):
+    """Who answers one questionnaire: a person, or an organisation (its secretary or griffier)."""
+
+    RESPONDENT = "respondent"
+    ORGANISATION = "organisation"
+
+
 class ItemType(str, Enum):
     SINGLE = "single"
     MULTI = "multi"
@@ -116,7 +123,7 @@ class Page(_Model):
 class Questionnaire(_Model):
     code: Slug
     title: str
-    unit: str = Field(pattern="^(respondent|organisation)$")
+    unit: Unit
     groups: list[Slug]
     intro: str
     missing: list[MissingCode]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from miv.definition import Questionnaire, Stratum, Structure
+from miv.definition import Questionnaire, Stratum, Structure, Unit
 from miv.demo.parameters import QuestionnaireParameters
 
 MAX_RATE = 0.95
@@ -26,7 +26,7 @@ def respondents(
     `organisation` for a questionnaire answered per organisation. `group` holds the
     chair group for organisations (the caller blanks it in the respondent table)."""
     groups = {g.code: g for g in structure.groups}
-    cells = _organisations(q, strata) if q.unit == "organisation" else _people(q, strata, params)
+    cells = _organisations(q, strata) if q.unit is Unit.ORGANISATION else _people(q, strata, params)
     rows: list[tuple] = []
     for (group, gender, province, size_class), invited in cells:
         rate = _rate(params, group, gender, province, size_class)
@@ -35,7 +35,7 @@ def respondents(
         rows += [(group, g.layer, g.role.value, gender, province, size_class)] * count
     units = pl.DataFrame(rows, schema=dict.fromkeys(UNIT_COLUMNS, pl.Utf8), orient="row")
     units = units[rng.permutation(units.height)] if units.height else units
-    if q.unit == "organisation":
+    if q.unit is Unit.ORGANISATION:
         units = units.with_columns(pl.Series("organisation", _names(units["layer"].to_list(), strata, structure, rng), dtype=pl.Utf8))
     return units
 

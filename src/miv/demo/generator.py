@@ -1,7 +1,7 @@
 """Synthetic demo respondents for every edition and questionnaire of the definition.
 
 The output is a respondent table per edition x questionnaire in the shape of
-CONTRACT.md. It is synthetic through and through: respondent ids start with DEMO-,
+docs/intake.md. It is synthetic through and through: respondent ids start with DEMO-,
 organisations are called 'Gemeente demo-017', and the files written from it say so.
 The generator knows the definition and its own parameters, nothing of estimation.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from miv.definition import ItemType, Monitor, Questionnaire, Structure, variables
+from miv.definition import ItemType, Monitor, Questionnaire, Structure, Unit, variables
 from miv.demo.answers import answers
 from miv.demo.fieldwork import UNIT_COLUMNS, respondents
 from miv.demo.parameters import load_parameters
@@ -60,7 +60,7 @@ def counts(made: list[DemoTable], structure: Structure) -> pl.DataFrame:
     rows |= {f"org:{layer.code}": f"organisaties: {layer.label.lower()}" for layer in structure.layers}
     found: dict[str, dict[str, int]] = {code: {} for code in rows}
     for t in made:
-        column, prefix = ("layer", "org:") if t.questionnaire.unit == "organisation" else ("group", "")
+        column, prefix = ("layer", "org:") if t.questionnaire.unit is Unit.ORGANISATION else ("group", "")
         for code, n in t.data[column].value_counts().iter_rows():
             found[prefix + code][str(t.edition)] = found[prefix + code].get(str(t.edition), 0) + n
     editions = sorted({str(t.edition) for t in made})
@@ -71,7 +71,7 @@ def counts(made: list[DemoTable], structure: Structure) -> pl.DataFrame:
 def _visible(units: pl.DataFrame, q: Questionnaire) -> pl.DataFrame:
     """The stratum columns as the respondent table shows them: an organisation has a
     layer (and its chair's province and size class) but no group, role or gender."""
-    if q.unit != "organisation":
+    if q.unit is not Unit.ORGANISATION:
         return units
     return units.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in ("group", "role", "gender"))
 
@@ -80,7 +80,7 @@ def _table(year: int, q: Questionnaire, ids: list[str], visible: pl.DataFrame, v
     head = pl.DataFrame(
         {"respondent_id": pl.Series(ids, dtype=pl.Utf8), "edition": pl.Series([year] * len(ids), dtype=pl.Int32)}
     ).with_columns(pl.lit(q.code, dtype=pl.Utf8).alias("questionnaire"))
-    strata = visible.select(*UNIT_COLUMNS, *(["organisation"] if q.unit == "organisation" else []))
+    strata = visible.select(*UNIT_COLUMNS, *(["organisation"] if q.unit is Unit.ORGANISATION else []))
     columns = []
     for name, item in variables(q).items():
         if item.type is ItemType.TEXT:

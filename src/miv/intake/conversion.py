@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from miv.definition import Monitor, Questionnaire
+from miv.definition import Monitor, Questionnaire, Unit
 from miv.intake.errors import IntakeError
 from miv.intake.readers import RawFile
 from miv.intake.report import ERROR, findings
@@ -42,7 +42,7 @@ def convert(raw: RawFile, frame: pl.DataFrame, monitor: Monitor, year: int, q: Q
     `labels` are the file's value labels under the columns' final names."""
     target = schema(q)
     present = set(frame.columns)
-    organisation = q.unit == "organisation"
+    organisation = q.unit is Unit.ORGANISATION
     required = ["respondent_id", *(["layer", ORGANISATION] if organisation else ["group", "gender"])]
     for name in required:
         if name not in present:

@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 import pyreadstat
 
-from miv.definition import ItemType, Monitor, Questionnaire, variables
+from miv.definition import ItemType, Monitor, Questionnaire, Unit, variables
 from miv.intake.errors import IntakeError
 from miv.intake.table import COLUMN_LABELS, ORGANISATION, missing_codes, value_labels, variable_label
 
@@ -83,12 +83,12 @@ def public_table(table: pl.DataFrame, monitor: Monitor, year: int, q: Questionna
         pl.format("p{}", pl.int_range(1, out.height + 1).cast(pl.Utf8).str.zfill(6)).alias("respondent_id"),
         pl.col("group").replace(merged).alias("group"),
     )
-    if q.unit == "respondent":
+    if q.unit is Unit.RESPONDENT:
         out = out.with_columns(pl.col("group").alias("__cell"), pl.col("gender").alias("__gender"))
     else:
         out = out.with_columns(pl.col("layer").replace_strict(chairs, default=None).alias("__cell"), pl.lit(None, pl.Utf8).alias("__gender"))
     cells = pl.DataFrame(
-        [(merged.get(s.group, s.group), s.gender if q.unit == "respondent" else None, s.province, s.size_class, s.population) for s in strata],
+        [(merged.get(s.group, s.group), s.gender if q.unit is Unit.RESPONDENT else None, s.province, s.size_class, s.population) for s in strata],
         schema={"__cell": pl.Utf8, "__gender": pl.Utf8, "province": pl.Utf8, "size_class": pl.Utf8, "population": pl.Int64}, orient="row",
     )
     keys = ["__cell", "__gender", "province", "size_class"]

@@ -1,10 +1,10 @@
-"""The respondent table's shape (CONTRACT.md): column names, types and labels per questionnaire."""
+"""The respondent table's shape (docs/intake.md): column names, types and labels per questionnaire."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from miv.definition import Item, ItemType, Questionnaire, variables
+from miv.definition import Item, ItemType, Questionnaire, Unit, variables
 
 STRATA = ("group", "layer", "role", "gender", "province", "size_class")
 IDENTITY = ("respondent_id", "edition", "questionnaire")
@@ -38,7 +38,7 @@ def schema(q: Questionnaire) -> dict[str, type[pl.DataType]]:
     """Column -> polars type, in the contract's order."""
     out: dict[str, type[pl.DataType]] = {"respondent_id": pl.Utf8, "edition": pl.Int32, "questionnaire": pl.Utf8}
     out.update({name: pl.Utf8 for name in STRATA})
-    if q.unit == "organisation":
+    if q.unit is Unit.ORGANISATION:
         out[ORGANISATION] = pl.Utf8
     out.update({name: dtype(item) for name, item in variables(q).items()})
     return out

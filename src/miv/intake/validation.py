@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from miv.definition import Item, ItemType, Monitor, Questionnaire, variables
+from miv.definition import Item, ItemType, Monitor, Questionnaire, Unit, variables
 from miv.intake.indicators import answers, to_polars
 from miv.intake.report import ERROR, FINDING_SCHEMA, WARNING, findings
 from miv.intake.table import ORGANISATION
@@ -86,7 +86,7 @@ def _strata(frame: pl.DataFrame, monitor: Monitor, year: int, q: Questionnaire) 
 
     provinces = [x.code for x in s.provinces]
     sizes = [x.code for x in s.size_classes]
-    if q.unit == "organisation":
+    if q.unit is Unit.ORGANISATION:
         chairs = {g.layer: g for g in s.groups if g.chair}
         known("layer", [x.code for x in s.layers], "bestuurslaag")
         for column in ("group", "role", "gender"):
@@ -152,7 +152,7 @@ def _answers(frame: pl.DataFrame, q: Questionnaire, skip: set[str]) -> pl.DataFr
 def _asked(item: Item, q: Questionnaire) -> pl.Expr:
     """True when the respondent was asked this item, False when routed past it, null when unknown."""
     asked = pl.lit(True)
-    if item.groups is not None and q.unit == "respondent":
+    if item.groups is not None and q.unit is Unit.RESPONDENT:
         asked = pl.col("group").is_in(item.groups)
     if item.rule is not None:
         asked = asked & to_polars(item.rule)

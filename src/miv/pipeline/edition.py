@@ -41,13 +41,15 @@ def read_edition(monitor: Monitor, edition: int, files: Iterable[Path], reports:
 
 
 def publish_edition(monitor: Monitor, edition: int, current: Inputs, previous: Inputs | None, out: Path, *,
-                    pdf: bool = True, notice: str | None = None, progress: Progress | None = None) -> Published:
+                    pdf: bool = True, notice: str | None = None, progress: Progress | None = None,
+                    previous_results: Results | None = None) -> Published:
     """Weigh, estimate and compare one edition (against `previous`, when given), then write
-    every publication into `out`; `notice` is printed on every output."""
+    every publication into `out`; `notice` is printed on every output. `previous_results`,
+    the previous edition's figures when it was run already, are reused, not recomputed."""
     step = progress or (lambda what, done, total: None)
     hashes = {**current.hashes, **(previous.hashes if previous else {})}
     results = run(monitor, edition, current.tables, previous.tables if previous else None, hashes,
-                  lambda what: step(what, None, None), notice)
+                  lambda what: step(what, None, None), notice, previous_results=previous_results)
     step("publiceren", 0, 1)
     try:
         written = write_publications(results, out, with_pdf=pdf, progress=lambda done, total, name: step(name, done, total))
@@ -71,17 +73,19 @@ def run_editions(monitor: Monitor, files: Mapping[int, Iterable[Path]], out: Pat
                  notice: str | None = None, progress: Callable[[int], Progress] | None = None) -> list[Published]:
     """Every edition in `files`, oldest first, into <out>/<edition>/, each compared with the
     edition before it; each edition's files are read once, also when the next one compares
-    against them. `progress(edition)` gives the progress callback for that edition."""
+    against them, and its figures are reused for the comparison, not recomputed.
+    `progress(edition)` gives the progress callback for that edition."""
     read: dict[int, Inputs] = {}
-    published = []
+    done: dict[int, Published] = {}
     for year in sorted(files):
         folder = out / str(year)
         read[year] = read_edition(monitor, year, files[year], folder / "validatie")
         previous = monitor.editions[year].previous
         prior = read.get(previous) if previous is not None else None
-        published.append(publish_edition(monitor, year, read[year], prior, folder, pdf=pdf, notice=notice,
-                                         progress=progress(year) if progress else None))
-    return published
+        reused = done[previous].results if previous in done else None
+        done[year] = publish_edition(monitor, year, read[year], prior, folder, pdf=pdf, notice=notice,
+                                     progress=progress(year) if progress else None, previous_results=reused)
+    return list(done.values())
 
 
 def _previous(monitor: Monitor, edition: int) -> int:

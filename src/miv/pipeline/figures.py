@@ -133,7 +133,7 @@ class Estimator:
         if not {"vrouw", "man"} <= set(split.data["_compare"].drop_nulls().to_list()):
             return None
         test = domain_difference(split, codes, "_compare", "vrouw", "man")
-        return _rows(cell, test, "gender", "gender", "vrouw", "man")
+        return _rows(cell, test, Comparison.GENDER.value, "gender", "vrouw", "man")
 
     def _versus(self, cell: Cell, design: Design, codes: list[str], kind: Comparison,
                 wider: pl.Expr | None, reference: str) -> pl.DataFrame | None:

@@ -70,20 +70,25 @@ def designs(monitor: Monitor, edition: int, tables: Tables) -> tuple[dict[str, D
 
 def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None = None,
         inputs: Mapping[str, str] | None = None, progress: Progress | None = None, notice: str | None = None,
-        trend: pl.DataFrame | None = None) -> Results:
+        trend: pl.DataFrame | None = None, previous_results: Results | None = None) -> Results:
     """All figures of one edition (and the previous one, for comparisons) as `Results`;
     `notice` is printed on every output (e.g. that the data are synthetic); `trend` holds the
-    figures earlier reports published (TREND_SCHEMA), from which the trend-break verdicts start."""
+    figures earlier reports published (TREND_SCHEMA), from which the trend-break verdicts start.
+    When the previous edition has been run already, its `previous_results` give its figures
+    instead of weighting and estimating `previous` again: the same figures, computed once."""
     step = progress or (lambda _: None)
+    year = monitor.editions[edition].previous
+    if (previous or previous_results is not None) and year is None:
+        raise ValueError(f"editie {edition} noemt geen vorige editie in edition.yaml")
+    if previous_results is not None and previous_results.edition != year:
+        raise ValueError(f"de resultaten van editie {previous_results.edition} zijn niet die van de vorige editie {year}")
     step("weging")
     current, diagnostics = designs(monitor, edition, tables)
     estimator = Estimator(monitor, edition, current)
     prior = None
-    if previous:
-        year = monitor.editions[edition].previous
-        if year is None:
-            raise ValueError(f"editie {edition} noemt geen vorige editie in edition.yaml")
+    if previous and previous_results is None and year is not None:
         prior = Estimator(monitor, year, designs(monitor, year, previous)[0])
+    compared = prior is not None or previous_results is not None
     step("schattingen")
     estimates, previous_estimates, comparisons, wanted = [], [], [], []
     for cell in cells(monitor):
@@ -92,11 +97,15 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
         comparisons.append(estimator.comparisons(cell))
         if prior is not None:
             previous_estimates.append(prior.estimates(cell))
+        if compared:
             wanted.append(rows)  # every cell shown for two editions gets its test (docs/publications.md)
     step("vergelijkingen")
     this = _stack(estimates, ESTIMATE_SCHEMA)
-    before = _stack(previous_estimates, ESTIMATE_SCHEMA)
-    if prior is not None and wanted:
+    if previous_results is not None:
+        before = previous_results.estimates.filter(pl.col("edition") == year)
+    else:
+        before = _stack(previous_estimates, ESTIMATE_SCHEMA)
+    if compared and wanted:
         comparisons.append(edition_changes(this, before, _stack(wanted, ESTIMATE_SCHEMA)))
     step("modellen")
     estimates = pl.concat([this, before])

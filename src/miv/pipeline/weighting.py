@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from miv.definition import Edition, Questionnaire, Structure
+from miv.definition import Edition, Questionnaire, Structure, Unit
 from miv.errors import MivError
 from miv.survey import Design, LonelyStratum, rake
 
@@ -40,7 +40,7 @@ class Weighted:
 
 def weight(table: pl.DataFrame, edition: Edition, structure: Structure, questionnaire: Questionnaire) -> Weighted:
     """Weight one questionnaire's respondent table of one edition to the edition's frame."""
-    if questionnaire.unit == "organisation":
+    if questionnaire.unit is Unit.ORGANISATION:
         return _organisations(table, structure)
     groups = {g.code: g for g in structure.groups}
     frame = pl.DataFrame([s.model_dump() for s in edition.frame.strata])

@@ -10,6 +10,7 @@ from pathlib import Path
 import weasyprint
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from miv.definition import PublicationKind
 from miv.publish import narrative
 from miv.publish.document import Document
 from miv.publish.labels import Labels
@@ -17,7 +18,7 @@ from miv.publish.number import interval, number
 from miv.publish.verdict import SIGNS
 
 SERIES = "Monitor Integriteit en Veiligheid"
-TEMPLATES = {"report": "report.html.j2", "factsheet": "factsheet.html.j2", "key_figures": "kerncijfers.html.j2"}
+TEMPLATES = {PublicationKind.REPORT: "report.html.j2", PublicationKind.FACTSHEET: "factsheet.html.j2", PublicationKind.KEY_FIGURES: "kerncijfers.html.j2"}
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Renderer:
         self.markdown_env.globals.update(self.env.globals)
 
     def html(self, doc: Document) -> str:
-        return self.env.get_template(TEMPLATES[doc.kind.value]).render(doc=doc)
+        return self.env.get_template(TEMPLATES[doc.kind]).render(doc=doc)
 
     def index(self, docs: list[Document], edition: int, with_pdf: bool, weights: bool = False) -> str:
         return self.env.get_template("index.html.j2").render(docs=docs, edition=edition, with_pdf=with_pdf, weights=weights)

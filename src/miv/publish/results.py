@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from miv.definition import Monitor
+from miv.definition import Comparison, Monitor
 from miv.errors import MivError
 
 ESTIMATE_SCHEMA: dict[str, type[pl.DataType]] = {
@@ -151,7 +151,7 @@ WEIGHTS_SCHEMA: dict[str, type[pl.DataType]] = {
     "weight": pl.Float64,
 }
 TOTAL = "totaal"
-KINDS = ("previous_edition", "gender", "group_vs_all", "province_vs_national")
+KINDS = tuple(kind.value for kind in Comparison)
 
 
 class ResultsError(MivError, ValueError):

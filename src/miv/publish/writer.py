@@ -9,6 +9,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
+from miv.definition import PublicationKind
 from miv.publish.chart import charts
 from miv.publish.disclosure import Disclosure, Policy, disclose
 from miv.publish.document import Document, documents
@@ -51,7 +52,7 @@ def write_publications(
     renderer = Renderer(labels, _meta(results, disclosure, labels))
     shutil.copytree(STATIC, out_dir / "static", dirs_exist_ok=True, ignore=shutil.ignore_patterns("verkenner"))
     (out_dir / "static" / "rijkshuisstijl-componenten.css").write_text(component_css(), encoding="utf-8")
-    printable = [d for d in docs if d.kind.value != "key_figures"] if with_pdf else []
+    printable = [d for d in docs if d.kind is not PublicationKind.KEY_FIGURES] if with_pdf else []
     total = len(docs) + 4 + len(printable) + 1
     step = _counter(progress, total)
     written: list[Path] = []
@@ -59,7 +60,7 @@ def write_publications(
         page = out_dir / f"{doc.stem}.html"
         page.write_text(renderer.html(doc), encoding="utf-8")
         written.append(page)
-        if doc.kind.value == "key_figures":
+        if doc.kind is PublicationKind.KEY_FIGURES:
             text = out_dir / f"{doc.stem}.md"
             text.write_text(renderer.markdown(doc), encoding="utf-8")
             written.append(text)

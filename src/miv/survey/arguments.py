@@ -31,7 +31,7 @@ def choice(value: object, kind: type[E], argument: str) -> E:
 
 def level(value: object) -> float:
     """A confidence level strictly between 0 and 1 (0.95, not 95)."""
-    if isinstance(value, bool) or not isinstance(value, Real) or not 0 < value < 1:
+    if isinstance(value, bool) or not isinstance(value, Real) or not 0 < float(value) < 1:
         raise ArgumentError(f"level: {value!r} is not allowed; give a confidence level between 0 and 1, e.g. 0.95")
     return float(value)
 

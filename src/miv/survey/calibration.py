@@ -238,7 +238,7 @@ def _poststratify_weights(spec: _Spec, d: np.ndarray) -> np.ndarray:
     m = spec.margins[0]
     assert m.codes is not None
     sums = np.stack([np.bincount(m.codes, weights=d[:, r], minlength=len(m.levels)) for r in range(d.shape[1])], 1)
-    return d * (m.totals[:, None] / sums)[m.codes]
+    return np.asarray(d * (m.totals[:, None] / sums)[m.codes])
 
 
 def _linear(spec: _Spec, d: np.ndarray) -> np.ndarray:
@@ -268,7 +268,7 @@ def _ipf(spec: _Spec, epsilon: float, maxit: int, d: np.ndarray) -> np.ndarray:
         misfit = np.concatenate([m.totals[:, None] - _level_sums(codes, len(m.levels), cells * factor)
                                  for m, codes in zip(spec.margins, cell_codes, strict=True)])
         if (np.abs(misfit) < tol[:, None]).all():
-            return d * factor[row_cell]
+            return np.asarray(d * factor[row_cell])
     worst = int(np.argmax((np.abs(misfit) / tol[:, None]).max(axis=0)))
     raise CalibrationError(f"rake: no convergence in {maxit} iterations; worst is {spec.worst(misfit[:, worst])}")
 
@@ -316,7 +316,7 @@ def _newton(spec: _Spec, calfun: CalFun, lo: float, hi: float, epsilon: float, m
             fm1, deriv = _fm1(calfun, lo, hi, x @ eta)
         misfit = totals - sample_total - x.T @ (d * fm1)
         if (np.abs(misfit) / (1 + np.abs(totals)) < epsilon).all():
-            return d * (1 + fm1)
+            return np.asarray(d * (1 + fm1))
         it += 1
         if it > maxit:
             raise CalibrationError(f"calibrate ({calfun.value}, bounds [{lo}, {hi}]): no convergence in {maxit} "

@@ -168,7 +168,7 @@ def _replicate_difference(design: Design, y: np.ndarray, member: list[np.ndarray
             thetas.append((reps.weights.T @ y0) / (reps.weights.T @ m.astype(float)))
     d = thetas[0] - thetas[1]
     centre = diff if reps.mse else d[reps.rscales > 0].mean(0)
-    return reps.scale * np.einsum("r,rk,rk->k", reps.rscales, d - centre, d - centre)
+    return np.asarray(reps.scale * np.einsum("r,rk,rk->k", reps.rscales, d - centre, d - centre))
 
 
 def _test_table(cols: Sequence[str] | None, est_a: np.ndarray, est_b: np.ndarray, diff: np.ndarray, se: np.ndarray,

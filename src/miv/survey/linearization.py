@@ -79,14 +79,14 @@ def omega(st: Structure, t: np.ndarray) -> np.ndarray:
     sums = np.zeros((len(st.n_psu), t.shape[1]))
     np.add.at(sums, h, t)
     means = sums / st.n_psu[:, None]
-    return st.scale[h, None] * (t - st.centre[h, None] * means[h])
+    return np.asarray(st.scale[h, None] * (t - st.centre[h, None] * means[h]))
 
 
 def residualize(p: Plan, x: np.ndarray) -> np.ndarray:
     """GREG residuals of weighted influence values x (n, m) for all calibrations (R's postStrata loop)."""
     if not p.lever.shape[1]:
         return x
-    return x - p.basis @ (p.mix @ (p.lever.T @ x))
+    return np.asarray(x - p.basis @ (p.mix @ (p.lever.T @ x)))
 
 
 def covariance(design: Design, x: np.ndarray) -> np.ndarray:
@@ -94,7 +94,7 @@ def covariance(design: Design, x: np.ndarray) -> np.ndarray:
     the AVERAGE policy's inflation (see `inflation`)."""
     p = plan(design)
     t = psu_totals(p.structure, residualize(p, x), p.psu_order)
-    return t.T @ omega(p.structure, t)
+    return np.asarray(t.T @ omega(p.structure, t))
 
 
 def inflation(st: Structure, rows: np.ndarray, answered: np.ndarray) -> np.ndarray:
@@ -139,11 +139,11 @@ def domain_variance(p: Plan, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
         gamma = p.mix @ (p.lever[rows].T @ x)  # (Q, m)
         a_ob = a.T @ p.omega_b[psu]  # (m, Q)
         var += np.einsum("qm,qm->m", gamma, p.b_omega_b @ gamma) - 2 * np.einsum("mq,qm->m", a_ob, gamma)
-    return np.maximum(var, 0.0)  # terms can cancel to -1e-20 where the variance is 0
+    return np.asarray(np.maximum(var, 0.0))  # terms can cancel to -1e-20 where the variance is 0
 
 
 def variances(design: Design, x: np.ndarray) -> np.ndarray:
     """Taylor variances (m,) of the totals of weighted influence values x (n, m): the diagonal of `covariance`."""
     p = plan(design)
     t = psu_totals(p.structure, residualize(p, x), p.psu_order)
-    return np.maximum(np.einsum("pm,pm->m", t, omega(p.structure, t)), 0.0)
+    return np.asarray(np.maximum(np.einsum("pm,pm->m", t, omega(p.structure, t)), 0.0))

@@ -186,7 +186,7 @@ def replicate_variance(reps: Replicates, rows: np.ndarray, y0: np.ndarray, den: 
             thetas = num / (w.T @ den)
     centre = theta if reps.mse else thetas[reps.rscales > 0].mean(0)
     dev = thetas - centre
-    return reps.scale * (reps.rscales @ (dev * dev))
+    return np.asarray(reps.scale * (reps.rscales @ (dev * dev)))
 
 
 def replicate_degf(reps: Replicates) -> int:

@@ -22,11 +22,17 @@ class Settings:
     login_attempts: int = 10  # failed logins per client per window
     window_seconds: int = 900
     pool_size: int = 10
+    contact: str = "onderzoek@example.nl"  # contactadres voor respondenten: op de introductie, de bedankpagina, de toegankelijkheidsverklaring en in elke mail
+    progress_days: int = 30  # bewaartermijn van onvoltooide antwoorden in dagen na de laatste keer opslaan; bij sluiten gaan ze altijd weg
     session_idle_minutes: int = 15  # beheer: een sessie vervalt na zoveel minuten zonder verzoek (zoals overheidsformulieren)
     session_hours: int = 8  # beheer: een sessie vervalt hoe dan ook zoveel uur na het inloggen
     smtp: Smtp | None = None  # send mailings by e-mail; without it staff download mail-merge files
     cases_master_key: Path | None = None  # cases: the master key file (docs/cases.md); no file, no case pages
     cases_documents: Path = Path("zaakdocumenten")  # cases: folder of the sealed documents
+    # cases: het ankerbestand buiten de database; bij elke logregel wordt de kop van de keten erin bijgeschreven
+    cases_anchor: Path = Path("zaaklog-anker.txt")
+    # cases: de grootste toegestane bijlage in bytes; een groter bestand wordt tijdens het inlezen geweigerd
+    cases_max_upload: int = 50 * 1024 * 1024
 
 
 def read_secret(path: Path) -> bytes:

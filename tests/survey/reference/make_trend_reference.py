@@ -2,7 +2,7 @@
 
 Run from the repository root:  .venv/bin/python tests/survey/reference/make_trend_reference.py
 Writes trend_reference.json. Series: the published headline figure "political office holders,
-any aggression/intimidation" 2014-2024 (shared/DOMAIN.md; 2014 given as 23-26%, taken as 24%)
+any aggression/intimidation" 2014-2024 (docs/domain.md; 2014 given as 23-26%, taken as 24%)
 with an SE of 0.01 in every edition (about 4,000 respondents and a design effect of 1.6; the
 published reports give no SEs). The level shift at 2024 is a regression effect in the state
 (mle_regression=False) with exact diffuse initialisation; UnobservedComponents also burns the
