@@ -88,7 +88,7 @@ def main() -> None:
             ("seal + open one 2 kB field", timed(lambda: [key.open("f", key.seal("f", text)) for _ in range(1000)]), 1000),
             (
                 "wrap the case key for a person + unlock + unwrap",
-                timed(lambda: [CaseKey.unwrap(key.wrap_for(person), person, person.unlock(master)) for _ in range(100)]),
+                timed(lambda: [CaseKey.unwrap(key.wrap_for(person, master), person, person.unlock(master)) for _ in range(100)]),
                 100,
             ),
             (

@@ -37,6 +37,7 @@ from report import context, write_section  # noqa: E402
 from miv import definition
 from miv import fieldwork as fw
 from miv.definition import ItemType, Questionnaire
+from miv.fieldwork.keys import word_key
 from miv.store import Database, upgrade
 from miv.store.fieldwork import Invitation, Progress, Response
 
@@ -47,6 +48,7 @@ GROUPS = [  # (group, layer, province, size_class): a mix of stratifications
     ("gedeputeerde", "provincie", "groningen", ""), ("ab-lid", "waterschap", "", ""),
 ]
 TOKEN = re.compile(r'name="csrf" value="([^"]+)"')
+WORD = "herstelwoord van de benchmark"
 
 
 @dataclass
@@ -105,6 +107,11 @@ async def respondent(base: str, code: str, stratum: dict, q: Questionnaire, thin
                     where = (await client.get(f"/start?code={code}")).headers.get("location", "")
                 if not where.startswith("/vragenlijst/"):
                     where = (await client.get("/vragenlijst")).headers.get("location", "")
+                if where in ("/vragenlijst/begin", "/vragenlijst/herstelwoord"):  # choose the word, or give it again
+                    token = TOKEN.search((await client.get(where)).text).group(1)
+                    await client.post(where, data={"csrf": token, "woord": WORD, "herhaling": WORD})
+                    where = ""
+                    continue
                 started = time.perf_counter()
                 page = await client.get(where)
                 stats.get_ms.append(1000 * (time.perf_counter() - started))
@@ -184,7 +191,7 @@ def lost_answers(db: Database, keys: fw.Keys, stats: Stats) -> list[str]:
                 problems.append(f"{code}: verzending bevestigd maar niet opgeslagen")
                 continue
             progress = s.get(Progress, invitation.id)
-            stored = keys.unseal(progress.sealed) if progress else {}
+            stored = keys.progress(invitation.id, word_key(WORD, progress.salt)).open(progress.sealed) if progress else {}
             problems += [f"{code}: {k} bevestigd als {v!r}, opgeslagen {stored.get(k)!r}" for k, v in answers.items() if stored.get(k) != v]
     return problems
 
@@ -294,8 +301,10 @@ def measure(args: argparse.Namespace, think: float) -> dict:
         stats = result["stats"]
         acked = stats.acked | alone.acked
         with db.session() as s:
-            stored = [r.answers | {c: getattr(r, c) for c in fw.service.STRATUM} for r in s.scalars(select(Response))]
             in_progress = len(s.scalars(select(Progress)).all())
+        fw.close_fieldwork(db, keys, fid)  # releases the outbox into the answer store
+        with db.session() as s:
+            stored = [r.answers | {c: getattr(r, c) for c in fw.service.STRATUM} for r in s.scalars(select(Response))]
         db.dispose()
     finally:
         server.stop()

@@ -22,10 +22,11 @@ WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "w
 
 
 @contextmanager
-def serve(app: ASGIApp) -> Iterator[str]:
-    """Run the app with uvicorn in a thread of this process on a free loopback port; yield its URL."""
+def serve(app: ASGIApp, **options: object) -> Iterator[str]:
+    """Run the app with uvicorn in a thread of this process on a free loopback port; yield its
+    URL. `options` go to uvicorn's Config (e.g. forwarded_allow_ips)."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, **options))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

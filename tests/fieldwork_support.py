@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from miv import fieldwork as fw
 from miv.definition import Monitor
 
 ROOT = Path(__file__).resolve().parents[1] / "monitor"
@@ -47,11 +48,11 @@ QUESTIONNAIRE = {
 }
 
 
-def small_monitor() -> Monitor:
+def small_monitor(questionnaire: dict | None = None) -> Monitor:
     structure = yaml.safe_load((ROOT / "structure.yaml").read_text(encoding="utf-8"))
     edition = {
         "year": 2024, "title": "Monitor 2024", "fieldwork": {"start": "2024-03-01", "end": "2024-05-01"},
-        "reference_period": "afgelopen 12 maanden", "questionnaires": {"ambtsdragers": QUESTIONNAIRE},
+        "reference_period": "afgelopen 12 maanden", "questionnaires": {"ambtsdragers": questionnaire or QUESTIONNAIRE},
         "frame": {"strata": [], "sources": {}},
     }
     return Monitor.model_validate({"name": "test", "version": "test.1", "structure": structure,
@@ -62,5 +63,14 @@ INVITATIONS_CSV = """naam;e-mail;doelgroep;bestuurslaag;organisatie;geslacht;pro
 Anna de Vries;anna@example.nl;burgemeester;gemeente;Gemeente Aa;vrouw;utrecht;20k-50k
 Bram Jansen;bram@example.nl;raadslid;gemeente;Gemeente Bb;man;zeeland;tot-20k
 Cees Bakker;cees@example.nl;statenlid;provincie;Provincie Zeeland;man;zeeland;
-Dirk Smit;dirk@example.nl;ab-lid;waterschap;Waterschap Cc;;;
+Dirk Smit;dirk@example.nl;ab-lid;waterschap;Waterschap Cc;man;;
 """
+
+WORD = "mijn herstelwoord"
+
+
+def start(db, keys, code: str, word: str = WORD) -> tuple[int, bytes]:  # noqa: ANN001
+    """Enter with a code and choose the resume word: (invitation id, the word key)."""
+    entry = fw.enter(db, keys, code)
+    assert entry is not None and not entry.saved
+    return entry.invitation, fw.begin(db, keys, entry.invitation, word)

@@ -31,11 +31,12 @@ def free_port() -> int:
 
 
 class Cluster:
-    def __init__(self, max_connections: int = 300) -> None:
+    def __init__(self, max_connections: int = 300, settings: dict[str, str] | None = None) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="miv-pg-"))
         self.data = self.root / "data"
         self.port = free_port()
         self.max_connections = max_connections
+        self.settings = settings or {}
         self.as_root = os.geteuid() == 0
         if self.as_root:
             shutil.chown(self.root, "postgres", "postgres")
@@ -56,6 +57,7 @@ class Cluster:
         """initdb, start, create database `miv`; returns its SQLAlchemy URL."""
         self._run("initdb", "-D", str(self.data), "-U", "miv", "--auth=trust", "-E", "UTF8", "--no-sync")
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections={self.max_connections}"
+        options += "".join(f" -c {name}={value}" for name, value in self.settings.items())
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
         self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "miv", "miv")
         self.url = f"postgresql+psycopg://miv@127.0.0.1:{self.port}/miv"

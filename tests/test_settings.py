@@ -47,7 +47,8 @@ def test_every_declared_option_is_the_clis_with_its_default_and_variable():
 def test_the_web_apps_defaults_are_the_declared_ones():
     fields = {f.name: f.default for f in dataclasses.fields(Settings)}
     for name in ("base_url", "secure", "code_attempts", "login_attempts", "window_seconds", "pool_size",
-                 "session_idle_minutes", "session_hours", "cases_documents", "cases_master_key"):
+                 "session_idle_minutes", "session_hours", "contact", "progress_days", "cases_documents", "cases_master_key",
+                 "cases_anchor", "cases_max_upload"):
         assert fields[name] == SETTINGS[name].default, name
     assert intake.DEFAULT_DATA == SETTINGS["data"].default and demo.DEFAULT_SEED == SETTINGS["demo_seed"].default
     assert cases.ENVIRONMENT_VARIABLE == SETTINGS["cases_master_key"].env

@@ -152,7 +152,7 @@ def db_responses(
 @users_app.command("add")
 def users_add(
     email: str, name: str = typer.Option(..., "--name", help="Volledige naam."),
-    role: str = typer.Option(..., "--role", help="admin or fieldwork."), db: str | None = DatabaseUrl,
+    role: str = typer.Option(..., "--role", help="admin (beheer), fieldwork (veldwerk) of zaken (zaakbehandelaar: krijgt daarna een zaakrol met 'miv cases add-member')."), db: str | None = DatabaseUrl,
 ) -> None:
     """Voeg een account toe; het wachtwoord wordt twee keer gevraagd en als argon2-hash bewaard."""
     from miv.web.accounts import add_user
@@ -179,6 +179,8 @@ def serve(
     root: Path | None = DefinitionRoot, base_url: str = option("base_url"), secure: bool = option("secure"),
     workers: int = option("workers"), session_idle_minutes: int = option("session_idle_minutes", min=1),
     session_hours: int = option("session_hours", min=1),
+    forwarded_allow_ips: str = option("forwarded_allow_ips"), contact: str = option("contact"),
+    progress_days: int = option("progress_days", min=1),
 ) -> None:
     """Start de webapp (enquête en beheerpagina's)."""
     import json
@@ -191,9 +193,11 @@ def serve(
 
     os.environ["MIV_SERVE"] = json.dumps({"db": db or store.default_url(), "secret_file": str(secret_file.resolve()),
                                           "root": str(root or DEFAULT_ROOT), "base_url": base_url, "secure": secure,
-                                          "session_idle_minutes": session_idle_minutes, "session_hours": session_hours})
+                                          "session_idle_minutes": session_idle_minutes, "session_hours": session_hours,
+                                          "contact": contact, "progress_days": progress_days})
     console.print(f"[green]✓[/] miv luistert op http://{host}:{port}")
-    uvicorn.run("miv.web.serve:app", host=host, port=port, workers=workers, proxy_headers=True, access_log=False, factory=True)
+    uvicorn.run("miv.web.serve:app", host=host, port=port, workers=workers, proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips,
+                access_log=False, factory=True)
 
 
 # --- intake: survey files in, respondent tables out (docs/intake.md) ---------------------
@@ -286,6 +290,22 @@ def run_command(
     console.print(_key_figures(published.results))
 
 
+@app.command("verify")
+def verify_command(
+    folder: Path = typer.Argument(..., help="Map met de publicaties van één editie, bijvoorbeeld out/2024."),
+    data: list[Path] = typer.Option([], "--data", help="Invoerbestand dat niet in <map>/data of <map>/../<editie>/data staat; herhaal de optie."),
+    root: Path | None = DefinitionRoot,
+) -> None:
+    """Reken elk gepubliceerd cijfer na uit de databestanden en manifest.json; meld elk verschil."""
+    from miv.publish.verify import verify
+
+    differences = verify(folder, load_definition(root), data)
+    if differences:
+        raise MivError(f"{len(differences)} verschil(len) tussen de publicaties in {folder} en de herberekening",
+                       details=[str(d) for d in differences[:50]])
+    console.print(f"[green]✓[/] {folder}: elk cijfer is nagerekend uit de data en manifest.json; geen verschillen", highlight=False)
+
+
 def _progress() -> Progress:
     from rich.progress import Progress
 
@@ -303,19 +323,16 @@ def _step(progress: Progress, edition: int) -> Step:
 
 
 def _key_figures(results: Results) -> Table:
-    """The headline figures of the key-figures publication, as the analyst sees them first."""
-    import polars as pl
+    """The headline figures of the key-figures publication, after disclosure control."""
     from rich.table import Table
 
-    table = Table(title=f"Kerncijfers {results.edition}")
-    for column in ("indicator", "doelgroep", str(results.previous or ""), str(results.edition), "p"):
-        table.add_column(column, justify="left" if column in ("indicator", "doelgroep") else "right")
-    from miv.definition import Comparison
+    from miv import publish
 
-    changes = results.comparisons.filter((pl.col("publication") == "kerncijfers") & (pl.col("kind") == Comparison.PREVIOUS_EDITION.value))
-    for row in changes.iter_rows(named=True):
-        domain = "totaal" if row["breakdown"] == "totaal" else row["domain"]
-        table.add_row(row["indicator"], domain, f"{row['reference_estimate']:.0%}", f"{row['estimate']:.0%}", f"{row['p_value']:.3f}")
+    table = Table(title=f"Kerncijfers {results.edition}")
+    for column in ("indicator", "groep", str(results.previous or ""), str(results.edition), "verandering"):
+        table.add_column(column, justify="right" if column.isdigit() else "left")
+    for row in publish.key_figures(results):
+        table.add_row(*row)
     return table
 
 
@@ -338,13 +355,15 @@ Documents = option("cases_documents")
 
 
 @contextmanager
-def _casework(db: str | None, documents: Path) -> Iterator[Any]:  # a Casework; imported lazily to keep `miv --help` fast
-    """The case store for one command; its connections close after."""
+def _casework(db: str | None, documents: Path, anchor: Path | None = None) -> Iterator[Any]:  # a Casework, imported lazily
+    """The case store for one command; its connections close after. Every entry it writes is
+    anchored in the declared cases_anchor (MIV_CASES_ANCHOR), as in the app."""
     from miv import cases, casework
 
     master = cases.MasterKey.from_environment()
+    anchor = anchor or SETTINGS["cases_anchor"].read()
     with database(db) as opened:
-        yield casework.Casework(opened, master, cases.DocumentStore(documents))
+        yield casework.Casework(opened, master, cases.DocumentStore(documents), anchor=anchor)
 
 
 @cases_app.command("create-key")
@@ -395,35 +414,33 @@ def cases_remove_member(
 
 
 @cases_app.command("reset-totp")
-def cases_reset_totp(email: str, db: str | None = DatabaseUrl) -> None:
-    """Vergeet het TOTP-geheim van een persoon (telefoon kwijt); bij de volgende aanmelding stelt hij het opnieuw in."""
+def cases_reset_totp(
+    email: str, by: str = typer.Option(..., "--by", help="Wie dit doet (naam of e-mailadres van de beheerder); staat in het logboek."),
+    db: str | None = DatabaseUrl, documents: Path = Documents,
+) -> None:
+    """Vergeet het TOTP-geheim van een persoon (telefoon kwijt) en beëindig zijn sessies; bij de volgende aanmelding stelt hij het opnieuw in."""
     from miv import casework
-    from miv.casework import twofactor
 
-    with database(db) as opened, opened.session() as session:
-        found = twofactor.reset(session, casework.person_id(casework.account_id(opened, email)))
+    with _casework(db, documents) as work:
+        found = work.reset_totp(by, casework.account_id(work.db, email), datetime.now(timezone.utc))
     console.print(f"[green]✓[/] {email} stelt bij de volgende keer inloggen de tweestapsverificatie opnieuw in" if found
                   else f"{email} had nog geen tweestapsverificatie", highlight=False)
 
 
 @cases_app.command("verify-log")
 def cases_verify_log(
-    anchor: Path | None = typer.Option(None, "--anchor", help="Ankerbestand buiten de database: gecontroleerd en daarna bijgewerkt."),
+    anchor: Path | None = typer.Option(None, "--anchor", envvar="MIV_CASES_ANCHOR",
+                                       help="Ankerbestand buiten de database (standaard zaaklog-anker.txt); ontbreekt het of loopt het achter, dan is dat een fout."),
     db: str | None = DatabaseUrl, documents: Path = Documents,
 ) -> None:
-    """Controleer de hashketen van het auditlog; noem elke gewijzigde, verwijderde of verplaatste regel (exitcode 1)."""
-    from miv import cases
-
-    with _casework(db, documents) as work:
-        known = cases.Anchor.parse(anchor.read_text(), str(anchor)) if anchor is not None and anchor.exists() else None
-        result = work.verify_log(known)
+    """Controleer de hashketen van het auditlog, het anker en elke zaak; noem elke gewijzigde, verwijderde of verplaatste regel en elk gewijzigd veld (exitcode 1)."""
+    with _casework(db, documents, anchor) as work:
+        result = work.verify_log()
     for finding in result.findings:
         errors.print(f"[red]✗[/] {finding}", highlight=False, soft_wrap=True)
     if not result.ok:
         raise fail(f"het logboek is aangetast: {len(result.findings)} bevinding(en) in {result.count} regels")
-    if anchor is not None and result.head is not None:
-        anchor.write_text(result.head.dump())
-    console.print(f"[green]✓[/] logboek in orde: {result.count} regels" + (f"; anker bijgewerkt in {anchor}" if anchor else ""), highlight=False)
+    console.print(f"[green]✓[/] logboek in orde: {result.count} regels, verankerd in {work.anchor.path}", highlight=False)
 
 
 @cases_app.command("purge")
@@ -438,7 +455,7 @@ def cases_purge(
 
     now = datetime.now(timezone.utc)
     with _casework(db, documents) as work:
-        work.retention = cases.RetentionPolicy(cases.Period(years=keep_years), cases.Period(months=warn_months))
+        work.retention = cases.RetentionPolicy.of(keep_years, warn_months)
         if dry_run:
             every = work.all_cases()
             announced, destroyed = work.retention.to_warn(every, now), work.retention.to_purge(every, now)
@@ -449,3 +466,35 @@ def cases_purge(
     for case in destroyed:
         console.print(f"[red]✗[/] zaak {case.id} {'zou worden' if dry_run else 'is'} vernietigd; de geanonimiseerde aantallen blijven", highlight=False)
     console.print(f"[green]✓[/] {len(announced)} aangekondigd, {len(destroyed)} {'te vernietigen' if dry_run else 'vernietigd'}", highlight=False)
+
+
+@cases_app.command("rotate-master-key")
+def cases_rotate_master_key(
+    new: Path = typer.Argument(..., help="Het nieuwe sleutelbestand, gemaakt met 'miv cases create-key'."),
+    db: str | None = DatabaseUrl, documents: Path = Documents,
+) -> None:
+    """Verzegel alle privésleutels, TOTP-geheimen en logsleutels opnieuw onder een nieuwe hoofdsleutel."""
+    from miv import cases
+
+    with _casework(db, documents) as work:
+        moved = work.rotate_master_key("beheer", cases.MasterKey.load(new), datetime.now(timezone.utc))
+    console.print(f"[green]✓[/] {moved} geheimen verzegeld onder de nieuwe hoofdsleutel; zet nu "
+                  f"{cases.ENVIRONMENT_VARIABLE}={new.resolve()} en bewaar de oude sleutel tot de back-ups verlopen", highlight=False)
+
+
+@cases_app.command("rotate-audit-key")
+def cases_rotate_audit_key(db: str | None = DatabaseUrl, documents: Path = Documents) -> None:
+    """Neem een nieuwe versie van de logsleutel in gebruik; oudere logregels blijven controleerbaar."""
+    with _casework(db, documents) as work:
+        version = work.rotate_audit_key("beheer", datetime.now(timezone.utc))
+    console.print(f"[green]✓[/] logsleutel versie {version} ondertekent vanaf nu het logboek", highlight=False)
+
+
+@cases_app.command("rotate-person-key")
+def cases_rotate_person_key(email: str, db: str | None = DatabaseUrl, documents: Path = Documents) -> None:
+    """Geef een persoon een nieuw sleutelpaar; zijn zaaksleutels worden opnieuw voor hem versleuteld."""
+    from miv import casework
+
+    with _casework(db, documents) as work:
+        cases_done = work.rotate_person_key("beheer", casework.person_id(casework.account_id(work.db, email)), datetime.now(timezone.utc))
+    console.print(f"[green]✓[/] nieuw sleutelpaar voor {email}; {cases_done} zaaksleutel(s) opnieuw versleuteld", highlight=False)

@@ -48,6 +48,11 @@ _DECLARED = (
     Setting("workers", 1, "Aantal app-processen.", option="--workers", kind=int),
     Setting("base_url", "http://127.0.0.1:8000", "Openbaar adres, gebruikt in de uitnodigingslinks.", option="--base-url"),
     Setting("secure", False, "Achter TLS: beveiligde cookies en HSTS.", option="--secure", kind=bool),
+    Setting("forwarded_allow_ips", "127.0.0.1", "Adressen van de proxy's of load balancers waarvan X-Forwarded-For/-Proto vertrouwd wordt (komma's).",
+            "MIV_FORWARDED_ALLOW_IPS", "--forwarded-allow-ips"),
+    Setting("contact", "onderzoek@example.nl", "Contactadres voor respondenten, op de pagina's en in elke mail.", "MIV_CONTACT", "--contact"),
+    Setting("progress_days", 30, "Dagen na de laatste keer opslaan waarna onvoltooide antwoorden worden gewist.", "MIV_PROGRESS_DAYS",
+            "--progress-days", kind=int),
     Setting("session_idle_minutes", 15, "Beheerpagina's: sessie vervalt na zoveel minuten zonder verzoek.", option="--session-idle-minutes", kind=int),
     Setting("session_hours", 8, "Beheerpagina's: sessie vervalt hoe dan ook zoveel uur na het inloggen.", option="--session-hours", kind=int),
     Setting("code_attempts", 20, "Mislukte code-invoer per client per venster.", kind=int),
@@ -64,6 +69,9 @@ _DECLARED = (
     # cases
     Setting("cases_master_key", None, "Bestand met de hoofdsleutel van de zaken; zonder sleutel geen zaakpagina's.",
             "MIV_CASES_MASTER_KEY_FILE", kind=Path),
+    Setting("cases_anchor", Path("zaaklog-anker.txt"), "Ankerbestand buiten de database; bij elke logregel wordt de kop van de keten erin bijgeschreven.",
+            "MIV_CASES_ANCHOR", kind=Path),
+    Setting("cases_max_upload", 50 * 1024 * 1024, "Grootste toegestane bijlage van een zaak, in bytes.", kind=int),
     Setting("cases_documents", Path("zaakdocumenten"), "Map met de versleutelde zaakdocumenten.", "MIV_CASES_DOCUMENTS", "--documents", kind=Path),
 )
 

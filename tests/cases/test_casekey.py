@@ -42,7 +42,7 @@ def test_a_changed_byte_is_detected():
 def test_wrap_opens_for_its_person_only(master, keys):
     key = CaseKey.generate("zaak-1")
     blob = key.seal("omschrijving", SECRET)
-    wrap = key.wrap_for(keys["p-chair"])
+    wrap = key.wrap_for(keys["p-chair"], master)
     opened = CaseKey.unwrap(wrap, keys["p-chair"], keys["p-chair"].unlock(master))
     assert opened.open_text("omschrijving", blob) == SECRET
     with pytest.raises(KeyProblem):
@@ -54,18 +54,18 @@ def test_wrap_opens_for_its_person_only(master, keys):
 
 def test_sync_adds_new_readers_and_removes_those_who_lost_access(master, keys):
     key = CaseKey.generate("zaak-1")
-    first = key.sync([], ["p-chair", "p-griffier"], keys)
+    first = key.sync([], ["p-chair", "p-griffier"], keys, master)
     assert [w.person for w in first.add] == ["p-chair", "p-griffier"] and first.remove == []
-    second = key.sync(first.add, ["p-chair", "p-onderzoeker"], keys)
+    second = key.sync(first.add, ["p-chair", "p-onderzoeker"], keys, master)
     assert [w.person for w in second.add] == ["p-onderzoeker"]
     assert [w.person for w in second.remove] == ["p-griffier"]
     new_wrap = second.add[0]
     assert CaseKey.unwrap(new_wrap, keys["p-onderzoeker"], keys["p-onderzoeker"].unlock(master)).case == "zaak-1"
 
 
-def test_sync_refuses_a_reader_without_a_key_pair(keys):
+def test_sync_refuses_a_reader_without_a_key_pair(master, keys):
     with pytest.raises(KeyProblem, match="p-nieuw"):
-        CaseKey.generate("zaak-1").sync([], ["p-chair", "p-nieuw"], keys)
+        CaseKey.generate("zaak-1").sync([], ["p-chair", "p-nieuw"], keys, master)
 
 
 def test_rekey_reseals_everything_and_the_old_key_no_longer_opens_it():

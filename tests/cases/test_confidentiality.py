@@ -111,7 +111,7 @@ class Keeper:
             )
             for field, text in change.texts.items():
                 self.db.execute("insert into case_content values (?, ?, ?)", (case.id, field, key.seal(field, text)))
-            plan = key.sync(self.wraps(case.id), readers(case, People.all()), self.keys)
+            plan = key.sync(self.wraps(case.id), readers(case, People.all()), self.keys, self.master)
             self.db.executemany("insert into case_key_wraps values (?, ?, ?, ?)", [tuple(asdict(w).values()) for w in plan.add])
             self.db.executemany("delete from case_key_wraps where case_id = ? and person = ?", [(w.case, w.person) for w in plan.remove])
         self.log.record(change.step.actor, change.step.action.value, change.step.at, case.id, case.organisation, {"fase": case.stage.value})

@@ -50,7 +50,12 @@ def build(db: Database, master: MasterKey, documents: Path) -> Team:
         add_user(db, email(name), name.capitalize(), "zaken", PASSWORD)
         with db.session() as s:
             people[name] = add_member(s, master, email(name), organisation, role.value)
-    return Team(Casework(db, master, DocumentStore(documents)), people, documents)
+    return Team(Casework(db, master, DocumentStore(documents), anchor=anchor_path(documents)), people, documents)
+
+
+def anchor_path(documents: Path) -> Path:
+    """The anchor file beside the document folder, as the site's settings name it."""
+    return documents.with_name("zaaklog-anker.txt")
 
 
 def at(days: float) -> datetime:

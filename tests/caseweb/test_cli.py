@@ -11,6 +11,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from miv.cases import Action, MasterKey, Report, ViolationForm
+from miv.casework import Casework
 from miv.cli import app
 from miv.store import Database, upgrade
 from miv.web.accounts import add_user
@@ -29,6 +30,7 @@ def setup(tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("MIV_CASES_MASTER_KEY_FILE", str(key))
     monkeypatch.setenv("MIV_DATABASE_URL", sqlite_url)
     monkeypatch.setenv("MIV_CASES_DOCUMENTS", str(tmp_path / "documenten"))
+    monkeypatch.setenv("MIV_CASES_ANCHOR", str(tmp_path / "zaaklog-anker.txt"))
     upgrade(sqlite_url)
     return sqlite_url, MasterKey.load(key), tmp_path
 
@@ -51,28 +53,30 @@ def test_organisations_and_members(setup):
     assert runner.invoke(app, ["cases", "remove-member", "burgemeester@utrecht.nl", "--organisation", ORG]).exit_code == 0
     role = runner.invoke(app, ["cases", "add-member", "burgemeester@utrecht.nl", "--organisation", ORG, "--role", "baas"])
     assert role.exit_code == 1 and "onbekende zaakrol 'baas'" in role.output
-    reset = runner.invoke(app, ["cases", "reset-totp", "niemand@utrecht.nl"])
+    reset = runner.invoke(app, ["cases", "reset-totp", "niemand@utrecht.nl", "--by", "beheerder"])
     assert reset.exit_code == 1 and "geen gebruiker" in reset.output
 
 
-def test_verify_log_names_the_broken_entries_and_keeps_an_anchor(setup):
+def test_verify_log_names_the_broken_entries_and_checks_the_anchor(setup, monkeypatch: pytest.MonkeyPatch):
     url, master, tmp = setup
+    anchor = tmp / "zaaklog-anker.txt"
+    monkeypatch.setenv("MIV_CASES_ANCHOR", str(anchor))
     db = Database(url)
     team = build(db, master, tmp / "documenten")
     now = datetime.now(timezone.utc)
     team.work.open(team["voorzitter"].member, Report(SECRETS[2], SECRETS[0]), now)
-    anchor = tmp / "anker.txt"
-    first = runner.invoke(app, ["cases", "verify-log", "--anchor", str(anchor)])
-    assert first.exit_code == 0 and "logboek in orde" in first.output and anchor.read_text().split()[0].isdigit()
-    head = int(anchor.read_text().split()[0])
+    first = runner.invoke(app, ["cases", "verify-log"])
+    assert first.exit_code == 0 and "logboek in orde" in first.output
+    head = int(anchor.read_text().split()[-2])
     with db.session() as s:
         s.execute(text(f"delete from audit_log where seq = {head}"))
-    cut = runner.invoke(app, ["cases", "verify-log", "--anchor", str(anchor)])
+    cut = runner.invoke(app, ["cases", "verify-log"])
     assert cut.exit_code == 1 and f"het anker noemt logregel {head}, die ontbreekt" in cut.output
     with db.session() as s:
         s.execute(text("update audit_log set action = 'lezen' where seq = 2"))
-    edited = runner.invoke(app, ["cases", "verify-log"])
+    edited = runner.invoke(app, ["cases", "verify-log", "--anchor", str(tmp / "elders.txt")])
     assert edited.exit_code == 1 and "logregel 2 (positie 2): inhoud gewijzigd" in edited.output
+    assert "ankerbestand" in edited.output and "ontbreekt" in edited.output
     db.dispose()
 
 
@@ -111,6 +115,33 @@ def test_every_cases_command_is_in_the_docs():
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "cases.md").read_text()
     names = [command.name for command in cases_app.registered_commands]
-    assert len(names) == 7
+    assert len(names) == 10
     for name in names:
         assert f"miv cases {name}" in doc, name
+
+
+def test_create_key_in_a_missing_folder_and_purge_keep_years_zero_are_clear_errors(setup, tmp_path: Path):
+    missing = runner.invoke(app, ["cases", "create-key", str(tmp_path / "geen-map" / "sleutel.key")])
+    assert missing.exit_code == 1 and "de map" in missing.output and "bestaat niet" in missing.output and "Traceback" not in missing.output
+    zero = runner.invoke(app, ["cases", "purge", "--keep-years", "0"])
+    assert zero.exit_code == 1 and "--keep-years 0" in zero.output and "ten minste 1 jaar" in zero.output
+
+
+def test_rotation_commands_keep_the_log_and_the_cases_readable(setup, monkeypatch: pytest.MonkeyPatch):
+    url, master, tmp = setup
+    db = Database(url)
+    team = build(db, master, tmp / "documenten")
+    case = team.work.open(team["voorzitter"].member, Report(SECRETS[2], SECRETS[0]), datetime.now(timezone.utc))
+    assert runner.invoke(app, ["cases", "rotate-audit-key"]).exit_code == 0
+    person = runner.invoke(app, ["cases", "rotate-person-key", "adviseur@zaken.nl"])
+    assert person.exit_code == 0 and "1 zaaksleutel(s)" in person.output, person.output
+    new = tmp / "nieuw.key"
+    assert runner.invoke(app, ["cases", "create-key", str(new)]).exit_code == 0
+    rotated = runner.invoke(app, ["cases", "rotate-master-key", str(new)])
+    assert rotated.exit_code == 0 and "geheimen verzegeld" in rotated.output, rotated.output
+    monkeypatch.setenv("MIV_CASES_MASTER_KEY_FILE", str(new))
+    checked = runner.invoke(app, ["cases", "verify-log"])
+    assert checked.exit_code == 0, checked.output
+    fresh = Casework(db, MasterKey.load(new), team.work.documents, anchor=team.work.anchor.path)
+    assert fresh.contents(team["adviseur"].member, case, datetime.now(timezone.utc)).fields["omschrijving"] == SECRETS[2]
+    db.dispose()

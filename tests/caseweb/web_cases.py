@@ -62,7 +62,7 @@ def make_case_site(url: str, tmp_path: Path, **overrides: object) -> CaseSite:
     team = build(db, master, tmp_path / "documenten")
     add_user(db, "admin@bureau.nl", "Ada Beheer", "admin", PASSWORD)
     settings = Settings(database_url=url, secret=SECRET, cases_master_key=key_file, cases_documents=tmp_path / "documenten",
-                        login_attempts=1000, **overrides)  # type: ignore[arg-type]
+                        cases_anchor=tmp_path / "zaaklog-anker.txt", login_attempts=1000, **overrides)  # type: ignore[arg-type]
     return CaseSite(create_app(settings), team, db)
 
 

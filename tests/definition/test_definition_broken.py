@@ -205,7 +205,7 @@ CASES = {
     # --- publications ------------------------------------------------------------------------
     "publication names an unknown indicator": (
         "publications.yaml", "      - title: Medewerkers\n        indicators: [mw_agressie_totaal]", "      - title: Medewerkers\n        indicators: [mw_agressie]",
-        [(PUB, "publications[11] (kerncijfers).sections[3].indicators", "onbekende indicator 'mw_agressie'")],
+        [(PUB, "publications[11] (kerncijfers).sections[4].indicators", "onbekende indicator 'mw_agressie'")],
     ),
     "publication breaks down by an unknown variable": (
         "publications.yaml", "breakdowns: [group, province, size_class]", "breakdowns: [group, provincie, size_class]",

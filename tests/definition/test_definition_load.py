@@ -40,7 +40,7 @@ def compute(monitor: Monitor, year: int, questionnaire: str, answers: dict[str, 
 
 
 def test_every_file_in_the_folder_is_read_and_loads(monitor: Monitor) -> None:
-    expected = {"monitor.yaml", "structure.yaml", "indicators.yaml", "publications.yaml"}
+    expected = {"monitor.yaml", "structure.yaml", "indicators.yaml", "publications.yaml", "series.csv"}
     for year, edition in monitor.editions.items():
         folder = f"editions/{year}"
         expected |= {f"{folder}/edition.yaml", f"{folder}/frame.csv", f"{folder}/frame.yaml"}

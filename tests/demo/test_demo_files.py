@@ -64,9 +64,8 @@ def test_every_table_gets_a_sav_file(written: dict) -> None:
 
 
 @pytest.mark.slow
-def test_miv_demo_runs_the_whole_chain_and_prints_the_counts(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path), "--seed", "5", "--no-pdf"])
-    assert result.exit_code == 0, result.output
+def test_miv_demo_runs_the_whole_chain_and_prints_the_counts(demo_run: tuple[Path, str]) -> None:
+    tmp_path, output = demo_run
     for year in ("2022", "2024"):
         for code in ("ambtsdragers", "medewerkers", "organisaties"):
             assert (tmp_path / year / "data" / f"{code}.parquet").is_file()
@@ -75,9 +74,12 @@ def test_miv_demo_runs_the_whole_chain_and_prints_the_counts(tmp_path: Path) -> 
         for name in ("rapport-veiligheid.html", "factsheet-burgemeesters.html", "kerncijfers.md", "tabellen.xlsx",
                      "estimates.csv", "manifest.json"):
             assert (tmp_path / year / name).is_file(), (year, name)
-    assert "SYNTHETISCHE DEMODATA" in result.output
-    assert "burgemeesters" in result.output and "organisaties: gemeenten" in result.output
-    assert "Kerncijfers 2024" in result.output
+    assert "SYNTHETISCHE DEMODATA" in output
+    assert "burgemeesters" in output and "organisaties: gemeenten" in output
+    assert "Kerncijfers 2024" in output
+    for year in ("2022", "2024"):  # each edition's validation reports in its own folder
+        report = json.loads((tmp_path / year / "validatie" / "ambtsdragers.validatie.json").read_text(encoding="utf-8"))
+        assert str(report["editie"]) == year
     for page in (tmp_path / "2024").glob("*.html"):
         assert demo.PUBLICATION_NOTICE in html.unescape(page.read_text(encoding="utf-8")), page.name
     assert demo.PUBLICATION_NOTICE in (tmp_path / "2024" / "kerncijfers.md").read_text(encoding="utf-8")

@@ -114,3 +114,19 @@ def test_reusing_the_previous_editions_results_gives_the_same_figures(monitor, e
         assert_frame_equal(mine, full, check_exact=False, rel_tol=1e-9, abs_tol=1e-12)
     with pytest.raises(ValueError, match="niet die van de vorige editie"):
         run(monitor, 2024, editions[2024], previous_results=results)
+
+
+def test_the_published_series_goes_to_the_publications_of_its_group(monitor):
+    from miv.definition.series import published_series
+    from miv.pipeline.run import published_trend as trend
+
+    shown = trend(monitor, 2024, published_series(monitor))
+    report = shown.filter((pl.col("publication") == "rapport-veiligheid") & (pl.col("indicator") == "agressie_totaal"))
+    assert dict(zip(report["edition"], report["estimate"])) == {2014: 0.26, 2016: 0.27, 2018: 0.29, 2020: 0.35}
+    assert report["source"].to_list()[0] == "Monitor Agressie en Geweld 2018 (gepubliceerd in 2018)"
+    mayors = shown.filter(pl.col("publication") == "factsheet-burgemeesters")
+    assert set(mayors["edition"]) == {2018, 2020} and set(mayors["indicator"]) == {"agressie_totaal"}
+    assert shown.filter(pl.col("publication") == "factsheet-medewerkers")["indicator"].unique().to_list() == []
+    assert shown.filter(pl.col("publication").str.starts_with("factsheet-provincie")).is_empty()
+    first = trend(monitor, 2022, published_series(monitor))
+    assert 2022 not in first["edition"].to_list() and 2020 in first["edition"].to_list()

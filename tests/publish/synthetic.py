@@ -14,6 +14,7 @@ from miv.definition import Monitor
 from miv.publish import Results
 from miv.publish.results import TOTAL
 
+NEW = "steun_online"  # pretended new in this edition: no figure for the previous one
 BREAKDOWN_FIELD = {"group": "group", "gender": "gender", "layer": "layer", "role": "role", "province": "province", "size_class": "size_class"}
 
 
@@ -58,7 +59,7 @@ def results(monitor: Monitor, edition: int = 2024, seed: int = 7) -> Results:
                     q = indicators[code].questionnaire
                     cells = [(TOTAL, TOTAL)] + [(b, d) for b in section.breakdowns for d in _domains(monitor, edition, q, b)]
                     for breakdown, domain in cells:
-                        for ed in [e for e in (previous, edition) if e is not None]:
+                        for ed in [e for e in (previous, edition) if e is not None and (e, code) != (previous, NEW)]:
                             key = (pub.slug, per, code, breakdown, domain, ed)
                             if key not in truth:
                                 truth[key] = (rng.uniform(0.02, 0.8), _n(rng, breakdown, domain, per))
@@ -103,7 +104,7 @@ def _comparisons(pub, per, code, section, cells, truth, edition, previous) -> li
         by_breakdown[breakdown].append(domain)
     for breakdown, domain in cells:
         now = truth[(pub, per, code, breakdown, domain, edition)][0]
-        if "previous_edition" in kinds and previous is not None:
+        if previous is not None and code != NEW:
             then = truth[(pub, per, code, breakdown, domain, previous)][0]
             out.append(row("previous_edition", breakdown, domain, str(previous), now, then, 0.001 if abs(now - then) > 0.1 else 0.4))
         if "group_vs_all" in kinds and breakdown in ("group", TOTAL):

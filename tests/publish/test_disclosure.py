@@ -97,3 +97,45 @@ def test_comparisons_with_a_hidden_side_are_dropped(monitor):
     d = disclose(_results(monitor, rows, [kept, dropped]))
     assert d.comparisons["kind"].to_list() == ["previous_edition"]
     assert any(x.rule == "vergelijking_vervalt" for x in d.decisions)
+
+
+def test_a_cell_outside_the_question_is_nvt_and_hides_nothing_else(monitor):
+    """Mayors are not asked about their own chair's duty of care: their cell is n.v.t., and
+    that is no secret to protect, so the aldermen stay published."""
+    rows = [
+        _cell("p", "totaal", "totaal", 0.6, 3200, indicator="zorgplicht_voldoende"),
+        {**_cell("p", "group", "burgemeester", 0.0, 0, indicator="zorgplicht_voldoende"), "estimate": None, "se": None, "weighted_n": 0.0},
+        _cell("p", "group", "wethouder", 0.55, 600, indicator="zorgplicht_voldoende"),
+        _cell("p", "group", "raadslid", 0.61, 2600, indicator="zorgplicht_voldoende"),
+    ]
+    d = disclose(_results(monitor, rows))
+    rules = {r["domain"]: r["rule"] for r in d.estimates.iter_rows(named=True)}
+    assert rules == {"totaal": None, "burgemeester": "nvt", "wethouder": None, "raadslid": None}
+    assert not any(x.rule == "complementair" for x in d.decisions)
+
+
+def test_a_merged_group_at_zero_percent_gets_an_exact_interval(monitor):
+    """0% in a merged tiny group has no design variance: the interval is Clopper-Pearson's
+    with the respondents, not the collapsed [0%, 0%] of estimate +/- 1.96 se."""
+    rows = [
+        _cell("p", "totaal", "totaal", 0.1, 600, indicator="agressie_fysiek"),
+        _cell("p", "group", "cdk", 0.0, 8, wn=10.0, se=0.0, indicator="agressie_fysiek"),
+        _cell("p", "group", "gedeputeerde", 0.0, 60, wn=70.0, se=0.0, indicator="agressie_fysiek"),
+        _cell("p", "group", "statenlid", 0.11, 532, wn=560.0, indicator="agressie_fysiek"),
+    ]
+    d = disclose(_results(monitor, rows))
+    merged = d.estimates.filter(pl.col("domain") == "cdk+gedeputeerde").row(0, named=True)
+    assert merged["estimate"] == 0.0 and merged["n"] == 68 and merged["suppressed"] is None
+    assert merged["ci_low"] == 0.0 and merged["ci_high"] == pytest.approx(1 - 0.025 ** (1 / 68))
+
+
+def test_a_merged_group_interval_is_korn_graubard(monitor):
+    from scipy import stats
+
+    rows = [_cell("p", "totaal", "totaal", 0.4, 600), _cell("p", "group", "cdk", 0.5, 8, wn=10.0, se=0.1),
+            _cell("p", "group", "gedeputeerde", 0.2, 40, wn=70.0, se=0.05), _cell("p", "group", "statenlid", 0.41, 552, wn=560.0)]
+    merged = disclose(_results(monitor, rows)).estimates.filter(pl.col("domain") == "cdk+gedeputeerde").row(0, named=True)
+    p, se, n = merged["estimate"], merged["se"], 48
+    n_eff = p * (1 - p) / se**2 * (stats.t.ppf(0.025, n - 1) / stats.t.ppf(0.025, n - 2)) ** 2
+    assert merged["ci_low"] == pytest.approx(stats.beta.ppf(0.025, n_eff * p, n_eff * (1 - p) + 1))
+    assert merged["ci_high"] == pytest.approx(stats.beta.ppf(0.975, n_eff * p + 1, n_eff * (1 - p)))

@@ -72,7 +72,10 @@ def test_every_figure_shipped_is_the_published_cell_and_hidden_cells_ship_empty(
     cells = _cells(out)
     seen_hidden = checked = 0
     for path, key, pct, low, high, n in _figure_rows(out):
-        cell = cells[key]
+        cell = cells.get(key)
+        if cell is None:  # not estimated (an indicator new in this edition has no previous figure)
+            assert all(_blank(v) for v in (pct, low, high, n)), f"{path}: cel {key} bestaat niet maar heeft een cijfer"
+            continue
         if cell["suppressed"]:
             assert all(_blank(v) for v in (pct, low, high, n)), f"{path}: verborgen cel {key} heeft een cijfer"
             seen_hidden += 1

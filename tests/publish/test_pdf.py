@@ -46,3 +46,20 @@ def test_write_publications_prints_each_document_in_worker_processes(monitor, re
     assert (tmp_path / "factsheet-burgemeesters.pdf").read_bytes().startswith(b"%PDF-")
     assert [d for d, _, _ in seen] == list(range(1, len(seen) + 1)) and seen[-1][0] == seen[-1][1]
     assert seen[-1][2] == "manifest.json"
+
+
+def test_no_report_page_is_more_than_half_empty_except_chapter_ends(published):
+    """Measured on the layout the PDF is drawn from: a page may end half empty only where a
+    chapter (summary, method) ends and the next starts on a new page, or the contents page."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1]))
+    from page_support import near_empty, pages
+
+    out, _ = published
+    report = out / "rapport-integriteit.html"
+    measured = pages(report)
+    assert len(measured) > 8 and any(p.starts_chapter for p in measured) and measured[0].cover
+    assert near_empty(report) == []
+    assert [p.number for p in measured if not p.cover and p.fill < 0.5] != [], "the measure should see chapter ends"

@@ -5,7 +5,7 @@ import miv.publish
 
 
 def test_public_names():
-    assert sorted(miv.publish.__all__) == ["Decision", "Disclosure", "Policy", "Results", "ResultsError", "disclose", "prepare", "write_publications"]
+    assert sorted(miv.publish.__all__) == ["Decision", "Disclosure", "Policy", "Results", "ResultsError", "disclose", "key_figures", "prepare", "write_publications"]
     assert all(hasattr(miv.publish, name) for name in miv.publish.__all__)
 
 

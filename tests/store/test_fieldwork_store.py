@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from alembic import command
-from fieldwork_support import INVITATIONS_CSV, small_monitor
+from fieldwork_support import INVITATIONS_CSV, small_monitor, start
 from sqlalchemy import inspect, select
 
 from miv import fieldwork as fw
@@ -23,7 +23,7 @@ def setup(db, keys):
 
 
 def test_migrations_create_every_table(db):
-    assert {"users", "fieldworks", "invitations", "progress", "responses", "attempts", "alembic_version"} <= set(inspect(db.engine).get_table_names())
+    assert {"users", "fieldworks", "invitations", "progress", "submissions", "responses", "attempts", "alembic_version"} <= set(inspect(db.engine).get_table_names())
 
 
 def test_migrations_match_the_models(db):
@@ -43,19 +43,19 @@ def test_codes_are_unique_and_only_hashed(db, keys):
 
 def test_answer_resume_submit_leaves_no_link(db, keys):
     fid, codes = setup(db, keys)
-    invitation = fw.enter(db, keys, codes["anna@example.nl"].lower().replace("-", " "))
-    assert invitation is not None
-    fw.save_answers(db, keys, invitation, {"AG_VERBAAL": 1, "AG_BEDREIGING": 2})
-    q, stratum, answers = fw.load_answers(db, keys, invitation)
+    invitation, secret = start(db, keys, codes["anna@example.nl"].lower().replace("-", " "))
+    fw.save_answers(db, keys, invitation, secret, {"AG_VERBAAL": 1, "AG_BEDREIGING": 2})
+    q, stratum, answers = fw.load_answers(db, keys, invitation, secret)
     assert answers == {"AG_VERBAAL": 1, "AG_BEDREIGING": 2}
     assert stratum["group"] == "burgemeester"
     with db.session() as s:
         sealed = s.get(Progress, invitation).sealed
     assert b"AG_VERBAAL" not in sealed
-    fw.save_answers(db, keys, invitation, answers | {"AG_SOCIAL": 1, "AG_GERICHT": [1, 6], "INT_BELANG": 98, "BM_BEVEILIGING": 2})
+    fw.save_answers(db, keys, invitation, secret, answers | {"AG_SOCIAL": 1, "AG_GERICHT": [1, 6], "INT_BELANG": 98, "BM_BEVEILIGING": 2})
     total = fw.monitoring(db, fid)[-1]
     assert (total["invited"], total["started"], total["completed"]) == (4, 1, 0)
-    fw.submit(db, keys, invitation)
+    fw.submit(db, keys, invitation, secret)
+    fw.close_fieldwork(db, keys, fid)
 
     with db.session() as s:
         assert s.scalars(select(Progress)).all() == []
@@ -66,7 +66,7 @@ def test_answer_resume_submit_leaves_no_link(db, keys):
     assert response.organisation is None
     assert fw.enter(db, keys, codes["anna@example.nl"]) is None
     with pytest.raises(fw.FieldworkError):
-        fw.submit(db, keys, invitation)
+        fw.submit(db, keys, invitation, secret)
 
     records = fw.completed_records(db, fid)
     assert records == [{
@@ -82,19 +82,20 @@ def test_answer_resume_submit_leaves_no_link(db, keys):
 
 def test_close_deletes_answers_in_progress_and_stops_answering(db, keys):
     fid, codes = setup(db, keys)
-    invitation = fw.enter(db, keys, codes["bram@example.nl"])
-    fw.save_answers(db, keys, invitation, {"AG_VERBAAL": 2})
-    assert fw.close_fieldwork(db, fid) == 1
+    invitation, secret = start(db, keys, codes["bram@example.nl"])
+    fw.save_answers(db, keys, invitation, secret, {"AG_VERBAAL": 2})
+    assert fw.close_fieldwork(db, keys, fid) == (1, 0)
     with db.session() as s:
         assert s.scalars(select(Progress)).all() == []
     assert fw.enter(db, keys, codes["bram@example.nl"]) is None
     with pytest.raises(fw.FieldworkError, match="gesloten"):
-        fw.save_answers(db, keys, invitation, {"AG_VERBAAL": 1})
+        fw.save_answers(db, keys, invitation, secret, {"AG_VERBAAL": 1})
 
 
 def test_bad_list_reports_every_row_and_imports_nothing(db, keys):
     fid = fw.open_fieldwork(db, small_monitor(), 2024, "ambtsdragers")
     bad = INVITATIONS_CSV + "Eva;geen-adres;raadslid;gemeente;Gemeente Dd;x;;\nFrank;f@example.nl;cdk;provincie;Zeeland;man;zeeland;\n"
+    bad += "Gijs;g@example.nl;raadslid;gemeente;Gemeente Aa;;utrecht;tot-20k\n"
     with pytest.raises(fw.FieldworkError) as caught:
         fw.import_invitations(db, keys, fid, "lijst.csv", bad.encode())
     problems = "\n".join(caught.value.problems)
@@ -102,14 +103,14 @@ def test_bad_list_reports_every_row_and_imports_nothing(db, keys):
     assert "rij 6, kolom geslacht: onbekende waarde 'x'" in problems
     assert "rij 6, kolom provincie: is leeg" in problems
     assert "rij 7, kolom doelgroep: onbekende doelgroep 'cdk'" in problems
+    assert "rij 8, kolom geslacht: is leeg; de weging gebruikt het geslacht van elke respondent; verwacht een van man, vrouw" in problems
     with db.session() as s:
         assert s.scalars(select(Invitation)).all() == []
 
 
 def test_reminders_skip_completed(db, keys):
     fid, codes = setup(db, keys)
-    invitation = fw.enter(db, keys, codes["dirk@example.nl"])
-    fw.submit(db, keys, invitation)
+    fw.submit(db, keys, *start(db, keys, codes["dirk@example.nl"]))
     reminder = fw.mailing(db, keys, fid, "https://x.nl", reminder=True)
     assert "dirk@example.nl" not in reminder and "anna@example.nl" in reminder
     assert f"https://x.nl/start?code={codes['anna@example.nl']}" in reminder
@@ -117,12 +118,12 @@ def test_reminders_skip_completed(db, keys):
 
 def test_two_tabs_cannot_overwrite_each_others_answers(db, keys):
     fid, codes = setup(db, keys)
-    invitation = fw.enter(db, keys, codes["anna@example.nl"])
+    invitation, secret = start(db, keys, codes["anna@example.nl"])
 
     def add(n: int) -> None:
-        fw.change_answers(db, keys, invitation, lambda answers: answers | {f"X{n}": n})
+        fw.change_answers(db, keys, invitation, secret, lambda answers: answers | {f"X{n}": n})
 
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(add, range(24)))
-    _, _, answers = fw.load_answers(db, keys, invitation)
+    _, _, answers = fw.load_answers(db, keys, invitation, secret)
     assert answers == {f"X{n}": n for n in range(24)}

@@ -4,7 +4,7 @@ for the real 2024 ambtsdragers questionnaire; and `miv db responses` saves it.""
 from __future__ import annotations
 
 import polars as pl
-from fieldwork_support import INVITATIONS_CSV
+from fieldwork_support import INVITATIONS_CSV, start
 from typer.testing import CliRunner
 
 from miv import definition, intake
@@ -39,27 +39,31 @@ def test_web_responses_become_the_respondent_table(db, keys, tmp_path):
     fid = fw.open_fieldwork(db, monitor, 2024, "ambtsdragers")
     fw.import_invitations(db, keys, fid, "lijst.csv", INVITATIONS_CSV.encode())
     codes = [line.split(";")[3] for line in fw.mailing(db, keys, fid, "https://x.nl").splitlines()[1:]]
-    for code in codes[:3]:
-        invitation = fw.enter(db, keys, code)
-        _, stratum, _ = fw.load_answers(db, keys, invitation)
-        fw.save_answers(db, keys, invitation, answers_for(q, stratum))
-        fw.submit(db, keys, invitation)
+    for code in codes:  # every invitee, also the ab-lid whose group is not stratified: the import asked the gender
+        invitation, secret = start(db, keys, code)
+        _, stratum, _ = fw.load_answers(db, keys, invitation, secret)
+        fw.save_answers(db, keys, invitation, secret, answers_for(q, stratum))
+        fw.submit(db, keys, invitation, secret)
+    result = CliRunner().invoke(app, ["db", "responses", "--edition", "2024", "--questionnaire", "ambtsdragers",
+                                      "--db", db.url, "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "nog open" in result.output  # answers are released at close only
+    fw.close_fieldwork(db, keys, fid)
 
     table, report = fw.respondent_table(db, monitor, fid)
     assert report.ok, report.to_text()
-    assert table.height == 3
+    assert table.height == 4
     assert table.columns[:9] == ["respondent_id", "edition", "questionnaire", "group", "layer", "role", "gender", "province", "size_class"]
     assert table.columns[9:] == list(definition.variables(q))
     assert table.schema["AG_VERBAAL"] == pl.Int32 and table.schema["FUNCTIE_JAREN"] == pl.Float64
-    assert table["AG_VERBAAL"].to_list() == [1, 1, 1]
-    assert sorted(table["group"].to_list()) == ["burgemeester", "raadslid", "statenlid"]
+    assert table["AG_VERBAAL"].to_list() == [1, 1, 1, 1]
+    assert sorted(table["group"].to_list()) == ["ab-lid", "burgemeester", "raadslid", "statenlid"]
     statenlid = table.filter(pl.col("group") == "statenlid").row(0, named=True)
     assert statenlid["size_class"] is None and statenlid["INT_ZORGPLICHT_EIGEN"] == -1
 
     result = CliRunner().invoke(app, ["db", "responses", "--edition", "2024", "--questionnaire", "ambtsdragers",
                                       "--db", db.url, "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert intake.load_table(tmp_path, 2024, "ambtsdragers").height == 3
+    assert intake.load_table(tmp_path, 2024, "ambtsdragers").height == 4
 
 
 def test_organisation_questionnaire_keeps_the_organisation_not_a_person(db, keys):
@@ -71,10 +75,11 @@ def test_organisation_questionnaire_keeps_the_organisation_not_a_person(db, keys
             "Secretaris Dd;secr@dd.nl;;waterschap;Waterschap Dd;;\n")
     assert fw.import_invitations(db, keys, fid, "organisaties.csv", rows.encode()) == 2
     for line in fw.mailing(db, keys, fid, "https://x.nl").splitlines()[1:]:
-        invitation = fw.enter(db, keys, line.split(";")[3])
-        _, stratum, _ = fw.load_answers(db, keys, invitation)
-        fw.save_answers(db, keys, invitation, answers_for(q, stratum))
-        fw.submit(db, keys, invitation)
+        invitation, secret = start(db, keys, line.split(";")[3])
+        _, stratum, _ = fw.load_answers(db, keys, invitation, secret)
+        fw.save_answers(db, keys, invitation, secret, answers_for(q, stratum))
+        fw.submit(db, keys, invitation, secret)
+    fw.close_fieldwork(db, keys, fid)
     table, report = fw.respondent_table(db, monitor, fid)
     assert report.ok, report.to_text()
     assert table.columns[3:10] == ["group", "layer", "role", "gender", "province", "size_class", "organisation"]

@@ -32,3 +32,10 @@ def test_upgrade_then_add_users(sqlite_url):
     assert user is not None and user.role == "admin"
     assert authenticate(db, "ada@bureau.nl", "fout") is None
     db.dispose()
+
+
+def test_role_help_lists_every_role():
+    from miv.store.users import ROLES
+
+    shown = " ".join(CliRunner().invoke(app, ["users", "add", "--help"], env={"COLUMNS": "200"}).output.split())
+    assert all(role in shown for role in ROLES), shown

@@ -10,7 +10,7 @@ from starlette.routing import Mount, Route
 from miv.web import create_app
 from miv.web.pages import public
 
-PUBLIC = {"/", "/start", "/vragenlijst", "/vragenlijst/controle", "/vragenlijst/{page}", "/bedankt", "/toegankelijkheid",
+PUBLIC = {"/", "/start", "/vragenlijst", "/vragenlijst/begin", "/vragenlijst/herstelwoord", "/vragenlijst/controle", "/vragenlijst/{page}", "/bedankt", "/toegankelijkheid",
           "/beheer/inloggen", "/beheer/uitloggen"}
 USERS = {"admin": "admin@bureau.nl", "fieldwork": "veld@bureau.nl"}
 
@@ -48,7 +48,7 @@ def test_public_is_a_marker_not_a_guard():
 
 def test_every_management_route_refuses_anonymous_and_respondents(site):
     routes = staff_routes(site)
-    assert len([r for r in routes if not r[1].startswith("/beheer/zaken")]) == 10  # case routes: tests/caseweb
+    assert len([r for r in routes if not r[1].startswith("/beheer/zaken")]) == 13  # case routes: tests/caseweb
     anonymous = site.client()
     respondent = site.client()
     respondent.post("/start", data={"csrf": csrf(respondent, "/"), "code": site.codes["anna@example.nl"]})

@@ -7,6 +7,8 @@ from mail_support import mail_server
 from postgres_support import free_port
 from web_support import live
 
+from fieldwork_support import start
+
 from miv import fieldwork as fw
 from miv.fieldwork.mail import Smtp
 
@@ -27,7 +29,7 @@ def test_send_invitations_and_reminders(tmp_path):
             assert f"{site.settings.base_url}/start?code={site.codes['anna@example.nl']}" in body and "Beste Anna de Vries" in body
 
             keys = fw.Keys(site.settings.secret)
-            fw.submit(site.db, keys, fw.enter(site.db, keys, site.codes["anna@example.nl"]))
+            fw.submit(site.db, keys, *start(site.db, keys, site.codes["anna@example.nl"]))
             staff.post(f"{page}/versturen", data={"csrf": csrf(staff, page), "soort": "herinnering"})
             reminders = inbox.messages[4:]
             assert sorted(m["To"] for m in reminders) == ["bram@example.nl", "cees@example.nl", "dirk@example.nl"]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from browser_support import PASSWORD, csrf
-from web_support import live
+import pytest
+from browser_support import PASSWORD, csrf, serve
 from sqlalchemy import select
+from typer.testing import CliRunner
+from web_support import live, make_site
+
+from miv.cli import app as cli
+from miv.web import create_app
 
 from miv.store.users import User
 
@@ -61,3 +66,37 @@ def test_login_redirects_only_inside_management(site):
     logout = client.post("/beheer/uitloggen", data={"csrf": csrf(client, "/beheer")})
     assert logout.headers["location"] == "/beheer/inloggen"
     assert client.get("/beheer").status_code == 303
+
+
+@pytest.mark.parametrize(("proxy", "blocked"), [("127.0.0.1", False), ("10.0.0.1", True)], ids=["trusted proxy", "other proxy"])
+def test_forwarded_client_address_counts_only_from_a_trusted_proxy(tmp_path, proxy, blocked):
+    """Behind a load balancer the client address comes from X-Forwarded-For, and only when the
+    balancer is in --forwarded-allow-ips: otherwise every respondent shares its address."""
+    site = make_site(f"sqlite:///{tmp_path / 'proxy.db'}", code_attempts=2)
+    try:
+        with serve(create_app(site.settings), forwarded_allow_ips=proxy) as base:
+            site.url = base
+            client = site.client()
+            for n in range(3):
+                client.post("/start", data={"csrf": csrf(client, "/"), "code": "AAAA-BBBB-CCCC"}, headers={"x-forwarded-for": f"192.0.2.{n}"})
+            last = client.post("/start", data={"csrf": csrf(client, "/"), "code": site.codes["anna@example.nl"]}, headers={"x-forwarded-for": "192.0.2.9"})
+            assert last.status_code == (429 if blocked else 303)
+    finally:
+        site.close()
+
+
+def test_miv_serve_passes_proxy_contact_and_retention_settings(monkeypatch, tmp_path):
+    import uvicorn
+
+    from miv.web import serve as factory
+
+    started = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: started.append(kwargs))
+    monkeypatch.delenv("MIV_SERVE", raising=False)
+    result = CliRunner().invoke(cli, ["serve", "--db", f"sqlite:///{tmp_path / 'miv.db'}", "--secret-file", str(tmp_path / "geheim"),
+                                      "--forwarded-allow-ips", "10.0.0.5,10.0.0.6", "--contact", "monitor@bureau.nl", "--progress-days", "14"])
+    assert result.exit_code == 0, result.output
+    assert started[0]["forwarded_allow_ips"] == "10.0.0.5,10.0.0.6" and started[0]["proxy_headers"]
+    served = factory.app()
+    served.state.db.dispose()
+    assert (served.state.settings.contact, served.state.settings.progress_days) == ("monitor@bureau.nl", 14)

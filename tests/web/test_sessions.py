@@ -10,6 +10,7 @@ import datetime as dt
 import httpx
 import pytest
 from browser_support import csrf, login, serve
+from fieldwork_support import WORD
 from sqlalchemy import inspect, select, text, update
 from typer.testing import CliRunner
 from web_support import live
@@ -171,6 +172,7 @@ def test_respondent_pages_write_nothing_to_the_sessions_table(db_url):
         client = site.client()
         started = client.post("/start", data={"csrf": csrf(client, "/"), "code": site.codes["bram@example.nl"]})
         assert started.status_code == 303 and STAFF_COOKIE not in client.cookies
+        client.post("/vragenlijst/begin", data={"csrf": csrf(client, "/vragenlijst/begin"), "woord": WORD, "herhaling": WORD})
         for page, answers in (("veiligheid", {"AG_VERBAAL": "2", "AG_BEDREIGING": "99"}), ("integriteit", {"INT_BELANG": "2"})):
             path = f"/vragenlijst/{page}"
             client.post(path, data={"csrf": csrf(client, path), "actie": "volgende", **answers})

@@ -17,6 +17,7 @@ from miv.cases.access import (
 )
 from miv.cases.audit import (
     Anchor,
+    AnchorFile,
     AuditEntry,
     AuditLog,
     Finding,
@@ -31,7 +32,7 @@ from miv.cases.case import Case, Step
 from miv.cases.casekey import CaseKey, KeyWrap, WrapChanges
 from miv.cases.deadlines import DEFAULT_DEADLINES, Deadline, DeadlinePolicy, Signal, Status
 from miv.cases.documents import Document, DocumentStore
-from miv.cases.errors import AccessDenied, CaseError, KeyProblem, LogConflict, LogError, TransitionError
+from miv.cases.errors import AccessDenied, CaseError, KeyProblem, KeySubstituted, LogConflict, LogError, TransitionError
 from miv.cases.keys import ENVIRONMENT_VARIABLE, MasterKey, PersonKey
 from miv.cases.notice import Notice, notification
 from miv.cases.period import Period
@@ -50,6 +51,7 @@ __all__ = [
     "AccessDenied",
     "Action",
     "Anchor",
+    "AnchorFile",
     "AuditEntry",
     "AuditLog",
     "Case",
@@ -64,6 +66,7 @@ __all__ = [
     "Finding",
     "JsonLinesLogStore",
     "KeyProblem",
+    "KeySubstituted",
     "KeyWrap",
     "LogConflict",
     "LogError",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -40,10 +41,15 @@ class AuditEntry:
     detail: dict[str, str | int | bool]
     previous: str
     hash: str
+    key: int = 0
 
     def body(self) -> dict[str, object]:
-        """Everything the hash covers: the entry without its own hash (built by hand: asdict deep-copies)."""
-        return {
+        """Everything the hash covers: the entry without its own hash (built by hand: asdict deep-copies).
+
+        `key` is the version of the audit key that made the hash; version 0 (the key derived
+        from the master key before versions existed) leaves it out, so old entries still verify."""
+        versioned = {"key": self.key} if self.key else {}
+        return versioned | {
             "seq": self.seq,
             "at": self.at,
             "actor": self.actor,
@@ -117,12 +123,24 @@ class JsonLinesLogStore:
                     raise LogError(f"{self.path}, regel {number}: geen geldige logregel ({exc}).") from None
 
 
+AuditKeys = Mapping[int, bytes]
+"""The audit keys by version; the highest signs new entries, every one still verifies old entries."""
+
+
+def legacy_key(master: MasterKey) -> bytes:
+    """Audit key version 0: derived from the master key (kept sealed once the master key rotates)."""
+    return master.derive("audit-log")
+
+
 class AuditLog:
     """Writes entries to a store, each chained to the one before."""
 
-    def __init__(self, store: LogStore, master: MasterKey) -> None:
+    def __init__(self, store: LogStore, master: MasterKey, keys: AuditKeys | None = None) -> None:
         self.store = store
-        self._key = master.derive("audit-log")
+        self._keys = dict(keys) if keys else {0: legacy_key(master)}
+        self._version = max(self._keys)
+        self.written: AuditEntry | None = None  # the newest entry this log appended, to anchor after commit
+        self.began = False  # whether this log appended the chain's first entry
 
     def record(
         self,
@@ -146,6 +164,8 @@ class AuditLog:
                 self.store.append(entry)
             except LogConflict:
                 continue
+            self.written = entry
+            self.began = self.began or entry.seq == 1
             return entry
         raise LogError(f"Het logboek kon na {ATTEMPTS} pogingen niet worden bijgeschreven; probeer het opnieuw.")
 
@@ -162,11 +182,12 @@ class AuditLog:
         seq = 1 if last is None else last.seq + 1
         previous = GENESIS if last is None else last.hash
         stamp = at.astimezone(timezone.utc).isoformat(timespec="microseconds")
-        unsigned = AuditEntry(seq, stamp, actor, action, case, organisation, detail, previous, "")
-        return AuditEntry(seq, stamp, actor, action, case, organisation, detail, previous, _mac(self._key, unsigned.body()))
+        unsigned = AuditEntry(seq, stamp, actor, action, case, organisation, detail, previous, "", self._version)
+        mac = _mac(self._keys[self._version], unsigned.body())
+        return AuditEntry(seq, stamp, actor, action, case, organisation, detail, previous, mac, self._version)
 
     def verify(self, entries: Iterable[AuditEntry] | None = None, anchor: Anchor | None = None) -> Verification:
-        return verify(entries if entries is not None else self.store.entries(), self._key, anchor)
+        return verify(entries if entries is not None else self.store.entries(), self._keys, anchor)
 
 
 @dataclass(frozen=True)
@@ -187,6 +208,53 @@ class Anchor:
         return cls(int(parts[0]), parts[1])
 
 
+class AnchorFile:
+    """An append-only file of chain heads outside the database, one '<seq> <hash>' line per
+    write. Lines may land out of order when app processes race; the highest one counts."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def append(self, anchor: Anchor, new_log: bool = False) -> None:
+        """Add a head. The file is made only with the first entries of a log (`new_log`): a
+        file that went missing later is not silently recreated, so the check keeps reporting it."""
+        flags = os.O_WRONLY | os.O_APPEND | (os.O_CREAT if new_log else 0)
+        try:
+            fd = os.open(self.path, flags, 0o600)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise LogError(f"{self.path}: ankerbestand niet te schrijven ({exc.strerror}).") from None
+        with os.fdopen(fd, "a", encoding="ascii") as file:
+            file.write(anchor.dump())
+            file.flush()
+            os.fsync(file.fileno())
+
+    def latest(self) -> Anchor | None:
+        """The highest anchor in the file; None when there is no file."""
+        try:
+            text = self.path.read_text(encoding="ascii")
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise LogError(f"{self.path}: ankerbestand niet te lezen ({exc}).") from None
+        anchors = [Anchor.parse(line, f"{self.path}, regel {n}") for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+        return max(anchors, key=lambda a: a.seq, default=None)
+
+    def check(self, verification: Verification) -> list[Finding]:
+        """A missing file or an anchor behind the head is a finding too: every write anchors."""
+        latest = self.latest()
+        head = verification.head
+        if head is None:
+            return []
+        if latest is None:
+            return [Finding(verification.count + 1, None, f"het ankerbestand {self.path} ontbreekt of is leeg: het log is niet verankerd")]
+        if latest.seq < head.seq:
+            return [Finding(verification.count + 1, None, f"het anker noemt logregel {latest.seq}, maar het log loopt tot {head.seq}: "
+                            "het ankerbestand is teruggezet of regels zijn buiten de applicatie om toegevoegd")]
+        return []
+
+
 @dataclass(frozen=True)
 class Finding:
     """One break in the chain: at which position and sequence number, and what is wrong (Dutch)."""
@@ -194,8 +262,11 @@ class Finding:
     position: int
     seq: int | None
     message: str
+    place: str | None = None  # for a record outside the chain, e.g. "zaak zaak-1, stap 3"
 
     def __str__(self) -> str:
+        if self.place is not None:
+            return f"{self.place}: {self.message}"
         where = f"logregel {self.seq}" if self.seq is not None else "einde van het log"
         return f"{where} (positie {self.position}): {self.message}"
 
@@ -211,12 +282,13 @@ class Verification:
         return not self.findings
 
 
-def verify(entries: Iterable[AuditEntry], key: bytes, anchor: Anchor | None = None) -> Verification:
+def verify(entries: Iterable[AuditEntry], key: bytes | AuditKeys, anchor: Anchor | None = None) -> Verification:
     """Check every entry in stored order; report each one that was edited, removed, copied or moved.
 
     An entry is 'moved' when it is not in the longest run of increasing sequence numbers,
     so one entry taken out and put back elsewhere is named alone, not everything it jumped.
     """
+    keys = {0: key} if isinstance(key, bytes) else key
     rows = list(entries)
     by_seq: dict[int, AuditEntry] = {}
     for entry in rows:
@@ -224,9 +296,15 @@ def verify(entries: Iterable[AuditEntry], key: bytes, anchor: Anchor | None = No
     in_order = _longest_increasing(rows)
     findings: list[Finding] = []
     seen: set[int] = set()
+    newest = 0
     for position, entry in enumerate(rows, start=1):
         index = position - 1
-        if not hmac.compare_digest(_mac(key, entry.body()), entry.hash):
+        if entry.key < newest:
+            findings.append(Finding(position, entry.seq, f"ondertekend met logsleutel {entry.key} na versie {newest}: ingevoegd met een oude sleutel"))
+        newest = max(newest, entry.key)
+        if entry.key not in keys:
+            findings.append(Finding(position, entry.seq, f"inhoud gewijzigd: onbekende versie {entry.key} van de logsleutel"))
+        elif not hmac.compare_digest(_mac(keys[entry.key], entry.body()), entry.hash):
             findings.append(Finding(position, entry.seq, "inhoud gewijzigd: de hash klopt niet met de regel"))
         if entry.seq in seen:
             findings.append(Finding(position, entry.seq, "komt dubbel voor"))

@@ -65,7 +65,9 @@ class CaseKey:
     def open_text(self, field: str, blob: bytes) -> str:
         return self.open(field, blob).decode()
 
-    def wrap_for(self, person: PersonKey) -> KeyWrap:
+    def wrap_for(self, person: PersonKey, master: MasterKey) -> KeyWrap:
+        """The case key for one person, after `PersonKey.verified`: never to a substituted public key."""
+        person = person.verified(master)
         ephemeral = X25519PrivateKey.generate()
         ephemeral_public = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         kek = _wrapping_key(ephemeral.exchange(person.public_key()), ephemeral_public, person.public, self.case, person.person)
@@ -89,14 +91,14 @@ class CaseKey:
             raise KeyProblem("Deze sleutel hoort bij een andere zaak.")
         return cls.unwrap(wrap, person, person.unlock(master))
 
-    def sync(self, wraps: Iterable[KeyWrap], readers: Iterable[str], keys: Mapping[str, PersonKey]) -> WrapChanges:
+    def sync(self, wraps: Iterable[KeyWrap], readers: Iterable[str], keys: Mapping[str, PersonKey], master: MasterKey) -> WrapChanges:
         """Wraps to add for new readers and to remove for people who lost access."""
         current = {w.person: w for w in wraps}
         wanted = set(readers)
         missing = sorted(p for p in wanted - set(current) if p not in keys)
         if missing:
             raise KeyProblem(f"Persoon '{missing[0]}' heeft nog geen sleutelpaar; maak dat eerst aan.")
-        add = [self.wrap_for(keys[p]) for p in sorted(wanted - set(current))]
+        add = [self.wrap_for(keys[p], master) for p in sorted(wanted - set(current))]
         remove = [current[p] for p in sorted(set(current) - wanted)]
         return WrapChanges(add, remove)
 

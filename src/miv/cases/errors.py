@@ -32,6 +32,19 @@ class KeyProblem(CaseError):
     """A key is missing, malformed or does not open what it should."""
 
 
+class KeySubstituted(KeyProblem):
+    """A person's public key in the database is not the one their sealed private key belongs to:
+    someone wrote the database. Nothing is wrapped for that key."""
+
+    def __init__(self, person: str, case: str | None = None, organisation: str | None = None) -> None:
+        self.person, self.case, self.organisation = person, case, organisation
+        super().__init__(
+            f"De openbare sleutel van {person} klopt niet met de verzegelde privésleutel: de database is gewijzigd. "
+            "Er is niets voor deze sleutel versleuteld; laat de beheerder 'miv cases rotate-person-key' uitvoeren "
+            "en het logboek controleren."
+        )
+
+
 class LogError(CaseError):
     """An audit log entry cannot be written as asked."""
 

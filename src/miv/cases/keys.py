@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
-from miv.cases.errors import KeyProblem
+from miv.cases.errors import KeyProblem, KeySubstituted
 from miv.cases.sealing import KEY_BYTES, derive, seal, unseal
 
 ENVIRONMENT_VARIABLE = "MIV_CASES_MASTER_KEY_FILE"
@@ -38,6 +39,8 @@ class MasterKey:
     @classmethod
     def create(cls, path: Path) -> MasterKey:
         """Write a new key file (mode 0600); refuses to overwrite, since that would lose every case."""
+        if not Path(path).parent.is_dir():
+            raise KeyProblem(f"{path}: de map {Path(path).parent} bestaat niet; maak die eerst aan (alleen leesbaar voor de app).")
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
@@ -102,6 +105,21 @@ class PersonKey:
 
     def public_key(self) -> X25519PublicKey:
         return X25519PublicKey.from_public_bytes(self.public)
+
+    def verified(self, master: MasterKey) -> PersonKey:
+        """This key, after checking that the public half is the one of the sealed private half.
+
+        The private key is sealed under the master key and bound to the person id, so someone who
+        can write the database cannot make a pair that passes: a public key of their own, a
+        private key copied from another person or a changed master id all fail here.
+        """
+        try:
+            derived = self.unlock(master).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        except (KeyProblem, ValueError):
+            raise KeySubstituted(self.person) from None
+        if not hmac.compare_digest(derived, self.public):
+            raise KeySubstituted(self.person)
+        return self
 
     def rewrap(self, old: MasterKey, new: MasterKey) -> PersonKey:
         """The same key pair sealed under a new master key (master key rotation)."""

@@ -41,6 +41,16 @@ class RetentionPolicy:
     keep: Period = Period(years=5)
     warn: Period = Period(months=1)
 
+    @classmethod
+    def of(cls, keep_years: int, warn_months: int) -> RetentionPolicy:
+        """The policy `miv cases purge` asks for; a term of zero or less is refused, since it
+        would destroy every closed case at once."""
+        if keep_years < 1:
+            raise CaseError(f"--keep-years {keep_years}: de bewaartermijn is ten minste 1 jaar; 0 zou elke gesloten zaak meteen vernietigen.")
+        if warn_months < 1:
+            raise CaseError(f"--warn-months {warn_months}: kondig ten minste 1 maand vooraf aan.")
+        return cls(Period(years=keep_years), Period(months=warn_months))
+
     def purge_on(self, case: Case) -> datetime | None:
         closed = case.closed_at
         return None if closed is None else self.keep.after(closed)

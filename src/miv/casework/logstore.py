@@ -27,6 +27,7 @@ class DatabaseLogStore:
         row = AuditRow(
             seq=entry.seq, at=entry.at, actor=entry.actor, action=entry.action, case_id=entry.case,
             organisation=entry.organisation, detail=canonical(entry.detail).decode(), previous=entry.previous, hash=entry.hash,
+            key_version=entry.key,
         )
         try:
             with self.session.begin_nested():
@@ -36,13 +37,13 @@ class DatabaseLogStore:
 
     def last(self) -> AuditEntry | None:
         row = self.session.scalar(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1))
-        return _entry(row) if row else None
+        return entry_from_row(row) if row else None
 
     def entries(self) -> Iterator[AuditEntry]:
         for row in self.session.scalars(select(AuditRow).order_by(AuditRow.seq).execution_options(yield_per=1000)):
-            yield _entry(row)
+            yield entry_from_row(row)
 
 
-def _entry(row: AuditRow) -> AuditEntry:
+def entry_from_row(row: AuditRow) -> AuditEntry:
     return AuditEntry(row.seq, row.at, row.actor, row.action, row.case_id, row.organisation, json.loads(row.detail),
-                      row.previous, row.hash)
+                      row.previous, row.hash, row.key_version)

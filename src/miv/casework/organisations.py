@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from miv.cases import MasterKey, Member, PersonKey, Role
 from miv.cases.roles import CHAIR_TITLES
+from miv.casework.records import Records, RecordTampered
 from miv.errors import MivError
 from miv.store import Database
 from miv.store.cases import Membership, Organisation, PersonKeyRow
@@ -80,7 +81,9 @@ def add_member(session: Session, master: MasterKey, email: str, organisation: st
         raise MemberError(f"onbekende zaakrol {role!r}; verwacht een van {', '.join(r.value for r in Role)}") from None
     if session.get(Membership, (user.id, organisation)):
         raise MemberError(f"{email} is al lid van {organisation}; trek die rol eerst in")
-    session.add(Membership(user_id=user.id, organisation=organisation, role=case_role.value))
+    row = Membership(user_id=user.id, organisation=organisation, role=case_role.value)
+    Records(session, master).seal_membership(row)
+    session.add(row)
     person = person_id(user.id)
     if session.get(PersonKeyRow, person) is None:
         key = PersonKey.create(master, person)
@@ -96,18 +99,28 @@ def remove_member(session: Session, user: int, organisation: str) -> Member:
     return Member(person_id(user), organisation, Role(membership.role))
 
 
-def people(session: Session, organisation: str) -> list[Person]:
-    """Every active member of an organisation, by name."""
-    rows = session.execute(
+def people(session: Session, master: MasterKey, organisation: str) -> list[Person]:
+    """Every active member of an organisation, by name; a membership row written outside the
+    app (its MAC fails) stops with RecordTampered instead of making someone a reader."""
+    rows = list(session.execute(
         select(Membership, User).join(User, User.id == Membership.user_id)
         .where(Membership.organisation == organisation, User.active.is_(True)).order_by(User.name)
-    )
+    ))
+    _check(session, master, [m for m, _ in rows])
     return [Person(Member(person_id(u.id), m.organisation, Role(m.role)), u.id, u.name, u.email) for m, u in rows]
 
 
-def memberships(session: Session, user: int) -> list[tuple[Organisation, Member]]:
-    rows = session.execute(
+def memberships(session: Session, master: MasterKey, user: int) -> list[tuple[Organisation, Member]]:
+    rows = list(session.execute(
         select(Membership, Organisation).join(Organisation, Organisation.id == Membership.organisation)
         .where(Membership.user_id == user).order_by(Organisation.name)
-    )
+    ))
+    _check(session, master, [m for m, _ in rows])
     return [(o, Member(person_id(user), o.id, Role(m.role))) for m, o in rows]
+
+
+def _check(session: Session, master: MasterKey, rows: list[Membership]) -> None:
+    records = Records(session, master)
+    for row in rows:
+        if records.membership_changed(row):
+            raise RecordTampered(f"lid {row.user_id} van {row.organisation}", ["role"])

@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -28,6 +29,7 @@ from miv.cases import (
     Document,
     DocumentStore,
     KeyProblem,
+    KeySubstituted,
     KeyWrap,
     MasterKey,
     Member,
@@ -36,7 +38,10 @@ from miv.cases import (
     PersonKey,
     Report,
     RetentionPolicy,
+    Role,
+    Stage,
     Step,
+    TransitionError,
     Verification,
     ViolationForm,
     apply,
@@ -46,13 +51,41 @@ from miv.cases import (
     readers,
     require,
 )
-from miv.cases.audit import Anchor, Detail
-from miv.casework.logstore import DatabaseLogStore
-from miv.casework.organisations import Person, add_member, people, remove_member
+from miv.cases.audit import Anchor, AnchorFile, AuditEntry, Detail, Finding
+from miv.cases.recusal import (
+    BLOCKED,
+    blocking,
+    check_recusal,
+    require_manager,
+    require_recuser,
+)
+from miv.casework import keyring, twofactor
+from miv.casework.logstore import DatabaseLogStore, entry_from_row
+from miv.casework.organisations import (
+    MemberError,
+    Person,
+    add_member,
+    memberships,
+    people,
+    person_id,
+    remove_member,
+)
+from miv.casework.records import Records
 from miv.store import Database
-from miv.store.cases import CaseRow, ContentRow, CountRow, DocumentRow, PersonKeyRow, StepRow, WrapRow
+from miv.store.cases import (
+    AuditRow,
+    CaseRow,
+    ContentRow,
+    CountRow,
+    DocumentRow,
+    Organisation,
+    PersonKeyRow,
+    WrapRow,
+)
+from miv.store.sessions import revoke_user_sessions
 
 NOTE = "notitie-"
+RECUSAL = "uitsluiting-"  # the reason of a recusal added after intake, sealed
 DOCUMENT_NAME = "documentnaam-"  # the file name again, sealed in the database, so a page need not open every file
 
 
@@ -72,17 +105,27 @@ class Contents:
 
 
 class Casework:
-    def __init__(self, db: Database, master: MasterKey, documents: DocumentStore, retention: RetentionPolicy | None = None) -> None:
+    def __init__(self, db: Database, master: MasterKey, documents: DocumentStore, retention: RetentionPolicy | None = None,
+                 anchor: Path | None = None) -> None:
         self.db = db
         self.master = master
         self.documents = documents
         self.retention = retention or RetentionPolicy()
+        self.anchor = AnchorFile(anchor) if anchor is not None else None
 
     @contextmanager
     def transaction(self) -> Iterator[tuple[Session, AuditLog]]:
-        """A unit of work with an audit log that writes in it."""
-        with self.db.session() as session:
-            yield session, AuditLog(DatabaseLogStore(session), self.master)
+        """A unit of work with an audit log that writes in it. A substituted key rolls the work
+        back and is itself logged, in a transaction of its own, so the refusal stays on record."""
+        try:
+            with self.db.session() as session:
+                log = AuditLog(DatabaseLogStore(session), self.master, keyring.audit_keys(session, self.master))
+                yield session, log
+            if log.written is not None and self.anchor is not None:
+                self.anchor.append(Anchor(log.written.seq, log.written.hash), new_log=log.began)
+        except KeySubstituted as exc:
+            self.record("systeem", "sleutel-afgewezen", datetime.now(timezone.utc), exc.case, exc.organisation, {"persoon": exc.person})
+            raise
 
     def record(self, actor: str, action: str, at: datetime, case: str | None = None, organisation: str | None = None,
                detail: Detail | None = None) -> None:
@@ -94,12 +137,19 @@ class Casework:
 
     def case(self, case_id: str) -> Case | None:
         with self.db.session() as session:
-            return _load(session, case_id)
+            return self._load(session, case_id)
 
     def cases(self, organisation: str) -> list[Case]:
         with self.db.session() as session:
-            ids = session.scalars(select(CaseRow.id).where(CaseRow.organisation == organisation))
-            return sorted((c for i in list(ids) if (c := _load(session, i))), key=lambda c: c.received_at, reverse=True)
+            return sorted(self._cases(session, organisation), key=lambda c: c.received_at, reverse=True)
+
+    def case_ids(self, organisation: str) -> set[str]:
+        with self.db.session() as session:
+            return set(session.scalars(select(CaseRow.id).where(CaseRow.organisation == organisation)))
+
+    def _cases(self, session: Session, organisation: str) -> list[Case]:
+        ids = session.scalars(select(CaseRow.id).where(CaseRow.organisation == organisation))
+        return [c for i in list(ids) if (c := self._load(session, i))]
 
     def visible_case(self, member: Member, case_id: str, permission: Permission = Permission.LIST) -> Case:
         """The case if `member` holds `permission` on it; otherwise AccessDenied, also when it does not exist."""
@@ -133,6 +183,14 @@ class Casework:
             log.record(member.person, "document-lezen", at, case.id, case.organisation, {"document": document_id})
         return document
 
+    def people(self, organisation: str) -> list[Person]:
+        with self.db.session() as session:
+            return people(session, self.master, organisation)
+
+    def memberships(self, user: int) -> list[tuple[Organisation, Member]]:
+        with self.db.session() as session:
+            return memberships(session, self.master, user)
+
     def holders(self, case: Case) -> set[str]:
         """Who holds a key wrap for the case (for the access page)."""
         with self.db.session() as session:
@@ -145,10 +203,9 @@ class Casework:
         change = open_case(new_case_id(), member, at, report, recused)
         key = CaseKey.generate(change.case.id)
         with self.transaction() as (session, log):
-            session.add(CaseRow(id=change.case.id, organisation=change.case.organisation, recused=",".join(sorted(recused))))
+            check_recusal(recused, [p.member for p in people(session, self.master, member.organisation)], _layer(session, member.organisation))
+            Records(session, self.master).create(change.case)
             session.flush()
-            log.record(member.person, Action.MELDEN.value, at, change.case.id, change.case.organisation,
-                       {"fase": change.case.stage.value})
             self._keep(session, change.case, change.step, change.texts, key, log)
         return change.case
 
@@ -158,12 +215,46 @@ class Casework:
         change = apply(case, action, member, at, reason=reason, terms=terms, investigator=investigator, outcome=outcome, forms=forms)
         with self.transaction() as (session, log):
             key = self._key(session, member, case) if change.texts else self._any_key(session, case)
-            detail: dict[str, str | int | bool] = {"fase": change.case.stage.value}
-            if investigator is not None:
-                detail["onderzoeker"] = investigator.person
-            log.record(member.person, action.value, at, case.id, case.organisation, detail)
             self._keep(session, change.case, change.step, change.texts, key, log)
         return change.case
+
+    def recuse(self, member: Member, case: Case, person: str, reason: str, at: datetime) -> Case:
+        """Recuse someone after intake (chair or integrity adviser, with a reason): their key
+        wrap goes in the same transaction, and the reason is sealed like the content."""
+        require_recuser(member, case)
+        if not reason.strip():
+            raise TransitionError("Vul de reden van de uitsluiting in.", field="reden")
+        with self.transaction() as (session, log):
+            members = [p.member for p in people(session, self.master, case.organisation)]
+            if person not in {m.person for m in members} or person in case.recused:
+                raise TransitionError("Kies een lid van de organisatie dat nog niet is uitgesloten.", field="persoon")
+            recused = case.recused | {person}
+            check_recusal(recused, members, _layer(session, case.organisation))
+            key = self._key(session, member, case)
+            records = Records(session, self.master)
+            records.recuse(case, person)
+            number = 1 + len(list(session.scalars(select(ContentRow.field).where(ContentRow.case_id == case.id, ContentRow.field.startswith(RECUSAL)))))
+            field = f"{RECUSAL}{number}"
+            session.add(ContentRow(case_id=case.id, field=field, blob=key.seal(field, reason.strip())))
+            updated = replace(case, recused=frozenset(recused))
+            session.flush()
+            log.record(member.person, "uitsluiting-toegevoegd", at, case.id, case.organisation,
+                       {"veld": field, "rol": member.role.value, "staat": records.state(case.id)})
+            self._sync(session, updated, key, log, member.person, at)
+        return updated
+
+    def organisation_log(self, member: Member, limit: int = 500) -> list[AuditEntry]:
+        """The organisation's log, newest first, for chair and auditor: nothing while the reader is
+        recused from an open case, and never an entry of a case they are recused from."""
+        require(member, Permission.VIEW_LOG, organisation=member.organisation)
+        cases = self.cases(member.organisation)
+        if blocking(member, cases):
+            raise AccessDenied(BLOCKED)
+        hidden = {c.id for c in cases if member.person in c.recused}
+        with self.db.session() as session:
+            rows = session.scalars(select(AuditRow).where(AuditRow.organisation == member.organisation).order_by(AuditRow.seq.desc()))
+            entries = [entry_from_row(r) for r in rows if r.case_id not in hidden]
+        return entries[:limit]
 
     def add_note(self, member: Member, case: Case, text: str, at: datetime) -> None:
         require(member, Permission.CONTRIBUTE, case=case)
@@ -179,41 +270,75 @@ class Casework:
 
     def add_document(self, member: Member, case: Case, name: str, media_type: str, data: bytes, at: datetime) -> str:
         require(member, Permission.CONTRIBUTE, case=case)
-        with self.transaction() as (session, log):
-            key = self._key(session, member, case)
-            document_id = self.documents.put(key, name, media_type, data)
-            session.add(DocumentRow(case_id=case.id, document_id=document_id, size=len(data), added_by=member.person, added_at=at))
-            field = f"{DOCUMENT_NAME}{document_id}"
-            session.add(ContentRow(case_id=case.id, field=field, blob=key.seal(field, name)))
-            log.record(member.person, "document-toevoegen", at, case.id, case.organisation, {"document": document_id})
+        document_id = None
+        try:
+            with self.transaction() as (session, log):
+                key = self._key(session, member, case)
+                document_id = self.documents.put(key, name, media_type, data)
+                session.add(DocumentRow(case_id=case.id, document_id=document_id, size=len(data), added_by=member.person, added_at=at))
+                field = f"{DOCUMENT_NAME}{document_id}"
+                session.add(ContentRow(case_id=case.id, field=field, blob=key.seal(field, name)))
+                log.record(member.person, "document-toevoegen", at, case.id, case.organisation, {"document": document_id})
+        except BaseException:
+            if document_id is not None:  # the insert failed after the file was written: leave no orphan
+                self.documents.delete(case.id, document_id)
+            raise
         return document_id
 
     def resync(self, session: Session, organisation: str, log: AuditLog, actor: str, at: datetime) -> None:
         """After a membership change: make the wraps of every case follow who may read it now."""
         for case_id in list(session.scalars(select(CaseRow.id).where(CaseRow.organisation == organisation))):
-            case = _load(session, case_id)
+            case = self._load(session, case_id)
             if case is not None and session.scalar(select(WrapRow.person).where(WrapRow.case_id == case_id).limit(1)):
                 self._sync(session, case, self._any_key(session, case), log, actor, at)
 
-    def grant(self, actor: str, email: str, organisation: str, role: str, at: datetime) -> Person:
-        """Give an account a case role; they get a key wrap for every case they may now read."""
+    def grant(self, actor: str | Member, email: str, organisation: str, role: str, at: datetime) -> Person:
+        """Give an account a case role; they get a key wrap for every case they may now read.
+        `actor` is the member who does it on the access page, or an operator's name (CLI)."""
         with self.transaction() as (session, log):
+            if isinstance(actor, Member):
+                require_manager(actor, self._cases(session, organisation), Role(role) if role in {r.value for r in Role} else None)
             person = add_member(session, self.master, email, organisation, role)
             session.flush()
-            log.record(actor, "lid-toegevoegd", at, None, organisation, {"persoon": person.member.person, "rol": role})
-            self.resync(session, organisation, log, actor, at)
+            log.record(_actor(actor), "lid-toegevoegd", at, None, organisation, {"persoon": person.member.person, "rol": role})
+            self.resync(session, organisation, log, _actor(actor), at)
         return person
 
-    def revoke(self, actor: str, user: int, organisation: str, at: datetime) -> Member:
-        """Take a case role away; their wraps go, so they can no longer open any case."""
+    def revoke(self, actor: str | Member, user: int, organisation: str, at: datetime) -> Member:
+        """Take a case role away; their wraps go, so they can no longer open any case. Refused
+        when an open case would be left without a chair who may decide it."""
         with self.transaction() as (session, log):
+            cases = self._cases(session, organisation)
+            if isinstance(actor, Member):
+                require_manager(actor, cases)
             member = remove_member(session, user, organisation)
             session.flush()
-            log.record(actor, "lid-verwijderd", at, None, organisation, {"persoon": member.person, "rol": member.role.value})
-            self.resync(session, organisation, log, actor, at)
+            chairs = {p.member.person for p in people(session, self.master, organisation) if p.member.role is Role.CHAIR}
+            stuck = [c.id for c in cases if c.stage is not Stage.AFGESLOTEN and not chairs - c.recused]
+            if stuck:
+                raise MemberError(f"dan mag niemand meer besluiten in zaak {stuck[0]}: wijs eerst een plaatsvervangend voorzitter aan "
+                                  "die niet is uitgesloten, en trek daarna deze rol in")
+            revoke_user_sessions(session, user)  # a copied cookie of theirs opens nothing from now on
+            log.record(_actor(actor), "lid-verwijderd", at, None, organisation, {"persoon": member.person, "rol": member.role.value})
+            self.resync(session, organisation, log, _actor(actor), at)
         return member
 
+    def reset_totp(self, actor: str, user: int, at: datetime) -> bool:
+        """Forget a person's TOTP secret (lost phone) and end their sessions, logged with who did it."""
+        with self.transaction() as (session, log):
+            person = person_id(user)
+            found = twofactor.reset(session, person)
+            ended = revoke_user_sessions(session, user)
+            log.record(actor, "tweestaps-gereset", at, None, None, {"persoon": person, "sessies": ended})
+        return found
+
     # --- retention and figures -----------------------------------------------------------
+
+    def counts_for(self, member: Member) -> CaseCounts:
+        """The counts a member sees: without the cases they are recused from."""
+        with self.db.session() as session:
+            stored = CaseCounts.from_rows((r.organisation, r.year, r.measure, r.count) for r in session.scalars(select(CountRow)))
+        return stored + count(c for c in self.all_cases() if member.person not in c.recused)
 
     def counts(self) -> CaseCounts:
         """Live counts plus the residue of purged cases."""
@@ -223,7 +348,7 @@ class Casework:
 
     def all_cases(self) -> list[Case]:
         with self.db.session() as session:
-            return [c for i in list(session.scalars(select(CaseRow.id))) if (c := _load(session, i))]
+            return [c for i in list(session.scalars(select(CaseRow.id))) if (c := self._load(session, i))]
 
     def purge(self, at: datetime) -> tuple[list[Case], list[Case]]:
         """Announce the cases in their warning window and destroy the ones that are due,
@@ -249,33 +374,87 @@ class Casework:
         return announced, destroyed
 
     def verify_log(self, anchor: Anchor | None = None) -> Verification:
-        with self.transaction() as (_, log):
-            return log.verify(anchor=anchor)
+        """The chain, the anchor file (missing or behind is a finding) and every case record's
+        MACs and state against the chain (casework.records), all as findings."""
+        with self.transaction() as (session, log):
+            result = log.verify(anchor=anchor or (self.anchor.latest() if self.anchor else None))
+            problems = Records(session, self.master).check()
+        findings = list(result.findings) + (self.anchor.check(result) if self.anchor else [])
+        findings += [Finding(result.count + 1, None, p.message, p.where) for p in problems]
+        return Verification(result.count, result.head, findings)
 
     # --- keys ------------------------------------------------------------------------------
 
+    def rotate_audit_key(self, actor: str, at: datetime) -> int:
+        """A new audit key version for every entry from now on; older entries keep verifying."""
+        with self.db.session() as session:
+            version = keyring.rotate_audit_key(session, self.master)
+        self.record(actor, "logsleutel-vernieuwd", at, None, None, {"versie": version})
+        return version
+
+    def rotate_master_key(self, actor: str, new: MasterKey, at: datetime) -> int:
+        """Move every sealed secret to `new` in one transaction; from then on only `new` opens them."""
+        with self.transaction() as (session, log):
+            moved = keyring.rotate_master_key(session, self.master, new)
+            log.record(actor, "hoofdsleutel-vernieuwd", at, None, None, {"van": self.master.id, "naar": new.id, "aantal": moved})
+        self.master = new
+        return moved
+
+    def rotate_person_key(self, actor: str, person: str, at: datetime) -> int:
+        """A new key pair for one person (e.g. after `sleutel-afgewezen`); each of their wraps is
+        made again for the new public key, from the case key opened through another wrap."""
+        with self.transaction() as (session, log):
+            row = session.get(PersonKeyRow, person)
+            if row is None:
+                raise KeyProblem(f"Persoon {person} heeft geen sleutelpaar.")
+            mine = list(session.scalars(select(WrapRow).where(WrapRow.person == person)))
+            case_keys = [self._any_key(session, self._load_or_fail(session, w.case_id), skip=person) for w in mine]
+            fresh = PersonKey.create(self.master, person)
+            row.public, row.sealed_private, row.master_id = fresh.public, fresh.sealed_private, fresh.master_id
+            for wrap_row, case_key in zip(mine, case_keys):
+                wrap = case_key.wrap_for(fresh, self.master)
+                wrap_row.ephemeral, wrap_row.sealed_key = wrap.ephemeral, wrap.sealed_key
+            log.record(actor, "persoonssleutel-vernieuwd", at, None, None, {"persoon": person, "zaken": len(mine)})
+        return len(mine)
+
     def _keep(self, session: Session, case: Case, step: Step, texts: dict[str, str], key: CaseKey, log: AuditLog) -> None:
-        session.add(StepRow(case_id=case.id, position=len(case.history) - 1, **step.as_row()))
+        """Store one step (MACed, outcome sealed) and its sealed texts, log it with every field
+        that is not content and the record's new state digest, then re-wrap for the readers."""
+        records = Records(session, self.master)
+        records.add_step(case, step)
         for field, text in texts.items():
             session.add(ContentRow(case_id=case.id, field=field, blob=key.seal(field, text)))
+        session.flush()
+        detail: dict[str, str | int | bool] = {"fase": step.target.value, "rol": step.role.value, "stap": len(case.history),
+                                               "staat": records.state(case.id)}
+        if step.investigator:
+            detail["onderzoeker"] = step.investigator
+        if step.forms:
+            detail["vormen"] = ",".join(sorted(f.value for f in step.forms))
+        log.record(step.actor, step.action.value, step.at, case.id, case.organisation, detail)
         self._sync(session, case, key, log, step.actor, step.at)
 
     def _sync(self, session: Session, case: Case, key: CaseKey, log: AuditLog, actor: str, at: datetime) -> None:
         wraps = [KeyWrap(w.case_id, w.person, w.ephemeral, w.sealed_key) for w in session.scalars(select(WrapRow).where(WrapRow.case_id == case.id))]
-        wanted = readers(case, [p.member for p in people(session, case.organisation)])
+        wanted = readers(case, [p.member for p in people(session, self.master, case.organisation)])
         if not wanted:
             raise KeyProblem(f"Dan kan niemand zaak {case.id} nog lezen en gaat de zaaksleutel verloren; wijs eerst een ander toe.")
         keys = {r.person: PersonKey(r.person, r.public, r.sealed_private, r.master_id)
                 for r in session.scalars(select(PersonKeyRow).where(PersonKeyRow.person.in_(wanted)))}
-        plan = key.sync(wraps, wanted, keys)
+        try:
+            plan = key.sync(wraps, wanted, keys, self.master)
+        except KeySubstituted as exc:
+            raise KeySubstituted(exc.person, case.id, case.organisation) from None
         for wrap in plan.add:
             session.add(WrapRow(case_id=wrap.case, person=wrap.person, ephemeral=wrap.ephemeral, sealed_key=wrap.sealed_key))
         for wrap in plan.remove:
             session.execute(delete(WrapRow).where(WrapRow.case_id == wrap.case, WrapRow.person == wrap.person))
         for wrap in plan.add:
             log.record(actor, "toegang-verleend", at, case.id, case.organisation, {"persoon": wrap.person})
+        records = Records(session, self.master)
         for wrap in plan.remove:
-            log.record(actor, "toegang-ingetrokken", at, case.id, case.organisation, {"persoon": wrap.person})
+            who = records.pseudonym(case.id, wrap.person) if wrap.person in case.recused else wrap.person
+            log.record(actor, "toegang-ingetrokken", at, case.id, case.organisation, {"persoon": who})
 
     def _key(self, session: Session, member: Member, case: Case) -> CaseKey:
         """The case key through the member's own wrap, after the access rule."""
@@ -287,22 +466,42 @@ class Casework:
         person = PersonKey(key_row.person, key_row.public, key_row.sealed_private, key_row.master_id)
         return CaseKey.for_reader(self.master, member, case, KeyWrap(wrap.case_id, wrap.person, wrap.ephemeral, wrap.sealed_key), person)
 
-    def _any_key(self, session: Session, case: Case) -> CaseKey:
+    def _any_key(self, session: Session, case: Case, skip: str | None = None) -> CaseKey:
         """The case key through any current reader's wrap: for the server's own bookkeeping
-        (re-wrapping after a step or a membership change), never to show content."""
-        for wrap in session.scalars(select(WrapRow).where(WrapRow.case_id == case.id)):
+        (re-wrapping after a step or a membership change), never to show content. `skip`
+        leaves out a person whose key is being replaced; if only they hold a wrap, theirs is used."""
+        wraps = sorted(session.scalars(select(WrapRow).where(WrapRow.case_id == case.id)), key=lambda w: w.person == skip)
+        for wrap in wraps:
             row = session.get(PersonKeyRow, wrap.person)
             if row is not None:
                 person = PersonKey(row.person, row.public, row.sealed_private, row.master_id)
-                return CaseKey.unwrap(KeyWrap(wrap.case_id, wrap.person, wrap.ephemeral, wrap.sealed_key), person, person.unlock(self.master))
+                try:
+                    return CaseKey.unwrap(KeyWrap(wrap.case_id, wrap.person, wrap.ephemeral, wrap.sealed_key), person, person.unlock(self.master))
+                except KeyProblem:
+                    continue
         raise KeyProblem(f"Zaak {case.id} heeft geen sleutel meer: niemand heeft er nog toegang toe.")
 
 
-def _load(session: Session, case_id: str) -> Case | None:
-    row = session.get(CaseRow, case_id)
-    if row is None:
-        return None
-    steps = session.scalars(select(StepRow).where(StepRow.case_id == case_id).order_by(StepRow.position))
-    columns = ("action", "actor", "role", "at", "source", "target", "investigator", "outcome", "forms")
-    history = [Step.from_row({c: getattr(s, c) for c in columns}) for s in steps]
-    return Case.replay(case_id, row.organisation, history, [p for p in row.recused.split(",") if p])
+    def _load(self, session: Session, case_id: str) -> Case | None:
+        """A case as stored, every MAC checked (casework.records); the recused recognised among the members."""
+        organisation = session.scalar(select(CaseRow.organisation).where(CaseRow.id == case_id))
+        if organisation is None:
+            return None
+        candidates = [p.member.person for p in people(session, self.master, organisation)]
+        return Records(session, self.master).load(case_id, candidates)
+
+    def _load_or_fail(self, session: Session, case_id: str) -> Case:
+        case = self._load(session, case_id)
+        if case is None:
+            raise KeyProblem(f"Zaak {case_id} bestaat niet meer.")
+        return case
+
+
+def _actor(actor: str | Member) -> str:
+    return actor.person if isinstance(actor, Member) else actor
+
+
+def _layer(session: Session, organisation: str) -> str:
+    found = session.get(Organisation, organisation)
+    return found.layer if found is not None else "gemeente"
+

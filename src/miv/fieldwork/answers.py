@@ -8,6 +8,7 @@ an item routed out reads as None to every later rule, whatever was answered befo
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -18,6 +19,10 @@ from miv.definition.models import Page
 
 Answers = dict[str, Any]
 MAX_TEXT = 2000
+MISSING_SUFFIX = "-code"  # form field of a number item's missing codes ("Wil ik niet zeggen")
+THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")  # 1.000, 12.500: Dutch thousands
+DUTCH_DECIMAL = re.compile(r"^-?\d{1,3}(\.\d{3})*,\d+$|^-?\d+,\d+$")  # 2,5; 1.250,5
+NUMBER_HINT = "Vul een getal in, bijvoorbeeld 3 of 2,5."
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,24 @@ def visible_pages(q: Questionnaire, stratum: Mapping[str, Any], answers: Answers
     return [page for page in q.pages if any(item.code in shown for item in page.items)]
 
 
+def common_pages_passed(q: Questionnaire, stratum: Mapping[str, Any], answers: Answers) -> int:
+    """How many of the pages every respondent of the group sees (an item without a route)
+    have all such items answered: the drop-off measure. Routed items and pages are left
+    out, since reaching them would tell an earlier answer."""
+    group = stratum.get("group")
+    passed = 0
+    for page in q.pages:
+        fixed = [i for i in page.items if i.route is None and (i.groups is None or group in i.groups) and i.required]
+        if fixed:
+            passed += all(answers.get(i.code) not in (None, []) for i in fixed)
+    return passed
+
+
+def common_pages(q: Questionnaire, group: str | None) -> int:
+    """The number of pages every respondent of the group sees."""
+    return sum(any(i.route is None and (i.groups is None or group in i.groups) and i.required for i in page.items) for page in q.pages)
+
+
 def read_page(q: Questionnaire, items: list[Item], form: Mapping[str, list[str]]) -> tuple[Answers, list[FieldError]]:
     """Read the posted values of `items`; values that pass are returned even beside errors,
     so the page shows back what the respondent entered."""
@@ -77,7 +100,10 @@ def read_page(q: Questionnaire, items: list[Item], form: Mapping[str, list[str]]
     errors: list[FieldError] = []
     for item in items:
         raw = [v.strip() for v in form.get(item.code, []) if v.strip()]
-        value, message = _read_item(q, item, raw)
+        if item.type is ItemType.NUMBER and item.missing:
+            value, message = _read_number_or_missing(q, item, raw, form.get(item.code + MISSING_SUFFIX, []))
+        else:
+            value, message = _read_item(q, item, raw)
         values[item.code] = value
         if message:
             errors.append(FieldError(item.code, message))
@@ -151,14 +177,38 @@ def _missing_label(q: Questionnaire, chosen: list[int]) -> str:
     return next(labels[c] for c in chosen if c in labels)
 
 
+def _read_number_or_missing(q: Questionnaire, item: Item, raw: list[str], chosen: list[str]) -> tuple[Any, str | None]:
+    """A number item that offers missing codes beside the box: a number, or one code."""
+    codes = {_int(v) for v in chosen if v.strip()}
+    if not codes:
+        return _read_item(q, item, raw)
+    label = {m.code: m.label for m in q.missing}
+    if raw:
+        return raw[0], f"Vul óf een getal in, óf kies ‘{label.get(min(codes, key=lambda c: c or 0), '')}’."
+    if not codes <= set(item.missing) or len(codes) != 1:
+        return None, "Kies alleen antwoorden die bij deze vraag staan."
+    return float(codes.pop()), None  # type: ignore[arg-type]
+
+
+def parse_number(text: str) -> float:
+    """A number as Dutch people write it: 1.000 is a thousand, 2,5 and 1.250,5 have a
+    decimal comma; 2.5 (a point not followed by three digits) is read as 2,5 too. Spaces
+    between digit groups are ignored. NaN when it is not a number."""
+    text = text.replace(" ", "").replace("\u00a0", "")
+    if THOUSANDS.match(text):
+        text = text.replace(".", "")
+    elif DUTCH_DECIMAL.match(text):
+        text = text.replace(".", "").replace(",", ".")
+    elif "," in text or not re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)", text):
+        return math.nan
+    return float(text)
+
+
 def _read_number(item: Item, text: str) -> tuple[Any, str | None]:
-    """A number written with a decimal comma (2,5; 1.250,5) or point (2.5), within bounds."""
-    try:
-        number = float(text.replace(".", "").replace(",", ".") if "," in text else text)
-    except ValueError:
-        number = math.nan
+    """A number within bounds (`parse_number`), or a message that says what is expected."""
+    number = parse_number(text)
     if not math.isfinite(number):
-        return text, "Vul een getal in, bijvoorbeeld 3."
+        return text, NUMBER_HINT
     low, high = item.minimum, item.maximum
     if low is not None and high is not None and not low <= number <= high:
         return number, f"Vul een getal in van {_fmt(low)} tot en met {_fmt(high)}."

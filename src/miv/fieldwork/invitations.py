@@ -72,10 +72,10 @@ def check(filename: str, rows: list[dict[str, str]], q: Questionnaire, structure
     """Every row as an Invitee, or FieldworkError listing every problem with its row and column."""
     if rows:
         columns = {HEADERS[h] for h in rows[0] if h in HEADERS}
-        needed = REQUIRED + (("group",) if q.unit is Unit.RESPONDENT else ())
+        needed = REQUIRED + (("group", "gender") if q.unit is Unit.RESPONDENT else ())
         absent = [DUTCH[c] for c in needed if c not in columns]
         if absent:
-            raise FieldworkError(f"{filename}: kolom(men) {', '.join(absent)} ontbreken; verwacht de kolommen naam, e-mail, doelgroep, bestuurslaag, organisatie (en geslacht, provincie, grootteklasse waar de doelgroep daarnaar gestratificeerd is)")
+            raise FieldworkError(f"{filename}: kolom(men) {', '.join(absent)} ontbreken; verwacht de kolommen naam, e-mail, doelgroep, bestuurslaag, organisatie, geslacht (en provincie, grootteklasse waar de doelgroep daarnaar gestratificeerd is)")
     groups = {g.code: g for g in structure.groups}
     codes = {
         "gender": {c.code for c in structure.genders},
@@ -124,6 +124,8 @@ def check(filename: str, rows: list[dict[str, str]], q: Questionnaire, structure
                 problem(column, f"onbekende waarde {value!r}; verwacht een van {', '.join(sorted(codes[column]))}")
             elif column in strata and not value:
                 problem(column, f"is leeg; doelgroep {group_code or layer} is gestratificeerd naar {DUTCH[column]}")
+            elif stratifies and not value:
+                problem(column, f"is leeg; de weging gebruikt het geslacht van elke respondent; verwacht een van {', '.join(sorted(codes[column]))}")
             values[column] = value if stratifies else None
         invitees.append(
             Invitee(

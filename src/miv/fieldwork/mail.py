@@ -21,8 +21,12 @@ U vult de vragenlijst in via deze persoonlijke link:
 
 Of ga naar {site} en vul deze code in: {code}
 
-Uw antwoorden worden anoniem verwerkt: ze worden bewaard zonder uw naam, e-mailadres of
-code. U kunt tussendoor stoppen en later verder gaan met dezelfde code.
+Uw antwoorden worden anoniem verwerkt: ze worden bewaard zonder uw naam, e-mailadres,
+code of tijdstip, en komen pas beschikbaar voor de analyse als het onderzoek sluit, samen
+met die van alle anderen. U kunt tussendoor stoppen en later verder gaan met dezelfde code
+en het herstelwoord dat u bij de start kiest.
+
+Vragen? Mail naar {contact}.
 
 Met vriendelijke groet,
 {sender}
@@ -76,14 +80,14 @@ def deliver(smtp: Smtp, messages: Iterable[tuple[str, str, str]]) -> int:
     return count
 
 
-def send(smtp: Smtp, people: list[Recipient], title: str, site: str, reminder: bool) -> int:
+def send(smtp: Smtp, people: list[Recipient], title: str, site: str, reminder: bool, contact: str) -> int:
     """Send one message per recipient over one connection; returns how many were sent."""
     opening = OPENING[reminder].format(title=title)
     subject = f"{'Herinnering' if reminder else 'Uitnodiging'}: {title}"
     signature = smtp.sender.split("<")[0].strip()
     try:
         return deliver(smtp, ((person.email, subject, TEXT.format(name=person.name, opening=opening, link=person.link, site=site,
-                                                                    code=person.code, sender=signature))
+                                                                    code=person.code, sender=signature, contact=contact))
                               for person in people))
     except FAILURES as exc:
         raise FieldworkError(f"de mailserver {smtp.host}:{smtp.port} weigerde of is onbereikbaar ({exc.__class__.__name__}: {exc})") from None

@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections import Counter
 from dataclasses import dataclass
-from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 import polars as pl
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select
 
 from miv import intake
 
 from miv.definition import Monitor, Questionnaire, Structure, Unit
-from miv.fieldwork.answers import Answers, record
+from miv.fieldwork.answers import common_pages
 from miv.fieldwork.errors import FieldworkError
 from miv.fieldwork.invitations import check, read_table
 from miv.fieldwork.keys import Keys, new_code
 from miv.store import Database
-from miv.store.fieldwork import Fieldwork, Invitation, Progress, Response
+from miv.store.fieldwork import Fieldwork, Invitation, Response
 
 STRATUM = ("group", "layer", "role", "gender", "province", "size_class")
 
@@ -39,7 +37,7 @@ def open_fieldwork(db: Database, monitor: Monitor, year: int, code: str) -> int:
         if s.scalar(select(Fieldwork.id).where(Fieldwork.edition == year, Fieldwork.questionnaire == code)):
             raise FieldworkError(f"het veldwerk voor {code} {year} is al geopend")
         fieldwork = Fieldwork(
-            edition=year, questionnaire=code, title=f"{q.title} {year}", version=monitor.version,
+            edition=year, questionnaire=code, title=q.title if str(year) in q.title else f"{q.title} {year}", version=monitor.version,
             definition=q.model_dump_json(), structure=monitor.structure.model_dump_json(),
         )
         s.add(fieldwork)
@@ -57,7 +55,7 @@ def _parsed(questionnaire: str, structure: str) -> tuple[Questionnaire, Structur
     return Questionnaire.model_validate_json(questionnaire), Structure.model_validate_json(structure)
 
 
-def _open(s: Any, fieldwork_id: int) -> Fieldwork:
+def fieldwork_open(s: Any, fieldwork_id: int) -> Fieldwork:
     fieldwork = s.get(Fieldwork, fieldwork_id)
     if fieldwork is None:
         raise FieldworkError(f"veldwerk {fieldwork_id} bestaat niet")
@@ -70,7 +68,7 @@ def import_invitations(db: Database, keys: Keys, fieldwork_id: int, filename: st
     """Check the whole list, then store every invitee with a new unique code; returns the count."""
     rows = read_table(filename, content)
     with db.session() as s:
-        fieldwork = _open(s, fieldwork_id)
+        fieldwork = fieldwork_open(s, fieldwork_id)
         q, structure = open_questionnaire(fieldwork)
         known = set(s.scalars(select(Invitation.email).where(Invitation.fieldwork_id == fieldwork_id)))
         invitees = check(filename, rows, q, structure, known)
@@ -96,7 +94,7 @@ def recipients(db: Database, keys: Keys, fieldwork_id: int, base_url: str, remin
     with db.session() as s:
         query = select(Invitation).where(Invitation.fieldwork_id == fieldwork_id).order_by(Invitation.id)
         if reminder:
-            _open(s, fieldwork_id)
+            fieldwork_open(s, fieldwork_id)
             query = query.where(Invitation.status != "completed")
         for inv in s.scalars(query):
             code = str(keys.unseal(inv.code_sealed))
@@ -106,96 +104,23 @@ def recipients(db: Database, keys: Keys, fieldwork_id: int, base_url: str, remin
     return out
 
 
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: object) -> object:
+    """A cell a spreadsheet shows as text: a leading quote before what would start a formula
+    (a name like `=HYPERLINK(…)` from an imported list would otherwise run when opened)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA) else value
+
+
 def mailing(db: Database, keys: Keys, fieldwork_id: int, base_url: str, reminder: bool = False) -> str:
     """A CSV for mail merge (invitation, or reminder to those who did not complete)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(["naam", "e-mail", "organisatie", "code", "link", "status"])
     for r in recipients(db, keys, fieldwork_id, base_url, reminder):
-        writer.writerow([r.name, r.email, r.organisation, r.code, r.link, r.status])
+        writer.writerow([inert(v) for v in (r.name, r.email, r.organisation, r.code, r.link, r.status)])
     return out.getvalue()
-
-
-def enter(db: Database, keys: Keys, code: str) -> int | None:
-    """The invitation id for a code, if it may (still) answer; None otherwise."""
-    with db.session() as s:
-        row = s.execute(
-            select(Invitation.id, Invitation.status, Fieldwork.status)
-            .join(Fieldwork, Fieldwork.id == Invitation.fieldwork_id)
-            .where(Invitation.code_hash == keys.code_hash(code))
-        ).first()
-    if row is None or row[1] == "completed" or row[2] != "open":
-        return None
-    return row[0]
-
-
-def load_answers(db: Database, keys: Keys, invitation_id: int) -> tuple[Questionnaire, dict[str, Any], Answers]:
-    """The questionnaire, the stratum and the answers so far of an invitation that may answer."""
-    with db.session() as s:
-        inv = s.get(Invitation, invitation_id)
-        if inv is None or inv.status == "completed":
-            raise FieldworkError("deze vragenlijst is al verzonden of bestaat niet")
-        fieldwork = _open(s, inv.fieldwork_id)
-        progress = s.get(Progress, invitation_id)
-        answers = keys.unseal(progress.sealed) if progress else {}
-        q, _ = open_questionnaire(fieldwork)
-        return q, {c: getattr(inv, c) for c in STRATUM}, answers  # type: ignore[return-value]
-
-
-def change_answers(db: Database, keys: Keys, invitation_id: int, change: Callable[[Answers], Answers]) -> Answers:
-    """Read, change and store the answers so far in one transaction with the invitation row
-    locked, so that two tabs of one respondent cannot overwrite each other's answers."""
-    with db.session() as s:
-        inv = s.get(Invitation, invitation_id, with_for_update=True)
-        if inv is None or inv.status == "completed":
-            raise FieldworkError("deze vragenlijst is al verzonden")
-        _open(s, inv.fieldwork_id)
-        progress = s.get(Progress, invitation_id)
-        answers = change(keys.unseal(progress.sealed) if progress else {})  # type: ignore[arg-type]
-        if progress is None:
-            s.add(Progress(invitation_id=invitation_id, sealed=keys.seal(answers)))
-        else:
-            progress.sealed = keys.seal(answers)
-        if inv.status == "invited":
-            inv.status = "started"
-        return answers
-
-
-def save_answers(db: Database, keys: Keys, invitation_id: int, answers: Answers) -> None:
-    """Store the answers so far, encrypted, and mark the invitation started."""
-    change_answers(db, keys, invitation_id, lambda _: answers)
-
-
-def submit(db: Database, keys: Keys, invitation_id: int) -> None:
-    """In one transaction: write the answers without any link, mark the invitation completed,
-    delete the answers in progress. A second submit finds the invitation completed and fails."""
-    with db.session() as s:
-        inv = s.get(Invitation, invitation_id)
-        if inv is None:
-            raise FieldworkError("deze vragenlijst bestaat niet")
-        fieldwork = _open(s, inv.fieldwork_id)
-        done = s.execute(
-            update(Invitation).where(Invitation.id == invitation_id, Invitation.status != "completed").values(status="completed")
-        )
-        if done.rowcount != 1:
-            raise FieldworkError("deze vragenlijst is al verzonden")
-        progress = s.get(Progress, invitation_id)
-        answers = keys.unseal(progress.sealed) if progress else {}
-        q, _ = open_questionnaire(fieldwork)
-        stratum = {c: getattr(inv, c) for c in STRATUM}
-        organisation = inv.organisation if q.unit is Unit.ORGANISATION else None
-        s.add(Response(fieldwork_id=fieldwork.id, organisation=organisation, answers=record(q, stratum, answers), **stratum))  # type: ignore[arg-type]
-        s.execute(delete(Progress).where(Progress.invitation_id == invitation_id))
-
-
-def close_fieldwork(db: Database, fieldwork_id: int) -> int:
-    """Close the fieldwork and delete every answer in progress; returns how many were deleted."""
-    with db.session() as s:
-        fieldwork = _open(s, fieldwork_id)
-        fieldwork.status = "closed"
-        fieldwork.closed = dt.datetime.now(dt.UTC)
-        ids = select(Invitation.id).where(Invitation.fieldwork_id == fieldwork_id)
-        return s.execute(delete(Progress).where(Progress.invitation_id.in_(ids))).rowcount
 
 
 def monitoring(db: Database, fieldwork_id: int) -> list[dict[str, Any]]:
@@ -219,6 +144,27 @@ def monitoring(db: Database, fieldwork_id: int) -> list[dict[str, Any]]:
     return out
 
 
+def drop_off(db: Database, fieldwork_id: int) -> dict[str | None, list[tuple[str, int]]]:
+    """Per group (or layer, for organisation questionnaires): how many were invited, started,
+    completed each page every respondent of the group sees, and submitted."""
+    with db.session() as s:
+        fieldwork = s.get(Fieldwork, fieldwork_id)
+        if fieldwork is None:
+            raise FieldworkError(f"veldwerk {fieldwork_id} bestaat niet")
+        q, _ = open_questionnaire(fieldwork)
+        rows = s.execute(select(Invitation.group, Invitation.layer, Invitation.status, Invitation.reached, func.count())
+                         .where(Invitation.fieldwork_id == fieldwork_id)
+                         .group_by(Invitation.group, Invitation.layer, Invitation.status, Invitation.reached)).all()
+    out: dict[str | None, list[tuple[str, int]]] = {}
+    for group in sorted({g or layer for g, layer, *_ in rows}):
+        mine = [(status, reached, n) for g, layer, status, reached, n in rows if (g or layer) == group]
+        steps = [("uitgenodigd", sum(n for *_, n in mine)), ("begonnen", sum(n for status, _, n in mine if status != "invited"))]
+        pages = common_pages(q, group if any(g for g, *_ in rows) else None)
+        steps += [(f"pagina {k} af", sum(n for status, reached, n in mine if reached >= k or status == "completed")) for k in range(1, pages + 1)]
+        out[group] = [*steps, ("verzonden", sum(n for status, _, n in mine if status == "completed"))]
+    return out
+
+
 def _rate(stratum: dict[str, Any], c: Counter) -> dict[str, Any]:
     invited = c["invited"] + c["started"] + c["completed"]
     return {**stratum, "invited": invited, "started": c["started"] + c["completed"], "completed": c["completed"],
@@ -233,6 +179,8 @@ def completed_records(db: Database, fieldwork_id: int) -> list[dict[str, Any]]:
         fieldwork = s.get(Fieldwork, fieldwork_id)
         if fieldwork is None:
             raise FieldworkError(f"veldwerk {fieldwork_id} bestaat niet")
+        if fieldwork.status == "open":
+            raise FieldworkError(f"het veldwerk {fieldwork.title} is nog open: de antwoorden komen pas vrij als een beheerder het veldwerk sluit")
         q, _ = open_questionnaire(fieldwork)
         out = []
         for r in s.scalars(select(Response).where(Response.fieldwork_id == fieldwork_id).order_by(Response.id)):

@@ -24,17 +24,24 @@ def to_polars(rule: Expression) -> pl.Expr:
     return _truth(rule.tree)
 
 
-def answers(table: pl.DataFrame, q: Questionnaire) -> pl.DataFrame:
-    """The table as rules see it: missing codes and 'not applicable' of coded and number items are null."""
-    out = []
+def rule_missing(q: Questionnaire) -> dict[str, list[int | float]]:
+    """Variable -> the codes rules read as unknown (None): missing codes and 'not applicable'."""
+    out: dict[str, list[int | float]] = {}
     for name, item in variables(q).items():
         if item.type is ItemType.TEXT:
             continue
         codes = [q.not_applicable] if item.type is ItemType.MULTI else missing_codes(q, item)
-        if item.type is ItemType.NUMBER:
-            codes = [float(c) for c in codes]
-        out.append(pl.when(pl.col(name).is_in(codes)).then(None).otherwise(pl.col(name)).alias(name))
-    return table.with_columns(out)
+        out[name] = [float(c) for c in codes] if item.type is ItemType.NUMBER else list(codes)
+    return out
+
+
+def answers(table: pl.DataFrame, q: Questionnaire) -> pl.DataFrame:
+    """The table as rules see it: missing codes and 'not applicable' of coded and number items are null."""
+    return blank_missing(table, rule_missing(q))
+
+
+def blank_missing(table: pl.DataFrame, codes: dict[str, list[int | float]]) -> pl.DataFrame:
+    return table.with_columns(pl.when(pl.col(name).is_in(values)).then(None).otherwise(pl.col(name)).alias(name) for name, values in codes.items())
 
 
 def add_indicators(table: pl.DataFrame, monitor: Monitor, year: int, questionnaire: str) -> pl.DataFrame:

@@ -64,7 +64,8 @@ def run_edition(monitor: Monitor, edition: int, files: Iterable[Path], previous:
     read, checked, weighted, estimated and published into `out`."""
     current = read_edition(monitor, edition, files, out / "validatie")
     previous = list(previous)
-    prior = read_edition(monitor, _previous(monitor, edition), previous, out / "validatie") if previous else None
+    year = _previous(monitor, edition) if previous else None  # each edition's reports in that edition's folder
+    prior = read_edition(monitor, year, previous, out.parent / str(year) / "validatie") if year is not None else None
     return publish_edition(monitor, edition, current, prior, out, pdf=pdf, notice=notice, progress=progress)
 
 

@@ -11,17 +11,12 @@ import polars as pl
 
 import miv
 from miv.definition import Monitor
-from miv.definition.models import Comparison
+from miv.definition.series import PublishedFigure, as_published_by, published_series
 from miv.intake import add_indicators
 from miv.pipeline.figures import Estimator, cells, edition_changes
 from miv.pipeline.models import province_models, trend_breaks
 from miv.pipeline.weighting import MIN_CELL, weight
-from miv.publish.results import (
-    COMPARISON_SCHEMA,
-    ESTIMATE_SCHEMA,
-    TREND_SCHEMA,
-    Results,
-)
+from miv.publish.results import COMPARISON_SCHEMA, ESTIMATE_SCHEMA, TOTAL, TREND_SCHEMA, Results
 from miv.survey import Design
 
 Tables = Mapping[str, pl.DataFrame]
@@ -102,8 +97,8 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
         comparisons.append(estimator.comparisons(cell))
         if prior is not None:
             previous_estimates.append(prior.estimates(cell))
-        if compared and Comparison.PREVIOUS_EDITION in cell.publication.sections[cell.section].comparisons:
-            wanted.append(rows)
+        if compared:
+            wanted.append(rows)  # every cell shown for two editions gets its test (docs/publications.md)
     step("vergelijkingen")
     this = _stack(estimates, ESTIMATE_SCHEMA)
     if previous_results is not None:
@@ -114,10 +109,12 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
         comparisons.append(edition_changes(this, before, _stack(wanted, ESTIMATE_SCHEMA)))
     step("modellen")
     estimates = pl.concat([this, before])
-    published = trend if trend is not None else pl.DataFrame(schema=TREND_SCHEMA)
+    published = trend if trend is not None else published_trend(monitor, edition, published_series(monitor))
+    weights = [_weights(edition, current)] + ([_weights(prior.edition, prior.designs)] if prior is not None else [])
     return Results(
         monitor=monitor,
         edition=edition,
+        weights=pl.concat(weights),
         estimates=estimates,
         comparisons=_stack(comparisons, COMPARISON_SCHEMA),
         weighting=diagnostics,
@@ -125,10 +122,43 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
         code_version=code_version(),
         method=METHOD,
         notice=notice,
-        trend=trend,
+        trend=published,
         breaks=trend_breaks(estimates, published, edition),
         models=province_models(monitor, this, edition),
     )
+
+
+def published_trend(monitor: Monitor, edition: int, series: list[PublishedFigure]) -> pl.DataFrame:
+    """The published series as the publications of `edition` show it: each earlier year's
+    value as last published up to this edition, attached to every publication whose
+    population is the series' group (all office holders, all staff, or one target group).
+    Years this run estimates itself (this edition and the previous one) are left out."""
+    own = {edition, monitor.editions[edition].previous}
+    shown = [f for f in as_published_by(series, edition) if f.year not in own and f.year < edition]
+    whole = {"ambtsdragers": {None, "role in ('bestuurder', 'volksvertegenwoordiger')"}, "medewerkers": {None, "role == 'medewerker'"}}
+    questionnaire = {i.code: i.questionnaire for i in monitor.indicators}
+    rows = []
+    for publication in monitor.publications:
+        if publication.per:
+            continue
+        population = (publication.population or "").strip() or None
+        for f in shown:
+            if (f.group == TOTAL and population in whole.get(questionnaire[f.indicator], set())) or population == f"group == '{f.group}'":
+                rows.append({"publication": publication.slug, "per_value": None, "indicator": f.indicator, "breakdown": TOTAL,
+                             "domain": TOTAL, "edition": f.year, "estimate": f.estimate,
+                             "source": f"{f.source} (gepubliceerd in {f.published_in})", "trend_break": f.trend_break})
+    return pl.DataFrame(rows, schema=TREND_SCHEMA)
+
+
+def _weights(edition: int, designs: dict[str, Design]) -> pl.DataFrame:
+    """Every respondent's calibrated weight, as the publications' gewichten.csv records it."""
+    return pl.concat([
+        design.data.select(
+            pl.lit(edition, dtype=pl.Int32).alias("edition"), pl.lit(code).alias("questionnaire"),
+            pl.col("respondent_id").cast(pl.Utf8), pl.Series("weight", design.weights),
+        )
+        for code, design in designs.items()
+    ])
 
 
 def code_version() -> str:

@@ -13,7 +13,7 @@ from functools import cache
 import altair as alt
 import vl_convert
 
-from miv.publish.document import Row, SectionView
+from miv.publish.document import Block, Row, SectionView
 from miv.publish.narrative import Figure
 from miv.publish.number import percent
 
@@ -54,8 +54,8 @@ def charts(section: SectionView, edition: int, previous: int | None) -> list[Cha
     if not section.chart or not section.blocks:
         return []
     if section.chart == "trend":
-        made = _trend(section)
-    elif section.chart == "groups" and section.breakdowns:
+        return [c for c in (_trend(block) for block in section.blocks) if c is not None]
+    if section.chart == "groups" and section.breakdowns:
         made = _groups(section, edition, previous)
     else:
         made = _bars(section, edition)
@@ -105,11 +105,10 @@ def _groups(section: SectionView, edition: int, previous: int | None) -> Chart |
     return _make("groups", f"{block.indicator.label}: {previous} en {edition}", points, _groups_template())
 
 
-def _trend(section: SectionView) -> Chart | None:
-    trend = section.trend
+def _trend(block: Block) -> Chart | None:
+    trend = block.trend
     if len(trend) < 2:
         return None
-    block = section.blocks[0]
     points = [Point(str(t.edition), Figure(t.value, t.key), None, None, t.source, note="trendbreuk" if t.trend_break else "") for t in trend]
     return _make("trend", f"{block.indicator.label} per editie", points, _trend_template(any(p.note for p in points)))
 

@@ -5,10 +5,13 @@ Rules, in order (docs/publications.md explains each):
    12 King's Commissioners, the 21 dijkgraven) is merged with the other groups of its layer
    and role (CdK + gedeputeerden), wherever the breakdown is by group. The merged figure is
    the weighted mean of its members; its variance adds the members' variances, which holds
-   because weights are calibrated within each target group (independent strata).
+   because weights are calibrated within each target group (independent strata); its
+   interval is Korn-Graubard's, like every other cell's.
 2. primary: no estimate from fewer than `min_respondents` respondents; none that is 0% or
    100% in a group of fewer than `small_group` respondents (it would tell every member's
-   answer).
+   answer). A cell without any respondent in the indicator's universe (the question does not
+   apply to the group, e.g. the chair's duty of care asked of mayors) is "n.v.t.": shown as
+   such, and not a secret, so it never triggers complementary suppression.
 3. complementary: where exactly one category of a breakdown is hidden and the total is
    shown, the shown category with the fewest respondents is hidden too, so the hidden one
    cannot be derived from the total.
@@ -24,11 +27,13 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 import polars as pl
+from scipy import stats
 
 from miv.definition import Monitor
+from miv.survey import CIMethod, intervals
 from miv.publish.results import TOTAL, Results
+from miv.publish.verdict import NOT_APPLICABLE_RULE
 
-Z95 = 1.959963984540054
 KEY = ("publication", "section", "per_value", "indicator", "breakdown", "domain", "edition")
 
 
@@ -82,15 +87,19 @@ def disclose(results: Results, policy: Policy | None = None) -> Disclosure:
         decisions.append(Decision(rule, reason, *(row[k] for k in ("publication", "per_value", "indicator", "breakdown", "domain", "edition", "n"))))
     decisions = list(dict.fromkeys(decisions))
     suppressed = pl.Series("suppressed", [reasons[i][1] if i in reasons else None for i in range(len(rows))], dtype=pl.Utf8)
+    rule = pl.Series("rule", [reasons[i][0] if i in reasons else None for i in range(len(rows))], dtype=pl.Utf8)
     hidden = suppressed.is_not_null()
-    estimates = merged.with_columns(suppressed).with_columns(
+    estimates = merged.with_columns(suppressed, rule).with_columns(
         [pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c) for c in ("estimate", "se", "ci_low", "ci_high", "n", "weighted_n", "df")]
     )
-    comparisons, dropped = _comparisons(results, estimates)
+    tested = pl.concat([results.comparisons, _merged_changes(merged, results)])
+    comparisons, dropped = _comparisons(results, tested, estimates)
     return Disclosure(estimates, comparisons, decisions + dropped, policy)
 
 
 def _primary(row: dict, policy: Policy) -> tuple[str, str] | None:
+    if not row["n"]:
+        return NOT_APPLICABLE_RULE, "niet van toepassing: niemand in deze groep kreeg de vraag"
     if row["estimate"] is None or row["n"] is None or (isinstance(row["estimate"], float) and math.isnan(row["estimate"])):
         return "niet_schatbaar", "geen schatting mogelijk"
     if row["n"] < policy.min_respondents:
@@ -120,6 +129,7 @@ def _complementary_and_consistent(rows: list[dict], reasons: dict[int, tuple[str
     while changed:
         changed = False
         for key, members in tables.items():
+            members = [i for i in members if reasons.get(i, ("",))[0] != NOT_APPLICABLE_RULE]
             hidden = [i for i in members if i in reasons]
             shown = [i for i in members if i not in reasons]
             total_shown = any(i not in reasons for i in totals.get(key[:4], []))
@@ -128,7 +138,7 @@ def _complementary_and_consistent(rows: list[dict], reasons: dict[int, tuple[str
                 reasons[pick] = ("complementair", "verborgen zodat een andere verborgen cel niet uit het totaal is af te leiden")
                 changed = True
         for members in same.values():
-            hidden = [i for i in members if i in reasons]
+            hidden = [i for i in members if i in reasons and reasons[i][0] != NOT_APPLICABLE_RULE]
             for i in members:
                 if hidden and i not in reasons:
                     reasons[i] = ("consistent", "dezelfde cel is in een andere uitgave verborgen")
@@ -169,26 +179,53 @@ def _combine_tiny_groups(estimates: pl.DataFrame, monitor: Monitor, edition: int
             (((w / w.sum()) ** 2 * pl.col("se") ** 2).sum().sqrt()).alias("se"),
             pl.col("n").sum().alias("n"),
             w.sum().alias("weighted_n"),
+            pl.len().alias("members"),
             pl.when(pl.col("df").null_count() == 0).then(pl.col("df").sum()).alias("df"),  # independent strata: df add up
         )
-        .with_columns(
-            (pl.col("estimate") - Z95 * pl.col("se")).clip(0.0, 1.0).alias("ci_low"),
-            (pl.col("estimate") + Z95 * pl.col("se")).clip(0.0, 1.0).alias("ci_high"),
-        )
-        .select(estimates.columns)
-        .cast(estimates.schema)
     )
+    combined = _korn_graubard(combined).select(estimates.columns).cast(estimates.schema)
     return pl.concat([estimates.filter(~affected), combined]), decisions
 
 
-def _comparisons(results: Results, estimates: pl.DataFrame) -> tuple[pl.DataFrame, list[Decision]]:
+def _korn_graubard(merged: pl.DataFrame) -> pl.DataFrame:
+    """The merged group's 95% interval by the method of every other cell (Korn-Graubard, as
+    svyciprop's "beta"), with the members' degrees of freedom added up (respondents minus
+    strata when they are not known). At
+    0% or 100% the variance is 0 and the interval is Clopper-Pearson's with n respondents."""
+    n = merged["n"].to_numpy().astype(float)
+    df = merged.select(pl.col("df").fill_null(pl.col("n") - pl.col("members")))["df"].to_numpy().astype(float)
+    low, high, _ = intervals.proportion(merged["estimate"].to_numpy(), merged["se"].to_numpy(), df, n, n, CIMethod.BETA, 0.95)
+    return merged.with_columns(ci_low=pl.Series(low).fill_nan(None), ci_high=pl.Series(high).fill_nan(None))
+
+
+def _merged_changes(merged: pl.DataFrame, results: Results) -> pl.DataFrame:
+    """The change since the previous edition of each merged group, tested like every other
+    cell (independent samples: the variances add; two-sided z test)."""
+    if results.previous is None:
+        return results.comparisons.clear()
+    keys = ["publication", "per_value", "indicator", "breakdown", "domain"]
+    groups = merged.filter((pl.col("breakdown") == "group") & pl.col("domain").str.contains("+", literal=True)).unique([*keys, "edition"])
+    now = groups.filter(pl.col("edition") == results.edition)
+    before = groups.filter(pl.col("edition") == results.previous)
+    pairs = now.join(before, on=keys, suffix="_prev", nulls_equal=True)
+    se = (pl.col("se") ** 2 + pl.col("se_prev") ** 2).sqrt()
+    z = ((pl.col("estimate") - pl.col("estimate_prev")) / se).abs()
+    p_value = pl.when(se > 0).then(z.map_batches(lambda v: pl.Series(2 * stats.norm.sf(v.to_numpy())), return_dtype=pl.Float64))
+    return pairs.select(
+        *keys[:3], pl.lit("previous_edition").alias("kind"), *keys[3:], pl.lit(str(results.previous)).alias("reference"),
+        "estimate", pl.col("estimate_prev").alias("reference_estimate"),
+        (pl.col("estimate") - pl.col("estimate_prev")).alias("difference"), se.alias("se"), p_value.alias("p_value"),
+    ).cast(results.comparisons.schema)
+
+
+def _comparisons(results: Results, tested: pl.DataFrame, estimates: pl.DataFrame) -> tuple[pl.DataFrame, list[Decision]]:
     """Keep a comparison only when both of its cells are published."""
     shown = {
         (r["publication"], r["per_value"], r["indicator"], r["breakdown"], r["domain"], r["edition"])
         for r in estimates.filter(pl.col("suppressed").is_null()).iter_rows(named=True)
     }
     keep, dropped = [], []
-    for row in results.comparisons.iter_rows(named=True):
+    for row in tested.iter_rows(named=True):
         cell = (row["publication"], row["per_value"], row["indicator"], row["breakdown"], row["domain"])
         ok = (*cell, results.edition) in shown
         if row["kind"] == "previous_edition":
@@ -200,4 +237,4 @@ def _comparisons(results: Results, estimates: pl.DataFrame) -> tuple[pl.DataFram
         keep.append(ok)
         if not ok:
             dropped.append(Decision("vergelijking_vervalt", f"vergelijking ({row['kind']}) niet gepubliceerd: een van de cellen is verborgen", row["publication"], row["per_value"], row["indicator"], row["breakdown"], row["domain"], results.edition, None))
-    return results.comparisons.filter(pl.Series(keep, dtype=pl.Boolean)), list(dict.fromkeys(dropped))
+    return tested.filter(pl.Series(keep, dtype=pl.Boolean)), list(dict.fromkeys(dropped))

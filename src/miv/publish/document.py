@@ -6,7 +6,7 @@ and formatted once, after disclosure control, and every output shows the same th
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -20,6 +20,7 @@ from miv.publish.narrative import Figure, Sentence, change, contrast, level, sig
 from miv.publish.number import interval
 from miv.publish.reliability import Mark, assess
 from miv.publish.results import TOTAL, TREND_SCHEMA, Results, empty
+from miv.publish.verdict import SUPPRESSED, Verdict, sign, verdict
 
 if TYPE_CHECKING:
     from miv.publish.chart import Chart
@@ -51,10 +52,16 @@ class Row:
     interval: str | None
     n: int | None
     previous: Figure | None
-    change: str | None
+    verdict: Verdict | None
     suppressed: str | None
     low: float | None = None
     high: float | None = None
+    sign: str = SUPPRESSED  # shown instead of the figure when there is none (verklaring van tekens)
+    previous_sign: str = SUPPRESSED
+
+    @property
+    def change(self) -> str | None:
+        return self.verdict.text if self.verdict else None
     mark: Mark | None = None  # less reliable by NCHS's standards (miv.publish.reliability)
 
 
@@ -66,20 +73,21 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Block:
-    indicator: Indicator
-    sentences: list[Sentence]
-    table: Table
-    denominator: str
-
-
-@dataclass(frozen=True)
 class TrendPoint:
     edition: int
     value: float
     key: str
     source: str
     trend_break: bool
+
+
+@dataclass(frozen=True)
+class Block:
+    indicator: Indicator
+    sentences: list[Sentence]
+    table: Table
+    denominator: str
+    trend: list[TrendPoint] = field(default_factory=list)  # the series since 2014, in trend sections
 
 
 @dataclass
@@ -90,7 +98,6 @@ class SectionView:
     chart: str | None
     breakdowns: list[str]
     blocks: list[Block]
-    trend: list[TrendPoint] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
 
 
@@ -195,8 +202,8 @@ def _summary(sections: list[SectionView]) -> list[Sentence]:
 def _section(results: Results, pub: Publication, per: str | None, number: int, section: Section, cells: _Cells, labels: Labels, indicators: dict[str, Indicator]) -> SectionView:
     blocks = [_block(results, pub, per, section, indicators[code], cells, labels) for code in section.indicators if code in indicators]
     view = SectionView(number + 1, section.title, section.intro, section.chart.value if section.chart else None, list(section.breakdowns), blocks)
-    if section.chart and section.chart.value == "trend" and blocks:
-        view.trend = _trend(results, pub, per, blocks[0].indicator, cells)
+    if section.chart and section.chart.value == "trend":
+        view.blocks = [replace(b, trend=_trend(results, pub, per, b.indicator, cells)) for b in blocks]
     return view
 
 
@@ -265,20 +272,21 @@ def _groups_vs_all(results: Results, pub: Publication, per: str | None, indicato
 
 
 def _row(pub: Publication, per: str | None, indicator: Indicator, breakdown: str, domain: str, label: str, cells: _Cells, ed: int, prev: int | None) -> Row:
-    row = cells.cells.get((pub.slug, per, indicator.code, breakdown, domain, ed))
-    figure = cells.figure(pub.slug, per, indicator.code, breakdown, domain, ed)
-    previous = cells.figure(pub.slug, per, indicator.code, breakdown, domain, prev) if prev else None
+    key = (pub.slug, per, indicator.code, breakdown, domain)
+    row = cells.cells.get((*key, ed))
+    before = cells.cells.get((*key, prev)) if prev else None
+    figure = cells.figure(*key, ed)
+    previous = cells.figure(*key, prev) if prev else None
     test = cells.comparisons.get((pub.slug, per, indicator.code, "previous_edition", breakdown, domain))
-    movement = "trendbreuk" if prev and indicator.trend_break(ed) else None
-    if movement is None and test is not None and figure is not None and previous is not None:
-        movement = ("gestegen" if figure.value > previous.value else "gedaald") if significant(test["p_value"]) else "gelijk gebleven"
+    judged = verdict(prev, indicator.trend_break(ed), row, before, test) if prev else None
+    signs = {"sign": sign(row), "previous_sign": sign(before)}
     if row is None or figure is None:
         reason = row["suppressed"] if row is not None else "niet berekend"
-        return Row(breakdown, domain, label, None, None, None, previous, movement, reason)
+        return Row(breakdown, domain, label, None, None, None, previous, judged, reason, **signs)
     low, high = row["ci_low"], row["ci_high"]
     shown_interval = interval(low, high) if low is not None and high is not None else None
     mark = assess(row["estimate"], row["se"], low, high, row["n"], row.get("df"))
-    return Row(breakdown, domain, label, figure, shown_interval, row["n"], previous, movement, None, low, high, mark)
+    return Row(breakdown, domain, label, figure, shown_interval, row["n"], previous, judged, None, low, high, **signs, mark=mark)
 
 
 def _trend(results: Results, pub: Publication, per: str | None, indicator: Indicator, cells: _Cells) -> list[TrendPoint]:

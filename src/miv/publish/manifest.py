@@ -7,13 +7,23 @@ import hashlib
 import json
 from pathlib import Path
 
+from miv.definition import Monitor
+from miv.intake.indicators import rule_missing
 from miv.publish.disclosure import Disclosure
 from miv.publish.results import Results
+
+WEIGHTS_FILE = "gewichten.csv"
 
 
 def sha256(path: Path) -> str:
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def definition_hash(monitor: Monitor) -> str:
+    """sha256 of the definition's content (every model field, not the files' layout), so a
+    reader can tell whether the definition they hold is the one the figures were made with."""
+    return hashlib.sha256(monitor.model_dump_json().encode("utf-8")).hexdigest()
 
 
 def manifest(results: Results, disclosure: Disclosure, outputs: list[Path], target: Path) -> None:
@@ -23,17 +33,26 @@ def manifest(results: Results, disclosure: Disclosure, outputs: list[Path], targ
         "edition": results.edition,
         "previous_edition": results.previous,
         "definition_version": results.definition_version,
+        "definition_sha256": definition_hash(results.monitor),
         "code_version": results.code_version,
         "notice": results.notice,
         "inputs": results.inputs,
         "method": results.method,
+        "weights": {
+            "file": WEIGHTS_FILE if results.weights.height else None,
+            "columns": "edition, questionnaire, respondent_id, weight: het gekalibreerde gewicht van elke respondent",
+        },
+        "missing_codes": {
+            str(e): {code: rule_missing(q) for code, q in results.monitor.editions[e].questionnaires.items()} for e in editions
+        },
         "how_to_recompute": (
             "Elk cijfer in de HTML draagt in data-cell de sleutel publication|per_value|indicator|breakdown|domain|edition "
             "van zijn rij in estimates.csv. Die rij is het gewogen aandeel respondenten in de populatie van de publicatie "
             "(publications[].population, per_value voor de per-variabele) en het domein (breakdown = domain) waarvoor de "
             "indicatorregel waar is, onder hen voor wie de regel bepaald is en die binnen het universum vallen "
-            "(indicators[].rules). Gewichten: zie method en weighting. Samengevoegde groepen: gewogen gemiddelde van de "
-            "leden (gewicht weighted_n), zie disclosure."
+            "(indicators[].rules, in deze volgorde: een universum mag een eerdere indicator noemen). Vooraf zijn de codes "
+            "in missing_codes leeg gemaakt (onbekend). Gewichten: weights.file. Samengevoegde groepen (a+b): alle "
+            "respondenten van de leden samen, zie disclosure. `miv verify <map>` doet dit voor elk cijfer."
         ),
         "indicators": {
             i.code: {
@@ -57,6 +76,9 @@ def manifest(results: Results, disclosure: Disclosure, outputs: list[Path], targ
             "decisions": [d.as_dict() for d in disclosure.decisions],
         },
         "comparisons": disclosure.comparisons.to_dicts(),
+        "trend": results.trend.to_dicts(),
+        "trend_breaks": results.breaks.to_dicts(),
+        "models": results.models.to_dicts(),
         "outputs": {p.relative_to(target.parent).as_posix(): sha256(p) for p in sorted(outputs)},
     }
     target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

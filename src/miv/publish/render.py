@@ -15,6 +15,7 @@ from miv.publish import narrative
 from miv.publish.document import Document
 from miv.publish.labels import Labels
 from miv.publish.number import interval, number
+from miv.publish.verdict import SIGNS
 
 SERIES = "Monitor Integriteit en Veiligheid"
 TEMPLATES = {PublicationKind.REPORT: "report.html.j2", PublicationKind.FACTSHEET: "factsheet.html.j2", PublicationKind.KEY_FIGURES: "kerncijfers.html.j2"}
@@ -45,7 +46,7 @@ class Renderer:
         self.env.globals.update(
             html=narrative.html, text=narrative.text, number=number, interval=interval,
             breakdown_label=labels.breakdown, series=SERIES, meta=meta, static=static,
-            code_version=meta.code_version,
+            code_version=meta.code_version, sign_legend=SIGNS,
         )
         self.markdown_env = Environment(
             loader=self.env.loader, autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True
@@ -55,8 +56,8 @@ class Renderer:
     def html(self, doc: Document) -> str:
         return self.env.get_template(TEMPLATES[doc.kind]).render(doc=doc)
 
-    def index(self, docs: list[Document], edition: int, with_pdf: bool) -> str:
-        return self.env.get_template("index.html.j2").render(docs=docs, edition=edition, with_pdf=with_pdf)
+    def index(self, docs: list[Document], edition: int, with_pdf: bool, weights: bool = False) -> str:
+        return self.env.get_template("index.html.j2").render(docs=docs, edition=edition, with_pdf=with_pdf, weights=weights)
 
     def markdown(self, doc: Document) -> str:
         return self.markdown_env.get_template("kerncijfers.md.j2").render(doc=doc)

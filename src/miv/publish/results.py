@@ -43,6 +43,10 @@ method -- how the figures were made, for readers who recompute them, e.g. {"wegi
     "variantie": "...", "interval": "...", "toets": "..."}; copied into the manifest and the
     method section of every report.
 
+weights -- optional, the calibrated weight of every respondent of both editions, written to
+    gewichten.csv so that `miv verify` and any reader can recompute each figure:
+    edition (Int32), questionnaire (Utf8), respondent_id (Utf8), weight (Float64)
+
 weighting -- diagnostics per target group (one row per group code):
     group (Utf8), n (Int64), population (Int64), weight_min, weight_max, deff (Float64,
     Kish design effect of weighting), cells (Int64), min_cell_n (Int64)
@@ -140,6 +144,12 @@ WEIGHTING_SCHEMA: dict[str, type[pl.DataType]] = {
     "cells": pl.Int64,
     "min_cell_n": pl.Int64,
 }
+WEIGHTS_SCHEMA: dict[str, type[pl.DataType]] = {
+    "edition": pl.Int32,
+    "questionnaire": pl.Utf8,
+    "respondent_id": pl.Utf8,
+    "weight": pl.Float64,
+}
 TOTAL = "totaal"
 KINDS = tuple(kind.value for kind in Comparison)
 
@@ -162,6 +172,7 @@ class Results:
     trend: pl.DataFrame | None = None
     method: dict[str, str] = field(default_factory=dict)
     notice: str | None = None  # shown on every output, e.g. that the figures come from synthetic demo data
+    weights: pl.DataFrame | None = None  # the calibrated weight of every respondent, for readers who recompute
     breaks: pl.DataFrame | None = None  # trend-break verdicts (BREAK_SCHEMA), miv.pipeline.models
     models: pl.DataFrame | None = None  # Fay-Herriot estimates per province (MODEL_SCHEMA), miv.pipeline.models
 
@@ -173,6 +184,8 @@ class Results:
         object.__setattr__(self, "weighting", _conform(self.weighting, WEIGHTING_SCHEMA, "weighting"))
         trend = _conform(self.trend, TREND_SCHEMA, "trend") if self.trend is not None else empty(TREND_SCHEMA)
         object.__setattr__(self, "trend", trend)
+        weights = _conform(self.weights, WEIGHTS_SCHEMA, "weights") if self.weights is not None else empty(WEIGHTS_SCHEMA)
+        object.__setattr__(self, "weights", weights)
         for name, schema in (("breaks", BREAK_SCHEMA), ("models", MODEL_SCHEMA)):
             table = getattr(self, name)
             object.__setattr__(self, name, _conform(table, schema, name) if table is not None else empty(schema))

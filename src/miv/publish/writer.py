@@ -15,7 +15,7 @@ from miv.publish.disclosure import Disclosure, Policy, disclose
 from miv.publish.document import Document, documents
 from miv.publish.explorer import write_explorer
 from miv.publish.labels import Labels
-from miv.publish.manifest import manifest
+from miv.publish.manifest import WEIGHTS_FILE, manifest
 from miv.publish.opendata import write_open_data
 from miv.publish.render import SERIES, Meta, Renderer, component_css, pdf
 from miv.publish.results import Results
@@ -66,11 +66,14 @@ def write_publications(
             written.append(text)
         step(page.name)
     index = out_dir / "index.html"
-    index.write_text(renderer.index(docs, results.edition, with_pdf), encoding="utf-8")
+    index.write_text(renderer.index(docs, results.edition, with_pdf, results.weights.height > 0), encoding="utf-8")
     written.append(index)
-    estimates_csv(disclosure.estimates, out_dir / "estimates.csv")
+    estimates_csv(disclosure, results.monitor, results.edition, results.previous, out_dir / "estimates.csv")
     written.append(out_dir / "estimates.csv")
     step("estimates.csv")
+    if results.weights.height:
+        results.weights.sort("edition", "questionnaire", "respondent_id").write_csv(out_dir / WEIGHTS_FILE)
+        written.append(out_dir / WEIGHTS_FILE)
     workbook(docs, labels, out_dir / "tabellen.xlsx", results.notice)
     written.append(out_dir / "tabellen.xlsx")
     step("tabellen.xlsx")

@@ -38,6 +38,7 @@ class Membership(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     organisation: Mapped[str] = mapped_column(ForeignKey("case_organisations.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(40))
+    mac: Mapped[str | None] = mapped_column(Text, nullable=True, doc="MAC of the role (casework.records)")
 
 
 class PersonKeyRow(Base):
@@ -65,7 +66,8 @@ class CaseRow(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     organisation: Mapped[str] = mapped_column(ForeignKey("case_organisations.id"), index=True)
-    recused: Mapped[str] = mapped_column(Text, default="", doc="comma-separated person ids")
+    recused: Mapped[str] = mapped_column(Text, default="", doc="comma-separated pseudonyms of the recused (casework.records)")
+    mac: Mapped[str | None] = mapped_column(Text, nullable=True, doc="MAC per field (casework.records)")
 
 
 class StepRow(Base):
@@ -80,8 +82,9 @@ class StepRow(Base):
     source: Mapped[str | None] = mapped_column(String(40), nullable=True)
     target: Mapped[str] = mapped_column(String(40))
     investigator: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(120), nullable=True, doc="sealed (casework.records)")
     forms: Mapped[str] = mapped_column(String(200), default="")
+    mac: Mapped[str | None] = mapped_column(Text, nullable=True, doc="MAC per field (casework.records)")
 
 
 class ContentRow(Base):
@@ -130,6 +133,19 @@ class AuditRow(Base):
     detail: Mapped[str] = mapped_column(Text, doc="canonical JSON of codes and ids, never content")
     previous: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64))
+    key_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0", doc="version of the audit key that made `hash`")
+
+
+class ServerKeyRow(Base):
+    """A server key sealed under the master key: the audit key versions (never deleted, so
+    entries made with an old key still verify after rotation) and the records key."""
+
+    __tablename__ = "case_server_keys"
+
+    purpose: Mapped[str] = mapped_column(String(20), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    sealed_key: Mapped[bytes] = mapped_column(LargeBinary)
+    master_id: Mapped[str] = mapped_column(String(32))
 
 
 class CountRow(Base):

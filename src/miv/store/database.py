@@ -1,5 +1,6 @@
 """One engine and session factory per database URL; SQLite gets the pragmas it needs to
-be a safe multi-threaded store (foreign keys, WAL, a busy timeout, write-locking transactions)."""
+be a safe multi-threaded store (foreign keys, WAL, a busy timeout, write-locking transactions,
+deleted rows overwritten)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ def _sqlite_pragmas(connection, _record) -> None:  # noqa: ANN001 - DBAPI object
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA secure_delete = ON")  # deleted answers (progress, the outbox) are overwritten, not left in free pages
     cursor.close()
 
 

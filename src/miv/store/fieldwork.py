@@ -1,9 +1,12 @@
 """Fieldwork tables. Two stores that share no key (docs/anonymity.md):
 
-- the invitation store (`fieldworks`, `invitations`, `progress`) knows who was invited,
-  under a hashed code, and holds answers in progress encrypted;
-- the answer store (`responses`) holds submitted answers with only the stratum needed
-  for weighting: no code, no invitation id, no address, no timestamp.
+- the invitation store (`fieldworks`, `invitations`, `progress`, `submissions`) knows who
+  was invited, under a hashed code; it holds answers in progress sealed under the
+  respondent's resume word, and submitted answers sealed under the server secret until
+  the fieldwork closes;
+- the answer store (`responses`) is written once, at close: every submission of the
+  fieldwork in one transaction, in random order, with only the stratum needed for
+  weighting: no code, no invitation id, no address, no timestamp, no sequence.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from miv.store.base import Base
@@ -58,19 +61,38 @@ class Invitation(_Stratum, Base):
     email: Mapped[str] = mapped_column(String(254))
     status: Mapped[str] = mapped_column(String(20), default="invited")
     reminders: Mapped[int] = mapped_column(Integer, default=0)
+    reached: Mapped[int] = mapped_column(Integer, default=0, doc="pages every respondent of the group sees, passed (drop-off)")
 
 
 class Progress(Base):
-    """Answers in progress of one invitation, encrypted; deleted at submit and at close."""
+    """Answers in progress of one invitation, sealed under the server secret and the
+    respondent's resume word (the salt makes its key); deleted at submit, at close and
+    after the retention period counted from the day of the last save."""
 
     __tablename__ = "progress"
 
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"), primary_key=True)
+    salt: Mapped[bytes] = mapped_column(LargeBinary)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    saved: Mapped[dt.date] = mapped_column(Date, doc="day of the last save, for the retention period")
+
+
+class Submission(Base):
+    """A submitted questionnaire waiting for the close: answers and stratum sealed under the
+    server secret, padded to one size. Written in the submit's transaction, so no
+    acknowledged answer is lost; moved to `responses` (shuffled) and deleted at close."""
+
+    __tablename__ = "submissions"
+    __table_args__ = {"sqlite_with_rowid": False}  # rows kept in random id order, not arrival
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
+    fieldwork_id: Mapped[int] = mapped_column(ForeignKey("fieldworks.id"), index=True)
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Response(_Stratum, Base):
-    """A submitted questionnaire. The id is random so that it says nothing of order."""
+    """A released questionnaire. The id is random so that it says nothing of order; all
+    responses of a fieldwork are inserted in one transaction, in random order."""
 
     __tablename__ = "responses"
     __table_args__ = {"sqlite_with_rowid": False}  # SQLite keeps rows in id order, not insertion order

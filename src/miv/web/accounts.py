@@ -23,18 +23,51 @@ class AccountError(MivError, ValueError):
 def add_user(db: Database, email: str, name: str, role: str, password: str) -> int:
     if role not in ROLES:
         raise AccountError(f"onbekende rol {role!r}; verwacht een van {', '.join(ROLES)}")
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"het wachtwoord moet minstens {MIN_PASSWORD} tekens hebben")
+    hashed = _checked_password(password)
     email = email.strip().lower()
     if "@" not in email:
         raise AccountError(f"{email!r} is geen e-mailadres")
     with db.session() as s:
         if s.scalar(select(func.count()).select_from(User).where(User.email == email)):
             raise AccountError(f"er is al een gebruiker met e-mailadres {email}")
-        user = User(email=email, name=name.strip() or email, role=role, password_hash=_hasher.hash(password), active=True)
+        user = User(email=email, name=name.strip() or email, role=role, password_hash=hashed, active=True)
         s.add(user)
         s.flush()
         return user.id
+
+
+def _checked_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"het wachtwoord moet minstens {MIN_PASSWORD} tekens hebben")
+    return _hasher.hash(password)
+
+
+def set_active(db: Database, user_id: int, active: bool, by: int) -> User:
+    """Deactivate (or reactivate) an account; deactivating ends every session of the user.
+    Nobody deactivates themselves (a lock-out)."""
+    if user_id == by and not active:
+        raise AccountError("u kunt uw eigen account niet deactiveren; vraag een andere beheerder")
+    with db.session() as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise AccountError("deze gebruiker bestaat niet")
+        user.active = active
+        if not active:
+            revoke_user_sessions(s, user_id)
+        return user
+
+
+def reset_password(db: Database, user_id: int, password: str) -> User:
+    """Give an account a new password (the admin passes it on by another channel) and end
+    every session of the user."""
+    hashed = _checked_password(password)
+    with db.session() as s:
+        user = s.get(User, user_id)
+        if user is None:
+            raise AccountError("deze gebruiker bestaat niet")
+        user.password_hash = hashed
+        revoke_user_sessions(s, user_id)
+        return user
 
 
 def authenticate(db: Database, email: str, password: str) -> User | None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,7 +17,8 @@ from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from miv.fieldwork import Keys
+from miv.cases import CaseError
+from miv.fieldwork import Keys, purge_progress
 from miv.store import Database
 from miv.store.sessions import Lifetime
 from miv.web import casemanagement, cases, staff, survey
@@ -26,9 +29,23 @@ from miv.web.sessions import Sessions
 from miv.web.settings import Settings
 
 STATIC = Path(__file__).with_name("static")
+PURGE_SECONDS = 3600
+
+
+async def _purge(db: Database, days: int) -> None:
+    """Delete unfinished answers past the retention period (in a thread, off the event loop)."""
+    await asyncio.to_thread(purge_progress, db, dt.date.today() - dt.timedelta(days=days))
+
+
+async def _purge_hourly(db: Database, days: int) -> None:
+    while True:
+        await asyncio.sleep(PURGE_SECONDS)
+        await _purge(db, days)
 
 
 async def _error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, CaseError):  # e.g. a case record written outside the app: say so, do not go on
+        return render(request, "error.html", {"title": "Zaak niet te openen", "detail": exc.message}, status=409)
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     detail = exc.detail if isinstance(exc, HTTPException) and status != 500 else "Er ging iets mis aan onze kant. Probeer het later nog eens."
     titles = {403: "Geen toegang", 404: "Pagina niet gevonden", 405: "Niet toegestaan", 429: "Te veel pogingen"}
@@ -50,7 +67,12 @@ def create_app(settings: Settings) -> Starlette:
     ]
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await _purge(db, settings.progress_days)  # before the first request, then every hour
+        purging = asyncio.create_task(_purge_hourly(db, settings.progress_days))
         yield
+        purging.cancel()
+        with suppress(asyncio.CancelledError):
+            await purging
         db.dispose()
 
     app = Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: _error, Exception: _error},

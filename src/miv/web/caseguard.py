@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from miv.cases import AccessDenied, DocumentStore, MasterKey, Member, Permission, require
-from miv.casework import CASE_ACCOUNT, Casework, memberships
+from miv.casework import CASE_ACCOUNT, Casework
 from miv.store import Database
 from miv.store.cases import Organisation
 from miv.web.pages import Endpoint, requires
@@ -35,7 +35,7 @@ def casework_for(settings: Settings, db: Database) -> Casework | None:
     """The case service when a master key file is configured; without one the case pages answer 503."""
     if settings.cases_master_key is None:
         return None
-    return Casework(db, MasterKey.load(settings.cases_master_key), DocumentStore(settings.cases_documents))
+    return Casework(db, MasterKey.load(settings.cases_master_key), DocumentStore(settings.cases_documents, settings.cases_max_upload), anchor=settings.cases_anchor)
 
 
 def casework(request: Request) -> Casework:
@@ -82,8 +82,7 @@ def organisation_page(permission: Permission) -> Callable[[Endpoint], Endpoint]:
 
 def membership(request: Request) -> tuple[Member, Organisation]:
     code = request.path_params["org"]
-    with casework(request).db.session() as session:
-        found = [(o, m) for o, m in memberships(session, request.scope["user"].id) if o.id == code]
+    found = [(o, m) for o, m in casework(request).memberships(request.scope["user"].id) if o.id == code]
     if not found:
         raise HTTPException(403, "U heeft geen rol in deze organisatie.")
     organisation, member = found[0]

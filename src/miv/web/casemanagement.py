@@ -13,9 +13,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from miv.cases import MEASURES, AccessDenied, AuditEntry, CaseError, Permission, Role, require
+from miv.cases import MEASURES, AccessDenied, AuditEntry, CaseError, Permission, Role, Verification, require
+from miv.cases.recusal import blocking
 from miv.cases.statistics import LOCAL
-from miv.casework import CASE_ACCOUNT, MemberError, people, person_id, twofactor
+from miv.casework.logstore import entry_from_row
+from miv.casework.records import RecordTampered
+from miv.casework import CASE_ACCOUNT, MemberError, person_id, twofactor
 from miv.store.cases import AuditRow
 from miv.web.caseguard import NOT_FOUND, SECOND_FACTOR, casework, now, organisation_page
 from miv.web.cases import find_case, members_by_person, page_context
@@ -61,17 +64,21 @@ async def second_factor(request: Request) -> Response:
 async def access(request: Request) -> Response:
     """Members of the organisation and their case roles; the chair adds and removes them."""
     member, work = request.state.member, casework(request)
-    context = page_context(request, "Toegang en rollen", roles=list(Role), manage=member.role is Role.CHAIR)
+    blocked = bool(blocking(member, work.cases(member.organisation)))
+    manage = member.role is Role.CHAIR and not blocked
+    substitute = member.role is Role.ADVISER and not blocked
+    roles = list(Role) if manage else [Role.CHAIR]
+    context = page_context(request, "Toegang en rollen", roles=roles, manage=manage, substitute=substitute, blocked=blocked)
     error = None
     if request.method == "POST":
-        if member.role is not Role.CHAIR:
-            raise HTTPException(403, f"Alleen de {context['chair']} beheert de toegang.")
         form = await checked_form(request)
         try:
             if form.get("verwijder"):
-                work.revoke(member.person, int(str(form.get("verwijder"))), member.organisation, now())
+                work.revoke(member, int(str(form.get("verwijder"))), member.organisation, now())
             else:
-                work.grant(member.person, str(form.get("email", "")), member.organisation, str(form.get("rol", "")), now())
+                work.grant(member, str(form.get("email", "")), member.organisation, str(form.get("rol", "")), now())
+        except AccessDenied as exc:
+            raise HTTPException(403, exc.message) from None
         except (MemberError, ValueError) as exc:
             error = str(exc)
         except CaseError as exc:
@@ -80,8 +87,7 @@ async def access(request: Request) -> Response:
             return _see(f"{context['base']}/toegang")
     else:
         work.record(member.person, "toegang-bekeken", now(), None, member.organisation, {})
-    with work.db.session() as session:
-        members = people(session, member.organisation)
+    members = work.people(member.organisation)
     return render(request, "cases/access.html", context | {"members": members, "error": error}, status=400 if error else 200)
 
 
@@ -90,17 +96,27 @@ def _log_rows(request: Request, entries: list[AuditEntry]) -> list[tuple[AuditEn
     return [(e, names.get(e.actor, e.actor)) for e in entries]
 
 
+def _own(result: Verification, cases: set[str]) -> Verification:
+    """The chain's and anchor's findings, and those about records of these cases only: a page
+    of one organisation names no case of another."""
+    kept = [f for f in result.findings if f.place is None or any(f.place == f"zaak {c}" or f.place.startswith(f"zaak {c},") for c in cases)]
+    return Verification(result.count, result.head, kept)
+
+
 @organisation_page(Permission.VIEW_LOG)
 async def organisation_log(request: Request) -> Response:
     member, work = request.state.member, casework(request)
-    with work.db.session() as session:
-        rows = list(session.scalars(select(AuditRow).where(AuditRow.organisation == member.organisation)
-                                    .order_by(AuditRow.seq.desc()).limit(500)))
-    verification = work.verify_log()
+    status = 200
+    try:
+        entries = work.organisation_log(member)
+    except AccessDenied as exc:
+        raise HTTPException(403, exc.message) from None
+    except RecordTampered:  # who is recused can no longer be trusted: show the findings, no entries
+        entries, status = [], 409
+    verification = _own(work.verify_log(), work.case_ids(member.organisation))
     work.record(member.person, "logboek-bekeken", now(), None, member.organisation, {})
-    entries = [AuditEntry(r.seq, r.at, r.actor, r.action, r.case_id, r.organisation, json.loads(r.detail), r.previous, r.hash) for r in rows]
     context = page_context(request, "Logboek", rows=_log_rows(request, entries), verification=verification, case=None)
-    return render(request, "cases/log.html", context)
+    return render(request, "cases/log.html", context, status=status)
 
 
 @organisation_page(Permission.LIST)
@@ -113,9 +129,10 @@ async def case_log(request: Request) -> Response:
         raise HTTPException(404, NOT_FOUND) from None
     with work.db.session() as session:
         rows = list(session.scalars(select(AuditRow).where(AuditRow.case_id == case.id).order_by(AuditRow.seq)))
-    entries = [AuditEntry(r.seq, r.at, r.actor, r.action, r.case_id, r.organisation, json.loads(r.detail), r.previous, r.hash) for r in rows]
+    entries = [entry_from_row(r) for r in rows]
     work.record(member.person, "logboek-bekeken", now(), case.id, case.organisation, {})
-    context = page_context(request, f"Logboek van zaak {case.id}", rows=_log_rows(request, entries), verification=work.verify_log(), case=case)
+    context = page_context(request, f"Logboek van zaak {case.id}", rows=_log_rows(request, entries),
+                           verification=_own(work.verify_log(), {case.id}), case=case)
     return render(request, "cases/log.html", context)
 
 
@@ -130,7 +147,7 @@ def _year(request: Request) -> int:
 
 def _figures(request: Request) -> tuple[int, dict[str, int], list[int]]:
     organisation, year = request.state.organisation, _year(request)
-    counts = casework(request).counts()
+    counts = casework(request).counts_for(request.state.member)
     years = sorted({y for o, y, _ in counts.counts if o == organisation.id} | {now().astimezone(LOCAL).year, year}, reverse=True)
     return year, counts.questionnaire_row(organisation.id, year), years
 

@@ -38,10 +38,13 @@ from miv.cases import (
     organisation_permissions,
     visible,
 )
-from miv.casework import Person, memberships, notices, people
+from miv.cases.recusal import RECUSERS
+from miv.casework import Person, notices
+from miv.casework.service import RECUSAL
 from miv.web.caseguard import NOT_FOUND, casework, now, organisation_page, signed_in
 from miv.web.pages import render, templates
 from miv.web.security import checked_form
+from miv.web.uploads import UploadTooLarge, read_upload
 
 DEADLINES = DeadlinePolicy()
 ALERT = (Status.OVERDUE, Status.DUE_SOON)
@@ -59,8 +62,7 @@ def _base(request: Request) -> str:
 
 
 def members_by_person(request: Request) -> dict[str, Person]:
-    with casework(request).db.session() as session:
-        return {p.member.person: p for p in people(session, request.state.organisation.id)}
+    return {p.member.person: p for p in casework(request).people(request.state.organisation.id)}
 
 
 def page_context(request: Request, title: str, **extra: Any) -> dict[str, Any]:
@@ -73,8 +75,7 @@ def page_context(request: Request, title: str, **extra: Any) -> dict[str, Any]:
 
 @signed_in
 async def home(request: Request) -> Response:
-    with casework(request).db.session() as session:
-        found = memberships(session, request.scope["user"].id)
+    found = casework(request).memberships(request.scope["user"].id)
     if len(found) == 1:
         return _see(f"/beheer/zaken/{found[0][0].id}")
     return render(request, "cases/home.html", {"title": "Zaken", "memberships": found})
@@ -139,6 +140,9 @@ def _case_view(request: Request, case: Case, errors: dict[str, str] | None = Non
         documents=work.document_list(case) if Permission.READ in granted else [], errors=errors or {}, failed=failed,
         form=form or {}, ALERT=ALERT, error_list=list((errors or {}).values()),
         holders=sorted(work.holders(case)) if Permission.VIEW_LOG in granted else [],
+        recusals=[v for k, v in sorted((contents.fields if contents else {}).items()) if k.startswith(RECUSAL)],
+        recusable=[p for p in everyone.values() if p.member.person not in case.recused]
+        if member.role in RECUSERS and contents is not None and case.stage is not Stage.AFGESLOTEN else [],
     )
     return render(request, "cases/case.html", context, status=status)
 
@@ -197,6 +201,20 @@ def _notify(request: Request, case: Case, before: set[str]) -> None:
 
 
 @organisation_page(Permission.LIST)
+async def recuse(request: Request) -> Response:
+    """Recuse a member after intake (chair or integrity adviser), with a reason."""
+    case = find_case(request, Permission.READ)
+    form = await checked_form(request)
+    try:
+        casework(request).recuse(request.state.member, case, str(form.get("persoon", "")), str(form.get("reden", "")), now())
+    except TransitionError as exc:
+        return _case_view(request, case, {exc.field or "reden": exc.message}, "uitsluiten", form, 400)
+    except AccessDenied as exc:
+        raise HTTPException(403, exc.message) from None
+    return _see(f"{_base(request)}/zaak/{case.id}#uitsluiten")
+
+
+@organisation_page(Permission.LIST)
 async def add_note(request: Request) -> Response:
     case = find_case(request, Permission.CONTRIBUTE)
     form = await checked_form(request)
@@ -211,17 +229,16 @@ async def add_note(request: Request) -> Response:
 async def upload(request: Request) -> Response:
     case = find_case(request, Permission.CONTRIBUTE)
     work = casework(request)
-    form = await checked_form(request)
     try:
-        file = form.get("document")
-        if file is None or isinstance(file, str) or not file.filename:
-            return _case_view(request, case, {"document": "Kies een bestand om toe te voegen."}, "document", None, 400)
-        data = await file.read(work.documents.max_bytes + 1)
-        name, media_type = file.filename, file.content_type or "application/octet-stream"
-    finally:
-        await form.close()
+        upload = await read_upload(request, "document", work.documents.max_bytes)
+    except UploadTooLarge as exc:
+        refused = _case_view(request, case, {"document": str(exc)}, "document", None, 413)
+        refused.headers["connection"] = "close"  # the rest of the body is not read: end the connection
+        return refused
+    if not upload.filename:
+        return _case_view(request, case, {"document": "Kies een bestand om toe te voegen."}, "document", None, 400)
     try:
-        work.add_document(request.state.member, case, name, media_type, data, now())
+        work.add_document(request.state.member, case, upload.filename, upload.media_type, bytes(upload.data), now())
     except CaseError as exc:
         return _case_view(request, case, {"document": exc.message}, "document", None, 400)
     return _see(f"{_base(request)}/zaak/{case.id}#documenten")
@@ -245,6 +262,7 @@ routes = [
     Route("/beheer/zaken/{org}/zaak/{case}", case_page),
     Route("/beheer/zaken/{org}/zaak/{case}/stap", take_step, methods=["POST"]),
     Route("/beheer/zaken/{org}/zaak/{case}/notitie", add_note, methods=["POST"]),
+    Route("/beheer/zaken/{org}/zaak/{case}/uitsluiten", recuse, methods=["POST"]),
     Route("/beheer/zaken/{org}/zaak/{case}/documenten", upload, methods=["POST"]),
     Route("/beheer/zaken/{org}/zaak/{case}/documenten/{document}", download),
 ]

@@ -7,6 +7,7 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -42,7 +43,7 @@ def requires(*roles: str) -> Callable[[Endpoint], Endpoint]:
         @wraps(endpoint)
         async def guarded(request: Request) -> Response:
             user_id = request.session.get("user")
-            user = get_user(request.app.state.db, user_id) if isinstance(user_id, int) else None
+            user = await run_in_threadpool(get_user, request.app.state.db, user_id) if isinstance(user_id, int) else None
             if user is None:
                 ended = "&verlopen=1" if request.scope.get("session_ended") else ""
                 return RedirectResponse(f"/beheer/inloggen?volgende={request.url.path}{ended}", status_code=303)

@@ -20,6 +20,8 @@ def app() -> Starlette:
         database_url=options["db"], secret=read_secret(Path(options["secret_file"])), definition_root=Path(options["root"]),
         base_url=options["base_url"], secure=options["secure"], smtp=Smtp.from_env(),
         session_idle_minutes=options["session_idle_minutes"], session_hours=options["session_hours"],
+        contact=options["contact"], progress_days=options["progress_days"],
         cases_master_key=SETTINGS["cases_master_key"].read(), cases_documents=SETTINGS["cases_documents"].read(),
+        cases_anchor=SETTINGS["cases_anchor"].read(),
     )
     return create_app(settings)

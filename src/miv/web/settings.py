@@ -23,11 +23,15 @@ class Settings:
     login_attempts: int = default("login_attempts")
     window_seconds: int = default("window_seconds")
     pool_size: int = default("pool_size")
+    contact: str = default("contact")
+    progress_days: int = default("progress_days")
     session_idle_minutes: int = default("session_idle_minutes")
     session_hours: int = default("session_hours")
     smtp: Smtp | None = None  # send mailings by e-mail; without it staff download mail-merge files
     cases_master_key: Path | None = default("cases_master_key")
     cases_documents: Path = default("cases_documents")
+    cases_anchor: Path = default("cases_anchor")
+    cases_max_upload: int = default("cases_max_upload")
 
 
 def read_secret(path: Path) -> bytes:

@@ -1,0 +1,194 @@
+"""The case record in the database, made tamper-evident: every row the workflow trusts carries
+a MAC per field, the recused people are pseudonyms and the outcome is sealed.
+
+Someone who can write the database but lacks the master key can still change a row; what
+they cannot do is change it unnoticed. `load` refuses a case whose row or steps do not match
+their MACs and names the field (`RecordTampered`), so an emptied `recused` column lets no
+one in; `check` reports the same for every case, for `verify-log`. The MAC key (the
+"records" server key) is random, sealed under the master key, and survives master key
+rotation. A whole row set rolled back to an older, valid state is caught by the chain: each
+change logs the record's state digest (`staat`), and `check` compares the newest one.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from miv.cases import Case, CaseError, MasterKey, Step
+from miv.cases.sealing import derive, seal, unseal
+from miv.casework import keyring
+from miv.store.cases import AuditRow, CaseRow, Membership, StepRow
+
+STEP_FIELDS = ("action", "actor", "role", "at", "source", "target", "investigator", "outcome", "forms")
+FIELD_NAMES = {"recused": "uitgesloten", "steps": "aantal stappen", "organisation": "organisatie", "outcome": "uitkomst",
+               "forms": "vormen", "investigator": "onderzoeker", "action": "stap", "actor": "door", "role": "rol", "at": "tijdstip",
+               "source": "van fase", "target": "naar fase", "user_id": "gebruiker"}
+CHANGES = ("melden", "uitsluiting-toegevoegd")  # with every protocol step, these actions log the record's state
+
+
+class RecordTampered(CaseError):
+    """A stored row does not match its MAC: the database was written outside the app."""
+
+    def __init__(self, where: str, fields: Iterable[str]) -> None:
+        self.record, self.fields = where, list(fields)
+        names = ", ".join(FIELD_NAMES.get(f, f) for f in self.fields)
+        super().__init__(f"{where}: {names} gewijzigd buiten de applicatie om; laat de beheerder 'miv cases verify-log' uitvoeren.")
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    message: str
+
+
+class Records:
+    """The case tables as one tamper-evident record, inside the caller's transaction."""
+
+    def __init__(self, session: Session, master: MasterKey) -> None:
+        self.session = session
+        secret = keyring.records_key(session, master)
+        self._mac_key = derive(secret, "miv-cases record-mac")
+        self._pseudonym_key = derive(secret, "miv-cases recusal-pseudonym")
+        self._outcome_key = derive(secret, "miv-cases outcome")
+
+    # --- pseudonyms and sealed values -------------------------------------------------------
+
+    def pseudonym(self, case_id: str, person: str) -> str:
+        """Who is recused, as the database keeps it: meaningless without the key, so a dump
+        joined to `users` does not name the accused."""
+        return hmac.new(self._pseudonym_key, f"{case_id}|{person}".encode(), hashlib.sha256).hexdigest()[:32]
+
+    def seal_outcome(self, case_id: str, position: int, outcome: str | None) -> str | None:
+        if outcome is None:
+            return None
+        return base64.b64encode(seal(self._outcome_key, f"{case_id}|{position}|uitkomst", outcome.encode())).decode()
+
+    def _open_outcome(self, case_id: str, position: int, stored: str | None) -> str | None:
+        if stored is None:
+            return None
+        return unseal(self._outcome_key, f"{case_id}|{position}|uitkomst", base64.b64decode(stored)).decode()
+
+    # --- MACs ---------------------------------------------------------------------------------
+
+    def macs(self, place: str, fields: Mapping[str, object]) -> str:
+        return json.dumps({name: self._mac(place, name, value) for name, value in fields.items()}, sort_keys=True)
+
+    def changed(self, place: str, fields: Mapping[str, object], stored: str | None) -> list[str]:
+        """The fields whose value no longer matches the stored MAC (all of them without one)."""
+        try:
+            macs = json.loads(stored or "{}")
+        except json.JSONDecodeError:
+            macs = {}
+        return [n for n, v in fields.items() if not hmac.compare_digest(str(macs.get(n, "")), self._mac(place, n, v))]
+
+    def _mac(self, place: str, name: str, value: object) -> str:
+        return hmac.new(self._mac_key, f"{place}|{name}|{json.dumps(value)}".encode(), hashlib.sha256).hexdigest()[:32]
+
+    # --- memberships (who may become a reader) --------------------------------------------------
+
+    def seal_membership(self, row: Membership) -> None:
+        row.mac = self.macs(f"lid|{row.user_id}|{row.organisation}", {"role": row.role})
+
+    def membership_changed(self, row: Membership) -> list[str]:
+        return self.changed(f"lid|{row.user_id}|{row.organisation}", {"role": row.role}, row.mac)
+
+    # --- cases ------------------------------------------------------------------------------------
+
+    def create(self, case: Case) -> CaseRow:
+        row = CaseRow(id=case.id, organisation=case.organisation, recused=self._recused(case.id, case.recused))
+        self.session.add(row)
+        return row
+
+    def add_step(self, case: Case, step: Step) -> None:
+        """Store the case's newest step and re-MAC the case row (the step count is in it)."""
+        position = len(case.history) - 1
+        values = step.as_row()
+        values["outcome"] = self.seal_outcome(case.id, position, values["outcome"])
+        row = StepRow(case_id=case.id, position=position, **values)
+        row.mac = self.macs(f"stap|{case.id}|{position}", {f: values[f] for f in STEP_FIELDS})
+        self.session.add(row)
+        self._seal_case(case.id, len(case.history))
+
+    def recuse(self, case: Case, person: str) -> None:
+        row = self.session.get(CaseRow, case.id)
+        row.recused = ",".join(sorted(set(filter(None, row.recused.split(","))) | {self.pseudonym(case.id, person)}))
+        self._seal_case(case.id, len(case.history))
+
+    def state(self, case_id: str) -> str:
+        """A digest of the whole record (row and steps, through their MACs) for the audit chain."""
+        row = self.session.get(CaseRow, case_id)
+        steps = self.session.scalars(select(StepRow.mac).where(StepRow.case_id == case_id).order_by(StepRow.position))
+        return hashlib.sha256("|".join([row.mac or "", *[m or "" for m in steps]]).encode()).hexdigest()[:32]
+
+    def load(self, case_id: str, candidates: Iterable[str]) -> Case | None:
+        """The case, after checking every MAC; `candidates` are the people whose pseudonyms to
+        recognise among the recused (the organisation's members)."""
+        row = self.session.get(CaseRow, case_id)
+        if row is None:
+            return None
+        steps = list(self.session.scalars(select(StepRow).where(StepRow.case_id == case_id).order_by(StepRow.position)))
+        problems = self._problems(row, steps)
+        if problems:
+            raise RecordTampered(problems[0][0], problems[0][1])
+        history = [Step.from_row({c: getattr(s, c) for c in STEP_FIELDS} | {"outcome": self._open_outcome(case_id, s.position, s.outcome)})
+                   for s in steps]
+        stored = set(filter(None, row.recused.split(",")))
+        recused = [p for p in candidates if self.pseudonym(case_id, p) in stored]
+        return Case.replay(case_id, row.organisation, history, recused)
+
+    def check(self) -> list[Problem]:
+        """Every case row, step and membership against its MAC, and every case's state against
+        the newest state in the audit chain; a case the chain knows but the tables lost."""
+        found: list[Problem] = []
+        for row in self.session.scalars(select(CaseRow)):
+            steps = list(self.session.scalars(select(StepRow).where(StepRow.case_id == row.id).order_by(StepRow.position)))
+            for where, fields in self._problems(row, steps):
+                found.append(Problem(where, ", ".join(FIELD_NAMES.get(f, f) for f in fields) + " gewijzigd buiten de applicatie om"))
+            logged = self._logged_state(row.id)
+            if logged is not None and logged != self.state(row.id):
+                found.append(Problem(f"zaak {row.id}", "wijkt af van de laatste stand in het logboek: teruggezet of gewijzigd"))
+        for member in self.session.scalars(select(Membership)):
+            if self.membership_changed(member):
+                found.append(Problem(f"lid {member.user_id} van {member.organisation}", "rol gewijzigd buiten de applicatie om"))
+        known = set(self.session.scalars(select(CaseRow.id)))
+        opened = set(self.session.scalars(select(AuditRow.case_id).where(AuditRow.action == "melden")))
+        gone = set(self.session.scalars(select(AuditRow.case_id).where(AuditRow.action == "vernietigd")))
+        found += [Problem(f"zaak {c}", "ontbreekt in de database zonder dat hij is vernietigd") for c in sorted(opened - gone - known)]
+        return found
+
+    def _logged_state(self, case_id: str) -> str | None:
+        for detail in self.session.scalars(select(AuditRow.detail).where(AuditRow.case_id == case_id).order_by(AuditRow.seq.desc())):
+            value = json.loads(detail).get("staat")
+            if value:
+                return str(value)
+        return None
+
+    def _problems(self, row: CaseRow, steps: list[StepRow]) -> list[tuple[str, list[str]]]:
+        problems = []
+        case_fields = self._case_fields(row.organisation, row.recused, len(steps))
+        if changed := self.changed(f"zaak|{row.id}", case_fields, row.mac):
+            problems.append((f"zaak {row.id}", changed))
+        for position, step in enumerate(steps):
+            values = {f: getattr(step, f) for f in STEP_FIELDS}
+            if step.position != position or (changed := self.changed(f"stap|{row.id}|{position}", values, step.mac)):
+                problems.append((f"zaak {row.id}, stap {position + 1}", changed if step.position == position else ["steps"]))
+        return problems
+
+    def _seal_case(self, case_id: str, steps: int) -> None:
+        row = self.session.get(CaseRow, case_id)
+        row.mac = self.macs(f"zaak|{case_id}", self._case_fields(row.organisation, row.recused, steps))
+
+    @staticmethod
+    def _case_fields(organisation: str, recused: str, steps: int) -> dict[str, object]:
+        return {"organisation": organisation, "recused": recused, "steps": steps}
+
+    def _recused(self, case_id: str, people: Iterable[str]) -> str:
+        return ",".join(sorted(self.pseudonym(case_id, p) for p in people))
