@@ -65,8 +65,8 @@ def compute(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarra
         s = _element(design, dom, kind, y, z)
     else:
         s = _general(design, dom, kind, y, z)
-    answered = ~np.isnan(y) if z is None else ~(np.isnan(y) | np.isnan(z))
     if design.replicates is None and design.structure.left_out.any():
+        answered = ~np.isnan(y) if z is None else ~(np.isnan(y) | np.isnan(z))
         for g, rows in enumerate(dom.rows):
             factor = inflation(design.structure, rows, answered[rows])
             with np.errstate(invalid="ignore"):
@@ -158,8 +158,8 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
     edges = np.cumsum([0] + [len(r) for r in dom.rows])
     identity = bool(np.array_equal(perm, np.arange(len(perm))))  # data already in stratum order
     w = design.weights[perm]
-    yp = y.copy() if identity else y[perm]
-    zp = None if z is None else (z if identity else z[perm])
+    yp = y.copy() if identity else np.take(y, perm, axis=0)
+    zp = None if z is None else (z if identity else np.take(z, perm, axis=0))
     miss = np.isnan(yp) if zp is None else np.isnan(yp) | np.isnan(zp)
     complete = not miss.any()
     m = None if complete else (~miss).astype(float)
@@ -177,14 +177,9 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
         else:
             np.subtract(u, c, out=u, where=~miss)
         v = m
-    h = st.row_stratum[perm]
     q = p.lever.shape[1]
-    n_strata = len(st.n_psu)
-    s = st.scale[h]
-    cols = [w[:, None], (s * w * w)[:, None], p.lever[perm] * w[:, None], p.omega_b[st.row_psu[perm]] * w[:, None]]
-    strata = np.zeros((len(perm), n_strata))
-    strata[np.arange(len(perm)), h] = w
-    rw = np.hstack([*cols, strata])
+    base = _moments(design)
+    rw = base if identity else np.take(base, perm, axis=0)
     lev, omb, hcol = slice(2, 2 + q), slice(2 + q, 2 + 2 * q), slice(2 + 2 * q, None)
     coef = st.scale * st.centre / st.n_psu
     if kind == "ratio":
@@ -235,6 +230,26 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
     df = np.array([degf(design, rows) for rows in dom.rows], dtype=float)
     n_rows = np.diff(edges).astype(float)
     return _Stats(est, var, n, wn, deff, df, n_rows)
+
+
+def _moments(design: Design) -> np.ndarray:
+    """The (n, 2 + 2Q + H) weight matrix [w, s w^2, w L, w Omega b, w 1_h] of `_element`, in row
+    order; it depends only on the design, so it is built once per design."""
+    cached = design.cache.get("moments")
+    if isinstance(cached, np.ndarray):
+        return cached
+    p = plan(design)
+    st = p.structure
+    w = design.weights
+    q = p.lever.shape[1]
+    rw = np.zeros((design.n, 2 + 2 * q + len(st.n_psu)))
+    rw[:, 0] = w
+    rw[:, 1] = st.scale[st.row_stratum] * w * w
+    np.multiply(p.lever, w[:, None], out=rw[:, 2 : 2 + q])
+    np.multiply(p.omega_b[st.row_psu], w[:, None], out=rw[:, 2 + q : 2 + 2 * q])
+    rw[np.arange(design.n), 2 + 2 * q + st.row_stratum] = w
+    design.cache["moments"] = rw
+    return rw
 
 
 def _deff(var: np.ndarray, vsrs: np.ndarray) -> np.ndarray:
