@@ -228,9 +228,9 @@ def _centre(w: np.ndarray, y: np.ndarray, complete: bool) -> np.ndarray:
     values are centred at them so that sums of squares keep their precision."""
     with np.errstate(divide="ignore", invalid="ignore"):
         if complete:
-            return np.nan_to_num((w @ y) / w.sum())
+            return np.asarray(np.nan_to_num((w @ y) / w.sum()))
         answered = ~np.isnan(y)
-        return np.nan_to_num((w @ np.where(answered, y, 0.0)) / (w @ answered))
+        return np.asarray(np.nan_to_num((w @ np.where(answered, y, 0.0)) / (w @ answered)))
 
 
 def _block(y: np.ndarray, z: np.ndarray | None, rows: np.ndarray, c: np.ndarray, complete: bool,
