@@ -179,9 +179,7 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
                 pv[nz] += rn.T @ v
             else:
                 pv[:, 0] += rb.sum(0)
-            # sum w u^2, sum s w^2 u^2, without a matrix of squares
-            quad[0] += np.einsum("ik,ik,i->k", u, u, rb[:, 0])
-            quad[1] += np.einsum("ik,ik,i->k", u, u, rb[:, 1])
+            quad += rb[:, :2].T @ np.square(u)  # sum w u^2, sum s w^2 u^2
             if m is None:
                 wn[g] += rb[:, 0].sum()
             else:
