@@ -139,17 +139,20 @@ class Design:
 
     def with_weights(self, weights: np.ndarray, calibration: Calibration | None, step: WeightStep | None,
                      replicate_weights: np.ndarray | None = None) -> Design:
-        """A new design with new weights (and the calibration that produced them); for weighting modules."""
+        """A new design with new weights (and the calibration that produced them); for weighting modules.
+        The data are the same, so the factorised columns are shared."""
         reps = self.replicates
         if reps is not None and replicate_weights is not None:
             reps = replace(reps, weights=replicate_weights)
-        return replace(
+        new = replace(
             self,
             weights=weights,
             calibrations=self.calibrations + ((calibration,) if calibration is not None else ()),
             steps=self.steps + ((step,) if step is not None else ()),
             replicates=reps,
         )
+        new.cache["codes"] = self.column_cache("codes")
+        return new
 
     def update(self, **columns: pl.Expr | pl.Series) -> Design:
         """The same design with added or replaced variables (R's `update(design, ...)`): rows,
