@@ -133,7 +133,7 @@ DATA = alt.NamedData(name="punten")
 @cache
 def _bars_template() -> dict:
     base = alt.Chart(DATA)
-    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=300))
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=0))  # full labels: a truncated label misleads
     bars = base.mark_bar(color=BLUE).encode(y=y, x=_x())
     errors = base.mark_rule(color="#000").encode(y=y, x="low:Q", x2="high:Q")
     text = base.mark_text(align="left", dx=4, dy=-7, fontSize=10).encode(y=y, x="high:Q", text="text:N")
@@ -143,7 +143,7 @@ def _bars_template() -> dict:
 @cache
 def _groups_template() -> dict:
     base = alt.Chart(DATA)
-    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=300))
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=0))  # full labels: a truncated label misleads
     offset = alt.YOffset("series:N", sort=None)
     bars = base.mark_bar().encode(
         y=y, yOffset=offset, x=_x(),
