@@ -17,6 +17,8 @@ class MivError(Exception):
     `field` say where, when the layer knows it; `details` are extra lines shown before it."""
 
     exit_code = 1
+    status = 400  # the HTTP status the web app answers with; a subclass may declare another
+    title = "Dat lukte niet"  # the heading of the web error page
     file: str | None = None
     row: int | None = None
     column: str | None = None

@@ -6,7 +6,11 @@ from miv.errors import MivError
 
 
 class CaseError(MivError):
-    """Something a user or operator caused; `message` is Dutch and safe to show."""
+    """Something a user or operator caused; `message` is Dutch and safe to show. Unhandled, the
+    web app answers 409: e.g. a case record written outside the app, so the case cannot go on."""
+
+    status = 409
+    title = "Zaak niet te openen"
 
     def __init__(self, message: str) -> None:
         self.message = message
@@ -15,6 +19,9 @@ class CaseError(MivError):
 
 class AccessDenied(CaseError):
     """The person may not see or do this. The message never reveals whether a case exists."""
+
+    status = 403
+    title = "Geen toegang"
 
     def __init__(self, message: str = "U heeft geen toegang tot deze zaak of handeling.") -> None:
         super().__init__(message)

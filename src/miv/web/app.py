@@ -13,11 +13,11 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from miv.cases import CaseError
+from miv.errors import MivError
 from miv.fieldwork import Keys, purge_progress
 from miv.store import Database
 from miv.store.sessions import Lifetime
@@ -43,9 +43,20 @@ async def _purge_hourly(db: Database, days: int) -> None:
         await _purge(db, days)
 
 
+def _wants_json(request: Request) -> bool:
+    return request.url.path.endswith(".json") or "application/json" in request.headers.get("accept", "")
+
+
+async def _miv_error(request: Request, exc: Exception) -> Response:
+    """The one answer to a MivError no route handled: its Dutch message and place, with the
+    status the class declares (400 unless a subclass says otherwise); never a traceback."""
+    assert isinstance(exc, MivError)
+    if _wants_json(request):
+        return JSONResponse({"fout": exc.message or str(exc), "waar": exc.where}, status_code=exc.status)
+    return render(request, "error.html", {"title": exc.title, "detail": exc.summary}, status=exc.status)
+
+
 async def _error(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, CaseError):  # e.g. a case record written outside the app: say so, do not go on
-        return render(request, "error.html", {"title": "Zaak niet te openen", "detail": exc.message}, status=409)
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     detail = exc.detail if isinstance(exc, HTTPException) and status != 500 else "Er ging iets mis aan onze kant. Probeer het later nog eens."
     titles = {403: "Geen toegang", 404: "Pagina niet gevonden", 405: "Niet toegestaan", 429: "Te veel pogingen"}
@@ -75,7 +86,7 @@ def create_app(settings: Settings) -> Starlette:
             await purging
         db.dispose()
 
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers={HTTPException: _error, Exception: _error},
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={MivError: _miv_error, HTTPException: _error, Exception: _error},
                     lifespan=lifespan)
     app.state.settings = settings
     app.state.keys = keys

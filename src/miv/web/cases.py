@@ -175,8 +175,6 @@ async def take_step(request: Request) -> Response:
         )
     except TransitionError as exc:
         return _case_view(request, case, {exc.field or "stap": exc.message}, prefix, form, 400)
-    except AccessDenied as exc:
-        raise HTTPException(403, exc.message) from None
     _notify(request, case, before)
     if not case_permissions(member, case):
         return _see(_base(request))  # e.g. the investigator after the final report: the case is no longer theirs
@@ -209,8 +207,6 @@ async def recuse(request: Request) -> Response:
         casework(request).recuse(request.state.member, case, str(form.get("persoon", "")), str(form.get("reden", "")), now())
     except TransitionError as exc:
         return _case_view(request, case, {exc.field or "reden": exc.message}, "uitsluiten", form, 400)
-    except AccessDenied as exc:
-        raise HTTPException(403, exc.message) from None
     return _see(f"{_base(request)}/zaak/{case.id}#uitsluiten")
 
 

@@ -216,10 +216,7 @@ async def reminder_mailing(request: Request) -> Response:
     fieldwork = await _fieldwork(request)
     await checked_form(request)
     state = request.app.state
-    try:
-        text = await asyncio.to_thread(mailing, state.db, state.keys, fieldwork.id, state.settings.base_url, True)
-    except FieldworkError as exc:
-        raise HTTPException(400, f"Geen herinneringen: {exc.message}.") from None
+    text = await asyncio.to_thread(mailing, state.db, state.keys, fieldwork.id, state.settings.base_url, True)
     return _csv(text, f"herinneringen-{fieldwork.questionnaire}-{fieldwork.edition}.csv")
 
 
@@ -232,12 +229,9 @@ async def send_mailing(request: Request) -> Response:
     if state.settings.smtp is None:
         raise HTTPException(400, "Er is geen mailserver ingesteld; gebruik het bestand voor samenvoegen.")
     reminder = form.get("soort") == "herinnering"
-    try:
-        people = await asyncio.to_thread(recipients, state.db, state.keys, fieldwork.id, state.settings.base_url, reminder)
-        sent = await asyncio.to_thread(mail.send, state.settings.smtp, people, f"Monitor Integriteit en Veiligheid {fieldwork.edition}",
-                                       state.settings.base_url, reminder, state.settings.contact)
-    except FieldworkError as exc:
-        raise HTTPException(400, f"Versturen lukte niet: {exc.message}.") from None
+    people = await asyncio.to_thread(recipients, state.db, state.keys, fieldwork.id, state.settings.base_url, reminder)
+    sent = await asyncio.to_thread(mail.send, state.settings.smtp, people, f"Monitor Integriteit en Veiligheid {fieldwork.edition}",
+                                   state.settings.base_url, reminder, state.settings.contact)
     return await _fieldwork_page(request, fieldwork, sent=f"{sent} {'herinneringen' if reminder else 'uitnodigingen'} verstuurd per e-mail.")
 
 
@@ -252,10 +246,7 @@ async def close(request: Request) -> Response:
         return render(request, "staff/close.html", {"title": f"{fieldwork.title} sluiten", "fieldwork": fieldwork,
                                                     "in_progress": in_progress, "submitted": submitted})
     await checked_form(request)
-    try:
-        await asyncio.to_thread(close_fieldwork, request.app.state.db, request.app.state.keys, fieldwork.id)
-    except FieldworkError as exc:
-        raise HTTPException(400, f"Sluiten lukte niet: {exc.message}.") from None
+    await asyncio.to_thread(close_fieldwork, request.app.state.db, request.app.state.keys, fieldwork.id)
     return _see(f"/beheer/veldwerk/{fieldwork.id}")
 
 
