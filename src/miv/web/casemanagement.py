@@ -77,6 +77,8 @@ async def access(request: Request) -> Response:
                 work.revoke(member, int(str(form.get("verwijder"))), member.organisation, now())
             else:
                 work.grant(member, str(form.get("email", "")), member.organisation, str(form.get("rol", "")), now())
+        except AccessDenied:
+            raise  # not a form error: the handler answers 403
         except (MemberError, ValueError) as exc:
             error = str(exc)
         except CaseError as exc:
