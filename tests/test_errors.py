@@ -47,7 +47,7 @@ def test_the_place_is_kept_and_shown_once():
 def test_an_os_error_in_a_command_is_a_dutch_message_not_a_traceback(tmp_path: Path):
     blocked = tmp_path / "bestand"
     blocked.write_text("geen map", encoding="utf-8")
-    result = runner.invoke(app, ["cases", "create-key", str(blocked / "hoofdsleutel")])
+    result = runner.invoke(app, ["definition", "check", "--definition", str(blocked)])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
-    assert result.stderr == f"Fout: kan {blocked / 'hoofdsleutel'} niet lezen of schrijven: een deel van het pad is geen map\n"
+    assert result.stderr == f"Fout: kan {blocked / 'monitor.yaml'} niet lezen of schrijven: een deel van het pad is geen map\n"
     assert blocked.read_text(encoding="utf-8") == "geen map"

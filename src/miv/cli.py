@@ -19,6 +19,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from miv.errors import MivError, os_error
+from miv.settings import SETTINGS, default
 
 if TYPE_CHECKING:
     import polars as pl
@@ -60,7 +61,15 @@ definition_app = typer.Typer(help="De definitie van de Monitor (standaard de mee
                              no_args_is_help=True)
 app.add_typer(definition_app, name="definition")
 
-DefinitionRoot = typer.Option(None, "--definition", help="Map met de definitie van de Monitor; standaard de meegeleverde definitie.")
+
+
+def option(name: str, **extra: Any) -> Any:
+    """The command-line option of a declared setting (miv.settings): its default, flag, environment variable and help."""
+    setting = SETTINGS[name]
+    return typer.Option(setting.default, *([setting.option] if setting.option else []), envvar=setting.env, help=setting.help, **extra)
+
+
+DefinitionRoot = option("definition")
 
 
 def fail(message: str) -> MivError:
@@ -93,9 +102,9 @@ users_app = typer.Typer(help="Accounts van medewerkers voor de beheerpagina's.",
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 
-DatabaseUrl = typer.Option(None, "--db", envvar="MIV_DATABASE_URL", help="Database URL; default sqlite:///miv.db in this folder.")
-SecretFile = typer.Option(Path("miv-secret.key"), "--secret-file", help="Geheim van de server (wordt bij eerste gebruik gemaakt); MIV_SECRET gaat voor.")
-DATA = Path("data")  # intake's data folder (miv.intake.DEFAULT_DATA), here so that --help needs no intake
+DatabaseUrl = option("database_url")
+SecretFile = option("secret_file")
+DATA = default("data")
 
 
 @contextmanager
@@ -166,17 +175,12 @@ def users_sign_out(email: str, db: str | None = DatabaseUrl) -> None:
 
 @app.command("serve")
 def serve(
-    db: str | None = DatabaseUrl, host: str = typer.Option("127.0.0.1", help="Adres waarop de server luistert."),
-    port: int = typer.Option(8000, help="Port."), secret_file: Path = SecretFile, root: Path | None = DefinitionRoot,
-    base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url", help="Openbaar adres, gebruikt in de uitnodigingslinks."),
-    secure: bool = typer.Option(False, "--secure", help="Achter TLS: beveiligde cookies en HSTS."),
-    workers: int = typer.Option(1, help="Aantal app-processen."),
-    session_idle_minutes: int = typer.Option(15, "--session-idle-minutes", min=1, help="Beheerpagina's: sessie vervalt na zoveel minuten zonder verzoek."),
-    session_hours: int = typer.Option(8, "--session-hours", min=1, help="Beheerpagina's: sessie vervalt hoe dan ook zoveel uur na het inloggen."),
-    forwarded_allow_ips: str = typer.Option("127.0.0.1", "--forwarded-allow-ips", envvar="MIV_FORWARDED_ALLOW_IPS",
-                                            help="Adressen van de proxy's of load balancers waarvan X-Forwarded-For/-Proto vertrouwd wordt (komma's)."),
-    contact: str = typer.Option("onderzoek@example.nl", "--contact", envvar="MIV_CONTACT", help="Contactadres voor respondenten, op de pagina's en in elke mail."),
-    progress_days: int = typer.Option(30, "--progress-days", envvar="MIV_PROGRESS_DAYS", min=1, help="Dagen na de laatste keer opslaan waarna onvoltooide antwoorden worden gewist."),
+    db: str | None = DatabaseUrl, host: str = option("host"), port: int = option("port"), secret_file: Path = SecretFile,
+    root: Path | None = DefinitionRoot, base_url: str = option("base_url"), secure: bool = option("secure"),
+    workers: int = option("workers"), session_idle_minutes: int = option("session_idle_minutes", min=1),
+    session_hours: int = option("session_hours", min=1),
+    forwarded_allow_ips: str = option("forwarded_allow_ips"), contact: str = option("contact"),
+    progress_days: int = option("progress_days", min=1),
 ) -> None:
     """Start de webapp (enquête en beheerpagina's)."""
     import json
@@ -198,7 +202,7 @@ def serve(
 
 # --- intake: survey files in, respondent tables out (docs/intake.md) ---------------------
 
-DataDir = typer.Option(DATA, "--data", help="Map waarin 'miv import' de respondenttabellen bewaart.")
+DataDir = option("data")
 
 
 @app.command("import")
@@ -241,13 +245,12 @@ def export_table(
 
 # --- miv demo and miv run: a whole edition, from files to publications (miv.pipeline) --------
 
-DEMO_SEED = 20240101  # miv.demo.DEFAULT_SEED, here so that --help needs no demo
 
 
 @app.command("demo")
 def demo_command(
     out: Path = typer.Option(Path("out"), "--out", help="Map voor de uitvoer: <map>/<editie>/ met publicaties, data en validatie."),
-    seed: int = typer.Option(DEMO_SEED, "--seed", help="Startgetal van het toeval: dezelfde seed geeft dezelfde demodata."),
+    seed: int = option("demo_seed"),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Ook PDF's maken (het langzaamste deel)."),
     root: Path | None = DefinitionRoot,
 ) -> None:
@@ -294,7 +297,7 @@ def verify_command(
     root: Path | None = DefinitionRoot,
 ) -> None:
     """Reken elk gepubliceerd cijfer na uit de databestanden en manifest.json; meld elk verschil."""
-    from miv.publish.verify import verify
+    from miv.pipeline.verify import verify
 
     differences = verify(folder, load_definition(root), data)
     if differences:
@@ -348,19 +351,17 @@ def _counts_table(counts: pl.DataFrame, title: str) -> Table:
 
 cases_app = typer.Typer(help="Zaken over vermoedens van integriteitsschendingen (docs/cases.md).", no_args_is_help=True)
 app.add_typer(cases_app, name="cases")
-Documents = typer.Option(Path("zaakdocumenten"), "--documents", envvar="MIV_CASES_DOCUMENTS", help="Map met de versleutelde zaakdocumenten.")
+Documents = option("cases_documents")
 
 
 @contextmanager
 def _casework(db: str | None, documents: Path, anchor: Path | None = None) -> Iterator[Any]:  # a Casework, imported lazily
     """The case store for one command; its connections close after. Every entry it writes is
-    anchored in MIV_CASES_ANCHOR (default zaaklog-anker.txt), as in the app."""
-    import os
-
+    anchored in the declared cases_anchor (MIV_CASES_ANCHOR), as in the app."""
     from miv import cases, casework
 
     master = cases.MasterKey.from_environment()
-    anchor = anchor or Path(os.environ.get("MIV_CASES_ANCHOR", "zaaklog-anker.txt"))
+    anchor = anchor or SETTINGS["cases_anchor"].read()
     with database(db) as opened:
         yield casework.Casework(opened, master, cases.DocumentStore(documents), anchor=anchor)
 

@@ -19,8 +19,9 @@ from miv.definition import ItemType, Monitor, Questionnaire, Structure, Unit, va
 from miv.demo.answers import answers
 from miv.demo.fieldwork import UNIT_COLUMNS, respondents
 from miv.demo.parameters import load_parameters
+from miv.settings import default
 
-DEFAULT_SEED = 20240101
+DEFAULT_SEED: int = default("demo_seed")
 ID_PREFIX = "DEMO"
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from email.message import EmailMessage
 
 from miv.fieldwork.errors import FieldworkError
 from miv.fieldwork.service import Recipient
+from miv.settings import SETTINGS, default
 
 TEXT = """Beste {name},
 
@@ -43,18 +43,18 @@ class Smtp:
     port: int = 587
     user: str | None = None
     password: str | None = None
-    sender: str = "Monitor Integriteit en Veiligheid <noreply@example.nl>"
+    sender: str = default("smtp_from")
     starttls: bool = True
 
     @classmethod
     def from_env(cls) -> Smtp | None:
-        """From MIV_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _STARTTLS (0/1); None when unset."""
-        host = os.environ.get("MIV_SMTP_HOST")
-        if not host:
+        """From MIV_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _STARTTLS (0/1), declared in
+        miv.settings; None when no host is set."""
+        value = {name: SETTINGS[f"smtp_{name}"].read() for name in ("host", "port", "user", "password", "from", "starttls")}
+        if not value["host"]:
             return None
-        return cls(host=host, port=int(os.environ.get("MIV_SMTP_PORT", "587")), user=os.environ.get("MIV_SMTP_USER"),
-                   password=os.environ.get("MIV_SMTP_PASSWORD"), sender=os.environ.get("MIV_SMTP_FROM", cls.sender),
-                   starttls=os.environ.get("MIV_SMTP_STARTTLS", "1") == "1")
+        return cls(host=value["host"], port=value["port"], user=value["user"], password=value["password"],
+                   sender=value["from"], starttls=value["starttls"])
 
 
 FAILURES = (OSError, smtplib.SMTPException)

@@ -17,8 +17,9 @@ from miv.definition import Monitor
 from miv.intake.errors import IntakeError
 from miv.intake.export import export_parquet, export_public, export_sav
 from miv.intake.report import Report
+from miv.settings import default
 
-DEFAULT_DATA = Path("data")
+DEFAULT_DATA: Path = default("data")
 
 
 def table_path(data: Path, edition: int, questionnaire: str) -> Path:

@@ -113,8 +113,8 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
     weights = [_weights(edition, current)]
     if prior is not None:
         weights.append(_weights(prior.edition, prior.designs))
-    elif previous_results is not None:  # the previous edition's own run weighed them already
-        weights.append(previous_results.weights.filter(pl.col("edition") == previous_results.edition))
+    elif previous_results is not None:  # computed once, in the previous edition's own run
+        weights.append(previous_results.weights.filter(pl.col("edition") == year))
     return Results(
         monitor=monitor,
         edition=edition,

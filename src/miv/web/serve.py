@@ -8,8 +8,8 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 
-from miv.cases import ENVIRONMENT_VARIABLE as MASTER_KEY
 from miv.fieldwork.mail import Smtp
+from miv.settings import SETTINGS
 from miv.web.app import create_app
 from miv.web.settings import Settings, read_secret
 
@@ -21,8 +21,7 @@ def app() -> Starlette:
         base_url=options["base_url"], secure=options["secure"], smtp=Smtp.from_env(),
         session_idle_minutes=options["session_idle_minutes"], session_hours=options["session_hours"],
         contact=options["contact"], progress_days=options["progress_days"],
-        cases_master_key=Path(os.environ[MASTER_KEY]) if os.environ.get(MASTER_KEY) else None,
-        cases_documents=Path(os.environ.get("MIV_CASES_DOCUMENTS", "zaakdocumenten")),
-        cases_anchor=Path(os.environ.get("MIV_CASES_ANCHOR", "zaaklog-anker.txt")),
+        cases_master_key=SETTINGS["cases_master_key"].read(), cases_documents=SETTINGS["cases_documents"].read(),
+        cases_anchor=SETTINGS["cases_anchor"].read(),
     )
     return create_app(settings)
