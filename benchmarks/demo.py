@@ -99,6 +99,15 @@ def stages(monitor: Monitor) -> dict[str, float]:
     return spent
 
 
+def _verdict(no_pdf_cpu: float, no_pdf_target: float, pdf_cpu: float, pdf_target: float) -> str:
+    """Whether the targets can hold on 2 idle cores: the --no-pdf run is mostly one process
+    (its CPU seconds are its wall time), the PDF run can spread over both cores at best."""
+    fits = no_pdf_cpu <= no_pdf_target and pdf_cpu / 2 <= pdf_target
+    return ("within the targets on 2 idle cores." if fits else
+            f"not within the targets: even on 2 idle cores `--no-pdf` needs about {no_pdf_cpu:.0f} s (target "
+            f"{no_pdf_target:.0f} s) and the run with PDFs at least {pdf_cpu / 2:.0f} s (target {pdf_target:.0f} s).")
+
+
 def end_to_end() -> None:
     started = context("benchmarks/demo.py")
     cpu0 = _cpu_self()
@@ -116,6 +125,8 @@ def end_to_end() -> None:
         "| --- | --- | --- | --- |",
         f"| `miv demo --no-pdf` | {no_pdf[0]:.1f} s | {no_pdf[1]:.1f} s | 10 s |",
         f"| `miv demo` (all PDFs) | {with_pdf[0]:.1f} s | {with_pdf[1]:.1f} s | 30 s |",
+        "",
+        f"Verdict: {_verdict(no_pdf[1], 10, with_pdf[1], 30)}",
         "",
         f"Where the time goes: one in-process run with PDFs, wall seconds per stage (both editions; "
         f"{in_process_cpu:.1f} s CPU in the benchmark's own process, PDF workers not included). "

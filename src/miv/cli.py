@@ -297,7 +297,7 @@ def verify_command(
     root: Path | None = DefinitionRoot,
 ) -> None:
     """Reken elk gepubliceerd cijfer na uit de databestanden en manifest.json; meld elk verschil."""
-    from miv.publish.verify import verify
+    from miv.pipeline.verify import verify
 
     differences = verify(folder, load_definition(root), data)
     if differences:

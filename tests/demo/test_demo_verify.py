@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from miv.cli import app
 from miv.definition import load
 from miv.publish.manifest import sha256
-from miv.publish.verify import FIGURE, verify
+from miv.pipeline.verify import FIGURE, verify
 
 
 @pytest.fixture()

@@ -76,3 +76,13 @@ def test_bad_series_are_refused() -> None:
         trend_break([2014, 2016, 2019, 2022, 2024], [0.3] * 5, [0.01] * 5)
     with pytest.raises(EstimationError, match="years must increase"):
         trend_break([2016, 2014, 2018, 2020, 2022], [0.3] * 5, [0.01] * 5)
+
+
+def test_an_interval_wider_than_the_scale_is_not_printed():
+    """Four editions under the smooth trend leave one degree of freedom: an interval of -340 to
+    +259 points was printed in a factsheet. Such a series gets the verdict without it."""
+    from miv.survey.trend import Verdict, dutch
+
+    text = dutch(Verdict.UNDETERMINED, 2024, 2018, 2022, -0.4, -3.405, 2.593, 0.6, 0.05, 0.95)
+    assert "te kort of te onzeker" in text and "interval" not in text
+    assert "interval -10,0 tot 2,0" in dutch(Verdict.UNDETERMINED, 2024, 2014, 2022, -0.04, -0.1, 0.02, 0.2, 0.05, 0.95)

@@ -40,6 +40,18 @@ def variables(questionnaire: Questionnaire) -> dict[str, Item]:
     return out
 
 
+def rule_missing(q: Questionnaire) -> dict[str, list[int | float]]:
+    """Variable -> the codes rules read as unknown (None): missing codes and 'not applicable'.
+    Here, not in the intake, because the manifest records them for readers who recompute."""
+    out: dict[str, list[int | float]] = {}
+    for name, item in variables(q).items():
+        if item.type is ItemType.TEXT:
+            continue
+        codes: list[int] = [q.not_applicable] if item.type is ItemType.MULTI else [*item.missing, q.not_applicable]
+        out[name] = [float(c) for c in codes] if item.type is ItemType.NUMBER else list(codes)
+    return out
+
+
 def _duplicates(codes: Iterable[str]) -> list[str]:
     return [code for code, n in Counter(codes).items() if n > 1]
 

@@ -12,27 +12,16 @@ import ast
 
 import polars as pl
 
-from miv.definition import Expression, ItemType, Monitor, Questionnaire, variables
+from miv.definition import Expression, Monitor, Questionnaire
+from miv.definition.checks import rule_missing
 from miv.definition.expression import COMPARISONS
 from miv.intake.errors import IntakeError
-from miv.intake.table import missing_codes
 
 
 
 def to_polars(rule: Expression) -> pl.Expr:
     """The rule as a Boolean polars expression (null = unknown)."""
     return _truth(rule.tree)
-
-
-def rule_missing(q: Questionnaire) -> dict[str, list[int | float]]:
-    """Variable -> the codes rules read as unknown (None): missing codes and 'not applicable'."""
-    out: dict[str, list[int | float]] = {}
-    for name, item in variables(q).items():
-        if item.type is ItemType.TEXT:
-            continue
-        codes = [q.not_applicable] if item.type is ItemType.MULTI else missing_codes(q, item)
-        out[name] = [float(c) for c in codes] if item.type is ItemType.NUMBER else list(codes)
-    return out
 
 
 def answers(table: pl.DataFrame, q: Questionnaire) -> pl.DataFrame:

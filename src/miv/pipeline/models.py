@@ -26,7 +26,8 @@ from miv.definition import Monitor
 from miv.publish.results import BREAK_SCHEMA, MODEL_SCHEMA, TOTAL
 from miv.survey import SurveyError, fay_herriot, trend_break
 
-MIN_EDITIONS = 4
+MIN_EDITIONS = 5
+"""Fewer editions leave the smooth-trend model one degree of freedom or none: no verdict."""
 SMALL_N = 100
 """Direct estimates from fewer respondents get the model estimate beside them in the factsheets."""
 

@@ -110,7 +110,11 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
     step("modellen")
     estimates = pl.concat([this, before])
     published = trend if trend is not None else published_trend(monitor, edition, published_series(monitor))
-    weights = [_weights(edition, current)] + ([_weights(prior.edition, prior.designs)] if prior is not None else [])
+    weights = [_weights(edition, current)]
+    if prior is not None:
+        weights.append(_weights(prior.edition, prior.designs))
+    elif previous_results is not None:  # computed once, in the previous edition's own run
+        weights.append(previous_results.weights.filter(pl.col("edition") == year))
     return Results(
         monitor=monitor,
         edition=edition,

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from miv.definition import Monitor
-from miv.intake.indicators import rule_missing
+from miv.definition.checks import rule_missing
 from miv.publish.disclosure import Disclosure
 from miv.publish.results import Results
 

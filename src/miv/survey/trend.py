@@ -144,6 +144,9 @@ def dutch(verdict: Verdict, year: int, first: int, previous: int, shift: float, 
     if verdict is Verdict.CONSISTENT:
         return (f"{year} past bij {trend}: de afwijking van {signed(shift)} procentpunt is niet significant "
                 f"({pv}) en kleiner dan {pp(margin)} procentpunt ({ci}).")
+    if high - low > 1:  # wider than the whole scale of a proportion: an interval says nothing
+        return (f"Of {year} afwijkt van {trend} is nog niet te zeggen: de reeks is te kort of te onzeker "
+                f"om een breuk te beoordelen ({pv}).")
     return (f"Of {year} afwijkt van {trend} is nog niet te zeggen: de afwijking van {signed(shift)} procentpunt "
             f"is niet significant ({pv}), maar het {ci} laat ook een breuk van meer dan {pp(margin)} procentpunt toe.")
 
