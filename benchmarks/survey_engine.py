@@ -397,6 +397,14 @@ def report(results: list[dict[str, object]], folder: Path, k_peer: int, started:
         "Reference numbers measured on this machine before miv existed, full workload (issue 3): R's svyby "
         "599 s; svy 37 s; samplics 111 s (with SEs that ignore the raking); a 60-line numpy sketch 2.3 s. "
         "Targets (issue 14): Taylor <= 0.1 s and JKn <= 0.2 s on one core, peak memory <= 2 x the data.",
+        "On a loaded machine wall time stretches; CPU time of the process is the figure to hold against the targets.",
+        "",
+        "miv's Taylor path (designs without clusters): each domain's variance comes from moments, matrix "
+        "products of the domain's rows of one (n x [w, s w^2, w L, w Omega b, w 1_h]) weight matrix built once "
+        "per design with the centred values, taken in blocks of 4,096 rows; so no (n x indicators) copy of the "
+        "data is made, the overall and the by-domain call share one float matrix, and a raked design keeps the "
+        "factorised columns. Before that (commit 5cbdfb8, load 0.2) this benchmark measured Taylor at 0.114 s "
+        "CPU (median), 21.8 x faster than numpy, adding 2.90 x the data; the jackknife added 2.95 x.",
         "",
         "R agrees with miv to rounding on both workloads. svy's and samplics' Taylor SEs treat the raked "
         "weights as design weights, ignoring the raking (checked for svy: its SEs equal miv's on a design "

@@ -139,17 +139,20 @@ class Design:
 
     def with_weights(self, weights: np.ndarray, calibration: Calibration | None, step: WeightStep | None,
                      replicate_weights: np.ndarray | None = None) -> Design:
-        """A new design with new weights (and the calibration that produced them); for weighting modules."""
+        """A new design with new weights (and the calibration that produced them); for weighting modules.
+        The data are the same, so the factorised columns are shared."""
         reps = self.replicates
         if reps is not None and replicate_weights is not None:
             reps = replace(reps, weights=replicate_weights)
-        return replace(
+        new = replace(
             self,
             weights=weights,
             calibrations=self.calibrations + ((calibration,) if calibration is not None else ()),
             steps=self.steps + ((step,) if step is not None else ()),
             replicates=reps,
         )
+        new.cache["codes"] = self.column_cache("codes")
+        return new
 
     def update(self, **columns: pl.Expr | pl.Series) -> Design:
         """The same design with added or replaced variables (R's `update(design, ...)`): rows,
@@ -178,13 +181,18 @@ class Design:
 
     def floats(self, columns: Sequence[str]) -> np.ndarray:
         """Numeric or boolean columns as an (n, K) float matrix (NaN where missing), converted once
-        per design: the columns not yet seen in one polars call, kept as views of its matrix."""
-        store = self.column_cache("floats")
+        per design: the columns not yet seen in one polars call, kept as views of its matrix.
+        The matrix is shared, not copied: callers must not write to it."""
+        store, blocks = self.column_cache("floats"), self.column_cache("blocks")
+        key = "\0".join(columns)
+        if key in blocks:  # the same columns again (overall, then by domain): no copy
+            return blocks[key]  # type: ignore[return-value]
         new = [c for c in dict.fromkeys(columns) if c not in store]
         if new:
             block = self.data.select(pl.col(c).cast(pl.Float64).fill_null(np.nan) for c in new).to_numpy(order="fortran")
             store.update({c: block[:, j] for j, c in enumerate(new)})
             if new == list(columns):
+                blocks[key] = block
                 return block
         return np.column_stack([store[c] for c in columns])  # type: ignore[misc]
 

@@ -65,8 +65,8 @@ def compute(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarra
         s = _element(design, dom, kind, y, z)
     else:
         s = _general(design, dom, kind, y, z)
-    answered = ~np.isnan(y) if z is None else ~(np.isnan(y) | np.isnan(z))
     if design.replicates is None and design.structure.left_out.any():
+        answered = ~np.isnan(y) if z is None else ~(np.isnan(y) | np.isnan(z))
         for g, rows in enumerate(dom.rows):
             factor = inflation(design.structure, rows, answered[rows])
             with np.errstate(invalid="ignore"):
@@ -149,69 +149,50 @@ def _general(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
 
 def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarray | None) -> _Stats:
     """`compute` for designs without clusters, from moments: each PSU is a row, so every term of
-    the variance is a weighted sum over the domain's rows. Rows are put in domain order once,
-    and each domain costs one matrix product with a (rows x [w, s w^2, w L, w Omega b, w 1_h])
-    matrix; with x = (u - phi v) w / D, the variance is a quadratic in phi of those moments."""
+    the variance is a weighted sum over the domain's rows. Each domain costs matrix products with
+    its rows of the (n x [w, s w^2, w L, w Omega b, w 1_h]) matrix of `_moments`, taken in blocks
+    of rows so that no (n, K) copy of the data is made; with x = (u - phi v) w / D, the variance
+    is a quadratic in phi of those moments."""
     p = plan(design)
     st = p.structure
-    perm = np.concatenate(dom.rows)
-    edges = np.cumsum([0] + [len(r) for r in dom.rows])
-    identity = bool(np.array_equal(perm, np.arange(len(perm))))  # data already in stratum order
-    w = design.weights[perm]
-    yp = y.copy() if identity else y[perm]
-    zp = None if z is None else (z if identity else z[perm])
-    miss = np.isnan(yp) if zp is None else np.isnan(yp) | np.isnan(zp)
-    complete = not miss.any()
-    m = None if complete else (~miss).astype(float)
-    if kind == "ratio":
-        assert zp is not None
-        u = yp if complete else np.where(miss, 0.0, yp)
-        v = zp if complete else np.where(miss, 0.0, zp)
-        c = np.zeros(y.shape[1])
-    else:  # centre at the overall mean so that sums of squares keep their precision
-        u = yp if complete else np.where(miss, 0.0, yp)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            c = np.nan_to_num((w @ u) / (w.sum() if m is None else w @ m))
-        if complete:
-            u -= c
-        else:
-            np.subtract(u, c, out=u, where=~miss)
-        v = m
-    h = st.row_stratum[perm]
+    rw = _moments(design)
+    k = y.shape[1]
+    complete = not (np.isnan(y).any() or (z is not None and np.isnan(z).any()))
+    c = np.zeros(k) if kind == "ratio" else _centre(design.weights, y, complete)
     q = p.lever.shape[1]
-    n_strata = len(st.n_psu)
-    s = st.scale[h]
-    cols = [w[:, None], (s * w * w)[:, None], p.lever[perm] * w[:, None], p.omega_b[st.row_psu[perm]] * w[:, None]]
-    strata = np.zeros((len(perm), n_strata))
-    strata[np.arange(len(perm)), h] = w
-    rw = np.hstack([*cols, strata])
     lev, omb, hcol = slice(2, 2 + q), slice(2 + q, 2 + 2 * q), slice(2 + 2 * q, None)
     coef = st.scale * st.centre / st.n_psu
-    if kind == "ratio":
-        assert v is not None
-        uv, vv = u * v, v * v
-    shape = (len(dom), y.shape[1])
+    shape = (len(dom), k)
     est, var, n, wn, deff = (np.full(shape, np.nan) for _ in range(5))
-    for g in range(len(dom)):
-        sl = slice(edges[g], edges[g + 1])
-        r = rw[sl]
-        nz = np.flatnonzero(np.any(r != 0, axis=0))  # a domain touches few strata and calibration cells
-        pu = np.zeros((rw.shape[1], y.shape[1]))
-        pu[nz] = r[:, nz].T @ u[sl]
-        if v is None:
-            pv = r.sum(0)[:, None]
-        else:
-            pv = np.zeros_like(pu)
-            pv[nz] = r[:, nz].T @ v[sl]
-        # sum w u^2, sum s w^2 u^2, without an (n, K) matrix of squares
-        quad = (np.einsum("ik,ik,i->k", u[sl], u[sl], r[:, 0]), np.einsum("ik,ik,i->k", u[sl], u[sl], r[:, 1]))
-        n[g] = edges[g + 1] - edges[g] if m is None else m[sl].sum(0)
+    for g, rows in enumerate(dom.rows):
+        pu = np.zeros((rw.shape[1], k))
+        pv = np.zeros_like(pu) if kind == "ratio" or not complete else np.zeros((rw.shape[1], 1))
+        quad, q_uv, q_vv = np.zeros((2, k)), np.zeros(k), np.zeros(k)
+        n[g], wn[g] = (len(rows), 0.0) if complete else (0.0, 0.0)
+        for b in range(0, len(rows), _BLOCK):
+            u, v, m = _block(y, z, rows[b : b + _BLOCK], c, complete, kind)
+            rb = rw[rows[b : b + _BLOCK]]
+            nz = np.flatnonzero(np.any(rb != 0, axis=0))  # a domain touches few strata and calibration cells
+            rn = rb[:, nz]
+            pu[nz] += rn.T @ u
+            if v is not None:
+                pv[nz] += rn.T @ v
+            else:
+                pv[:, 0] += rb.sum(0)
+            quad += rb[:, :2].T @ np.square(u)  # sum w u^2, sum s w^2 u^2
+            if m is None:
+                wn[g] += rb[:, 0].sum()
+            else:
+                n[g] += m.sum(0)
+                wn[g] += rb[:, 0] @ m
+            if kind == "ratio":
+                assert v is not None
+                q_uv += rb[:, 1] @ (u * v)
+                q_vv += rb[:, 1] @ (v * v)
         with np.errstate(divide="ignore", invalid="ignore"):
             if kind == "ratio":
-                wn[g] = r[:, 0] @ (np.ones_like(u[sl]) if m is None else m[sl])
                 theta = pu[0] / pv[0]
                 phi, den = theta, pv[0]
-                q_uv, q_vv = r[:, 1] @ uv[sl], r[:, 1] @ vv[sl]
             else:
                 wn[g] = pv[0]
                 phi = pu[0] / pv[0]  # domain mean minus c
@@ -233,8 +214,66 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
                 deff[g] = _deff(var[g], vsrs if kind == "mean" else vsrs * wn[g] ** 2)
     var[~np.isfinite(est)] = np.nan
     df = np.array([degf(design, rows) for rows in dom.rows], dtype=float)
-    n_rows = np.diff(edges).astype(float)
+    n_rows = np.array([len(r) for r in dom.rows], dtype=float)
     return _Stats(est, var, n, wn, deff, df, n_rows)
+
+
+_BLOCK = 4096  # rows per pass of `_element`: its (rows, K) temporaries stay a few MB whatever n is
+
+
+def _centre(w: np.ndarray, y: np.ndarray, complete: bool) -> np.ndarray:
+    """The overall weighted means of the answered values (0 for a column without answers): the
+    values are centred at them so that sums of squares keep their precision."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if complete:
+            return np.asarray(np.nan_to_num((w @ y) / w.sum()))
+        answered = ~np.isnan(y)
+        return np.asarray(np.nan_to_num((w @ np.where(answered, y, 0.0)) / (w @ answered)))
+
+
+def _block(y: np.ndarray, z: np.ndarray | None, rows: np.ndarray, c: np.ndarray, complete: bool,
+           kind: str) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Rows of the values for `_element`, as fresh arrays: u (centred at c unless a ratio, 0 where
+    missing), v (a ratio's denominators, 0 where missing; else the answered mask, None when nothing
+    is missing) and the 0/1 answered mask m (None when nothing is missing)."""
+    u = _rows(y, rows)
+    v = None if z is None else _rows(z, rows)
+    miss = None if complete else (np.isnan(u) if v is None else np.isnan(u) | np.isnan(v))
+    if kind != "ratio":
+        np.subtract(u, c, out=u, where=True if miss is None else ~miss)
+    if miss is None:
+        return u, v, None
+    u[miss] = 0.0
+    m = (~miss).astype(float)
+    if v is None:
+        return u, m, m
+    v[miss] = 0.0
+    return u, v, m
+
+
+def _rows(a: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """a[rows] as a fresh array, gathered along memory order (the design's floats are column-major)."""
+    return np.take(a.T, rows, axis=1).T if a.flags.f_contiguous else np.take(a, rows, axis=0)
+
+
+def _moments(design: Design) -> np.ndarray:
+    """The (n, 2 + 2Q + H) weight matrix [w, s w^2, w L, w Omega b, w 1_h] of `_element`, in row
+    order; it depends only on the design, so it is built once per design."""
+    cached = design.cache.get("moments")
+    if isinstance(cached, np.ndarray):
+        return cached
+    p = plan(design)
+    st = p.structure
+    w = design.weights
+    q = p.lever.shape[1]
+    rw = np.zeros((design.n, 2 + 2 * q + len(st.n_psu)))
+    rw[:, 0] = w
+    rw[:, 1] = st.scale[st.row_stratum] * w * w
+    np.multiply(p.lever, w[:, None], out=rw[:, 2 : 2 + q])
+    np.multiply(p.omega_b[st.row_psu], w[:, None], out=rw[:, 2 + q : 2 + 2 * q])
+    rw[np.arange(design.n), 2 + 2 * q + st.row_stratum] = w
+    design.cache["moments"] = rw
+    return rw
 
 
 def _deff(var: np.ndarray, vsrs: np.ndarray) -> np.ndarray:
