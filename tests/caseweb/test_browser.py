@@ -1,6 +1,6 @@
 """A real browser (Debian's Chromium via Playwright) takes a case from report to closure,
 each step by the person whose role it is, signing in with password and TOTP; axe-core
-checks every case page type against WCAG 2.1 AA. No JavaScript is needed by the pages,
+checks every case page type against WCAG 2.2 AA. No JavaScript is needed by the pages,
 so the walk runs with JavaScript off; axe runs in its own context with it on."""
 
 from __future__ import annotations
