@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from miv.cases import Action, CaseError, DeadlinePolicy, Period, Report, Status, ViolationForm, apply, open_case
+from miv.cases import Action, CaseError, Channel, DeadlinePolicy, Period, Report, Status, ViolationForm, apply, open_case
 
 from .conftest import T0, People, investigated_case, new_case
 
@@ -89,3 +89,34 @@ def test_period_before_and_label_and_validation():
     assert Period(months=3).label == "3 maanden"
     with pytest.raises(ValueError):
         Period()
+
+
+def _staff_case():
+    return open_case("zaak-1", People.support, T0, Report("Iets", "Iemand", channel=Channel.STAFF)).case
+
+
+def test_the_staff_channel_brings_the_wbk_deadlines_and_other_reports_do_not():
+    policy = DeadlinePolicy()
+    staff = by_code(policy.signals(_staff_case(), T0 + timedelta(days=7, seconds=1)))
+    assert staff["wbk-ontvangstbevestiging"].status is Status.OVERDUE
+    assert staff["wbk-ontvangstbevestiging"].message.startswith("Ontvangstbevestiging aan de melder (Wet bescherming klokkenluiders): termijn verlopen")
+    assert staff["wbk-terugkoppeling"].due == datetime(2026, 6, 2, 9, 0, tzinfo=timezone.utc)
+    assert staff["wbk-terugkoppeling"].status is Status.ON_TIME
+    other = by_code(policy.signals(new_case(), T0 + timedelta(days=7, seconds=1)))
+    assert not {"wbk-ontvangstbevestiging", "wbk-terugkoppeling"} & set(other)
+
+
+def test_the_wbk_feedback_deadline_is_overdue_after_three_months_and_met_by_the_decision():
+    policy, case = DeadlinePolicy(), _staff_case()
+    assert by_code(policy.signals(case, datetime(2026, 6, 2, 9, 1, tzinfo=timezone.utc)))["wbk-terugkoppeling"].status is Status.OVERDUE
+    registered = apply(case, Action.REGISTREREN, People.support, T0 + timedelta(days=2), forms=[ViolationForm.GEDRAG]).case
+    assert by_code(policy.signals(registered, T0 + timedelta(days=30)))["wbk-ontvangstbevestiging"].status is Status.MET
+    alerts = policy.alerts([registered], datetime(2026, 5, 31, 9, 0, tzinfo=timezone.utc))
+    assert [s.deadline.code for _, s in alerts] == ["terugkoppeling", "wbk-terugkoppeling"]
+
+
+def test_configuration_cannot_lengthen_a_statutory_deadline():
+    with pytest.raises(CaseError, match="Wet bescherming klokkenluiders en is niet aan te passen"):
+        DeadlinePolicy().configured({"wbk-ontvangstbevestiging": Period(days=30)})
+    shorter = DeadlinePolicy().configured({"ontvangstbevestiging": Period(days=3)})
+    assert by_code(shorter.signals(_staff_case(), T0))["wbk-ontvangstbevestiging"].due == T0 + timedelta(days=7)

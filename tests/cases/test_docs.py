@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from miv.cases import DEFAULT_DEADLINES, MEASURES, Action, Permission, Role, Stage
+from miv.cases import DEFAULT_DEADLINES, MEASURES, STATUTORY_DEADLINES, Channel, Action, Permission, Role, Stage
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "cases.md").read_text()
 
@@ -17,7 +17,8 @@ NAMES = (
     + [f"`{r.value}`" for r in Role]
     + [r.label for r in Role]
     + [f"`{p.value}`" for p in Permission]
-    + [f"`{d.code}`" for d in DEFAULT_DEADLINES]
+    + [f"`{d.code}`" for d in DEFAULT_DEADLINES + STATUTORY_DEADLINES]
+    + [f"`{c.value}`" for c in Channel]
     + [f"`{code}`" for code, _ in MEASURES.values()]
 )
 

@@ -5,6 +5,7 @@ new page state against WCAG 2.2 AA; the recusal form is submitted with the keybo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -54,7 +55,9 @@ def test_substitute_chair_recusal_and_the_recused_mayor_in_a_browser(browser: Br
     support.get_by_label("Omschrijving van de melding").fill(f"{SECRETS[0]} en de {SECRETS[2]}.")
     support.get_by_label("Over wie gaat de melding (betrokkene)").fill("De burgemeester")
     support.get_by_label("Voorzitter (voorzitter (burgemeester, Commissaris van de Koning of dijkgraaf))").check()
+    support.get_by_label("Anders (bijvoorbeeld een melding van een inwoner of een signaal)").check()
     support.get_by_role("button", name="Melding vastleggen").click()
+    support.get_by_role("link", name=re.compile("^Naar zaak ")).click()
     case_url = support.url
     assert "/zaak/" in case_url, support.content()
 

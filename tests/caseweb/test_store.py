@@ -22,7 +22,7 @@ from .caseweb_support import ORG, SECRETS, Team, at
 def test_migration_from_empty_database_matches_the_models(db: Database):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection)
-        assert context.get_current_revision() == ScriptDirectory.from_config(config(db.url)).get_current_head() == "0005_cases"
+        assert context.get_current_revision() == ScriptDirectory.from_config(config(db.url)).get_current_head() == "0006_cases_reporter"
         assert compare_metadata(context, metadata) == []
         tables = set(connection.dialect.get_table_names(connection))
     assert {"cases", "case_steps", "case_content", "case_key_wraps", "case_documents", "audit_log", "case_counts",
@@ -197,3 +197,19 @@ def test_purge_announces_then_destroys_and_keeps_the_counts(team: Team):
     after = team.work.counts().questionnaire_row(ORG, 2026)
     assert after == before and after["MELD_AANTAL"] == 1 and after["MELD_GEGROND"] == 1 and after["MELD_BELANG"] == 1
     assert team.work.verify_log().ok
+
+
+def test_migration_0006_goes_down_and_up_again_and_the_lost_receipt_is_named(team: Team):
+    from alembic import command
+
+    from miv.store.cases import ReporterRow
+    from miv.store.migration import config
+
+    receipt = team.work.receive(team["ondersteuning"].member, Report(SECRETS[2], SECRETS[0]), at(0))
+    team.work.db.dispose()
+    command.downgrade(config(team.work.db.url), "0005_cases")
+    command.upgrade(config(team.work.db.url), "head")
+    with team.work.db.session() as s:
+        assert s.get(CaseRow, receipt.case.id) is not None and s.get(ReporterRow, receipt.case.id) is None
+    assert team.work.case_for_receipt(receipt.code) is None
+    assert any(f"zaak {receipt.case.id}: wijkt af van de laatste stand" in str(f) for f in team.work.verify_log().findings)

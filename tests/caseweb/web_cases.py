@@ -78,8 +78,9 @@ def step(client, case_id: str, action: Action, **fields) -> None:
     assert response.status_code == 303, response.text
 
 
-def report(site: CaseSite, client) -> str:
+def report(site: CaseSite, client, channel: str = "overig") -> str:
+    """Record a report; the answer is the receipt page (no redirect), which links to the case."""
     response = post(client, f"{BASE}/nieuw", {"omschrijving": f"{SECRETS[0]} en de {SECRETS[2]}.", "betrokkene": SECRETS[0],
-                                              "melder": SECRETS[1]})
-    assert response.status_code == 303, response.text
-    return response.headers["location"].rsplit("/", 1)[1]
+                                              "melder": SECRETS[1], "kanaal": channel})
+    assert response.status_code == 200 and "Ontvangstcode voor de melder" in response.text, response.text
+    return re.search(rf'href="{re.escape(BASE)}/zaak/([^"]+)"', response.text).group(1)

@@ -30,7 +30,7 @@ from miv.cases.audit import (
 )
 from miv.cases.case import Case, Step
 from miv.cases.casekey import CaseKey, KeyWrap, WrapChanges
-from miv.cases.deadlines import DEFAULT_DEADLINES, Deadline, DeadlinePolicy, Signal, Status
+from miv.cases.deadlines import DEFAULT_DEADLINES, STATUTORY_DEADLINES, Deadline, DeadlinePolicy, Signal, Status
 from miv.cases.documents import Document, DocumentStore
 from miv.cases.errors import AccessDenied, CaseError, KeyProblem, KeySubstituted, LogConflict, LogError, TransitionError
 from miv.cases.keys import ENVIRONMENT_VARIABLE, MasterKey, PersonKey
@@ -41,6 +41,7 @@ from miv.cases.retention import Retention, RetentionPolicy
 from miv.cases.roles import Member, Role, chair_title
 from miv.cases.statistics import MEASURES, CaseCounts, count
 from miv.cases.violations import Outcome, ViolationForm
+from miv.cases.reporter import Channel, new_receipt_code, normalise_receipt
 from miv.cases.workflow import Change, Report, apply, new_case_id, open_case
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "ENVIRONMENT_VARIABLE",
     "MEASURES",
     "RULES",
+    "STATUTORY_DEADLINES",
     "AccessDenied",
     "Action",
     "Anchor",
@@ -58,6 +60,7 @@ __all__ = [
     "CaseCounts",
     "CaseError",
     "CaseKey",
+    "Channel",
     "Change",
     "Deadline",
     "DeadlinePolicy",
@@ -102,6 +105,8 @@ __all__ = [
     "count",
     "may_act",
     "new_case_id",
+    "new_receipt_code",
+    "normalise_receipt",
     "notification",
     "open_case",
     "organisation_permissions",

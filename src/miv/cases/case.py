@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from miv.cases.protocol import Action, Stage
+from miv.cases.reporter import Channel
 from miv.cases.roles import Role
 from miv.cases.violations import Outcome, ViolationForm
 
@@ -70,6 +71,7 @@ class Case:
     investigator: str | None = None
     recused: frozenset[str] = frozenset()
     outcome: Outcome | None = None
+    channel: Channel = Channel.OTHER
 
     @property
     def stage(self) -> Stage:

@@ -2,6 +2,8 @@
 
 A deadline's clock starts when the case (last) entered its start stage and stops when the
 case reaches its end stage or any later one, so a loop back to 'onderzoek' restarts it.
+The statutory deadlines of the Wet bescherming klokkenluiders apply besides the policy's
+own to reports through the staff reporting channel, and no configuration changes them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from miv.cases.case import Case
 from miv.cases.errors import CaseError
 from miv.cases.period import Period
 from miv.cases.protocol import Stage
+from miv.cases.reporter import Channel
 
 _ORDER = list(Stage)
 
@@ -26,6 +29,7 @@ class Deadline:
     start: Stage
     end: Stage
     period: Period
+    channel: Channel | None = None  # None: every case; otherwise only cases that came through this channel
 
 
 class Status(str, Enum):
@@ -76,6 +80,16 @@ DEFAULT_DEADLINES = (
 )
 
 
+STATUTORY_DEADLINES = (
+    Deadline("wbk-ontvangstbevestiging", "Ontvangstbevestiging aan de melder (Wet bescherming klokkenluiders)",
+             Stage.MELDING, Stage.REGISTRATIE, Period(days=7), Channel.STAFF),
+    Deadline("wbk-terugkoppeling", "Terugkoppeling aan de melder over de opvolging (Wet bescherming klokkenluiders)",
+             Stage.MELDING, Stage.ONDERZOEK, Period(months=3), Channel.STAFF),
+)
+"""Wbk art. 2 lid 1: acknowledgement within 7 days, feedback within 3 months; counted from
+receipt (the stricter reading), met by registration and by the decision on an investigation."""
+
+
 @dataclass(frozen=True)
 class DeadlinePolicy:
     deadlines: tuple[Deadline, ...] = DEFAULT_DEADLINES
@@ -84,6 +98,9 @@ class DeadlinePolicy:
     def configured(self, periods: Mapping[str, Period]) -> DeadlinePolicy:
         """A copy with some periods changed, e.g. {'ontvangstbevestiging': Period(days=5)}."""
         known = {d.code for d in self.deadlines}
+        fixed = sorted(set(periods) & {d.code for d in STATUTORY_DEADLINES})
+        if fixed:
+            raise CaseError(f"De termijn '{fixed[0]}' staat in de Wet bescherming klokkenluiders en is niet aan te passen.")
         unknown = sorted(set(periods) - known)
         if unknown:
             raise CaseError(f"Onbekende termijn '{unknown[0]}'; bekend zijn: {', '.join(sorted(known))}.")
@@ -91,7 +108,7 @@ class DeadlinePolicy:
 
     def signals(self, case: Case, now: datetime) -> list[Signal]:
         """Every deadline that has started for `case`, met or not."""
-        return [signal for d in self.deadlines if (signal := self._signal(d, case, now)) is not None]
+        return [signal for d in self.deadlines + STATUTORY_DEADLINES if (signal := self._signal(d, case, now)) is not None]
 
     def alerts(self, cases: Iterable[Case], now: datetime) -> list[tuple[Case, Signal]]:
         """Open deadlines that are overdue or due soon, most urgent first."""
@@ -101,6 +118,8 @@ class DeadlinePolicy:
         return sorted(found, key=lambda pair: pair[1].due)
 
     def _signal(self, deadline: Deadline, case: Case, now: datetime) -> Signal | None:
+        if deadline.channel is not None and deadline.channel is not case.channel:
+            return None
         starts = [i for i, step in enumerate(case.history) if step.target is deadline.start]
         if not starts:
             return None

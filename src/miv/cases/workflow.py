@@ -17,6 +17,7 @@ from miv.cases.access import case_permissions, may_act
 from miv.cases.case import Case, Step
 from miv.cases.errors import AccessDenied, TransitionError
 from miv.cases.protocol import RULES, Action, Need
+from miv.cases.reporter import Channel
 from miv.cases.roles import Member, Role
 from miv.cases.violations import Outcome, ViolationForm
 
@@ -28,6 +29,7 @@ class Report:
     description: str
     concerned: str
     reporter: str = ""
+    channel: Channel = Channel.OTHER
 
     def texts(self) -> dict[str, str]:
         return {"omschrijving": self.description.strip(), "betrokkene": self.concerned.strip(), "melder": self.reporter.strip()}
@@ -72,7 +74,7 @@ def open_case(
     if not report.concerned.strip():
         raise TransitionError("Vul in over wie de melding gaat (de betrokkene).", field="betrokkene")
     step = Step(Action.MELDEN, actor.person, actor.role, at, None, RULES[Action.MELDEN].target)
-    case = Case(id=case_id, organisation=actor.organisation, history=(step,), recused=frozenset(recused))
+    case = Case(id=case_id, organisation=actor.organisation, history=(step,), recused=frozenset(recused), channel=report.channel)
     return Change(case, step, {name: text for name, text in report.texts().items() if text})
 
 

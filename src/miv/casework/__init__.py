@@ -16,7 +16,7 @@ from miv.casework.organisations import (
     remove_member,
     user_id,
 )
-from miv.casework.service import Casework, Contents, Note
+from miv.casework.service import Casework, Contents, Note, Receipt
 
 __all__ = [
     "CASE_ACCOUNT",
@@ -26,6 +26,7 @@ __all__ = [
     "MemberError",
     "Note",
     "Person",
+    "Receipt",
     "account_id",
     "add_member",
     "add_organisation",

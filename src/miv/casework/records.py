@@ -17,20 +17,21 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from miv.cases import Case, CaseError, MasterKey, Step
+from miv.cases import Case, CaseError, Channel, MasterKey, Step, normalise_receipt
 from miv.cases.sealing import derive, seal, unseal
 from miv.casework import keyring
-from miv.store.cases import AuditRow, CaseRow, Membership, StepRow
+from miv.store.cases import AuditRow, CaseRow, Membership, ReporterRow, StepRow
 
 STEP_FIELDS = ("action", "actor", "role", "at", "source", "target", "investigator", "outcome", "forms")
 FIELD_NAMES = {"recused": "uitgesloten", "steps": "aantal stappen", "organisation": "organisatie", "outcome": "uitkomst",
                "forms": "vormen", "investigator": "onderzoeker", "action": "stap", "actor": "door", "role": "rol", "at": "tijdstip",
-               "source": "van fase", "target": "naar fase", "user_id": "gebruiker"}
+               "source": "van fase", "target": "naar fase", "user_id": "gebruiker", "channel": "kanaal",
+               "receipt": "ontvangstcode"}
 CHANGES = ("melden", "uitsluiting-toegevoegd")  # with every protocol step, these actions log the record's state
 
 
@@ -58,6 +59,7 @@ class Records:
         self._mac_key = derive(secret, "miv-cases record-mac")
         self._pseudonym_key = derive(secret, "miv-cases recusal-pseudonym")
         self._outcome_key = derive(secret, "miv-cases outcome")
+        self._receipt_key = derive(secret, "miv-cases receipt")
 
     # --- pseudonyms and sealed values -------------------------------------------------------
 
@@ -75,6 +77,10 @@ class Records:
         if stored is None:
             return None
         return unseal(self._outcome_key, f"{case_id}|{position}|uitkomst", base64.b64decode(stored)).decode()
+
+    def receipt_hash(self, code: str) -> str:
+        """The receipt code as stored: keyed, so a dump cannot be searched for a guessed code offline."""
+        return hmac.new(self._receipt_key, normalise_receipt(code).encode(), hashlib.sha256).hexdigest()
 
     # --- MACs ---------------------------------------------------------------------------------
 
@@ -107,6 +113,15 @@ class Records:
         self.session.add(row)
         return row
 
+    def add_reporter(self, case: Case, code: str) -> None:
+        """The case's channel and the hash of its receipt code, MACed like the case row."""
+        values = {"channel": case.channel.value, "receipt": self.receipt_hash(code)}
+        self.session.add(ReporterRow(case_id=case.id, **values, mac=self.macs(f"melder|{case.id}", values)))
+
+    def case_for_receipt(self, code: str) -> str | None:
+        """The id of the case a receipt code belongs to, if any."""
+        return self.session.scalar(select(ReporterRow.case_id).where(ReporterRow.receipt == self.receipt_hash(code)))
+
     def add_step(self, case: Case, step: Step) -> None:
         """Store the case's newest step and re-MAC the case row (the step count is in it)."""
         position = len(case.history) - 1
@@ -126,7 +141,9 @@ class Records:
         """A digest of the whole record (row and steps, through their MACs) for the audit chain."""
         row = self.session.get(CaseRow, case_id)
         steps = self.session.scalars(select(StepRow.mac).where(StepRow.case_id == case_id).order_by(StepRow.position))
-        return hashlib.sha256("|".join([row.mac or "", *[m or "" for m in steps]]).encode()).hexdigest()[:32]
+        reporter = self.session.get(ReporterRow, case_id)  # cases from before 0006 have none: their digest is unchanged
+        parts = [row.mac or "", *[m or "" for m in steps], *([f"melder:{reporter.mac}"] if reporter else [])]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
     def load(self, case_id: str, candidates: Iterable[str]) -> Case | None:
         """The case, after checking every MAC; `candidates` are the people whose pseudonyms to
@@ -142,7 +159,9 @@ class Records:
                    for s in steps]
         stored = set(filter(None, row.recused.split(",")))
         recused = [p for p in candidates if self.pseudonym(case_id, p) in stored]
-        return Case.replay(case_id, row.organisation, history, recused)
+        case = Case.replay(case_id, row.organisation, history, recused)
+        reporter = self.session.get(ReporterRow, case_id)
+        return replace(case, channel=Channel(reporter.channel)) if reporter else case
 
     def check(self) -> list[Problem]:
         """Every case row, step and membership against its MAC, and every case's state against
@@ -176,6 +195,11 @@ class Records:
         case_fields = self._case_fields(row.organisation, row.recused, len(steps))
         if changed := self.changed(f"zaak|{row.id}", case_fields, row.mac):
             problems.append((f"zaak {row.id}", changed))
+        reporter = self.session.get(ReporterRow, row.id)
+        if reporter is not None:
+            values = {"channel": reporter.channel, "receipt": reporter.receipt}
+            if changed := self.changed(f"melder|{row.id}", values, reporter.mac):
+                problems.append((f"zaak {row.id}, melder", changed))
         for position, step in enumerate(steps):
             values = {f: getattr(step, f) for f in STEP_FIELDS}
             if step.position != position or (changed := self.changed(f"stap|{row.id}|{position}", values, step.mac)):

@@ -47,6 +47,7 @@ from miv.cases import (
     apply,
     count,
     new_case_id,
+    new_receipt_code,
     open_case,
     readers,
     require,
@@ -94,6 +95,14 @@ class Note:
     author: str
     at: str
     text: str
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A new case and its receipt code, which exists nowhere else once this is gone."""
+
+    case: Case
+    code: str
 
 
 @dataclass(frozen=True)
@@ -199,15 +208,28 @@ class Casework:
     # --- changing cases ------------------------------------------------------------------
 
     def open(self, member: Member, report: Report, at: datetime, recused: frozenset[str] = frozenset()) -> Case:
+        return self.receive(member, report, at, recused).case
+
+    def receive(self, member: Member, report: Report, at: datetime, recused: frozenset[str] = frozenset()) -> Receipt:
+        """Open a case and make its receipt code: returned this once, stored only as a hash."""
         require(member, Permission.CREATE, organisation=member.organisation)
         change = open_case(new_case_id(), member, at, report, recused)
         key = CaseKey.generate(change.case.id)
         with self.transaction() as (session, log):
             check_recusal(recused, [p.member for p in people(session, self.master, member.organisation)], _layer(session, member.organisation))
-            Records(session, self.master).create(change.case)
+            records = Records(session, self.master)
+            records.create(change.case)
             session.flush()
+            code = new_receipt_code()
+            records.add_reporter(change.case, code)
             self._keep(session, change.case, change.step, change.texts, key, log)
-        return change.case
+        return Receipt(change.case, code)
+
+    def case_for_receipt(self, code: str) -> Case | None:
+        """The case a reporter's receipt code belongs to (for the reporter's side, without an account)."""
+        with self.db.session() as session:
+            case_id = Records(session, self.master).case_for_receipt(code)
+            return self._load(session, case_id) if case_id else None
 
     def take(self, member: Member, case: Case, action: Action, at: datetime, *, reason: str = "", terms: str = "",
              investigator: Member | None = None, outcome: Outcome | None = None, forms: frozenset[ViolationForm] = frozenset()) -> Case:
@@ -427,6 +449,8 @@ class Casework:
         session.flush()
         detail: dict[str, str | int | bool] = {"fase": step.target.value, "rol": step.role.value, "stap": len(case.history),
                                                "staat": records.state(case.id)}
+        if step.action is Action.MELDEN:
+            detail["kanaal"] = case.channel.value
         if step.investigator:
             detail["onderzoeker"] = step.investigator
         if step.forms:

@@ -15,6 +15,7 @@ from miv.publish.disclosure import Disclosure, Policy, disclose
 from miv.publish.document import Document, documents
 from miv.publish.explorer import write_explorer
 from miv.publish.labels import Labels
+from miv.publish.letter import letter
 from miv.publish.manifest import WEIGHTS_FILE, manifest
 from miv.publish.opendata import write_open_data
 from miv.publish.render import SERIES, Meta, Renderer, component_css, pdf
@@ -64,6 +65,9 @@ def write_publications(
             text = out_dir / f"{doc.stem}.md"
             text.write_text(renderer.markdown(doc), encoding="utf-8")
             written.append(text)
+            brief = out_dir / f"{doc.stem.replace('kerncijfers', 'kamerbrief')}.docx"
+            letter(doc, brief, results.notice)
+            written.append(brief)
         step(page.name)
     index = out_dir / "index.html"
     index.write_text(renderer.index(docs, results.edition, with_pdf, results.weights.height > 0), encoding="utf-8")

@@ -70,6 +70,17 @@ class CaseRow(Base):
     mac: Mapped[str | None] = mapped_column(Text, nullable=True, doc="MAC per field (casework.records)")
 
 
+class ReporterRow(Base):
+    """The reporter's side of a case: its channel and the keyed hash of the receipt code, never the code."""
+
+    __tablename__ = "case_reporters"
+
+    case_id: Mapped[str] = mapped_column(_case_fk(), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(40))
+    receipt: Mapped[str] = mapped_column(String(64), unique=True, doc="HMAC of the receipt code (casework.records)")
+    mac: Mapped[str | None] = mapped_column(Text, nullable=True, doc="MAC per field (casework.records)")
+
+
 class StepRow(Base):
     __tablename__ = "case_steps"
 

@@ -20,6 +20,7 @@ from miv.cases import (
     Action,
     Case,
     CaseError,
+    Channel,
     DeadlinePolicy,
     Member,
     Need,
@@ -95,19 +96,24 @@ async def case_list(request: Request) -> Response:
 async def new_case(request: Request) -> Response:
     member = request.state.member
     others = [p for p in members_by_person(request).values() if p.member.person != member.person]
-    context = page_context(request, "Nieuwe melding vastleggen", others=others, form={}, errors={})
+    context = page_context(request, "Nieuwe melding vastleggen", others=others, form={}, errors={}, channels=list(Channel))
     if request.method == "GET":
         return render(request, "cases/new.html", context)
     form = await checked_form(request)
-    report = Report(str(form.get("omschrijving", "")), str(form.get("betrokkene", "")), str(form.get("melder", "")))
+    channel = next((c for c in Channel if c.value == form.get("kanaal")), None)
+    report = Report(str(form.get("omschrijving", "")), str(form.get("betrokkene", "")), str(form.get("melder", "")),
+                    channel or Channel.OTHER)
     recused = frozenset(str(p) for p in form.getlist("uitgesloten") if str(p) in {o.member.person for o in others})
     try:
-        case = casework(request).open(member, report, now(), recused)
+        if channel is None and report.description.strip() and report.concerned.strip():  # else the report's own message first
+            raise TransitionError("Kies langs welke weg de melding binnenkwam.", field="kanaal")
+        receipt = casework(request).receive(member, report, now(), recused)
     except TransitionError as exc:
         errors = {exc.field or "omschrijving": exc.message}
         return render(request, "cases/new.html", context | {"form": form, "errors": errors, "error_list": list(errors.values())}, status=400)
-    _notify(request, case, set())
-    return _see(f"{_base(request)}/zaak/{case.id}")
+    _notify(request, receipt.case, set())
+    # shown in this response only: no redirect, so the code is never in a URL, the session or a later page
+    return render(request, "cases/receipt.html", page_context(request, "Melding vastgelegd", case=receipt.case, code=receipt.code))
 
 
 def find_case(request: Request, permission: Permission = Permission.LIST) -> Case:
