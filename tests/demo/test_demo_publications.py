@@ -7,9 +7,8 @@ import csv
 from pathlib import Path
 
 import pytest
-import tinyhtml5
+from verdict_support import NS, change_rows
 
-NS = "{http://www.w3.org/1999/xhtml}"
 VERDICTS = {"gestegen", "gedaald", "gelijk", "trendbreuk", "afgeschermd", "niet_gevraagd", "niet_toetsbaar", "nvt"}
 
 
@@ -19,22 +18,13 @@ def test_every_two_edition_cell_of_every_publication_has_a_verdict_or_a_reason(d
     with (out / "estimates.csv").open(encoding="utf-8") as handle:
         cells = {row["key"]: row for row in csv.DictReader(handle)}
     rows = 0
-    for page in sorted(out.glob("*.html")):
-        tree = tinyhtml5.parse(page.read_text(encoding="utf-8"))
-        for table in tree.iter(f"{NS}table"):
-            head = table.find(f"{NS}thead")
-            if head is None or not any("".join(th.itertext()).strip() in ("Sinds 2022", "Verandering") for th in head.iter(f"{NS}th")):
-                continue
-            for tr in table.find(f"{NS}tbody").iter(f"{NS}tr"):
-                tds = tr.findall(f"{NS}td")
-                if not tds:
-                    continue
-                code = tds[-1].get("data-verdict")
-                assert code in VERDICTS and "".join(tds[-1].itertext()).strip(), f"{page.name}: rij zonder oordeel"
-                now = next((d.get("data-cell") for d in tr.iter(f"{NS}data") if d.get("data-cell").endswith("|2024")), None)
-                if now is not None:
-                    assert cells[now]["change"] == code, (page.name, now)
-                rows += 1
+    for page, tr, tds in change_rows(out):
+        code = tds[-1].get("data-verdict")
+        assert code in VERDICTS and "".join(tds[-1].itertext()).strip(), f"{page}: rij zonder oordeel"
+        now = next((d.get("data-cell") for d in tr.iter(f"{NS}data") if d.get("data-cell").endswith("|2024")), None)
+        if now is not None:
+            assert cells[now]["change"] == code, (page, now)
+        rows += 1
     assert rows > 1000
 
 

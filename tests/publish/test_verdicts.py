@@ -7,11 +7,10 @@ import csv
 from pathlib import Path
 
 import openpyxl
-import tinyhtml5
+from verdict_support import NS, change_rows
 
 from miv.publish.verdict import verdict
 
-NS = "{http://www.w3.org/1999/xhtml}"
 TESTED = {"gestegen", "gedaald", "gelijk"}
 REASONS = {"trendbreuk", "afgeschermd", "niet_gevraagd", "niet_toetsbaar", "nvt"}
 
@@ -33,25 +32,16 @@ def test_every_two_edition_cell_in_the_html_has_a_verdict_or_a_reason(published)
     out, _ = published
     cells = _csv(out)
     seen = {code: 0 for code in TESTED | REASONS}
-    for page in sorted(out.glob("*.html")):
-        tree = tinyhtml5.parse(page.read_text(encoding="utf-8"))
-        for table in tree.iter(f"{NS}table"):
-            head = table.find(f"{NS}thead")
-            if head is None or not any("".join(th.itertext()).strip() in ("Sinds 2022", "Verandering") for th in head.iter(f"{NS}th")):
-                continue
-            for tr in table.find(f"{NS}tbody").iter(f"{NS}tr"):
-                tds = tr.findall(f"{NS}td")
-                if not tds:
-                    continue
-                cell = tds[-1]
-                code = cell.get("data-verdict")
-                assert code in TESTED | REASONS, f"{page.name}: rij zonder oordeel: {[''.join(t.itertext()) for t in tds]}"
-                assert "".join(cell.itertext()).strip(), f"{page.name}: lege veranderingscel"
-                seen[code] += 1
-                figure = next(d for d in tr.iter(f"{NS}data") if d.get("data-cell").endswith("|2024")) if code in TESTED else None
-                if figure is not None:
-                    row = cells[figure.get("data-cell")]
-                    assert row["change"] == code == _expected(row, cells), (page.name, row["key"])
+    for page, tr, tds in change_rows(out):
+        cell = tds[-1]
+        code = cell.get("data-verdict")
+        assert code in TESTED | REASONS, f"{page}: rij zonder oordeel: {[''.join(t.itertext()) for t in tds]}"
+        assert "".join(cell.itertext()).strip(), f"{page}: lege veranderingscel"
+        seen[code] += 1
+        figure = next(d for d in tr.iter(f"{NS}data") if d.get("data-cell").endswith("|2024")) if code in TESTED else None
+        if figure is not None:
+            row = cells[figure.get("data-cell")]
+            assert row["change"] == code == _expected(row, cells), (page, row["key"])
     assert all(seen[c] for c in ("gestegen", "gedaald", "gelijk", "trendbreuk", "afgeschermd", "niet_gevraagd")), seen
 
 
