@@ -20,8 +20,13 @@ class Page:
     cover: bool
 
 
-def pages(html_file: Path) -> list[Page]:
-    document = weasyprint.HTML(filename=str(html_file), base_url=str(html_file.parent), media_type="print").render()
+def render(html_file: Path) -> weasyprint.Document:
+    """The print layout of an HTML publication, as miv.publish.render.pdf lays it out."""
+    return weasyprint.HTML(filename=str(html_file), base_url=str(html_file.parent), media_type="print").render()
+
+
+def pages(html_file: Path, document: weasyprint.Document | None = None) -> list[Page]:
+    document = document or render(html_file)
     out = []
     for number, page in enumerate(document.pages, start=1):
         box = page._page_box
@@ -41,9 +46,9 @@ def pages(html_file: Path) -> list[Page]:
     return out
 
 
-def near_empty(html_file: Path, limit: float = 0.5) -> list[int]:
+def near_empty(html_file: Path, limit: float = 0.5, document: weasyprint.Document | None = None) -> list[int]:
     """Pages less than `limit` full that are not the cover, the contents or a chapter's end."""
-    found = pages(html_file)
+    found = pages(html_file, document)
     bad = []
     for i, page in enumerate(found):
         last_of_chapter = i + 1 == len(found) or found[i + 1].starts_chapter

@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -44,6 +45,60 @@ def test_verify_names_an_altered_figure_in_a_publication(copy: Path) -> None:
     assert result.exit_code == 1
     assert f"factsheet-burgemeesters.html {key}: toont" in result.output
     assert "factsheet-burgemeesters.html: bestand is veranderd" in result.output
+
+
+def _alter_html(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    match = next(m for m in FIGURE.finditer(text) if not m.group(2).startswith(("vergelijking|", "trend|", "model|")))
+    value, key, shown = match.groups()
+    path.write_text(text.replace(match.group(0), f'<data class="miv-cijfer" value="{float(value) + 0.01!r}" data-cell="{key}">{shown}</data>', 1), encoding="utf-8")
+    return key
+
+
+def _alter_csv(path: Path, column: str, step: float) -> str:
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    row = next(r for r in rows if r[column])
+    row[column] = repr(float(row[column]) + step)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return row["sleutel"]
+
+
+def _alter_workbook(path: Path) -> str:
+    book = openpyxl.load_workbook(path)
+    sheet = book["rapport-veiligheid"]
+    header = next(r for r in sheet.iter_rows() if any(c.value == "Sleutel" for c in r))
+    columns = {c.value: c.column for c in header}
+    row = next(r for r in sheet.iter_rows(min_row=header[0].row + 1) if r[columns["Percentage"] - 1].value is not None)
+    row[columns["Percentage"] - 1].value += 0.01
+    book.save(path)
+    return row[columns["Sleutel"] - 1].value
+
+
+ALTERATIONS = {  # output -> how one of its figures is changed; returns the figure's key
+    "rapport-veiligheid.html": lambda folder: _alter_html(folder / "rapport-veiligheid.html"),
+    "kerncijfers.html": lambda folder: _alter_html(folder / "kerncijfers.html"),
+    "verkenner/agressie_totaal/kerncijfers.html": lambda folder: _alter_html(folder / "verkenner" / "agressie_totaal" / "kerncijfers.html"),
+    "open-data/cijfers.csv": lambda folder: _alter_csv(folder / "open-data" / "cijfers.csv", "aandeel", 0.01),
+    "verkenner/agressie_totaal/kerncijfers.csv": lambda folder: _alter_csv(folder / "verkenner" / "agressie_totaal" / "kerncijfers.csv", "percentage", 1.0),
+    "tabellen.xlsx [rapport-veiligheid]": lambda folder: _alter_workbook(folder / "tabellen.xlsx"),
+}
+
+
+@pytest.mark.slow
+def test_verify_names_an_altered_figure_in_every_kind_of_output(copy: Path) -> None:
+    """One figure changed in a copy of each of a report, the key figures, an explorer page,
+    the open data, an explorer download and the workbook (one verify run for all six):
+    verify names each output and the figure's key."""
+    keys = {output: alter(copy / "2024") for output, alter in ALTERATIONS.items()}
+    result = CliRunner().invoke(app, ["verify", str(copy / "2024")])
+    assert result.exit_code == 1
+    printed = " ".join(result.output.split())
+    for output, key in keys.items():
+        assert f"{output} {key}: toont" in printed, (output, result.output)
 
 
 @pytest.mark.slow

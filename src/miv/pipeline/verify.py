@@ -7,8 +7,10 @@ weight of every respondent (gewichten.csv), the missing codes, the indicator rul
 publications' populations. The definition is only used to read the survey files (types and
 labels), and its content hash must equal the manifest's. Each cell of estimates.csv is
 recomputed as the weighted share Σwy/Σw over the respondents with a valid value; every
-figure in the HTML must equal its cell (or its comparison or series value) and show its
-rounded value; every output must still have the hash the manifest gives it. Model-based
+figure in the HTML (publications and the explorer's pages) must equal its cell (or its
+comparison or series value) and show its rounded value; every row of the open data, the
+explorer's downloads and tabellen.xlsx must equal the cell its key names; every output must
+still have the hash the manifest gives it. Model-based
 figures (Fay-Herriot, `model|` keys) are checked against the manifest's models, not refitted.
 """
 
@@ -23,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 import polars as pl
 
 from miv.definition import Monitor, parse
@@ -70,6 +73,7 @@ def verify(folder: Path, monitor: Monitor, data: Iterable[Path] = ()) -> list[Di
         recomputed = _recompute(tables, manifest, cells)
         out += _cells(cells, recomputed)
         out += _figures(folder, cells, recomputed, manifest, tables)
+        out += _tabular(folder, recomputed)
     return out
 
 
@@ -207,7 +211,7 @@ def _figures(folder: Path, cells: dict[str, dict], recomputed: dict, manifest: d
         models |= {f"{key}|estimate": m["estimate"]} | ({f"{key}|low": m["estimate"] - half, f"{key}|high": m["estimate"] + half} if half is not None else {})
     wider: dict[str, float | None] = {}
     out = []
-    for page in sorted(folder.glob("*.html")):
+    for page in sorted(folder.rglob("*.html")):  # the publications, the explorer's pages, the open data's page
         for value, key, shown in FIGURE.findall(page.read_text(encoding="utf-8")):
             value = float(value)
             if key.startswith("vergelijking|"):
@@ -219,9 +223,55 @@ def _figures(folder: Path, cells: dict[str, dict], recomputed: dict, manifest: d
             else:
                 expected = recomputed.get(key, (None,))[0]
             if expected is None or abs(expected - value) > TOLERANCE:
-                out.append(Difference(f"{page.name} {key}", f"toont {value!r}, herberekend {expected!r}"))
+                out.append(Difference(f"{page.relative_to(folder)} {key}", f"toont {value!r}, herberekend {expected!r}"))
             elif shown not in (percent(value), percent(value, 1)):
-                out.append(Difference(f"{page.name} {key}", f"toont {shown!r} voor {value!r}"))
+                out.append(Difference(f"{page.relative_to(folder)} {key}", f"toont {shown!r} voor {value!r}"))
+    return out
+
+
+def _tabular(folder: Path, recomputed: dict[str, tuple[float | None, int, float]]) -> list[Difference]:
+    """The figures of the tables for machines and analysts against their recomputed cells:
+    the open data (shares), the explorer's downloads (percentages to 4 decimals) and
+    tabellen.xlsx (shares), each row found by its key."""
+    rows: list[tuple[str, str, float | None, str | None]] = []  # where, key, share shown, n shown
+    for path in [folder / "open-data" / "cijfers.csv", *sorted((folder / "verkenner").glob("*/*.csv"))]:
+        if not path.is_file():
+            continue
+        scale = 1.0 if path.parent.name == "open-data" else 100.0
+        column = "aandeel" if scale == 1.0 else "percentage"
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                value = float(row[column]) / scale if row.get(column) else None
+                rows.append((str(path.relative_to(folder)), row["sleutel"], value, row.get("n") or None))
+    rows += _workbook_rows(folder / "tabellen.xlsx")
+    out = []
+    for where, key, value, n in rows:
+        if value is None:
+            continue
+        expected = recomputed.get(key)
+        allowed = TOLERANCE + (5e-7 if where.startswith("verkenner") else 0.0)  # rounded to 4 decimals of a percentage
+        if expected is None or expected[0] is None or abs(expected[0] - value) > allowed:
+            out.append(Difference(f"{where} {key}", f"toont {value!r}, herberekend {None if expected is None else expected[0]!r}"))
+        elif n is not None and int(float(n)) != expected[1]:
+            out.append(Difference(f"{where} {key}", f"n {n}, herberekend {expected[1]}"))
+    return out
+
+
+def _workbook_rows(path: Path) -> list[tuple[str, str, float | None, str | None]]:
+    if not path.is_file():
+        return []
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    out = []
+    for sheet in book.worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        header = next((r for r in rows if r and "Sleutel" in r and "Percentage" in r), None)
+        if header is None:
+            continue
+        key, value, n = header.index("Sleutel"), header.index("Percentage"), header.index("n")
+        for row in rows:
+            if row and len(row) > key and row[key]:
+                out.append((f"{path.name} [{sheet.title}]", row[key], row[value], None if row[n] is None else str(row[n])))
+    book.close()
     return out
 
 

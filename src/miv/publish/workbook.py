@@ -16,7 +16,8 @@ from miv.publish.verdict import SIGNS, verdict
 
 CELL = ("publication", "per_value", "indicator", "breakdown", "domain")
 
-HEADER = ["Hoofdstuk", "Indicator", "Noemer", "Uitsplitsing", "Groep", "Editie", "Percentage", "Ondergrens 95%", "Bovengrens 95%", "n", "Opmerking", "Verandering sinds vorige editie", "p-waarde"]
+HEADER = ["Hoofdstuk", "Indicator", "Noemer", "Uitsplitsing", "Groep", "Editie", "Percentage", "Ondergrens 95%", "Bovengrens 95%", "n", "Opmerking", "Verandering sinds vorige editie", "p-waarde", "Sleutel"]
+KEY_COLUMN = HEADER.index("Sleutel")  # the cell's key in estimates.csv and the open data, so a row can be traced
 
 
 def estimates_csv(disclosure: Disclosure, monitor: Monitor, edition: int, previous: int | None, target: Path) -> None:
@@ -66,6 +67,7 @@ def workbook(documents: list[Document], labels: Labels, target: Path, notice: st
         "Eén werkblad per publicatie. Percentage, grenzen van het 95%-betrouwbaarheidsinterval en n (ongewogen aantal respondenten met een geldig antwoord).",
         "Een lege cel met een opmerking is niet gepubliceerd (onthullingsbeheersing); manifest.json noemt elke beslissing.",
         "De percentages zijn onafgerond opgeslagen en als heel percentage weergegeven.",
+        "Sleutel: de sleutel van het cijfer in estimates.csv en de open data (publicatie|waarde|indicator|uitsplitsing|groep|editie).",
         "Verandering: de uitkomst van de toets op het verschil met de vorige editie (gestegen, gedaald of geen significant verschil bij p < 0,05), of waarom er niet getoetst is; de p-waarde staat ernaast.",
         "Verklaring van tekens: " + "; ".join(f"{mark} {meaning}" for mark, meaning in SIGNS) + ".",
         *([notice] if notice else []),
@@ -87,6 +89,7 @@ def workbook(documents: list[Document], labels: Labels, target: Path, notice: st
                             continue
                         current = edition == doc.edition
                         sheet.write_row(r, 0, [section.title, block.indicator.label, block.denominator, labels.breakdown(row.breakdown), row.label, edition])
+                        sheet.write(r, KEY_COLUMN, cell_key(doc.publication.slug, doc.per_value, block.indicator.code, row.breakdown, row.domain, edition))
                         if figure is not None:
                             sheet.write_number(r, 6, figure.value, pct)
                         if current and figure is not None and row.low is not None:
@@ -108,6 +111,7 @@ def workbook(documents: list[Document], labels: Labels, target: Path, notice: st
         sheet.set_column(5, 9, 11)
         sheet.set_column(10, 11, 40)
         sheet.set_column(12, 12, 10)
+        sheet.set_column(KEY_COLUMN, KEY_COLUMN, 60)
         sheet.freeze_panes(3, 0)
     _series(book, documents, bold, head, pct)
     book.close()
