@@ -45,7 +45,7 @@ def _findings(team: Team) -> list[str]:
 def test_a_database_reader_and_the_document_folder_hold_nothing_readable(team: Team):
     receipt, _ = _conversation(team)
     dump = _dump(team)
-    assert receipt.case.id in dump and "bericht-toegevoegd" in dump
+    assert receipt.case.id in dump and "melderbericht-toegevoegd" in dump
     for secret in (REPORTER_TEXT, ANSWER, "Vaartweg", FILE.name, "klokkenluider@example.nl", "contract"):
         assert secret not in dump
     files = [p.read_bytes() for p in team.documents.rglob("*") if p.is_file()]
@@ -78,8 +78,8 @@ def test_the_reporter_and_the_handlers_read_the_same_conversation_and_every_read
     assert box.handler_attachment(team["adviseur"].member, receipt.case, mine[0].attachment.id, at(3)).name == FILE.name
     with team.work.db.session() as s:
         actions = [r[0] for r in s.execute(text("select action from audit_log order by seq"))]
-    assert actions.count("bericht-toegevoegd") == 2 and actions.count("berichten-gelezen") == 2 and "melder-ingelogd" in actions
-    assert actions.count("bijlage-gelezen") == 2 and not _findings(team)
+    assert actions.count("melderbericht-toegevoegd") == 2 and actions.count("melderberichten-gelezen") == 2 and "melder-ingelogd" in actions
+    assert actions.count("melderbijlage-gelezen") == 2 and not _findings(team)
 
 
 def test_the_reporter_sees_only_their_own_case(team: Team):
@@ -158,7 +158,7 @@ def test_the_recused_chair_another_organisation_and_the_auditor_see_no_message(t
             team.work.mailbox.post_as_handler(member, case, "Ik ben ook behandelaar.", False, None, at(2))
     with pytest.raises(AccessDenied):
         team.work.organisation_log(mayor)  # nor the log entries of the messages
-    assert "bericht-toegevoegd" in {e.action for e in team.work.organisation_log(team["auditor"].member) if e.case == case.id}
+    assert "melderbericht-toegevoegd" in {e.action for e in team.work.organisation_log(team["auditor"].member) if e.case == case.id}
     with team.work.db.session() as s:
         assert s.scalar(text("select count(*) from case_messages")) == 1
 

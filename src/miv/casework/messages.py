@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 FEEDBACK_ROLES = frozenset({Role.CHAIR, Role.SUPPORT, Role.ADVISER})  # the organisation informs the reporter, not the investigator
 EMAIL_FIELD = "e-mail"
-ADDED = "bericht-toegevoegd"
+ADDED = "melderbericht-toegevoegd"
 MESSAGE_FIELDS = {"author": "afzender", "at": "tijdstip", "feedback": "terugkoppeling", "attachment": "bijlage", "digest": "inhoud"}
 
 
@@ -152,7 +152,8 @@ class Mailbox:
     def reporter_messages(self, access: ReporterAccess, at: datetime) -> list[Message]:
         with self.work.transaction() as (session, log):
             messages = self._messages(session, access.key)
-            log.record(REPORTER, "berichten-gelezen", at, access.case.id, access.case.organisation, {"aantal": len(messages)})
+            if messages:
+                log.record(REPORTER, "melderberichten-gelezen", at, access.case.id, access.case.organisation, {"aantal": len(messages)})
         return messages
 
     def post_as_reporter(self, access: ReporterAccess, text: str, upload: Upload | None, at: datetime) -> int:
@@ -207,7 +208,8 @@ class Mailbox:
             if key is None:
                 return None
             messages = self._messages(session, key)
-            log.record(member.person, "berichten-gelezen", at, case.id, case.organisation, {"aantal": len(messages), "rol": member.role.value})
+            if messages:
+                log.record(member.person, "melderberichten-gelezen", at, case.id, case.organisation, {"aantal": len(messages), "rol": member.role.value})
         return messages
 
     def post_as_handler(self, member: Member, case: Case, text: str, feedback: bool, upload: Upload | None, at: datetime) -> str | None:
@@ -295,7 +297,7 @@ class Mailbox:
             if session.scalar(select(MessageRow.number).where(MessageRow.case_id == case.id, MessageRow.attachment == document_id)) is None:
                 raise AccessDenied()
             document = self.work.documents.get(key, document_id)
-            log.record(actor, "bijlage-gelezen", at, case.id, case.organisation, {"document": document_id})
+            log.record(actor, "melderbijlage-gelezen", at, case.id, case.organisation, {"document": document_id})
         return document
 
 
