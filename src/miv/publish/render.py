@@ -3,6 +3,7 @@ file written beside it, with the print rules of miv.css (A4, cover, page numbers
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,8 +72,9 @@ COMPONENTS_NOTICE = (
 COMPONENTS = ("utrecht-document", "utrecht-heading", "utrecht-paragraph", "utrecht-table", "utrecht-figure", "utrecht-unordered-list")
 
 
+@functools.cache
 def component_css() -> str:
-    """The vendored components CSS, limited to the components publications use.
+    """The vendored components CSS, limited to the components publications use (made once per process).
 
     The full file has some 1,300 rules; WeasyPrint matches every rule against every element,
     which tripled the time of a report. A rule is kept when each of its selectors names one
