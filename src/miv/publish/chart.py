@@ -13,6 +13,7 @@ from functools import cache
 import altair as alt
 import vl_convert
 
+from miv.definition.models import Chart as ChartKind
 from miv.publish.document import Block, Row, SectionView
 from miv.publish.narrative import Figure
 from miv.publish.number import percent
@@ -35,7 +36,7 @@ class Point:
 
 @dataclass(frozen=True)
 class Chart:
-    kind: str
+    kind: ChartKind
     title: str
     alt: str
     points: list[Point]
@@ -53,19 +54,19 @@ def charts(section: SectionView, edition: int, previous: int | None) -> list[Cha
     """The section's chart (bars, trend or groups), or none when nothing can be shown."""
     if not section.chart or not section.blocks:
         return []
-    if section.chart == "trend":
+    if section.chart is ChartKind.TREND:
         return [c for c in (_trend(block) for block in section.blocks) if c is not None]
-    if section.chart == "groups" and section.breakdowns:
+    if section.chart is ChartKind.GROUPS and section.breakdowns:
         made = _groups(section, edition, previous)
     else:
         made = _bars(section, edition)
     return [made] if made is not None else []
 
 
-def interactive(kind: str, title: str, points: list[Point]) -> tuple[dict, str]:
+def interactive(kind: ChartKind, title: str, points: list[Point]) -> tuple[dict, str]:
     """The Vega-Lite spec and text alternative of a "groups" or "trend" chart, not rendered:
     the results explorer draws the reports' specs in the browser."""
-    template = _trend_template(any(p.note for p in points)) if kind == "trend" else _groups_template()
+    template = _trend_template(any(p.note for p in points)) if kind is ChartKind.TREND else _groups_template()
     return {**template, "datasets": {"punten": [_datum(p) for p in points]}}, _alt(kind, title, points)
 
 
@@ -88,7 +89,7 @@ def _bars(section: SectionView, edition: int) -> Chart | None:
         title = f"{section.title}, {edition}"
     if not points:
         return None
-    return _make("bars", title, points, _bars_template())
+    return _make(ChartKind.BARS, title, points, _bars_template())
 
 
 def _groups(section: SectionView, edition: int, previous: int | None) -> Chart | None:
@@ -102,7 +103,7 @@ def _groups(section: SectionView, edition: int, previous: int | None) -> Chart |
             points.append(Point(r.label, r.figure, r.low, r.high, str(edition)))
     if not points:
         return None
-    return _make("groups", f"{block.indicator.label}: {previous} en {edition}", points, _groups_template())
+    return _make(ChartKind.GROUPS, f"{block.indicator.label}: {previous} en {edition}", points, _groups_template())
 
 
 def _trend(block: Block) -> Chart | None:
@@ -110,7 +111,7 @@ def _trend(block: Block) -> Chart | None:
     if len(trend) < 2:
         return None
     points = [Point(str(t.edition), Figure(t.value, t.key), None, None, t.source, note="trendbreuk" if t.trend_break else "") for t in trend]
-    return _make("trend", f"{block.indicator.label} per editie", points, _trend_template(any(p.note for p in points)))
+    return _make(ChartKind.TREND, f"{block.indicator.label} per editie", points, _trend_template(any(p.note for p in points)))
 
 
 def _datum(p: Point) -> dict:
@@ -175,23 +176,24 @@ def _config(chart: alt.TopLevelMixin) -> dict:
     return configured.configure_view(stroke=None).configure_axis(labelFontSize=11).to_dict(validate=False)
 
 
-def _make(kind: str, title: str, points: list[Point], template: dict) -> Chart:
+def _make(kind: ChartKind, title: str, points: list[Point], template: dict) -> Chart:
     spec = {**template, "datasets": {"punten": [_datum(p) for p in points]}}
     svg = vl_convert.vegalite_to_svg(spec, format_locale="nl-NL")
     return Chart(kind, title, _alt(kind, title, points), points, spec, svg)
 
 
-def _alt(kind: str, title: str, points: list[Point]) -> str:
+def _alt(kind: ChartKind, title: str, points: list[Point]) -> str:
     """A Dutch text alternative naming the highest and lowest value (the table has all)."""
-    if kind == "trend":
+    if kind is ChartKind.TREND:
         first, last = points[0], points[-1]
         text = f"Lijndiagram: {title}, van {percent(first.figure.value)} in {first.label} tot {percent(last.figure.value)} in {last.label}."
         breaks = [f"tussen {before.label} en {p.label}" for before, p in zip(points, points[1:]) if p.note]
         if breaks:
             text += f" Trendbreuk {', '.join(breaks)}: de cijfers ervoor zijn niet zonder meer vergelijkbaar met die erna."
         return text + " De cijfers staan in de tabel bij de figuur."
-    top = max(points, key=lambda p: p.figure.value)
-    bottom = min(points, key=lambda p: p.figure.value)
+    # equal shares (the same respondents) differ in the last bits from run to run: the first one counts
+    top = max(points, key=lambda p: round(p.figure.value, 12))
+    bottom = min(points, key=lambda p: round(p.figure.value, 12))
     shape = "Staafdiagram met 95%-betrouwbaarheidsintervallen"
     return f"{shape}: {title}. Hoogste: {_name(top)} met {percent(top.figure.value)}; laagste: {_name(bottom)} met {percent(bottom.figure.value)}."
 
