@@ -96,7 +96,7 @@ class SectionView:
     number: int
     title: str
     intro: str | None
-    chart: str | None
+    chart: ChartKind | None
     breakdowns: list[str]
     blocks: list[Block]
     charts: list[Chart] = field(default_factory=list)
@@ -202,8 +202,8 @@ def _summary(sections: list[SectionView]) -> list[Sentence]:
 
 def _section(results: Results, pub: Publication, per: str | None, number: int, section: Section, cells: _Cells, labels: Labels, indicators: dict[str, Indicator]) -> SectionView:
     blocks = [_block(results, pub, per, section, indicators[code], cells, labels) for code in section.indicators if code in indicators]
-    view = SectionView(number + 1, section.title, section.intro, section.chart.value if section.chart else None, list(section.breakdowns), blocks)
-    if section.chart and section.chart is ChartKind.TREND:
+    view = SectionView(number + 1, section.title, section.intro, section.chart, list(section.breakdowns), blocks)
+    if section.chart is ChartKind.TREND:
         view.blocks = [replace(b, trend=_trend(results, pub, per, b.indicator, cells)) for b in blocks]
     return view
 
