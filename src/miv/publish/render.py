@@ -32,6 +32,7 @@ class Meta:
     policy: object
     weighting: list[dict]
     notice: str | None = None
+    method_href: str | None = None  # where the method is explained (a report's Verantwoording)
 
 
 class Renderer:
@@ -44,7 +45,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.globals.update(
-            html=narrative.html, text=narrative.text, number=number, interval=interval,
+            html=narrative.html, text=narrative.text, significant=narrative.significant, number=number, interval=interval,
             breakdown_label=labels.breakdown, series=SERIES, meta=meta, static=static,
             code_version=meta.code_version, sign_legend=SIGNS,
         )
