@@ -239,9 +239,9 @@ def _alt(kind: str, title: str, points: list[Point]) -> str:
             text += f" Trendbreuk {', '.join(breaks)}: de cijfers ervoor zijn niet zonder meer vergelijkbaar met die erna."
         return text + " De cijfers staan in de tabel bij de figuur."
     if kind == "whole":  # every figure: in a printed factsheet this is the chart's only text
-        pairs = "; ".join(f"{label}: " + ", ".join(f"{p.series.lower()} {percent(p.figure.value)}" for p in points if p.label == label)
+        pairs = "; ".join(f"‘{label}’ – " + ", ".join(f"{p.series} {percent(p.figure.value)}" for p in points if p.label == label)
                           for label in dict.fromkeys(p.label for p in points))
-        return f"Staafdiagram: {title}. {pairs}."
+        return f"Staafdiagram met 95%-betrouwbaarheidsintervallen bij ‘{title}’. {pairs}."
     top = max(points, key=lambda p: p.figure.value)
     bottom = min(points, key=lambda p: p.figure.value)
     shape = "Staafdiagram met 95%-betrouwbaarheidsintervallen"
