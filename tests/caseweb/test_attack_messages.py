@@ -184,3 +184,16 @@ def test_a_closed_case_takes_no_message_and_a_message_needs_text_or_a_file(team:
         team.work.mailbox.post_as_reporter(access, "x" * 20_001, None, at(3))
     with pytest.raises(TransitionError, match="geldig e-mailadres"):
         team.work.mailbox.set_email(access, "geen adres", at(3))
+
+
+def test_migration_0007_goes_down_and_up_again_and_the_lost_messages_are_named(team: Team):
+    from alembic import command
+
+    from miv.store.migration import config
+
+    receipt, _ = _conversation(team)
+    team.work.db.dispose()
+    command.downgrade(config(team.work.db.url), "0006_cases_reporter")
+    command.upgrade(config(team.work.db.url), "head")
+    assert team.work.mailbox.sign_in(receipt.code, at(3)) is None and team.work.case_for_receipt(receipt.code).id == receipt.case.id
+    assert any(f"zaak {receipt.case.id}, bericht 2: ontbreekt" in f for f in _findings(team))
