@@ -22,7 +22,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from miv.definition import Indicator
-from miv.definition.models import Chart as ChartKind
 from miv.definition.models import Comparison
 from miv.publish import narrative
 from miv.publish.chart import Point, interactive
@@ -204,7 +203,7 @@ def _trend(results: Results, doc: Document, indicator: Indicator, published: _Pu
     points.sort(key=lambda p: int(p.label))
     if len(points) < 2:
         return None
-    spec, alt = interactive(ChartKind.TREND, f"{indicator.label} per editie", points)
+    spec, alt = interactive("trend", f"{indicator.label} per editie", points)
     return {"spec": spec, "alt": alt, "points": [(p.label, p.figure, p.series, p.note) for p in points]}
 
 
@@ -231,7 +230,7 @@ def _charts(page: Page, breakdown: Breakdown) -> dict[str, dict]:
                   for e in sorted(chosen) if (v := line.values.get(e))]
         if points:
             title = f"{page.indicator.label} naar {breakdown.label.lower()}, {' en '.join(str(e) for e in sorted(chosen))}"
-            spec, alt = interactive(ChartKind.GROUPS, title, points)
+            spec, alt = interactive("groups", title, points)
             out["-".join(map(str, chosen))] = {"spec": spec, "alt": alt}
     return out
 

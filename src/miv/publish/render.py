@@ -15,6 +15,7 @@ from miv.definition import PublicationKind
 from miv.publish import narrative
 from miv.publish.document import Document
 from miv.publish.labels import Labels
+from miv.publish.method import Plain, join
 from miv.publish.number import interval, number
 from miv.publish.verdict import SIGNS
 
@@ -33,6 +34,8 @@ class Meta:
     policy: object
     weighting: list[dict]
     notice: str | None = None
+    plain: Plain | None = None  # the method chapter's parameters (miv.publish.method)
+    method_href: str | None = None  # where the method is explained (a report's Verantwoording)
 
 
 class Renderer:
@@ -45,10 +48,11 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.globals.update(
-            html=narrative.html, text=narrative.text, number=number, interval=interval,
+            html=narrative.html, text=narrative.text, significant=narrative.significant, number=number, interval=interval,
             breakdown_label=labels.breakdown, series=SERIES, meta=meta, static=static,
             code_version=meta.code_version, sign_legend=SIGNS,
         )
+        self.env.filters["join_dutch"] = join
         self.markdown_env = Environment(
             loader=self.env.loader, autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True
         )

@@ -17,6 +17,7 @@ from miv.publish.document import Document, documents
 from miv.publish.explorer import write_explorer
 from miv.publish.labels import Labels
 from miv.publish.letter import letter
+from miv.publish.method import plain
 from miv.publish.manifest import WEIGHTS_FILE, manifest
 from miv.publish.opendata import write_open_data
 from miv.publish.render import SERIES, Meta, Renderer, component_css, pdf
@@ -34,7 +35,7 @@ def prepare(results: Results, policy: Policy | None = None) -> tuple[Disclosure,
     docs = documents(results, disclosure)
     sections = [(section, doc) for doc in docs for section in doc.sections]
     with ThreadPoolExecutor(max_workers=4) as pool:  # vl-convert renders outside the GIL
-        made = pool.map(lambda pair: charts(pair[0], pair[1].edition, pair[1].previous), sections)
+        made = pool.map(lambda pair: charts(pair[0], pair[1].edition, pair[1].previous, pair[1].population), sections)
         for (section, _doc), section_charts in zip(sections, made):
             section.charts = section_charts
     return disclosure, docs
@@ -153,8 +154,9 @@ def _counter(progress: Progress | None, total: int) -> Callable[[str], None]:
 
 def _meta(results: Results, disclosure: Disclosure, labels: Labels) -> Meta:
     weighting = [{**row, "label": labels.domain("group", row["group"])} for row in results.weighting.iter_rows(named=True)]
+    report = next((p.slug for p in results.monitor.publications if p.kind is PublicationKind.REPORT), None)
     return Meta(SERIES, results.definition_version, results.code_version, results.method, disclosure.policy, weighting,
-                results.notice)
+                results.notice, plain(results, disclosure.policy.tiny_population), f"{report}.html#verantwoording" if report else None)
 
 
 def ready() -> None:
