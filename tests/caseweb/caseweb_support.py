@@ -60,3 +60,17 @@ def anchor_path(documents: Path) -> Path:
 
 def at(days: float) -> datetime:
     return T0 + timedelta(days=days)
+
+
+EXTERNAL = {"soort": "extern"}
+DECLARATION = {"geen-zakelijke-banden": "ja", "geen-familiebanden": "ja", "geen-eerdere-rol": "ja", "geen-belang": "ja"}
+
+
+def notification(when: datetime, term_days: int = 14) -> dict[str, str]:
+    """The draft findings put to the accused on the day of `when`, with `term_days` to respond."""
+    return {"kennisgeving": f"{when:%Y-%m-%d}", "wijze": "aangetekend", "termijn": f"{when + timedelta(days=term_days):%Y-%m-%d}",
+            "bevindingen": "Conceptrapport versie 1, hoofdstuk 3."}
+
+
+def response(when: datetime, text: str = "Ik heb niet meegestemd.", adviser: str = "Mr. A. Bakker") -> dict[str, str]:
+    return {"reactie": "ontvangen", "ontvangen": f"{when:%Y-%m-%d}", "inhoud": text, "bijstand": "advocaat", "adviseur": adviser}
