@@ -19,7 +19,7 @@ OTHER = "gemeente-zeist"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 SECRETS = ["Wethouder Pietersen", "Annemarie Bakker", "grondtransactie aan de Vaartweg", "onderzoeksbureau Integer BV",
            "berisping wegens belangenverstrengeling", "verslag-pietersen.pdf", "notulen van de besloten vergadering",
-           "notitie over de zwager"]
+           "notitie over de zwager", "PL0900-2026123456", "ik heb de stukken nooit gezien", "Mr. Jolanda Visser"]
 ROLES = {
     "voorzitter": (ORG, Role.CHAIR), "ondersteuning": (ORG, Role.SUPPORT), "adviseur": (ORG, Role.ADVISER),
     "onderzoeker": (ORG, Role.INVESTIGATOR), "onderzoeker-2": (ORG, Role.INVESTIGATOR), "auditor": (ORG, Role.AUDITOR),

@@ -52,7 +52,7 @@ def test_a_case_from_report_to_closure_leaves_no_plaintext_on_disk(site: CaseSit
     assert download.content == f"Inhoud: {SECRETS[6]}".encode() and "verslag-pietersen.pdf" in download.headers["content-disposition"]
     today = datetime.now(timezone.utc)
     step(investigator, case_id, Action.BEVINDINGEN_VOORLEGGEN, **notification(today))
-    step(support, case_id, Action.WEDERHOOR_VASTLEGGEN, **response(today))
+    step(support, case_id, Action.WEDERHOOR_VASTLEGGEN, **response(today, SECRETS[9], SECRETS[10]))
     step(investigator, case_id, Action.RAPPORT_OPLEVEREN, reden="Wederhoor verwerkt.")
     assert investigator.get(f"{BASE}/zaak/{case_id}").status_code == 404
     step(chair, case_id, Action.BESLUITEN, reden=SECRETS[4], uitkomst=Outcome.GEGROND.value)
