@@ -17,6 +17,7 @@ from miv.publish.document import Document, documents
 from miv.publish.explorer import write_explorer
 from miv.publish.labels import Labels
 from miv.publish.letter import letter
+from miv.publish.method import plain
 from miv.publish.manifest import WEIGHTS_FILE, manifest
 from miv.publish.opendata import write_open_data
 from miv.publish.render import SERIES, Meta, Renderer, component_css, pdf, ready
@@ -154,4 +155,4 @@ def _counter(progress: Progress | None, total: int) -> Callable[[str], None]:
 def _meta(results: Results, disclosure: Disclosure, labels: Labels) -> Meta:
     weighting = [{**row, "label": labels.domain("group", row["group"])} for row in results.weighting.iter_rows(named=True)]
     return Meta(SERIES, results.definition_version, results.code_version, results.method, disclosure.policy, weighting,
-                results.notice)
+                results.notice, plain(results, disclosure.policy.tiny_population))

@@ -49,6 +49,7 @@ from miv.cases import (
 from miv.cases.fields import BODY
 from miv.cases.recusal import RECUSERS
 from miv.casework import Person, notices
+from miv.casework.messages import FEEDBACK_ROLES
 from miv.casework.service import RECUSAL
 from miv.web.caseguard import NOT_FOUND, casework, now, organisation_page, signed_in
 from miv.web.pages import render, templates
@@ -137,7 +138,7 @@ async def case_page(request: Request) -> Response:
 
 
 def _case_view(request: Request, case: Case, errors: dict[str, str] | None = None, failed: str | None = None,
-               form: FormData | None = None, status: int = 200) -> Response:
+               form: FormData | dict[str, str] | None = None, status: int = 200) -> Response:
     work, member = casework(request), request.state.member
     at = now()
     granted = case_permissions(member, case)
@@ -159,6 +160,8 @@ def _case_view(request: Request, case: Case, errors: dict[str, str] | None = Non
         if member.role in RECUSERS and contents is not None and case.stage is not Stage.AFGESLOTEN else [],
         Kind=Kind, RULES=RULES, body=dict(BODY)[representative_body(request.state.organisation.layer)],
         must_declare=must_declare(member, case), notes=_step_notes(case, at),
+        messages=work.mailbox.handler_messages(member, case, at) if Permission.READ in granted else None,
+        may_give_feedback=member.role in FEEDBACK_ROLES,
     )
     return render(request, "cases/case.html", context, status=status)
 

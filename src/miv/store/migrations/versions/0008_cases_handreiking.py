@@ -1,15 +1,15 @@
 """cases: the Handreiking's step records (codes per step, digests of the sealed texts it wrote)
 
-Revision ID: 0007_cases_handreiking
-Revises: 0006_cases_reporter
+Revision ID: 0008_cases_handreiking
+Revises: 0007_cases_messages
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007_cases_handreiking'
-down_revision = '0006_cases_reporter'
+revision = '0008_cases_handreiking'
+down_revision = '0007_cases_messages'
 branch_labels = None
 depends_on = None
 
