@@ -137,6 +137,11 @@ def test_a_stolen_reporter_cookie_dies_at_sign_out_and_after_ten_idle_minutes(si
         for row in s.query(SessionRow):
             row.last_seen = row.last_seen - timedelta(minutes=11)
     assert again.get("/melder/berichten").headers["location"] == "/melder?melding=verlopen"
+    staff = site.client()
+    site.sign_in(staff, "voorzitter")
+    forged = site.client()  # a handler's own session token presented as a reporter's
+    forged.cookies.set(reporter.COOKIE, staff.cookies.get("miv-beheer"))
+    assert forged.get("/melder/berichten").headers["location"] == "/melder?melding=verlopen"
 
 
 def test_a_new_code_ends_the_other_sessions_and_the_old_code(site_on: CaseSite):
