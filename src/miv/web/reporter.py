@@ -188,7 +188,7 @@ async def conversation(request: Request, access: ReporterAccess) -> Response:
     try:
         upload = await read_upload(request, "bijlage", work.documents.max_bytes, text_limit=4 * MAX_TEXT)
     except UploadTooLarge as exc:
-        refused = await run_in_threadpool(_page, request, access, {"bijlage": str(exc)}, None, 413)
+        refused = await run_in_threadpool(_page, request, access, {"bijlage": str(exc)}, {"bericht": exc.fields.get("bericht", "")}, 413)
         refused.headers["connection"] = "close"
         return refused
     text = upload.fields.get("bericht", "")
