@@ -165,6 +165,7 @@ async def start(request: Request) -> Response:
         await run_in_threadpool(state.limits.fail, CLIENT_SCOPE, address)
         await run_in_threadpool(state.limits.fail, SERVER_SCOPE, "alle")
         return render(request, "reporter/start.html", context | {"error": WRONG}, status=400)
+    await run_in_threadpool(_end, request)  # a session this browser still had ends: every sign-in gets a new token
     token = await run_in_threadpool(_begin, request, access)
     response = _see(f"{BASE}/berichten")
     response.headers.append("set-cookie", _cookie(request, token))
