@@ -16,6 +16,7 @@ from miv.store.cases import MessageRow, ReporterKeyRow
 
 from .caseweb_support import SECRETS, Team, at
 from .test_attack_receipt import _dump
+from .test_cli import setup  # noqa: F401 - the fixture
 from .test_store import walk
 
 REPORTER_TEXT = "Ik zag de wethouder het contract tekenen bij de notaris aan de Vaartweg."
@@ -223,3 +224,25 @@ def test_the_channel_survives_master_key_rotation_and_goes_with_the_case_at_purg
     work.purge(case.closed_at + timedelta(days=6 * 366))
     assert work.mailbox.sign_in(receipt.code, at(4)) is None
     assert not any(p.is_file() for p in team.documents.rglob("*")) and not _findings(team)
+
+
+def test_miv_cases_verify_log_names_an_edited_and_a_deleted_message(setup):
+    from miv.cli import app
+    from miv.store import Database
+
+    from .caseweb_support import build
+    from .test_cli import runner
+
+    url, master, tmp = setup
+    db = Database(url)
+    receipt, _ = _conversation(build(db, master, tmp / "documenten"))
+    assert runner.invoke(app, ["cases", "verify-log"]).exit_code == 0
+    with db.session() as s:
+        s.execute(text(f"update case_messages set blob = (select for_case from case_reporter_keys where case_id = '{receipt.case.id}') "
+                       f"where case_id = '{receipt.case.id}' and number = 1"))
+        s.execute(text(f"delete from case_messages where case_id = '{receipt.case.id}' and number = 2"))
+    checked = runner.invoke(app, ["cases", "verify-log"])
+    assert checked.exit_code == 1
+    assert f"zaak {receipt.case.id}, bericht 1: inhoud gewijzigd" in checked.output
+    assert f"zaak {receipt.case.id}, bericht 2: ontbreekt" in checked.output
+    db.dispose()
