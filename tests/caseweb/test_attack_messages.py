@@ -226,7 +226,7 @@ def test_the_channel_survives_master_key_rotation_and_goes_with_the_case_at_purg
     assert not any(p.is_file() for p in team.documents.rglob("*")) and not _findings(team)
 
 
-def test_miv_cases_verify_log_names_an_edited_and_a_deleted_message(setup):
+def test_miv_cases_verify_log_names_an_edited_and_a_deleted_message(setup):  # noqa: F811 - the fixture of test_cli
     from miv.cli import app
     from miv.store import Database
 
