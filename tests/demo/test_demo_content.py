@@ -1,0 +1,117 @@
+"""The content the real monitor publishes is in the demo's reports, from the data through the
+pipeline: each section the definition names is in the report, each figure in it equals its cell
+in estimates.csv and tabellen.xlsx (with the verdict and p-value of the change), and a figure
+recomputed here from the data files and gewichten.csv, without miv's code, equals the cell."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+import tinyhtml5
+from verdict_support import NS
+
+from miv.definition import load
+
+# (publication, section title, indicators) of the content issue 12 asks for
+CONTENT = [
+    ("rapport-veiligheid", "Plaats van het meest ingrijpende voorval", ["kanaal_online", "kanaal_persoonlijk", "kanaal_thuis"]),
+    ("rapport-veiligheid", "Ernst van de voorvallen", ["agressie_ernstig"]),
+    ("rapport-veiligheid", "Daders", ["dader_burger", "dader_ondernemer", "dader_crimineel", "dader_politicus",
+                                      "dader_journalist", "dader_anoniem", "dader_anders"]),
+    ("rapport-veiligheid", "Bij wie het voorval is gemeld", ["gemeld_voorzitter", "gemeld_griffier", "gemeld_meldpunt",
+                                                              "gemeld_fractie", "gemeld_anders"]),
+    ("rapport-veiligheid", "Redenen om niet te melden", ["niet_gemeld_ernst", "niet_gemeld_functie", "niet_gemeld_zinloos",
+                                                          "niet_gemeld_waar", "niet_gemeld_angst", "niet_gemeld_zelf",
+                                                          "niet_gemeld_anders", "geen_aangifte_ernst", "geen_aangifte_zinloos",
+                                                          "geen_aangifte_angst", "geen_aangifte_moeite", "geen_aangifte_adres",
+                                                          "geen_aangifte_anders"]),
+]
+# indicator -> (universe, variable that is 1 for yes) recomputed by hand from the data files
+BY_HAND = {
+    "niet_gemeld_ernst": ("AG_MELDING", 2, "AG_NIET_GEMELD_1"),
+    "gemeld_griffier": ("AG_MELDING", 1, "AG_MELDING_BIJ_2"),
+    "dader_politicus": (None, None, "AG_DADER_4"),
+}
+FORMS = ["AG_VERBAAL", "AG_INTIMIDATIE", "AG_BEDREIGING", "AG_BEDREIGING_NAASTEN", "AG_FYSIEK", "AG_VERNIELING", "AG_STALKING"]
+
+
+def cells(out: Path) -> dict[str, dict[str, str]]:
+    with (out / "estimates.csv").open(encoding="utf-8") as handle:
+        return {row["key"]: row for row in csv.DictReader(handle)}
+
+
+def sections(page: Path) -> dict[str, object]:
+    """The report's chapters by their title (without the number)."""
+    tree = tinyhtml5.parse(page.read_text(encoding="utf-8"))
+    found = {}
+    for section in tree.iter(f"{NS}section"):
+        if "miv-hoofdstuk" in (section.get("class") or ""):
+            heading = "".join(section.find(f"{NS}h2").itertext()).strip()
+            found[heading.split(". ", 1)[1]] = section
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("slug", "title", "indicators"), CONTENT, ids=[c[1] for c in CONTENT])
+def test_each_section_is_in_the_report_with_its_estimates(demo_run: tuple[Path, str], slug: str, title: str,
+                                                          indicators: list[str]) -> None:
+    out = demo_run[0] / "2024"
+    section = sections(out / f"{slug}.html")[title]
+    published = cells(out)
+    shown = {d.get("data-cell"): d for d in section.iter(f"{NS}data")}
+    for code in indicators:
+        for year in (2024, 2022):
+            key = f"{slug}||{code}|totaal|totaal|{year}"
+            assert key in shown, f"{title}: {code} {year} ontbreekt"
+            assert float(shown[key].get("value")) == pytest.approx(float(published[key]["estimate"]), abs=5e-5)
+        now = published[f"{slug}||{code}|totaal|totaal|2024"]
+        assert now["change"] in {"gestegen", "gedaald", "gelijk"}, (code, now["change"])
+        assert 0 <= float(now["change_p_value"]) <= 1
+    verdicts = [td.get("data-verdict") for td in section.iter(f"{NS}td") if td.get("data-verdict")]
+    assert verdicts and None not in verdicts
+
+
+@pytest.mark.slow
+def test_the_workbook_carries_the_new_sections_with_verdict_and_p_value(demo_run: tuple[Path, str]) -> None:
+    out = demo_run[0] / "2024"
+    monitor = load()
+    labels = {i.code: i.label for i in monitor.indicators}
+    published = cells(out)
+    sheet = openpyxl.load_workbook(out / "tabellen.xlsx", read_only=True)["rapport-veiligheid"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[2]
+    at = {name: header.index(name) for name in ("Hoofdstuk", "Indicator", "Groep", "Editie", "Percentage",
+                                                 "Verandering sinds vorige editie", "p-waarde")}
+    for slug, title, indicators in CONTENT:
+        for code in indicators:
+            row = next(r for r in rows[3:] if r[at["Hoofdstuk"]] == title and r[at["Indicator"]] == labels[code]
+                       and r[at["Groep"]] == "Totaal" and r[at["Editie"]] == 2024)
+            cell = published[f"{slug}||{code}|totaal|totaal|2024"]
+            assert row[at["Percentage"]] == pytest.approx(float(cell["estimate"]))
+            assert row[at["p-waarde"]] == pytest.approx(float(cell["change_p_value"]))
+            assert row[at["Verandering sinds vorige editie"]]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code", list(BY_HAND))
+def test_a_new_figure_recomputed_from_the_data_files_equals_its_cell(demo_run: tuple[Path, str], code: str) -> None:
+    """Σ w·y / Σ w over the victims (and the item's universe) with a valid answer, from the
+    parquet file and gewichten.csv: the arithmetic of the published share, done by hand."""
+    out = demo_run[0] / "2024"
+    universe, value, variable = BY_HAND[code]
+    data = pl.read_parquet(out / "data" / "ambtsdragers.parquet")
+    weights = pl.read_csv(out / "gewichten.csv").filter((pl.col("edition") == 2024) & (pl.col("questionnaire") == "ambtsdragers"))
+    data = data.join(weights.select("respondent_id", "weight"), on="respondent_id", how="inner")
+    victim = pl.any_horizontal([pl.col(f) == 1 for f in FORMS])
+    rows = data.filter(victim & pl.col(variable).is_in([0, 1]))
+    if universe is not None:
+        rows = rows.filter(pl.col(universe) == value)
+    share = (rows["weight"] * rows[variable]).sum() / rows["weight"].sum()
+    cell = cells(out)[f"rapport-veiligheid||{code}|totaal|totaal|2024"]
+    assert math.isclose(share, float(cell["estimate"]), rel_tol=1e-9)
+    assert rows.height == int(cell["n"])
