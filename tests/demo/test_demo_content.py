@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import math
+import re
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +18,7 @@ import tinyhtml5
 from verdict_support import NS
 
 from miv.definition import load
+from miv.pipeline.verify import verify
 
 # (publication, section title, indicators) of the content issue 12 asks for
 CONTENT = [
@@ -52,7 +55,7 @@ def sections(page: Path) -> dict[str, object]:
     for section in tree.iter(f"{NS}section"):
         if "miv-hoofdstuk" in (section.get("class") or ""):
             heading = "".join(section.find(f"{NS}h2").itertext()).strip()
-            found[heading.split(". ", 1)[1]] = section
+            found[heading.split(". ", 1)[-1]] = section
     return found
 
 
@@ -82,8 +85,9 @@ def test_the_workbook_carries_the_new_sections_with_verdict_and_p_value(demo_run
     monitor = load()
     labels = {i.code: i.label for i in monitor.indicators}
     published = cells(out)
-    sheet = openpyxl.load_workbook(out / "tabellen.xlsx", read_only=True)["rapport-veiligheid"]
-    rows = list(sheet.iter_rows(values_only=True))
+    book = openpyxl.load_workbook(out / "tabellen.xlsx", read_only=True)
+    rows = list(book["rapport-veiligheid"].iter_rows(values_only=True))
+    book.close()
     header = rows[2]
     at = {name: header.index(name) for name in ("Hoofdstuk", "Indicator", "Groep", "Editie", "Percentage",
                                                  "Verandering sinds vorige editie", "p-waarde")}
@@ -115,3 +119,71 @@ def test_a_new_figure_recomputed_from_the_data_files_equals_its_cell(demo_run: t
     cell = cells(out)[f"rapport-veiligheid||{code}|totaal|totaal|2024"]
     assert math.isclose(share, float(cell["estimate"]), rel_tol=1e-9)
     assert rows.height == int(cell["n"])
+
+
+def figures(element: object) -> dict[str, float]:
+    return {d.get("data-cell"): float(d.get("value")) for d in element.iter(f"{NS}data")}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("year", [2022, 2024])
+@pytest.mark.parametrize("slug", ["rapport-veiligheid", "rapport-integriteit"])
+def test_the_fieldwork_table_is_responded_over_invited_from_the_files(demo_run: tuple[Path, str], year: int, slug: str) -> None:
+    """Invited from data/veldwerk.csv, responded counted in the data files: each group's,
+    layer's and questionnaire's response rate in the report is their quotient."""
+    out = demo_run[0] / str(year)
+    tree = tinyhtml5.parse((out / f"{slug}.html").read_text(encoding="utf-8"))
+    design = next(s for s in tree.iter(f"{NS}section") if s.get("id") == "opzet")
+    shown = figures(design)
+    spec = load().editions[year]
+    text = "".join(design.itertext())
+    assert f"{spec.fieldwork.start.day} " in text and str(spec.fieldwork.end.year) in text
+    invited = pl.read_csv(out / "data" / "veldwerk.csv", schema_overrides={"group": pl.Utf8})
+    checked = 0
+    for code, q in spec.questionnaires.items():
+        data = pl.read_parquet(out / "data" / f"{code}.parquet")
+        by = "layer" if q.unit == "organisation" else "group"
+        rows = invited.filter(pl.col("questionnaire") == code)
+        units = [(r["layer"] if by == "layer" else r["group"], r["invited"], r["layer"]) for r in rows.iter_rows(named=True)]
+        totals: dict[str, list[int]] = {}
+        for unit, n_invited, layer in units:
+            responded = data.filter(pl.col(by) == unit).height
+            key = f"laag:{unit}" if by == "layer" else unit
+            for name in {key, f"laag:{layer}", "totaal"}:
+                totals.setdefault(name, [0, 0])
+                totals[name][0] += n_invited
+                totals[name][1] += responded
+        for name, (n_invited, responded) in totals.items():
+            stem = f"veldwerk|{code}|{name}|"
+            if stem + "respons" not in shown:  # a layer with one group has no total row
+                assert name.startswith("laag:"), stem
+                continue
+            assert shown[stem + "uitgenodigd"] == n_invited
+            assert shown[stem + "respons"] == responded
+            assert shown[stem + "responspercentage"] == pytest.approx(responded / n_invited, rel=1e-12)
+            checked += 1
+    assert checked >= 12 + 3 + 3  # every group of the persons' questionnaires, the layers, the totals
+
+
+@pytest.mark.slow
+def test_the_questionnaire_chapter_names_what_changed_since_2022(demo_run: tuple[Path, str]) -> None:
+    text = (demo_run[0] / "2024" / "rapport-veiligheid.html").read_text(encoding="utf-8")
+    design = text[text.index('id="opzet"'):text.index('id="verantwoording"')]
+    for code, what in [("AG_ONLINE_OVERIG", "nieuw"), ("INT_KENNIS", "vervallen"), ("AG_SOCIAL", "vraagtekst"),
+                       ("ORG_SCREENING", "antwoordcategorieën")]:
+        assert re.search(rf"\({code}\)</span></th>\s*<td class=\"utrecht-table__cell\">{what}</td>", design), code
+    assert "AG_KANAAL" not in design  # asked in both editions: no change
+    assert "Wijzigingen sinds" not in (demo_run[0] / "2022" / "rapport-veiligheid.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_verify_names_an_altered_response_count(demo_run: tuple[Path, str], tmp_path: Path) -> None:
+    copy = tmp_path / "uit"
+    shutil.copytree(demo_run[0], copy)
+    page = copy / "2024" / "rapport-integriteit.html"
+    text = page.read_text(encoding="utf-8")
+    key = "veldwerk|ambtsdragers|raadslid|respons"
+    value = re.search(rf'value="(\d+)" data-cell="{re.escape(key)}"', text).group(1)
+    page.write_text(text.replace(f'value="{value}" data-cell="{key}"', f'value="{int(value) + 1}" data-cell="{key}"'), encoding="utf-8")
+    differences = [str(d) for d in verify(copy / "2024", load())]
+    assert any(f"rapport-integriteit.html {key}: toont '{int(value) + 1}', herberekend {value}" in d for d in differences), differences

@@ -9,6 +9,7 @@ from pathlib import Path
 from miv.definition import Monitor
 from miv.errors import MivError
 from miv.intake import IntakeError
+from miv.pipeline.fieldwork import response
 from miv.pipeline.inputs import Inputs, read_inputs, write_reports
 from miv.pipeline.run import run
 from miv.publish import Results, write_publications
@@ -26,12 +27,13 @@ class Published:
     folder: Path
 
 
-def read_edition(monitor: Monitor, edition: int, files: Iterable[Path], reports: Path) -> Inputs:
-    """Read and validate every file of an edition and write their reports into `reports`;
-    one rejected file stops the edition, since its figures would be silently incomplete."""
+def read_edition(monitor: Monitor, edition: int, files: Iterable[Path], reports: Path, fieldwork: Path | None = None) -> Inputs:
+    """Read and validate every file of an edition (and its fieldwork account, veldwerk.csv)
+    and write their reports into `reports`; one rejected file stops the edition, since its
+    figures would be silently incomplete."""
     if edition not in monitor.editions:
         raise MivError(f"editie {edition} staat niet in de definitie; bekend: {', '.join(map(str, monitor.editions))}")
-    inputs = read_inputs(files, monitor, edition)
+    inputs = read_inputs(files, monitor, edition, fieldwork)
     write_reports(inputs, reports)
     for report in inputs.reports:
         if not report.ok:
@@ -47,9 +49,14 @@ def publish_edition(monitor: Monitor, edition: int, current: Inputs, previous: I
     every publication into `out`; `notice` is printed on every output. `previous_results`,
     the previous edition's figures when it was run already, are reused, not recomputed."""
     step = progress or (lambda what, done, total: None)
-    hashes = {**current.hashes, **(previous.hashes if previous else {})}
+    before = {k: v for k, v in previous.hashes.items() if k != previous.fieldwork_file} if previous else {}
+    hashes = {**current.hashes, **before}  # the previous edition's fieldwork account is not used here
+    fieldwork = None
+    if current.invited is not None:
+        fieldwork = response(monitor, edition, current.invited, current.tables, current.fieldwork_file or "veldwerk")
     results = run(monitor, edition, current.tables, previous.tables if previous else None, hashes,
-                  lambda what: step(what, None, None), notice, previous_results=previous_results)
+                  lambda what: step(what, None, None), notice, previous_results=previous_results,
+                  fieldwork=fieldwork, fieldwork_file=current.fieldwork_file)
     step("publiceren", 0, 1)
     try:
         written = write_publications(results, out, with_pdf=pdf, progress=lambda done, total, name: step(name, done, total))
@@ -59,10 +66,12 @@ def publish_edition(monitor: Monitor, edition: int, current: Inputs, previous: I
 
 
 def run_edition(monitor: Monitor, edition: int, files: Iterable[Path], previous: Iterable[Path], out: Path, *,
-                pdf: bool = True, notice: str | None = None, progress: Progress | None = None) -> Published:
+                pdf: bool = True, notice: str | None = None, progress: Progress | None = None,
+                fieldwork: Path | None = None) -> Published:
     """`miv run`: this edition's files (and the previous edition's, for the comparisons)
-    read, checked, weighted, estimated and published into `out`."""
-    current = read_edition(monitor, edition, files, out / "validatie")
+    read, checked, weighted, estimated and published into `out`; `fieldwork` is this
+    edition's fieldwork account (veldwerk.csv), for the response table."""
+    current = read_edition(monitor, edition, files, out / "validatie", fieldwork)
     previous = list(previous)
     year = _previous(monitor, edition) if previous else None  # each edition's reports in that edition's folder
     prior = read_edition(monitor, year, previous, out.parent / str(year) / "validatie") if year is not None else None
@@ -70,16 +79,18 @@ def run_edition(monitor: Monitor, edition: int, files: Iterable[Path], previous:
 
 
 def run_editions(monitor: Monitor, files: Mapping[int, Iterable[Path]], out: Path, *, pdf: bool = True,
-                 notice: str | None = None, progress: Callable[[int], Progress] | None = None) -> list[Published]:
+                 notice: str | None = None, progress: Callable[[int], Progress] | None = None,
+                 fieldwork: Mapping[int, Path] | None = None) -> list[Published]:
     """Every edition in `files`, oldest first, into <out>/<edition>/, each compared with the
     edition before it; each edition's files are read once, also when the next one compares
     against them, and its figures are reused for the comparison, not recomputed.
-    `progress(edition)` gives the progress callback for that edition."""
+    `progress(edition)` gives the progress callback for that edition; `fieldwork` the
+    fieldwork account (veldwerk.csv) per edition."""
     read: dict[int, Inputs] = {}
     done: dict[int, Published] = {}
     for year in sorted(files):
         folder = out / str(year)
-        read[year] = read_edition(monitor, year, files[year], folder / "validatie")
+        read[year] = read_edition(monitor, year, files[year], folder / "validatie", (fieldwork or {}).get(year))
         previous = monitor.editions[year].previous
         prior = read.get(previous) if previous is not None else None
         reused = done[previous].results if previous in done else None

@@ -13,8 +13,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from miv.definition import PublicationKind
 from miv.publish import narrative
 from miv.publish.document import Document
+from miv.publish.fieldwork import Fieldwork
 from miv.publish.labels import Labels
 from miv.publish.number import interval, number
+from miv.publish.questionnaire import QuestionnaireView
 from miv.publish.verdict import SIGNS
 
 SERIES = "Monitor Integriteit en Veiligheid"
@@ -32,6 +34,8 @@ class Meta:
     policy: object
     weighting: list[dict]
     notice: str | None = None
+    fieldwork: Fieldwork | None = None  # the fieldwork chapter (miv.publish.fieldwork)
+    questionnaires: QuestionnaireView | None = None  # the questionnaires (miv.publish.questionnaire)
 
 
 class Renderer:

@@ -14,10 +14,12 @@ from miv.publish.chart import charts
 from miv.publish.disclosure import Disclosure, Policy, disclose
 from miv.publish.document import Document, documents
 from miv.publish.explorer import write_explorer
+from miv.publish.fieldwork import fieldwork
 from miv.publish.labels import Labels
 from miv.publish.letter import letter
 from miv.publish.manifest import WEIGHTS_FILE, manifest
 from miv.publish.opendata import write_open_data
+from miv.publish.questionnaire import describe
 from miv.publish.render import SERIES, Meta, Renderer, component_css, pdf
 from miv.publish.results import Results
 from miv.publish.workbook import estimates_csv, workbook
@@ -114,4 +116,4 @@ def _counter(progress: Progress | None, total: int) -> Callable[[str], None]:
 def _meta(results: Results, disclosure: Disclosure, labels: Labels) -> Meta:
     weighting = [{**row, "label": labels.domain("group", row["group"])} for row in results.weighting.iter_rows(named=True)]
     return Meta(SERIES, results.definition_version, results.code_version, results.method, disclosure.policy, weighting,
-                results.notice)
+                results.notice, fieldwork(results), describe(results.monitor, results.edition))
