@@ -33,14 +33,41 @@ CONTENT = [
                                                           "niet_gemeld_anders", "geen_aangifte_ernst", "geen_aangifte_zinloos",
                                                           "geen_aangifte_angst", "geen_aangifte_moeite", "geen_aangifte_adres",
                                                           "geen_aangifte_anders"]),
+    ("rapport-veiligheid", "Vrouwen en mannen", ["agressie_online", "gevolg_enig"]),
+    ("rapport-veiligheid", "Gevolgen", ["gevolg_enig", "gevolg_plezier", "gevolg_gezondheid", "gevolg_gedrag",
+                                         "gevolg_besluiten", "gevolg_online", "gevolg_gezin", "gevolg_stoppen"]),
+    ("rapport-veiligheid", "Behoefte aan ondersteuning", ["steun_aandacht", "steun_woning", "steun_aangifte",
+                                                           "steun_psychosociaal", "steun_training", "steun_online",
+                                                           "steun_geen"]),
+    ("rapport-integriteit", "Kennis van regels en gesprek over integriteit", ["kennis_gedragscode", "kennis_nevenfuncties",
+                                                                               "kennis_vertrouwenspersoon",
+                                                                               "kennis_meldregeling"]),
+    ("rapport-integriteit", "Zorgplicht van de voorzitter", ["zorgplicht_voldoende", "zorgplicht_middelen",
+                                                              "org_zorgplicht_voldoende", "org_zorgplicht_agenda",
+                                                              "org_zorgplicht_kennismaking", "org_zorgplicht_training",
+                                                              "org_zorgplicht_verantwoording", "org_zorgplicht_anders",
+                                                              "org_zorgplicht_geen", "org_int_besproken"]),
+    ("rapport-integriteit", "Integriteitsbeleid van organisaties", ["org_nevenfuncties_openbaar"]),
+    ("rapport-integriteit", "Meldingen van vermoedelijke schendingen bij organisaties",
+     ["org_meldingen_geen", "org_meldingen_een", "org_meldingen_enkele", "org_meldingen_veel", "org_onderzoek", "org_gegrond"]),
 ]
-# indicator -> (universe, variable that is 1 for yes) recomputed by hand from the data files
-BY_HAND = {
-    "niet_gemeld_ernst": ("AG_MELDING", 2, "AG_NIET_GEMELD_1"),
-    "gemeld_griffier": ("AG_MELDING", 1, "AG_MELDING_BIJ_2"),
-    "dader_politicus": (None, None, "AG_DADER_4"),
-}
+# a trend break in 2024 is the verdict's reason; every other new figure is tested against 2022
+BROKEN = {"kennis_gedragscode", "kennis_nevenfuncties", "kennis_vertrouwenspersoon", "kennis_meldregeling"}
 FORMS = ["AG_VERBAAL", "AG_INTIMIDATIE", "AG_BEDREIGING", "AG_BEDREIGING_NAASTEN", "AG_FYSIEK", "AG_VERNIELING", "AG_STALKING"]
+VICTIM = pl.any_horizontal([pl.col(f) == 1 for f in FORMS])
+MELDINGEN = pl.col("ORG_MELDINGEN_AANTAL")
+# indicator -> (questionnaire, publication, who counts: universe and a valid answer, who is yes), by hand
+BY_HAND = {
+    "niet_gemeld_ernst": ("ambtsdragers", "rapport-veiligheid", VICTIM & (pl.col("AG_MELDING") == 2) & pl.col("AG_NIET_GEMELD_1").is_in([0, 1]),
+                          pl.col("AG_NIET_GEMELD_1") == 1),
+    "gemeld_griffier": ("ambtsdragers", "rapport-veiligheid", VICTIM & (pl.col("AG_MELDING") == 1) & pl.col("AG_MELDING_BIJ_2").is_in([0, 1]),
+                        pl.col("AG_MELDING_BIJ_2") == 1),
+    "dader_politicus": ("ambtsdragers", "rapport-veiligheid", VICTIM & pl.col("AG_DADER_4").is_in([0, 1]), pl.col("AG_DADER_4") == 1),
+    "kanaal_thuis": ("ambtsdragers", "rapport-veiligheid", VICTIM & pl.col("AG_KANAAL").is_in([1, 2, 3]), pl.col("AG_KANAAL") == 3),
+    "steun_woning": ("ambtsdragers", "rapport-veiligheid", pl.col("STEUN_BEHOEFTE_2").is_in([0, 1]), pl.col("STEUN_BEHOEFTE_2") == 1),
+    "org_meldingen_enkele": ("organisaties", "rapport-integriteit", (pl.col("ORG_REGISTRATIE") == 1) & (MELDINGEN >= 0) & (MELDINGEN <= 500),
+                             (MELDINGEN >= 2) & (MELDINGEN <= 5)),
+}
 
 
 def cells(out: Path) -> dict[str, dict[str, str]]:
@@ -73,6 +100,9 @@ def test_each_section_is_in_the_report_with_its_estimates(demo_run: tuple[Path, 
             assert key in shown, f"{title}: {code} {year} ontbreekt"
             assert float(shown[key].get("value")) == pytest.approx(float(published[key]["estimate"]), abs=5e-5)
         now = published[f"{slug}||{code}|totaal|totaal|2024"]
+        if code in BROKEN:
+            assert now["change"] == "trendbreuk", code
+            continue
         assert now["change"] in {"gestegen", "gedaald", "gelijk"}, (code, now["change"])
         assert 0 <= float(now["change_p_value"]) <= 1
     verdicts = [td.get("data-verdict") for td in section.iter(f"{NS}td") if td.get("data-verdict")]
@@ -86,37 +116,37 @@ def test_the_workbook_carries_the_new_sections_with_verdict_and_p_value(demo_run
     labels = {i.code: i.label for i in monitor.indicators}
     published = cells(out)
     book = openpyxl.load_workbook(out / "tabellen.xlsx", read_only=True)
-    rows = list(book["rapport-veiligheid"].iter_rows(values_only=True))
+    sheets = {slug: list(book[slug].iter_rows(values_only=True)) for slug in ("rapport-veiligheid", "rapport-integriteit")}
     book.close()
-    header = rows[2]
-    at = {name: header.index(name) for name in ("Hoofdstuk", "Indicator", "Groep", "Editie", "Percentage",
-                                                 "Verandering sinds vorige editie", "p-waarde")}
     for slug, title, indicators in CONTENT:
+        rows = sheets[slug]
+        header = rows[2]
+        at = {name: header.index(name) for name in ("Hoofdstuk", "Indicator", "Groep", "Editie", "Percentage",
+                                                     "Verandering sinds vorige editie", "p-waarde")}
         for code in indicators:
             row = next(r for r in rows[3:] if r[at["Hoofdstuk"]] == title and r[at["Indicator"]] == labels[code]
                        and r[at["Groep"]] == "Totaal" and r[at["Editie"]] == 2024)
             cell = published[f"{slug}||{code}|totaal|totaal|2024"]
             assert row[at["Percentage"]] == pytest.approx(float(cell["estimate"]))
-            assert row[at["p-waarde"]] == pytest.approx(float(cell["change_p_value"]))
             assert row[at["Verandering sinds vorige editie"]]
+            if code not in BROKEN:
+                assert row[at["p-waarde"]] == pytest.approx(float(cell["change_p_value"]))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("code", list(BY_HAND))
 def test_a_new_figure_recomputed_from_the_data_files_equals_its_cell(demo_run: tuple[Path, str], code: str) -> None:
-    """Σ w·y / Σ w over the victims (and the item's universe) with a valid answer, from the
-    parquet file and gewichten.csv: the arithmetic of the published share, done by hand."""
+    """Σ w·y / Σ w over the universe with a valid answer, from the parquet file and
+    gewichten.csv: the arithmetic of the published share, done by hand (organisations have
+    weight 1 when gewichten.csv gives them none)."""
     out = demo_run[0] / "2024"
-    universe, value, variable = BY_HAND[code]
-    data = pl.read_parquet(out / "data" / "ambtsdragers.parquet")
-    weights = pl.read_csv(out / "gewichten.csv").filter((pl.col("edition") == 2024) & (pl.col("questionnaire") == "ambtsdragers"))
-    data = data.join(weights.select("respondent_id", "weight"), on="respondent_id", how="inner")
-    victim = pl.any_horizontal([pl.col(f) == 1 for f in FORMS])
-    rows = data.filter(victim & pl.col(variable).is_in([0, 1]))
-    if universe is not None:
-        rows = rows.filter(pl.col(universe) == value)
-    share = (rows["weight"] * rows[variable]).sum() / rows["weight"].sum()
-    cell = cells(out)[f"rapport-veiligheid||{code}|totaal|totaal|2024"]
+    questionnaire, slug, counted, yes = BY_HAND[code]
+    data = pl.read_parquet(out / "data" / f"{questionnaire}.parquet")
+    weights = pl.read_csv(out / "gewichten.csv").filter((pl.col("edition") == 2024) & (pl.col("questionnaire") == questionnaire))
+    data = data.join(weights.select("respondent_id", "weight"), on="respondent_id", how="left").with_columns(pl.col("weight").fill_null(1.0))
+    rows = data.filter(counted)
+    share = (rows["weight"] * rows.select(yes.cast(pl.Float64)).to_series()).sum() / rows["weight"].sum()
+    cell = cells(out)[f"{slug}||{code}|totaal|totaal|2024"]
     assert math.isclose(share, float(cell["estimate"]), rel_tol=1e-9)
     assert rows.height == int(cell["n"])
 
