@@ -15,6 +15,7 @@ from miv.publish import narrative
 from miv.publish.document import Document
 from miv.publish.fieldwork import Fieldwork
 from miv.publish.labels import Labels
+from miv.publish.method import Plain, join
 from miv.publish.number import interval, number
 from miv.publish.questionnaire import QuestionnaireView
 from miv.publish.verdict import SIGNS
@@ -34,6 +35,7 @@ class Meta:
     policy: object
     weighting: list[dict]
     notice: str | None = None
+    plain: Plain | None = None  # the method chapter's parameters (miv.publish.method)
     fieldwork: Fieldwork | None = None  # the fieldwork chapter (miv.publish.fieldwork)
     questionnaires: QuestionnaireView | None = None  # the questionnaires (miv.publish.questionnaire)
 
@@ -52,6 +54,7 @@ class Renderer:
             breakdown_label=labels.breakdown, series=SERIES, meta=meta, static=static,
             code_version=meta.code_version, sign_legend=SIGNS,
         )
+        self.env.filters["join_dutch"] = join
         self.markdown_env = Environment(
             loader=self.env.loader, autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True
         )

@@ -18,6 +18,7 @@ from miv.publish.explorer import write_explorer
 from miv.publish.fieldwork import fieldwork
 from miv.publish.labels import Labels
 from miv.publish.letter import letter
+from miv.publish.method import plain
 from miv.publish.manifest import WEIGHTS_FILE, manifest
 from miv.publish.opendata import write_open_data
 from miv.publish.questionnaire import describe
@@ -156,4 +157,5 @@ def _counter(progress: Progress | None, total: int) -> Callable[[str], None]:
 def _meta(results: Results, disclosure: Disclosure, labels: Labels) -> Meta:
     weighting = [{**row, "label": labels.domain("group", row["group"])} for row in results.weighting.iter_rows(named=True)]
     return Meta(SERIES, results.definition_version, results.code_version, results.method, disclosure.policy, weighting,
-                results.notice, fieldwork(results), describe(results.monitor, results.edition))
+                results.notice, plain(results, disclosure.policy.tiny_population),
+                fieldwork(results), describe(results.monitor, results.edition))
