@@ -65,7 +65,7 @@ BY_HAND = {
     "dader_politicus": ("ambtsdragers", "rapport-veiligheid", VICTIM & pl.col("AG_DADER_4").is_in([0, 1]), pl.col("AG_DADER_4") == 1),
     "kanaal_thuis": ("ambtsdragers", "rapport-veiligheid", VICTIM & pl.col("AG_KANAAL").is_in([1, 2, 3]), pl.col("AG_KANAAL") == 3),
     "steun_woning": ("ambtsdragers", "rapport-veiligheid", pl.col("STEUN_BEHOEFTE_2").is_in([0, 1]), pl.col("STEUN_BEHOEFTE_2") == 1),
-    "org_meldingen_meer": ("organisaties", "rapport-integriteit", (pl.col("ORG_REGISTRATIE") == 1) & (MELDINGEN >= 0) & ~MELDINGEN.is_in([98, 99]),
+    "org_meldingen_meer": ("organisaties", "rapport-integriteit", (pl.col("ORG_REGISTRATIE") == 1) & (MELDINGEN >= 0) & ~MELDINGEN.is_in([98.0, 99.0]),
                            MELDINGEN >= 2),
 }
 
