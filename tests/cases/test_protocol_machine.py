@@ -66,6 +66,7 @@ NEEDS_REASON = {
 }
 RECUSED = Member("p-loco", ORG, Role.CHAIR)
 ACTORS = People.all() + [RECUSED]
+CANDIDATES = [People.investigator, People.other_investigator, People.adviser]  # usually a fit choice, sometimes anyone
 NEVER_ACT = {People.auditor.person, People.outsider.person, RECUSED.person}
 
 inputs = st.fixed_dictionaries(
@@ -153,7 +154,7 @@ class Protocol(RuleBasedStateMachine):
         filled = kw | {
             "reason": "Gemotiveerd." if Need.REASON in rule_.needs else kw["reason"],
             "terms": "Opdracht." if rule_.accepts(Need.TERMS) else "",
-            "investigator": data.draw(st.sampled_from(ACTORS)) if rule_.accepts(Need.INVESTIGATOR) else None,
+            "investigator": data.draw(st.sampled_from(CANDIDATES) | st.sampled_from(ACTORS)) if rule_.accepts(Need.INVESTIGATOR) else None,
             "outcome": kw["outcome"] if rule_.accepts(Need.OUTCOME) else None,
             "forms": (kw["forms"] or {ViolationForm.GEDRAG}) if rule_.accepts(Need.FORMS) else set(),
         }
