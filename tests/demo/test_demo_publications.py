@@ -24,7 +24,7 @@ from miv.publish.number import percent
 VERDICTS = {"gestegen", "gedaald", "gelijk", "trendbreuk", "afgeschermd", "niet_gevraagd", "niet_toetsbaar", "nvt"}
 EDITIONS = ("2022", "2024")
 FIGURE = re.compile(r'<data class="miv-cijfer" value="([^"]+)" data-cell="([^"]+)">([^<]+)</data>')
-OWN = re.compile(r"^(?!vergelijking\||trend\||model\|)")  # a cell of estimates.csv, not a comparison, series or model value
+OWN = re.compile(r"^(?!vergelijking\||trend\||model\||veldwerk\|)")  # a cell of estimates.csv (miv verify checks the others)
 
 
 def _cells(out: Path) -> dict[str, dict]:
