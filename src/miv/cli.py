@@ -361,7 +361,7 @@ def _casework(db: str | None, documents: Path, anchor: Path | None = None) -> It
     from miv import cases, casework
 
     master = cases.MasterKey.from_environment()
-    anchor = anchor or SETTINGS["cases_anchor"].read()
+    anchor = anchor or SETTINGS["cases_anchor"].read() or cases.AnchorFile.beside(SETTINGS["cases_master_key"].read())
     with database(db) as opened:
         yield casework.Casework(opened, master, cases.DocumentStore(documents), anchor=anchor)
 
@@ -430,7 +430,7 @@ def cases_reset_totp(
 @cases_app.command("verify-log")
 def cases_verify_log(
     anchor: Path | None = typer.Option(None, "--anchor", envvar="MIV_CASES_ANCHOR",
-                                       help="Ankerbestand buiten de database (standaard zaaklog-anker.txt); ontbreekt het of loopt het achter, dan is dat een fout."),
+                                       help="Ankerbestand buiten de database (standaard zaaklog-anker.txt naast de hoofdsleutel); ontbreekt het of loopt het achter, dan is dat een fout."),
     db: str | None = DatabaseUrl, documents: Path = Documents,
 ) -> None:
     """Controleer de hashketen van het auditlog, het anker en elke zaak; noem elke gewijzigde, verwijderde of verplaatste regel en elk gewijzigd veld (exitcode 1)."""

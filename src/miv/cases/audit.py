@@ -212,8 +212,16 @@ class AnchorFile:
     """An append-only file of chain heads outside the database, one '<seq> <hash>' line per
     write. Lines may land out of order when app processes race; the highest one counts."""
 
+    NAME = "zaaklog-anker.txt"
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+
+    @classmethod
+    def beside(cls, master_key_file: Path) -> Path:
+        """The default place: next to the master key file, which is also kept away from the
+        database and its backups (never the working directory, where a test or a cron job runs)."""
+        return Path(master_key_file).resolve().parent / cls.NAME
 
     def append(self, anchor: Anchor, new_log: bool = False) -> None:
         """Add a head. The file is made only with the first entries of a log (`new_log`): a
