@@ -172,7 +172,9 @@ class Records:
             for where, fields in self._problems(row, steps):
                 found.append(Problem(where, ", ".join(FIELD_NAMES.get(f, f) for f in fields) + " gewijzigd buiten de applicatie om"))
             logged = self._logged_state(row.id)
-            if logged is not None and logged != self.state(row.id):
+            if logged is None:
+                found.append(Problem(f"zaak {row.id}", "heeft geen stand in het logboek: zijn logregels zijn verwijderd"))
+            elif logged != self.state(row.id):
                 found.append(Problem(f"zaak {row.id}", "wijkt af van de laatste stand in het logboek: teruggezet of gewijzigd"))
         for member in self.session.scalars(select(Membership)):
             if self.membership_changed(member):
