@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -106,13 +108,24 @@ def test_the_staff_channel_brings_the_wbk_deadlines_and_other_reports_do_not():
     assert not {"wbk-ontvangstbevestiging", "wbk-terugkoppeling"} & set(other)
 
 
-def test_the_wbk_feedback_deadline_is_overdue_after_three_months_and_met_by_the_decision():
+def test_the_wbk_feedback_deadline_is_overdue_after_three_months_and_the_acknowledgement_met_by_registration():
     policy, case = DeadlinePolicy(), _staff_case()
     assert by_code(policy.signals(case, datetime(2026, 6, 2, 9, 1, tzinfo=timezone.utc)))["wbk-terugkoppeling"].status is Status.OVERDUE
     registered = apply(case, Action.REGISTREREN, People.support, T0 + timedelta(days=2), forms=[ViolationForm.GEDRAG]).case
     assert by_code(policy.signals(registered, T0 + timedelta(days=30)))["wbk-ontvangstbevestiging"].status is Status.MET
     alerts = policy.alerts([registered], datetime(2026, 5, 31, 9, 0, tzinfo=timezone.utc))
     assert [s.deadline.code for _, s in alerts] == ["terugkoppeling", "wbk-terugkoppeling"]
+
+
+def test_the_wbk_feedback_deadline_is_met_by_a_feedback_message_and_not_by_a_stage():
+    policy = DeadlinePolicy()
+    case = apply(_staff_case(), Action.REGISTREREN, People.support, T0 + timedelta(days=2), forms=[ViolationForm.GEDRAG]).case
+    late = datetime(2026, 6, 3, 9, 0, tzinfo=timezone.utc)
+    assert by_code(policy.signals(case, late))["wbk-terugkoppeling"].status is Status.OVERDUE
+    told = by_code(policy.signals(replace(case, feedback=(T0 + timedelta(days=40),)), late))["wbk-terugkoppeling"]
+    assert told.status is Status.MET and told.met_at == T0 + timedelta(days=40)
+    too_late = by_code(policy.signals(replace(case, feedback=(late,)), late))["wbk-terugkoppeling"]
+    assert too_late.status is Status.MET_LATE
 
 
 def test_configuration_cannot_lengthen_a_statutory_deadline():

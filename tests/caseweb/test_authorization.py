@@ -16,6 +16,7 @@ from browser_support import csrf, serve
 from starlette.routing import Route
 
 from miv.cases import Action, Report, ViolationForm
+from miv.casework.messages import Upload
 
 from .caseweb_support import ORG, OTHER, SECRETS, at
 from .web_cases import CaseSite, make_case_site
@@ -42,6 +43,8 @@ MATRIX = [
     ("/beheer/zaken/{org}/zaak/{case}/uitsluiten", "POST", {"voorzitter", "adviseur"}, 404),
     ("/beheer/zaken/{org}/zaak/{case}/documenten", "POST", READERS, 404),
     ("/beheer/zaken/{org}/zaak/{case}/documenten/{document}", "GET", READERS, 404),
+    ("/beheer/zaken/{org}/zaak/{case}/berichten", "POST", READERS, 404),
+    ("/beheer/zaken/{org}/zaak/{case}/berichten/{attachment}", "GET", READERS, 404),
     ("/beheer/zaken/{org}/zaak/{case}/logboek", "GET", LOGS, 404),
     ("/beheer/zaken/{org}/logboek", "GET", LOGS, 403),
     ("/beheer/zaken/{org}/toegang", "GET", CREATORS, 403),
@@ -63,6 +66,8 @@ EXCEPTIONS = {
     ("/beheer/zaken/{org}/zaak/{case}/documenten", "buitenstaander"): 403,
     ("/beheer/zaken/{org}/zaak/{case}/documenten/{document}", "buitenstaander"): 403,
     ("/beheer/zaken/{org}/zaak/{case}/logboek", "buitenstaander"): 403,
+    ("/beheer/zaken/{org}/zaak/{case}/berichten", "buitenstaander"): 403,
+    ("/beheer/zaken/{org}/zaak/{case}/berichten/{attachment}", "buitenstaander"): 403,
 }
 
 
@@ -71,16 +76,20 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CaseSite, d
     tmp = tmp_path_factory.mktemp("matrix")
     site = make_case_site(f"sqlite:///{tmp / 'miv.db'}", Path(tmp))
     team, p = site.team, site.team.people
-    case = team.work.open(p["ondersteuning"].member, Report(SECRETS[2], SECRETS[0], SECRETS[1]), at(0))
+    receipt = team.work.receive(p["ondersteuning"].member, Report(SECRETS[2], SECRETS[0], SECRETS[1]), at(0))
+    case = receipt.case
     case = team.work.take(p["ondersteuning"].member, case, Action.REGISTREREN, at(1), forms=frozenset({ViolationForm.BELANG}))
     case = team.work.take(p["voorzitter"].member, case, Action.VOORONDERZOEK_STARTEN, at(2))
     case = team.work.take(p["adviseur"].member, case, Action.VOORONDERZOEK_AFRONDEN, at(3), reason="Concreet.")
     case = team.work.take(p["voorzitter"].member, case, Action.ONDERZOEK_INSTELLEN, at(4), reason="Nodig.", terms="Opdracht.",
                           investigator=p["onderzoeker"].member)
     document = team.work.add_document(p["voorzitter"].member, case, SECRETS[5], "application/pdf", b"%PDF-1.4 inhoud", at(5))
+    access = team.work.mailbox.sign_in(receipt.code, at(5))
+    team.work.mailbox.post_as_reporter(access, SECRETS[2], Upload(SECRETS[5], "application/pdf", b"%PDF-1.4 bijlage"), at(5))
+    attachment = team.work.mailbox.reporter_messages(access, at(5))[0].attachment.id
     with serve(site.app) as url:
         site.url = url
-        yield site, {"org": ORG, "case": case.id, "document": document}
+        yield site, {"org": ORG, "case": case.id, "document": document, "attachment": attachment}
     site.close()
 
 

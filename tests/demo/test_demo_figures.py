@@ -6,12 +6,16 @@ estimation. A figure is the weighted share of 'yes' among respondents for whom i
 known: Kleene logic as in the indicator rules, so a missing code or a skipped item
 makes 'any form' unknown unless another form was answered 'yes'.
 
-Tolerances: 2.5 percentage points for figures over all office holders or all staff and
-for raadsleden (a few thousand respondents); wider for smaller groups, about 2.5
-standard errors of their sampling error. The 2024 gender figures get 3.5 points: the
-published 45% overall, 55% women and 37% men imply 44% women among office holders,
-while the frame holds 36%; parameters.yaml puts the demo population 1.5 points above
-both gender figures, and sampling adds about one point.
+The figures are checked on four independent fieldworks (the default seed and the next
+three): one draw of about 1,000 office holders (2024) lands several points from its
+population figure often enough that a single seed tests luck, not the generator. The mean
+of the four estimates must lie within three of its standard errors of the published figure,
+plus the distance between that figure and the demo's population that parameters.yaml
+states. A standard error is computed from the data (stratified sampling with finite
+population correction, linearised). The distance is 0 except for the 2024 gender figures:
+the published 45% overall, 55% women and 37% men imply 44% women among office holders,
+while the frame holds 36%; parameters.yaml puts the demo population 1.5 points above both
+gender figures.
 """
 
 from __future__ import annotations
@@ -48,26 +52,26 @@ FIGURES = {
     "mw_agressie_totaal": (any_of(STAFF_FORMS), "medewerkers"),
 }
 
-# (edition, figure, subgroup, published % (docs/domain.md), tolerance in points)
+# (edition, figure, subgroup, published % (docs/domain.md), stated distance of the demo population in points)
 TARGETS = [
-    (2022, "agressie_totaal", None, 49, 2.5),
-    (2024, "agressie_totaal", None, 45, 2.5),
-    (2022, "agressie_totaal", ("group", "burgemeester"), 77, 6.5),
-    (2022, "agressie_totaal", ("group", "wethouder"), 67, 4.5),
-    (2022, "agressie_totaal", ("group", "raadslid"), 45, 2.5),
-    (2024, "agressie_totaal", ("gender", "vrouw"), 55, 3.5),
-    (2024, "agressie_totaal", ("gender", "man"), 37, 3.5),
-    (2022, "agressie_verbaal", None, 45, 2.5),
-    (2024, "agressie_verbaal", None, 41, 2.5),
-    (2022, "agressie_bedreiging", None, 25, 2.5),
-    (2024, "agressie_bedreiging", None, 25, 2.5),
-    (2022, "agressie_fysiek", None, 3, 1.5),
-    (2024, "agressie_fysiek", None, 3, 1.5),
-    (2022, "agressie_social", None, 22, 2.5),
-    (2022, "integriteit_belang", None, 40, 2.5),
-    (2024, "integriteit_belang", None, 35, 2.5),
-    (2022, "mw_agressie_totaal", None, 36, 2.5),
-    (2024, "mw_agressie_totaal", None, 29, 2.5),
+    (2022, "agressie_totaal", None, 49, 0),
+    (2024, "agressie_totaal", None, 45, 0),
+    (2022, "agressie_totaal", ("group", "burgemeester"), 77, 0),
+    (2022, "agressie_totaal", ("group", "wethouder"), 67, 0),
+    (2022, "agressie_totaal", ("group", "raadslid"), 45, 0),
+    (2024, "agressie_totaal", ("gender", "vrouw"), 55, 1.5),
+    (2024, "agressie_totaal", ("gender", "man"), 37, 1.5),
+    (2022, "agressie_verbaal", None, 45, 0),
+    (2024, "agressie_verbaal", None, 41, 0),
+    (2022, "agressie_bedreiging", None, 25, 0),
+    (2024, "agressie_bedreiging", None, 25, 0),
+    (2022, "agressie_fysiek", None, 3, 0),
+    (2024, "agressie_fysiek", None, 3, 0),
+    (2022, "agressie_social", None, 22, 0),
+    (2022, "integriteit_belang", None, 40, 0),
+    (2024, "integriteit_belang", None, 35, 0),
+    (2022, "mw_agressie_totaal", None, 36, 0),
+    (2024, "mw_agressie_totaal", None, 29, 0),
 ]
 
 
@@ -89,15 +93,38 @@ def percentage(data: pl.DataFrame, rule: pl.Expr, weighted: bool = True) -> floa
     return 100 * known.select((pl.col("x") * pl.col("w")).sum() / pl.col("w").sum()).item()
 
 
-@pytest.mark.parametrize(("year", "figure", "subgroup", "published", "tolerance"), TARGETS)
+def standard_error(data: pl.DataFrame, rule: pl.Expr) -> float:
+    """SE in points of the post-stratified share: per stratum h, N_h^2 (1 - n_h/N_h) s_h^2 / n_h
+    of the residuals x - p, over the squared population of the known answers."""
+    known = data.with_columns(x=rule.cast(pl.Float64)).filter(pl.col("x").is_not_null())
+    p = known.select((pl.col("x") * pl.col("w")).sum() / pl.col("w").sum()).item()
+    strata = known.with_columns(e=pl.col("x") - p).group_by(STRATUM_KEYS).agg(
+        pl.len().alias("n_h"), pl.col("N").first(), pl.col("e").var().fill_null(0.0).alias("s2"))
+    variance = strata.select((pl.col("N") ** 2 * (1 - pl.col("n_h") / pl.col("N")) * pl.col("s2") / pl.col("n_h")).sum()).item()
+    return 100 * variance**0.5 / known.group_by(STRATUM_KEYS).agg(pl.col("N").first())["N"].sum()
+
+
+@pytest.fixture(scope="module")
+def fieldworks(monitor: Monitor, demo_tables: list[demo.DemoTable]) -> list[list[demo.DemoTable]]:
+    """The default seed's tables and three more independent draws of the same population."""
+    return [demo_tables, *(list(demo.tables(monitor, demo.DEFAULT_SEED + k)) for k in (1, 2, 3))]
+
+
+@pytest.mark.parametrize(("year", "figure", "subgroup", "published", "distance"), TARGETS)
 def test_weighted_figure_is_near_the_published_one(
-    monitor: Monitor, demo_tables: list[demo.DemoTable], year: int, figure: str, subgroup: tuple | None, published: float, tolerance: float
+    monitor: Monitor, fieldworks: list[list[demo.DemoTable]], year: int, figure: str, subgroup: tuple | None, published: float,
+    distance: float,
 ) -> None:
     rule, code = FIGURES[figure]
-    data = weighted(monitor, demo_tables, year, code)
-    if subgroup is not None:
-        data = data.filter(pl.col(subgroup[0]) == subgroup[1])
-    assert abs(percentage(data, rule) - published) <= tolerance
+    found = []
+    for tables in fieldworks:
+        data = weighted(monitor, tables, year, code)
+        if subgroup is not None:
+            data = data.filter(pl.col(subgroup[0]) == subgroup[1])
+        found.append((percentage(data, rule), standard_error(data, rule)))
+    mean = sum(p for p, _ in found) / len(found)
+    se = sum(s**2 for _, s in found) ** 0.5 / len(found)
+    assert abs(mean - published) <= distance + 3 * se, found
 
 
 def test_weighting_matters(monitor: Monitor, demo_tables: list[demo.DemoTable]) -> None:

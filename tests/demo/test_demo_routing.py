@@ -82,4 +82,4 @@ def test_victims_and_only_victims_get_the_follow_up(demo_tables: list[demo.DemoT
         victim = t.data.select(pl.any_horizontal([pl.col(f) == 1 for f in forms]).fill_null(False)).to_series()
         asked = t.data["AG_SOCIAL"] != -1
         assert (victim == asked).all()
-        assert victim.sum() > 1000
+        assert 0.3 * t.data.height < victim.sum() < 0.7 * t.data.height  # 45-49% of office holders met aggression

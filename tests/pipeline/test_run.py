@@ -11,6 +11,8 @@ from scipy import stats
 
 from miv.pipeline import designs, run
 
+from demo_support import victim_share
+
 
 @pytest.fixture(scope="module")
 def results(monitor, editions):
@@ -65,17 +67,24 @@ def test_previous_edition_test_follows_from_the_two_estimates(results):
             assert row["p_value"] == pytest.approx(2 * stats.norm.sf(abs(row["difference"]) / se))
 
 
-def test_demo_reproduces_the_published_fall_and_gender_gap(results):
+def test_demo_reproduces_the_populations_fall_and_gender_gap(monitor, results):
+    """The change since 2022 and the gap between women and men are the demo population's
+    (parameters.yaml: 49% to 45%; women above men) up to three of their standard errors:
+    with about 1,000 office holders in 2024, as in the real edition, a fall of four points
+    is near the edge of significance, so the test is on the estimate, not on its verdict."""
     key = dict(publication="kerncijfers", per_value=None, indicator="agressie_totaal", breakdown="totaal", domain="totaal")
     change = _one(results.comparisons, kind="previous_edition", **key)
-    assert change["difference"] < 0 and change["p_value"] < 0.05
+    fall = victim_share(monitor, 2024, "ambtsdragers") - victim_share(monitor, 2022, "ambtsdragers")
+    assert fall < -0.03 and abs(change["difference"] - fall) < 3 * change["se"]
     gap = _one(results.comparisons, kind="gender", publication="kerncijfers", indicator="agressie_totaal")
     women = _one(results.estimates, publication="kerncijfers", indicator="agressie_totaal", breakdown="gender",
                  domain="vrouw", edition=2024)
     men = _one(results.estimates, publication="kerncijfers", indicator="agressie_totaal", breakdown="gender",
                domain="man", edition=2024)
     assert gap["estimate"] == pytest.approx(women["estimate"]) and gap["reference_estimate"] == pytest.approx(men["estimate"])
-    assert gap["difference"] > 0.1 and gap["p_value"] < 0.001
+    truth = victim_share(monitor, 2024, "ambtsdragers", gender="vrouw") - victim_share(monitor, 2024, "ambtsdragers", gender="man")
+    assert abs(gap["difference"] - truth) < 3 * gap["se"]
+    assert gap["p_value"] < 0.001  # an 18-point gap stays clear at this size
 
 
 def test_group_against_all_office_holders(results):

@@ -72,6 +72,7 @@ class Case:
     recused: frozenset[str] = frozenset()
     outcome: Outcome | None = None
     channel: Channel = Channel.OTHER
+    feedback: tuple[datetime, ...] = ()  # when a handler sent the reporter a message marked as terugkoppeling
 
     @property
     def stage(self) -> Stage:

@@ -30,6 +30,7 @@ class Deadline:
     end: Stage
     period: Period
     channel: Channel | None = None  # None: every case; otherwise only cases that came through this channel
+    feedback: bool = False  # met by a handler's message marked as terugkoppeling (`Case.feedback`), not by a stage
 
 
 class Status(str, Enum):
@@ -84,10 +85,11 @@ STATUTORY_DEADLINES = (
     Deadline("wbk-ontvangstbevestiging", "Ontvangstbevestiging aan de melder (Wet bescherming klokkenluiders)",
              Stage.MELDING, Stage.REGISTRATIE, Period(days=7), Channel.STAFF),
     Deadline("wbk-terugkoppeling", "Terugkoppeling aan de melder over de opvolging (Wet bescherming klokkenluiders)",
-             Stage.MELDING, Stage.ONDERZOEK, Period(months=3), Channel.STAFF),
+             Stage.MELDING, Stage.ONDERZOEK, Period(months=3), Channel.STAFF, feedback=True),
 )
 """Wbk art. 2 lid 1: acknowledgement within 7 days, feedback within 3 months; counted from
-receipt (the stricter reading), met by registration and by the decision on an investigation."""
+receipt (the stricter reading). The acknowledgement is met by registration; the feedback only
+by a message to the reporter marked as terugkoppeling, since reaching a stage informs nobody."""
 
 
 @dataclass(frozen=True)
@@ -126,9 +128,12 @@ class DeadlinePolicy:
         first = starts[-1]
         start = case.history[first].at
         due = deadline.period.after(start)
-        met_at = next(
-            (s.at for s in case.history[first + 1 :] if _ORDER.index(s.target) >= _ORDER.index(deadline.end)), None
-        )
+        if deadline.feedback:
+            met_at = min((t for t in case.feedback if t >= start), default=None)
+        else:
+            met_at = next(
+                (s.at for s in case.history[first + 1 :] if _ORDER.index(s.target) >= _ORDER.index(deadline.end)), None
+            )
         if met_at is not None:
             return Signal(deadline, due, Status.MET if met_at <= due else Status.MET_LATE, met_at)
         if now > due:

@@ -14,6 +14,7 @@ class Notice(str, Enum):
     ASSIGNED = "toegewezen"
     DEADLINE = "termijn"
     RETENTION = "bewaartermijn"
+    MESSAGE = "bericht"
 
 
 _SUBJECT = "Zaak {case}: er vraagt iets uw aandacht"
@@ -22,6 +23,7 @@ _BODY = {
     Notice.ASSIGNED: "U hebt toegang gekregen tot zaak {case}.",
     Notice.DEADLINE: "In zaak {case} verloopt een termijn of is een termijn verlopen.",
     Notice.RETENTION: "Zaak {case} nadert het einde van de bewaartermijn.",
+    Notice.MESSAGE: "In zaak {case} is een nieuw bericht.",
 }
 _FOOTER = "Log in op {url} om de zaak te bekijken. Dit bericht bevat bewust geen inhoud van de zaak."
 
@@ -29,3 +31,10 @@ _FOOTER = "Log in op {url} om de zaak te bekijken. Dit bericht bevat bewust geen
 def notification(kind: Notice, case: str, url: str) -> tuple[str, str]:
     """Subject and body of a content-free notice about `case`."""
     return _SUBJECT.format(case=case), f"{_BODY[kind].format(case=case)}\n\n{_FOOTER.format(url=url)}\n"
+
+
+def reporter_notification(url: str) -> tuple[str, str]:
+    """Subject and body of the seintje to a reporter who left an address: not the case, the
+    organisation, a name or a word of the message, so a reader of their mailbox learns only
+    that there is something to read."""
+    return "Er is een nieuw bericht", f"Er is een nieuw bericht; log in met uw ontvangstcode op {url}.\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from miv.cases import CaseError, Notice, notification
+from miv.cases.notice import reporter_notification
 from miv.fieldwork.mail import FAILURES, Smtp, deliver
 
 
@@ -19,5 +20,13 @@ def send(smtp: Smtp, notices: Iterable[tuple[str, Notice]], case: str, url: str)
         return 0
     try:
         return deliver(smtp, ((address, *notification(kind, case, url)) for address, kind in batch))
+    except FAILURES as exc:
+        raise CaseError(f"De mailserver {smtp.host}:{smtp.port} weigerde of is onbereikbaar ({exc.__class__.__name__}).") from None
+
+
+def send_to_reporter(smtp: Smtp, address: str, url: str) -> int:
+    """The reporter's content-free seintje (`reporter_notification`)."""
+    try:
+        return deliver(smtp, [(address, *reporter_notification(url))])
     except FAILURES as exc:
         raise CaseError(f"De mailserver {smtp.host}:{smtp.port} weigerde of is onbereikbaar ({exc.__class__.__name__}).") from None

@@ -60,7 +60,7 @@ from miv.cases.recusal import (
     require_manager,
     require_recuser,
 )
-from miv.casework import keyring, twofactor
+from miv.casework import keyring, messages, twofactor
 from miv.casework.logstore import DatabaseLogStore, entry_from_row
 from miv.casework.organisations import (
     CASE_ACCOUNT,
@@ -144,6 +144,11 @@ class Casework:
         with self.transaction() as (_, log):
             log.record(actor, action, at, case, organisation, detail)
 
+    @property
+    def mailbox(self) -> messages.Mailbox:
+        """The message channel between the reporter and the handlers."""
+        return messages.Mailbox(self)
+
     # --- reading cases -------------------------------------------------------------------
 
     def case(self, case_id: str) -> Case | None:
@@ -224,6 +229,7 @@ class Casework:
             session.flush()
             code = new_receipt_code()
             records.add_reporter(change.case, code)
+            messages.open_channel(session, self.master, change.case, key, code)
             self._keep(session, change.case, change.step, change.texts, key, log)
         return Receipt(change.case, code)
 
@@ -425,10 +431,11 @@ class Casework:
 
     def verify_log(self, anchor: Anchor | None = None) -> Verification:
         """The chain, the anchor file (missing or behind is a finding) and every case record's
-        MACs and state against the chain (casework.records), all as findings."""
+        MACs and state against the chain (casework.records) and every message (casework.messages), all as findings."""
         with self.transaction() as (session, log):
             result = log.verify(anchor=anchor or (self.anchor.latest() if self.anchor else None))
-            problems = Records(session, self.master).check()
+            records = Records(session, self.master)
+            problems = records.check() + messages.check(session, records)
         findings = list(result.findings) + (self.anchor.check(result) if self.anchor else [])
         findings += [Finding(result.count + 1, None, p.message, p.where) for p in problems]
         return Verification(result.count, result.head, findings)
@@ -540,7 +547,9 @@ class Casework:
         if organisation is None:
             return None
         candidates = [p.member.person for p in people(session, self.master, organisation)]
-        return Records(session, self.master).load(case_id, candidates)
+        records = Records(session, self.master)
+        case = records.load(case_id, candidates)
+        return replace(case, feedback=messages.feedback_times(session, records, case_id)) if case else None
 
     def _load_or_fail(self, session: Session, case_id: str) -> Case:
         case = self._load(session, case_id)

@@ -211,7 +211,9 @@ class EditionRule(_Model):
 
 class Indicator(_Model):
     code: Code
-    label: str
+    label: str  # table rows and headings
+    short: str | None = Field(default=None, description="noun phrase for running text, lower case")
+    statement: str | None = Field(default=None, description="predicate after the denominator, with {aandeel}")
     part: Part
     questionnaire: Slug
     rule: str
@@ -225,6 +227,13 @@ class Indicator(_Model):
     def _parses(cls, value: str | None) -> str | None:
         if value is not None:
             parse(value)
+        return value
+
+    @field_validator("statement")
+    @classmethod
+    def _one_share(cls, value: str | None) -> str | None:
+        if value is not None and value.count("{aandeel}") != 1:
+            raise ValueError("statement moet precies één keer {aandeel} bevatten, de plek van het percentage")
         return value
 
     def for_edition(self, year: int) -> tuple[Expression, Expression | None]:

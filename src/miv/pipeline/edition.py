@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Executor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +13,8 @@ from miv.errors import MivError
 from miv.intake import IntakeError
 from miv.pipeline.inputs import Inputs, read_inputs, write_reports
 from miv.pipeline.run import run
-from miv.publish import Results, write_publications
+from miv.publish import Results
+from miv.publish.writer import Pending, pdf_pool, start_publications
 
 Progress = Callable[[str, int | None, int | None], None]
 """Told what is being done and, when known, how many of how many steps are done."""
@@ -46,16 +49,34 @@ def publish_edition(monitor: Monitor, edition: int, current: Inputs, previous: I
     """Weigh, estimate and compare one edition (against `previous`, when given), then write
     every publication into `out`; `notice` is printed on every output. `previous_results`,
     the previous edition's figures when it was run already, are reused, not recomputed."""
+    with pdf_pool() if pdf else nullcontext() as pool:
+        results, pending = _start(monitor, edition, current, previous, out, pool, notice, progress, previous_results)
+        return Published(results, _finish(pending, out), out)
+
+
+def _start(monitor: Monitor, edition: int, current: Inputs, previous: Inputs | None, out: Path, pool: Executor | None,
+           notice: str | None, progress: Progress | None, previous_results: Results | None) -> tuple[Results, Pending]:
+    """`publish_edition` up to the PDFs, which print in `pool` (None: no PDFs) while the caller goes on."""
     step = progress or (lambda what, done, total: None)
     hashes = {**current.hashes, **(previous.hashes if previous else {})}
     results = run(monitor, edition, current.tables, previous.tables if previous else None, hashes,
                   lambda what: step(what, None, None), notice, previous_results=previous_results)
     step("publiceren", 0, 1)
     try:
-        written = write_publications(results, out, with_pdf=pdf, progress=lambda done, total, name: step(name, done, total))
+        return results, start_publications(results, out, pool, lambda done, total, name: step(name, done, total))
     except OSError as exc:
-        raise MivError(f"kan de publicaties niet schrijven naar {exc.filename or out}: {exc.strerror}", file=exc.filename) from exc
-    return Published(results, written, out)
+        raise _unwritable(exc, out) from exc
+
+
+def _finish(pending: Pending, out: Path) -> list[Path]:
+    try:
+        return pending.finish()
+    except OSError as exc:
+        raise _unwritable(exc, out) from exc
+
+
+def _unwritable(exc: OSError, out: Path) -> MivError:
+    return MivError(f"kan de publicaties niet schrijven naar {exc.filename or out}: {exc.strerror}", file=exc.filename)
 
 
 def run_edition(monitor: Monitor, edition: int, files: Iterable[Path], previous: Iterable[Path], out: Path, *,
@@ -73,19 +94,22 @@ def run_editions(monitor: Monitor, files: Mapping[int, Iterable[Path]], out: Pat
                  notice: str | None = None, progress: Callable[[int], Progress] | None = None) -> list[Published]:
     """Every edition in `files`, oldest first, into <out>/<edition>/, each compared with the
     edition before it; each edition's files are read once, also when the next one compares
-    against them, and its figures are reused for the comparison, not recomputed.
+    against them, and its figures are reused for the comparison, not recomputed. One pool
+    prints the PDFs of all editions: an edition's PDFs print while the next one is computed.
     `progress(edition)` gives the progress callback for that edition."""
     read: dict[int, Inputs] = {}
-    done: dict[int, Published] = {}
-    for year in sorted(files):
-        folder = out / str(year)
-        read[year] = read_edition(monitor, year, files[year], folder / "validatie")
-        previous = monitor.editions[year].previous
-        prior = read.get(previous) if previous is not None else None
-        reused = done[previous].results if previous in done else None
-        done[year] = publish_edition(monitor, year, read[year], prior, folder, pdf=pdf, notice=notice,
-                                     progress=progress(year) if progress else None, previous_results=reused)
-    return list(done.values())
+    started: dict[int, tuple[Results, Pending]] = {}
+    with pdf_pool() if pdf else nullcontext() as pool:
+        for year in sorted(files):
+            folder = out / str(year)
+            read[year] = read_edition(monitor, year, files[year], folder / "validatie")
+            previous = monitor.editions[year].previous
+            prior = read.get(previous) if previous is not None else None
+            reused = started[previous][0] if previous in started else None
+            started[year] = _start(monitor, year, read[year], prior, folder, pool, notice,
+                                   progress(year) if progress else None, reused)
+        return [Published(results, _finish(pending, out / str(year)), out / str(year))
+                for year, (results, pending) in started.items()]
 
 
 def _previous(monitor: Monitor, edition: int) -> int:

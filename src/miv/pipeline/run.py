@@ -179,5 +179,11 @@ def code_version() -> str:
 
 
 def _stack(parts: list[pl.DataFrame], schema: dict) -> pl.DataFrame:
+    """The parts as one table, each cell once. A cell asked for twice (two sections comparing the
+    same province with the nation) can come out a few ulps apart by summation order, so rows are
+    the same cell when their identity (the text and edition columns) is, not all their floats."""
     typed = [p for p in parts if p.height]
-    return pl.concat(typed).unique(maintain_order=True) if typed else pl.DataFrame(schema=schema)
+    if not typed:
+        return pl.DataFrame(schema=schema)
+    identity = [c for c, dtype in schema.items() if dtype is pl.Utf8 or c in ("section", "edition")]
+    return pl.concat(typed).unique(identity, keep="first", maintain_order=True)

@@ -185,7 +185,7 @@ def _alt(kind: str, title: str, points: list[Point]) -> str:
     """A Dutch text alternative naming the highest and lowest value (the table has all)."""
     if kind == "trend":
         first, last = points[0], points[-1]
-        text = f"Lijndiagram: {title}, van {percent(first.figure.value)} in {first.label} tot {percent(last.figure.value)} in {last.label}."
+        text = f"Lijndiagram bij ‘{title}’, van {percent(first.figure.value)} in {first.label} tot {percent(last.figure.value)} in {last.label}."
         breaks = [f"tussen {before.label} en {p.label}" for before, p in zip(points, points[1:]) if p.note]
         if breaks:
             text += f" Trendbreuk {', '.join(breaks)}: de cijfers ervoor zijn niet zonder meer vergelijkbaar met die erna."
@@ -193,8 +193,9 @@ def _alt(kind: str, title: str, points: list[Point]) -> str:
     top = max(points, key=lambda p: p.figure.value)
     bottom = min(points, key=lambda p: p.figure.value)
     shape = "Staafdiagram met 95%-betrouwbaarheidsintervallen"
-    return f"{shape}: {title}. Hoogste: {_name(top)} met {percent(top.figure.value)}; laagste: {_name(bottom)} met {percent(bottom.figure.value)}."
+    return f"{shape} bij ‘{title}’. Het hoogst is {_name(top)} met {percent(top.figure.value)}, het laagst {_name(bottom)} met {percent(bottom.figure.value)}."
 
 
 def _name(p: Point) -> str:
-    return f"{p.label} ({p.series})" if p.series else p.label
+    """A bar's label quoted (labels are capitalised), with its edition when the chart has two."""
+    return f"‘{p.label}’ in {p.series}" if p.series else f"‘{p.label}’"

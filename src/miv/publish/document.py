@@ -18,6 +18,7 @@ from miv.publish.labels import Labels
 from miv.publish.models import model_sentences
 from miv.publish.narrative import Figure, Sentence, change, contrast, level, significant
 from miv.publish.number import interval
+from miv.publish.opening import Change, Contrast, Facts, opening
 from miv.publish.reliability import Mark, assess
 from miv.publish.results import TOTAL, TREND_SCHEMA, Results, empty
 from miv.publish.verdict import SUPPRESSED, Verdict, sign, verdict
@@ -99,6 +100,7 @@ class SectionView:
     breakdowns: list[str]
     blocks: list[Block]
     charts: list[Chart] = field(default_factory=list)
+    opening: list[Sentence] = field(default_factory=list)  # what matters, first (miv.publish.opening)
 
 
 @dataclass
@@ -187,15 +189,13 @@ def _subtitle(parts: set[str]) -> str:
 
 
 def _summary(sections: list[SectionView]) -> list[Sentence]:
-    """Per section its first indicator: the level and, when tested, the change; each once."""
-    seen: set[str] = set()
+    """Per section the first sentence of its opening (the headline and its change); each once."""
+    seen: set[Sentence] = set()
     out: list[Sentence] = []
     for section in sections:
-        for block in section.blocks[:1]:
-            if block.indicator.code in seen or not block.sentences:
-                continue
-            seen.add(block.indicator.code)
-            out.append(block.sentences[0] + ((" ",) + block.sentences[1] if len(block.sentences) > 1 else ()))
+        if section.opening and section.opening[0] not in seen:
+            seen.add(section.opening[0])
+            out.append(section.opening[0])
     return out
 
 
@@ -204,7 +204,49 @@ def _section(results: Results, pub: Publication, per: str | None, number: int, s
     view = SectionView(number + 1, section.title, section.intro, section.chart.value if section.chart else None, list(section.breakdowns), blocks)
     if section.chart and section.chart.value == "trend":
         view.blocks = [replace(b, trend=_trend(results, pub, per, b.indicator, cells)) for b in blocks]
+    view.opening = opening(_facts(results, pub, per, section, blocks, cells, labels))
     return view
+
+
+def _short(indicator: Indicator) -> str:
+    return indicator.short or indicator.label[:1].lower() + indicator.label[1:]
+
+
+def _change(block: Block) -> Change | None:
+    """The block's total in both editions with its verdict, when that verdict is a test's."""
+    total = block.table.rows[0]
+    if total.figure is None or total.previous is None or total.verdict is None or not total.verdict.tested:
+        return None
+    return Change(_short(block.indicator), total.previous, total.figure, total.verdict)
+
+
+def _facts(results: Results, pub: Publication, per: str | None, section: Section, blocks: list[Block], cells: _Cells, labels: Labels) -> Facts:
+    """What the section's opening may say, from the published cells and their verdicts only."""
+    shown = [b for b in blocks if b.table.rows[0].figure is not None]
+    if not shown:
+        return Facts(None, None, False, [], [], [], [], results.previous)
+    head = shown[0]
+    contrasts = []
+    if Comparison.GENDER in section.comparisons:
+        for block in shown:
+            for test in cells.by_kind.get((pub.slug, per, block.indicator.code, "gender"), []):
+                women = cells.figure(pub.slug, per, block.indicator.code, test["breakdown"], test["domain"], results.edition)
+                men = cells.figure(pub.slug, per, block.indicator.code, "gender", test["reference"], results.edition)
+                if women is not None and men is not None and test["domain"] == "vrouw":
+                    contrasts.append(Contrast(_short(block.indicator), women, men, test["p_value"]))
+    ranking: list[tuple[str, Figure]] = []
+    breakdown = next((b for b in section.breakdowns if b != "gender"), None)
+    rows = [r for r in head.table.rows if r.breakdown == breakdown]
+    if breakdown and all(r.figure is not None for r in rows):  # a withheld cell might be the highest
+        ranked = sorted(rows, key=lambda r: -r.figure.value)  # type: ignore[union-attr]
+        ranking = [(labels.phrase(breakdown, r.domain), r.figure) for r in ranked]  # type: ignore[misc]
+    forms = sorted(
+        ((_short(b.indicator), b.table.rows[0].figure) for b in shown[1:] if b.denominator == head.denominator),
+        key=lambda pair: -pair[1].value,  # type: ignore[union-attr]
+    )
+    others = [c for c in (_change(b) for b in shown[1:]) if c is not None]
+    broken = head.table.rows[0].verdict is not None and head.table.rows[0].verdict.code == "trendbreuk"
+    return Facts(head.sentences[0], _change(head), broken, others, contrasts, ranking, forms, results.previous)  # type: ignore[arg-type]
 
 
 def _block(results: Results, pub: Publication, per: str | None, section: Section, indicator: Indicator, cells: _Cells, labels: Labels) -> Block:
@@ -220,11 +262,11 @@ def _block(results: Results, pub: Publication, per: str | None, section: Section
     denominator = labels.denominator(indicator.denominator_label, pub, per_label)
     total = cells.figure(slug, per, code, TOTAL, TOTAL, ed)
     if total is not None:
-        sentences.append(level(indicator.label, total, denominator))
+        sentences.append(level(indicator.statement, indicator.label, total, denominator))
     kinds = set(section.comparisons)
     broken = indicator.trend_break(ed)
     if Comparison.PREVIOUS_EDITION in kinds and prev is not None and broken:
-        sentences.append((f"Dit cijfer is niet te vergelijken met {prev} (trendbreuk): {broken}",))
+        sentences.append((f"Door een trendbreuk is dit cijfer niet te vergelijken met {prev}. {broken}",))
     elif Comparison.PREVIOUS_EDITION in kinds and prev is not None:
         before = cells.figure(slug, per, code, TOTAL, TOTAL, prev)
         test = cells.comparisons.get((slug, per, code, "previous_edition", TOTAL, TOTAL))

@@ -50,7 +50,8 @@ def significant(p_value: float | None) -> bool:
     return p_value is not None and p_value < ALPHA
 
 
-def _pair(first: Figure, second: Figure) -> tuple[Figure, Figure]:
+def pair(first: Figure, second: Figure) -> tuple[Figure, Figure]:
+    """Both with one decimal when they would round to the same whole percentage."""
     decimals = 1 if points(first.value) == points(second.value) else 0
     return Figure(first.value, first.key, decimals), Figure(second.value, second.key, decimals)
 
@@ -60,7 +61,7 @@ def change(subject: str, before: Figure, after: Figure, p_value: float | None, y
     old, new = years
     if significant(p_value) and after.value != before.value:
         verb = "steeg" if after.value > before.value else "daalde"
-        a, b = _pair(before, after)
+        a, b = pair(before, after)
         return (f"{subject} {verb} van ", a, f" in {old} naar ", b, f" in {new}.")
     return (f"{subject} bleef vrijwel gelijk (", before, f" in {old}, ", after, f" in {new}).")
 
@@ -71,11 +72,19 @@ def contrast(first: str, value: Figure, second: str, reference: Figure, p_value:
     `first` and `second` carry their preposition: "bij vrouwen", "in Groningen"."""
     if significant(p_value) and value.value != reference.value:
         more = "hoger" if value.value > reference.value else "lager"
-        a, b = _pair(value, reference)
+        a, b = pair(value, reference)
         return (f"Het aandeel {first} (", a, f") is significant {more} dan {second} (", b, ").")
     return (f"Het aandeel {first} (", value, f") verschilt niet significant van dat {second} (", reference, ").")
 
 
-def level(subject: str, value: Figure, denominator: str) -> Sentence:
-    """'Agressie of intimidatie meegemaakt: 45% van alle respondenten.'"""
-    return (f"{subject}: ", value, f" {denominator}.")
+def level(statement: str | None, label: str, value: Figure, denominator: str) -> Sentence:
+    """'Van alle politieke ambtsdragers kreeg 45% te maken met agressie of intimidatie.'
+
+    The denominator leads, so the sentence does not open with a digit; `statement` is the
+    indicator's predicate with `{aandeel}` for the figure (monitor/indicators.yaml). An
+    indicator without one gets the plain form '<label>: 45% <denominator>.'"""
+    if statement is None:
+        return (f"{label}: ", value, f" {denominator}.")
+    head, tail = statement.split("{aandeel}")
+    lead = f"{denominator[:1].upper()}{denominator[1:]}{',' if ' die ' in denominator else ''}"  # comma after a relative clause
+    return (f"{lead} {head.strip()} ", value, f" {tail.strip()}." if tail.strip() else ".")

@@ -94,3 +94,7 @@ def pdf(html_file: Path, target: Path) -> None:
     """Write a tagged PDF (PDF/UA-1 structure, where WeasyPrint supports it) from an HTML file."""
     document = weasyprint.HTML(filename=str(html_file), base_url=str(html_file.parent), media_type="print")
     document.write_pdf(target, pdf_tags=True, pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+
+
+def ready() -> None:
+    """Nothing: a PDF worker's first job, so that it imports WeasyPrint before the first PDF is due."""

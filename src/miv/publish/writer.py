@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+import shutil
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from miv.definition import PublicationKind
@@ -18,7 +19,7 @@ from miv.publish.labels import Labels
 from miv.publish.letter import letter
 from miv.publish.manifest import WEIGHTS_FILE, manifest
 from miv.publish.opendata import write_open_data
-from miv.publish.render import SERIES, Meta, Renderer, component_css, pdf
+from miv.publish.render import SERIES, Meta, Renderer, component_css, pdf, ready
 from miv.publish.results import Results
 from miv.publish.workbook import estimates_csv, workbook
 
@@ -39,6 +40,42 @@ def prepare(results: Results, policy: Policy | None = None) -> tuple[Disclosure,
     return disclosure, docs
 
 
+def pdf_pool(workers: int = PDF_WORKERS) -> ProcessPoolExecutor:
+    """Processes that print PDFs, one per core (WeasyPrint is pure Python). Spawned, not forked:
+    the caller runs vl-convert's threads, and forking a threaded process can deadlock. Each
+    worker starts at once and imports WeasyPrint while the caller goes on, so a pool made at
+    the start of a run is ready when the first PDF is due."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    for _ in range(workers):
+        pool.submit(ready)
+    return pool
+
+
+@dataclass
+class Pending:
+    """An edition's publications written but for the PDFs still printing in a pool and the
+    manifest, which hashes every file and so comes last (`finish`)."""
+
+    results: Results
+    disclosure: Disclosure
+    out_dir: Path
+    written: list[Path]
+    printing: list[tuple[Path, Future[None]]]
+    step: Callable[[str], None]
+
+    def finish(self) -> list[Path]:
+        """Wait for the PDFs, write the manifest; return every file written."""
+        for target, job in self.printing:
+            job.result()
+            self.written.append(target)
+            self.step(target.name)
+        self.printing = []
+        manifest(self.results, self.disclosure, self.written, self.out_dir / "manifest.json")
+        self.written.append(self.out_dir / "manifest.json")
+        self.step("manifest.json")
+        return self.written
+
+
 def write_publications(
     results: Results, out_dir: Path, progress: Progress | None = None, *, with_pdf: bool = True, policy: Policy | None = None
 ) -> list[Path]:
@@ -46,6 +83,17 @@ def write_publications(
 
     HTML and Markdown first, then the tables, then the PDFs (the slow part), the manifest last
     so it can hash everything else."""
+    if not with_pdf:
+        return start_publications(results, out_dir, None, progress, policy=policy).finish()
+    with pdf_pool() as pool:
+        return start_publications(results, out_dir, pool, progress, policy=policy).finish()
+
+
+def start_publications(results: Results, out_dir: Path, pool: Executor | None, progress: Progress | None = None, *,
+                       policy: Policy | None = None) -> Pending:
+    """`write_publications` up to the PDFs, which are handed to `pool` (None: no PDFs), biggest
+    first so that no long one starts last; the caller can compute the next edition meanwhile
+    and call `finish()` on the result."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     disclosure, docs = prepare(results, policy)
@@ -53,7 +101,7 @@ def write_publications(
     renderer = Renderer(labels, _meta(results, disclosure, labels))
     shutil.copytree(STATIC, out_dir / "static", dirs_exist_ok=True, ignore=shutil.ignore_patterns("verkenner"))
     (out_dir / "static" / "rijkshuisstijl-componenten.css").write_text(component_css(), encoding="utf-8")
-    printable = [d for d in docs if d.kind is not PublicationKind.KEY_FIGURES] if with_pdf else []
+    printable = [d for d in docs if d.kind is not PublicationKind.KEY_FIGURES] if pool is not None else []
     total = len(docs) + 4 + len(printable) + 1
     step = _counter(progress, total)
     written: list[Path] = []
@@ -69,8 +117,11 @@ def write_publications(
             letter(doc, brief, results.notice)
             written.append(brief)
         step(page.name)
+    pages = [out_dir / f"{doc.stem}.html" for doc in printable]
+    jobs = {page: pool.submit(pdf, page, page.with_suffix(".pdf")) for page in sorted(pages, key=lambda p: -p.stat().st_size)} if pool else {}
+    printing = [(page.with_suffix(".pdf"), jobs[page]) for page in pages]
     index = out_dir / "index.html"
-    index.write_text(renderer.index(docs, results.edition, with_pdf, results.weights.height > 0), encoding="utf-8")
+    index.write_text(renderer.index(docs, results.edition, pool is not None, results.weights.height > 0), encoding="utf-8")
     written.append(index)
     estimates_csv(disclosure, results.monitor, results.edition, results.previous, out_dir / "estimates.csv")
     written.append(out_dir / "estimates.csv")
@@ -85,18 +136,7 @@ def write_publications(
     step("verkenner")
     written += write_open_data(results, disclosure, out_dir)
     step("open-data")
-    # WeasyPrint is pure Python: one process per core. Spawned, not forked: this process runs
-    # vl-convert's threads, and forking a threaded process can deadlock.
-    with ProcessPoolExecutor(max_workers=PDF_WORKERS, mp_context=multiprocessing.get_context("spawn")) as pool:
-        jobs = [pool.submit(pdf, out_dir / f"{doc.stem}.html", out_dir / f"{doc.stem}.pdf") for doc in printable]
-        for doc, job in zip(printable, jobs):
-            job.result()
-            written.append(out_dir / f"{doc.stem}.pdf")
-            step(f"{doc.stem}.pdf")
-    manifest(results, disclosure, written, out_dir / "manifest.json")
-    written.append(out_dir / "manifest.json")
-    step("manifest.json")
-    return written
+    return Pending(results, disclosure, out_dir, written, printing, step)
 
 
 def _counter(progress: Progress | None, total: int) -> Callable[[str], None]:

@@ -92,6 +92,36 @@ class ReporterRow(Base):
     mac: Mapped[str | None] = mapped_column(Text, nullable=True, doc="MAC per field (casework.records)")
 
 
+class ReporterKeyRow(Base):
+    """The message channel's key, twice: sealed under a key stretched from the receipt code
+    (Argon2id with `salt`) for the reporter, and sealed with the case key for the handlers; the
+    reporter's e-mail address for a seintje, sealed with the channel key."""
+
+    __tablename__ = "case_reporter_keys"
+
+    case_id: Mapped[str] = mapped_column(_case_fk(), primary_key=True)
+    salt: Mapped[bytes] = mapped_column(LargeBinary)
+    for_reporter: Mapped[bytes] = mapped_column(LargeBinary)
+    for_case: Mapped[bytes] = mapped_column(LargeBinary)
+    sealed_email: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
+class MessageRow(Base):
+    """One message between the reporter and the handlers, sealed with the channel key. `author`
+    is 'melder' or a person id; the row's fields carry MACs and each message is in the audit chain."""
+
+    __tablename__ = "case_messages"
+
+    case_id: Mapped[str] = mapped_column(_case_fk(), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    author: Mapped[str] = mapped_column(String(64))
+    at: Mapped[str] = mapped_column(String(40))
+    feedback: Mapped[bool] = mapped_column(default=False)
+    attachment: Mapped[str | None] = mapped_column(String(64), nullable=True, doc="document id of a sealed attachment")
+    blob: Mapped[bytes] = mapped_column(LargeBinary)
+    mac: Mapped[str | None] = mapped_column(Text, nullable=True, doc="MAC per field (casework.records)")
+
+
 class StepRow(Base):
     __tablename__ = "case_steps"
 

@@ -98,6 +98,10 @@ class Design:
     steps: tuple[WeightStep, ...] = ()
     replicates: Replicates | None = None
     cache: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+    weighted: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    """What depends only on the rows, weights and calibrations (the variance plan, the moments):
+    one dict shared by every `update` of the design, so that domains added for one question
+    reuse what the design and its other updates computed."""
 
     @classmethod
     def build(
@@ -150,17 +154,16 @@ class Design:
             calibrations=self.calibrations + ((calibration,) if calibration is not None else ()),
             steps=self.steps + ((step,) if step is not None else ()),
             replicates=reps,
+            weighted={},
         )
         new.cache["codes"] = self.column_cache("codes")
         return new
 
     def update(self, **columns: pl.Expr | pl.Series) -> Design:
         """The same design with added or replaced variables (R's `update(design, ...)`): rows,
-        weights and calibrations stay, so the variance plan (which depends on nothing else) is
-        shared, and so are the converted columns that were not replaced."""
+        weights and calibrations stay, so `weighted` (the variance plan, which depends on nothing
+        else) is shared, and so are the converted columns that were not replaced."""
         new = replace(self, data=self.data.with_columns(**columns))
-        if "plan" in self.cache:
-            new.cache["plan"] = self.cache["plan"]
         for kind in ("codes", "floats"):
             kept = {c: v for c, v in self.column_cache(kind).items() if c not in columns}
             new.cache[kind] = kept

@@ -259,7 +259,7 @@ def _rows(a: np.ndarray, rows: np.ndarray) -> np.ndarray:
 def _moments(design: Design) -> np.ndarray:
     """The (n, 2 + 2Q + H) weight matrix [w, s w^2, w L, w Omega b, w 1_h] of `_element`, in row
     order; it depends only on the design, so it is built once per design."""
-    cached = design.cache.get("moments")
+    cached = design.weighted.get("moments")
     if isinstance(cached, np.ndarray):
         return cached
     p = plan(design)
@@ -272,7 +272,7 @@ def _moments(design: Design) -> np.ndarray:
     np.multiply(p.lever, w[:, None], out=rw[:, 2 : 2 + q])
     np.multiply(p.omega_b[st.row_psu], w[:, None], out=rw[:, 2 + q : 2 + 2 * q])
     rw[np.arange(design.n), 2 + 2 * q + st.row_stratum] = w
-    design.cache["moments"] = rw
+    design.weighted["moments"] = rw
     return rw
 
 

@@ -29,8 +29,8 @@ class Plan:
 
 
 def plan(design: Design) -> Plan:
-    """The variance plan of a design, cached on it."""
-    cached = design.cache.get("plan")
+    """The variance plan of a design, cached in its `weighted` dict (shared by its updates)."""
+    cached = design.weighted.get("plan")
     if isinstance(cached, Plan):
         return cached
     st = design.structure
@@ -58,7 +58,7 @@ def plan(design: Design) -> Plan:
     b = psu_totals(st, basis, psu_order)
     omega_b = omega(st, b)
     result = Plan(st, psu_order, lever, mix, basis, omega_b, b.T @ omega_b)
-    design.cache["plan"] = result
+    design.weighted["plan"] = result
     return result
 
 

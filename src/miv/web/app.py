@@ -21,7 +21,7 @@ from miv.errors import MivError
 from miv.fieldwork import Keys, purge_progress
 from miv.store import Database
 from miv.store.sessions import Lifetime
-from miv.web import casemanagement, cases, staff, survey
+from miv.web import casemanagement, casemessages, cases, reporter, staff, survey
 from miv.web.caseguard import SECOND_FACTOR, casework_for
 from miv.web.pages import render
 from miv.web.security import RateLimit, SecurityHeaders
@@ -70,7 +70,8 @@ def lifetime(settings: Settings) -> Lifetime:
 def create_app(settings: Settings) -> Starlette:
     keys = Keys(settings.secret)
     db = Database(settings.database_url, pool_size=settings.pool_size)
-    routes = [*survey.routes, *staff.routes, *casemanagement.routes, *cases.routes, Mount("/static", StaticFiles(directory=STATIC), name="static")]
+    routes = [*survey.routes, *staff.routes, *casemanagement.routes, *cases.routes, *casemessages.routes, *reporter.routes,
+              Mount("/static", StaticFiles(directory=STATIC), name="static")]
     middleware = [
         Middleware(SecurityHeaders, secure=settings.secure),
         Middleware(Sessions, db=db, secret_key=keys.session_key, lifetime=lifetime(settings), secure=settings.secure,

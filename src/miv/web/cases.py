@@ -41,6 +41,7 @@ from miv.cases import (
 )
 from miv.cases.recusal import RECUSERS
 from miv.casework import Person, notices
+from miv.casework.messages import FEEDBACK_ROLES
 from miv.casework.service import RECUSAL
 from miv.web.caseguard import NOT_FOUND, casework, now, organisation_page, signed_in
 from miv.web.pages import render, templates
@@ -129,7 +130,7 @@ async def case_page(request: Request) -> Response:
 
 
 def _case_view(request: Request, case: Case, errors: dict[str, str] | None = None, failed: str | None = None,
-               form: FormData | None = None, status: int = 200) -> Response:
+               form: FormData | dict[str, str] | None = None, status: int = 200) -> Response:
     work, member = casework(request), request.state.member
     at = now()
     granted = case_permissions(member, case)
@@ -149,6 +150,8 @@ def _case_view(request: Request, case: Case, errors: dict[str, str] | None = Non
         recusals=[v for k, v in sorted((contents.fields if contents else {}).items()) if k.startswith(RECUSAL)],
         recusable=[p for p in everyone.values() if p.member.person not in case.recused]
         if member.role in RECUSERS and contents is not None and case.stage is not Stage.AFGESLOTEN else [],
+        messages=work.mailbox.handler_messages(member, case, at) if Permission.READ in granted else None,
+        may_give_feedback=member.role in FEEDBACK_ROLES,
     )
     return render(request, "cases/case.html", context, status=status)
 

@@ -34,8 +34,8 @@ class Upload:
 class _Reader:
     """Callbacks for python-multipart's streaming parser, collecting one part at a time."""
 
-    def __init__(self, file_field: str, limit: int) -> None:
-        self.upload, self.file_field, self.limit = Upload(), file_field, limit
+    def __init__(self, file_field: str, limit: int, text_limit: int = TEXT_LIMIT) -> None:
+        self.upload, self.file_field, self.limit, self.text_limit = Upload(), file_field, limit, text_limit
         self._header_field = self._header_value = b""
         self._headers: dict[bytes, bytes] = {}
         self._name, self._is_file, self._value = "", False, bytearray()
@@ -72,7 +72,7 @@ class _Reader:
                 raise UploadTooLarge(self.limit)
             self.upload.data += data[start:end]
         else:
-            if len(self._value) + end - start > TEXT_LIMIT:
+            if len(self._value) + end - start > self.text_limit:
                 raise HTTPException(400, f"Het veld '{self._name}' is te lang.")
             self._value += data[start:end]
 
@@ -81,16 +81,17 @@ class _Reader:
             self.upload.fields[self._name] = self._value.decode("utf-8", "replace")
 
 
-async def read_upload(request: Request, file_field: str, limit: int) -> Upload:
+async def read_upload(request: Request, file_field: str, limit: int, text_limit: int = TEXT_LIMIT) -> Upload:
     """Parse a multipart upload as it arrives, refusing it as soon as the file passes `limit`
-    (a declared Content-Length beyond it is refused before reading), then check the CSRF token."""
+    (a declared Content-Length beyond it is refused before reading) or a text field passes
+    `text_limit` bytes, then check the CSRF token."""
     kind, options = parse_options_header(request.headers.get("content-type", ""))
     if kind != b"multipart/form-data" or b"boundary" not in options:
         raise HTTPException(400, "Verstuur het document met het formulier op de zaakpagina.")
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + 64 * 1024:
+    if declared.isdigit() and int(declared) > limit + text_limit + 64 * 1024:
         raise UploadTooLarge(limit)
-    reader = _Reader(file_field, limit)
+    reader = _Reader(file_field, limit, text_limit)
     parser = MultipartParser(options[b"boundary"], reader.callbacks())
     async for chunk in request.stream():
         parser.write(chunk)

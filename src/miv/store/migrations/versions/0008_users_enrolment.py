@@ -1,15 +1,15 @@
 """users: one-time TOTP enrolment codes; pending enrolments made on the password alone are dropped
 
-Revision ID: 0007_users_enrolment
-Revises: 0006_cases_reporter
+Revision ID: 0008_users_enrolment
+Revises: 0007_cases_messages
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007_users_enrolment'
-down_revision = '0006_cases_reporter'
+revision = '0008_users_enrolment'
+down_revision = '0007_cases_messages'
 branch_labels = None
 depends_on = None
 
