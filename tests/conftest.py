@@ -16,7 +16,7 @@ from postgres_support import PG_BIN, Cluster
 from miv.store import Database, upgrade
 
 _numbers = itertools.count()
-_TOOL_CACHES = {".hypothesis", ".pytest_cache", "__pycache__"}  # what the test tools themselves keep
+_TOOL_CACHES = {".hypothesis", ".pytest_cache", "__pycache__", ".mypy_cache", ".ruff_cache"}  # what the test tools themselves keep
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -24,7 +24,8 @@ def _opens(client, path: str) -> bool:
     return response.status_code == 200 and SECRETS[0] in response.text
 
 
-def test_a_cookie_copied_before_sign_out_opens_nothing_after(site: CaseSite):
+def test_a_cookie_copied_before_sign_out_opens_nothing_after(engine_site: CaseSite):  # SQLite and PostgreSQL
+    site = engine_site
     chair = site.client()
     site.sign_in(chair, "voorzitter")
     case_id = report(site, chair)
@@ -35,7 +36,8 @@ def test_a_cookie_copied_before_sign_out_opens_nothing_after(site: CaseSite):
     assert response.status_code == 303 and response.headers["location"].startswith("/beheer/inloggen")
 
 
-def test_removing_a_member_and_resetting_totp_end_their_sessions(site: CaseSite):
+def test_removing_a_member_and_resetting_totp_end_their_sessions(engine_site: CaseSite):  # SQLite and PostgreSQL
+    site = engine_site
     team = site.team
     chair, adviser, auditor = site.client(), site.client(), site.client()
     site.sign_in(chair, "voorzitter")
