@@ -116,3 +116,39 @@ def test_a_section_opening_has_two_or_three_sentences_and_no_hidden_figure(publi
     # the totals' verdicts (estimates.csv) are what the openings say
     cells = _cells(out)
     assert pl.DataFrame(list(cells.values()))["change"].is_in(["gestegen", "gedaald"]).any()
+
+
+def test_method_chapter_states_the_settings_of_the_run(results: Results):
+    """Level, significance, pooling, margins, disclosure thresholds and trend breaks come from the run."""
+    from dataclasses import replace
+
+    from miv.publish.disclosure import Policy, disclose
+    from miv.publish.document import documents
+    from miv.publish.labels import Labels
+    from miv.publish.render import Renderer
+    from miv.publish.writer import _meta
+
+    weighting = results.weighting.with_columns(margins=pl.when(pl.col("group") == "raadslid").then(pl.lit("gender,province,size_class")).otherwise(pl.lit("gender")))
+    changed = replace(results, level=0.9, pooling=7, weighting=weighting)
+    policy = Policy(min_respondents=15, small_group=60, tiny_population=30)
+    disclosure = disclose(changed, policy)
+    doc = next(d for d in documents(changed, disclosure) if d.stem == "rapport-veiligheid")
+    labels = Labels(changed.monitor)
+    page = lxml_html.fromstring(Renderer(labels, _meta(changed, disclosure, labels)).html(doc))
+    chapter = " ".join(page.xpath("//section[@id='verantwoording']")[0].text_content().split())
+    assert "90%-betrouwbaarheidsinterval" in chapter and "95" not in chapter
+    assert "minder dan 7 respondenten zijn samengevoegd" in chapter
+    assert "naar geslacht en, voor een deel van de doelgroepen, provincie en gemeentegrootte" in chapter
+    assert "minder dan 15 respondenten" in chapter and "minder dan 60 respondenten" in chapter and "minder dan 30 leden" in chapter
+    assert "agressie via sociale media" in chapter  # its trend break in 2024 (indicators.yaml)
+    assert "kleiner dan 5 procent" in chapter
+    annex = " ".join(page.xpath("//section[@id='bijlage']")[0].text_content().split())
+    assert all(text.split()[0] in annex for text in changed.method.values())
+
+
+def test_the_pipelines_method_text_names_no_software_functions():
+    from miv.pipeline import METHOD
+
+    for name, text in METHOD.items():
+        assert not typography.ENGLISH.search(text), (name, text)
+        assert not typography.COLON_CAPITAL.search(text), (name, text)

@@ -24,6 +24,7 @@ from miv.publish.results import COMPARISON_SCHEMA, ESTIMATE_SCHEMA, TOTAL
 from miv.survey import CIMethod, Design, domain_difference, proportion
 
 CI = CIMethod.BETA
+LEVEL = 0.95  # of every interval; the publications' method text reads it from Results.level
 IN, OUT = "in", "uit"
 
 
@@ -115,7 +116,7 @@ class Estimator:
             if design.data["_domain"].null_count() == design.n or design.data[by[-1]].null_count() == design.n:
                 self._cache[key] = None
             else:
-                self._cache[key] = proportion(design, codes, by, ci=CI)
+                self._cache[key] = proportion(design, codes, by, ci=CI, level=LEVEL)
         return self._cache[key]
 
     def _domain(self, design: Design, population: pl.Expr | None, wider: pl.Expr | None = None) -> Design:
@@ -148,7 +149,7 @@ class Estimator:
         if levels != {IN, OUT}:
             return None
         test = domain_difference(split, codes, "_domain", IN, OUT)
-        whole = proportion(self._domain(design, wider), codes, "_domain", ci=CI).select("variable", whole="estimate")
+        whole = proportion(self._domain(design, wider), codes, "_domain", ci=CI, level=LEVEL).select("variable", whole="estimate")
         share = _rest_share(split, codes)
         test = test.join(whole, on="variable").with_columns(
             estimate_b=pl.col("whole"),

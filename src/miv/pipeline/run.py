@@ -13,47 +13,66 @@ import miv
 from miv.definition import Monitor
 from miv.definition.series import PublishedFigure, as_published_by, published_series
 from miv.intake import add_indicators
-from miv.pipeline.figures import Estimator, cells, edition_changes
+from miv.pipeline.figures import LEVEL, Estimator, cells, edition_changes
 from miv.pipeline.models import province_models, trend_breaks
 from miv.pipeline.weighting import MIN_CELL, weight
+from miv.publish.narrative import ALPHA
+from miv.publish.number import number
 from miv.publish.results import COMPARISON_SCHEMA, ESTIMATE_SCHEMA, TOTAL, TREND_SCHEMA, Results
 from miv.survey import Design
 
 Tables = Mapping[str, pl.DataFrame]
 Progress = Callable[[str], None]
 
-METHOD = {
-    "weging": (
-        "Per doelgroep zijn de gewichten gekalibreerd (raking) op de verdeling naar geslacht en, waar "
-        "het steekproefkader die kent, naar provincie en gemeentegrootte. Elke doelgroep wordt apart "
-        f"gewogen; klassen met minder dan {MIN_CELL} respondenten zijn samengevoegd."
-    ),
-    "variantie": (
-        "Standaardfouten volgen uit linearisatie met de residuen van de kalibratie, gestratificeerd naar "
-        "doelgroep met eindigepopulatiecorrectie (zoals calibrate() in R's survey-pakket)."
-    ),
-    "interval": "95%-betrouwbaarheidsintervallen volgens Korn en Graubard (svyciprop, method = 'beta').",
-    "trendbreuk": (
-        "Of een cijfer afwijkt van de langjarige trend, is beoordeeld met een structureel tijdreeksmodel "
-        "(een gladde trend met de steekproefmarges van elke editie als meetfout) met en zonder niveausprong "
-        "in de laatste editie: de sprong is het verschil tussen het cijfer en wat de trend van de eerdere "
-        "edities voorspelt, getoetst met een t-toets. Bij p < 0,05 wijkt het cijfer af van de trend; ligt het "
-        "95%-interval van de sprong binnen 5 procentpunt, dan past het bij de trend; anders is het nog niet "
-        "te zeggen. Eerder gepubliceerde cijfers zonder marge krijgen de marge van een even grote steekproef."
-    ),
-    "modelschatting": (
-        "Waar een provinciecijfer op weinig respondenten rust (minder dan 100), staat ernaast een "
-        "modelschatting (Fay-Herriot, zoals het R-pakket sae): een gewogen gemiddelde van het directe cijfer "
-        "en een voorspelling uit kenmerken van de provincie in het steekproefkader (aandeel vrouwen, aandeel "
-        "ambtsdragers in gemeenten van 100.000 inwoners of meer); hoe onzekerder het directe cijfer, hoe "
-        "zwaarder de voorspelling weegt. Het gepubliceerde cijfer blijft het directe cijfer."
-    ),
-    "toets": (
-        "Verschillen tussen edities zijn getoetst als onafhankelijke steekproeven; verschillen binnen een "
-        "editie (vrouwen en mannen, een groep tegenover het geheel) met de gezamenlijke invloedsfuncties. "
-        "Een verschil heet significant bij p < 0,05."
-    ),
-}
+def method(level: float = LEVEL) -> dict[str, str]:
+    """The technical annex of every report (and the manifest): how the figures were made, for
+    readers who recompute them. Parameters come from the code that uses them, none typed in."""
+    pct, alpha = number(level * 100), number(ALPHA, 2)
+    return {
+        "weging": (
+            "Per doelgroep zijn de gewichten gekalibreerd met iteratieve proportionele aanpassing (raking) op "
+            "de verdeling naar geslacht en, waar het steekproefkader die kent, naar provincie en "
+            "gemeentegrootte. Elke doelgroep wordt apart gewogen, zodat de gewichten van medewerkers die van "
+            f"ambtsdragers niet beïnvloeden; klassen met minder dan {MIN_CELL} respondenten zijn samengevoegd."
+        ),
+        "variantie": (
+            "Standaardfouten volgen uit Taylor-linearisatie met de residuen van de kalibratie, gestratificeerd "
+            "naar doelgroep met eindigepopulatiecorrectie. Zo telt mee dat de kalibratie een deel van de "
+            "steekproefonzekerheid wegneemt (Lumley 2010, hoofdstuk 7; het R-pakket survey rekent zo)."
+        ),
+        "interval": (
+            f"{pct}%-betrouwbaarheidsintervallen volgens Korn en Graubard (1998): het exacte interval van "
+            "Clopper en Pearson, toegepast op de effectieve steekproefomvang (het aantal respondenten gedeeld "
+            "door het designeffect) met de vrijheidsgraden van het design. Anders dan een symmetrisch interval "
+            "blijft het tussen 0 en 100% en houdt het rekening met scheve verdelingen bij kleine aandelen."
+        ),
+        "trendbreuk": (
+            "Of een cijfer afwijkt van de langjarige trend, is beoordeeld met een structureel tijdreeksmodel "
+            "(een gladde trend met de steekproefmarges van elke editie als meetfout) met en zonder niveausprong "
+            "in de laatste editie: de sprong is het verschil tussen het cijfer en wat de trend van de eerdere "
+            f"edities voorspelt, getoetst met een t-toets. Bij p < {alpha} wijkt het cijfer af van de trend; ligt het "
+            f"{pct}%-interval van de sprong binnen 5 procentpunt, dan past het bij de trend; anders is het nog niet "
+            "te zeggen. Eerder gepubliceerde cijfers zonder marge krijgen de marge van een even grote steekproef."
+        ),
+        "modelschatting": (
+            "Waar een provinciecijfer op weinig respondenten rust (minder dan 100), staat ernaast een "
+            "modelschatting volgens Fay en Herriot (1979), zoals het R-pakket sae die maakt: een gewogen "
+            "gemiddelde van het directe cijfer en een voorspelling uit kenmerken van de provincie in het "
+            "steekproefkader (aandeel vrouwen, aandeel ambtsdragers in gemeenten van 100.000 inwoners of meer); "
+            "hoe onzekerder het directe cijfer, hoe zwaarder de voorspelling weegt. Het gepubliceerde cijfer "
+            "blijft het directe cijfer."
+        ),
+        "toets": (
+            "Verschillen tussen edities zijn getoetst als verschillen tussen onafhankelijke steekproeven "
+            "(het verschil gedeeld door de wortel uit de som van de kwadraten van beide standaardfouten); "
+            "verschillen binnen een editie (vrouwen en mannen, een groep tegenover het geheel) met de "
+            "gezamenlijke invloedsfuncties, zodat de samenhang tussen beide cijfers meetelt. Tweezijdig; "
+            f"een verschil heet significant bij p < {alpha}."
+        ),
+    }
+
+
+METHOD = method()
 
 
 def designs(monitor: Monitor, edition: int, tables: Tables) -> tuple[dict[str, Design], pl.DataFrame]:
@@ -126,6 +145,8 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
         code_version=code_version(),
         method=METHOD,
         notice=notice,
+        level=LEVEL,
+        pooling=MIN_CELL,
         trend=published,
         breaks=trend_breaks(estimates, published, edition),
         models=province_models(monitor, this, edition),

@@ -79,7 +79,7 @@ def weight(table: pl.DataFrame, edition: Edition, structure: Structure, question
     )
     design = Design.build(data, "_base", strata="group", fpc="_population", lonely=LonelyStratum.ADJUST)
     design = rake(design, {f"_m_{name}": totals for name, totals in margins.items()})
-    return Weighted(design, _diagnostics(design, "group", size, margins), used)
+    return Weighted(design, _diagnostics(design, "group", size, margins, used), used)
 
 
 def _margin(rows: pl.DataFrame, cells: pl.DataFrame, variable: str, group: str) -> tuple[list[str], dict[str, float]]:
@@ -117,11 +117,13 @@ def _organisations(table: pl.DataFrame, structure: Structure) -> Weighted:
         (pl.col("layer").replace_strict(size, return_dtype=pl.Float64) / pl.col("layer").replace_strict(n, return_dtype=pl.Float64)).alias("_base"),
     )
     design = Design.build(data, "_base", strata="layer", fpc="_population", lonely=LonelyStratum.ADJUST)
-    return Weighted(design, _diagnostics(design, "layer", size, {}), {layer: [] for layer in n})
+    return Weighted(design, _diagnostics(design, "layer", size, {}, {}), {layer: [] for layer in n})
 
 
-def _diagnostics(design: Design, key: str, size: dict[str, int], margins: dict[str, dict[str, float]]) -> pl.DataFrame:
-    """Per group: respondents, population, weight range, Kish design effect of weighting, cells."""
+def _diagnostics(design: Design, key: str, size: dict[str, int], margins: dict[str, dict[str, float]],
+                 used: dict[str, list[str]]) -> pl.DataFrame:
+    """Per group: respondents, population, weight range, Kish design effect of weighting, cells,
+    and the margin variables it was calibrated on (comma-separated; the method text names them)."""
     frame = design.data.select(pl.col(key).alias("group")).with_columns(w=pl.Series(design.weights))
     rows = []
     for (group,), part in frame.group_by("group", maintain_order=True):
@@ -136,5 +138,6 @@ def _diagnostics(design: Design, key: str, size: dict[str, int], margins: dict[s
             "weight_min": float(w.min()), "weight_max": float(w.max()),
             "deff": float(len(w) * np.sum(w**2) / np.sum(w) ** 2),
             "cells": sum(len(c) for c in cells) or 1, "min_cell_n": int(min(flat)),
+            "margins": ",".join(used.get(group, [])),
         })
     return pl.DataFrame(rows).sort("group")

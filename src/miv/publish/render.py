@@ -3,6 +3,7 @@ file written beside it, with the print rules of miv.css (A4, cover, page numbers
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from miv.definition import PublicationKind
 from miv.publish import narrative
 from miv.publish.document import Document
 from miv.publish.labels import Labels
+from miv.publish.method import Plain, join
 from miv.publish.number import interval, number
 from miv.publish.verdict import SIGNS
 
@@ -32,6 +34,8 @@ class Meta:
     policy: object
     weighting: list[dict]
     notice: str | None = None
+    plain: Plain | None = None  # the method chapter's parameters (miv.publish.method)
+    method_href: str | None = None  # where the method is explained (a report's Verantwoording)
 
 
 class Renderer:
@@ -44,10 +48,11 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.globals.update(
-            html=narrative.html, text=narrative.text, number=number, interval=interval,
+            html=narrative.html, text=narrative.text, significant=narrative.significant, number=number, interval=interval,
             breakdown_label=labels.breakdown, series=SERIES, meta=meta, static=static,
             code_version=meta.code_version, sign_legend=SIGNS,
         )
+        self.env.filters["join_dutch"] = join
         self.markdown_env = Environment(
             loader=self.env.loader, autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True
         )
@@ -71,8 +76,9 @@ COMPONENTS_NOTICE = (
 COMPONENTS = ("utrecht-document", "utrecht-heading", "utrecht-paragraph", "utrecht-table", "utrecht-figure", "utrecht-unordered-list")
 
 
+@functools.cache
 def component_css() -> str:
-    """The vendored components CSS, limited to the components publications use.
+    """The vendored components CSS, limited to the components publications use (made once per process).
 
     The full file has some 1,300 rules; WeasyPrint matches every rule against every element,
     which tripled the time of a report. A rule is kept when each of its selectors names one
@@ -95,6 +101,3 @@ def pdf(html_file: Path, target: Path) -> None:
     document = weasyprint.HTML(filename=str(html_file), base_url=str(html_file.parent), media_type="print")
     document.write_pdf(target, pdf_tags=True, pdf_variant="pdf/ua-1", uncompressed_pdf=False)
 
-
-def ready() -> None:
-    """Nothing: a PDF worker's first job, so that it imports WeasyPrint before the first PDF is due."""

@@ -49,7 +49,12 @@ weights -- optional, the calibrated weight of every respondent of both editions,
 
 weighting -- diagnostics per target group (one row per group code):
     group (Utf8), n (Int64), population (Int64), weight_min, weight_max, deff (Float64,
-    Kish design effect of weighting), cells (Int64), min_cell_n (Int64)
+    Kish design effect of weighting), cells (Int64), min_cell_n (Int64), margins (Utf8, optional:
+    the calibration variables, comma-separated, e.g. "gender,province")
+
+level -- the confidence level of every interval (0.95); pooling -- margin levels with fewer
+    respondents than this were pooled in the weighting (None: not known). The method chapter
+    states both.
 """
 
 from __future__ import annotations
@@ -77,7 +82,7 @@ ESTIMATE_SCHEMA: dict[str, type[pl.DataType]] = {
     "weighted_n": pl.Float64,
     "df": pl.Float64,
 }
-OPTIONAL = {"df"}  # columns a caller may leave out: they are filled with nulls
+OPTIONAL = {"df", "margins"}  # columns a caller may leave out: they are filled with nulls
 COMPARISON_SCHEMA: dict[str, type[pl.DataType]] = {
     "publication": pl.Utf8,
     "per_value": pl.Utf8,
@@ -143,6 +148,7 @@ WEIGHTING_SCHEMA: dict[str, type[pl.DataType]] = {
     "deff": pl.Float64,
     "cells": pl.Int64,
     "min_cell_n": pl.Int64,
+    "margins": pl.Utf8,
 }
 WEIGHTS_SCHEMA: dict[str, type[pl.DataType]] = {
     "edition": pl.Int32,
@@ -175,6 +181,8 @@ class Results:
     weights: pl.DataFrame | None = None  # the calibrated weight of every respondent, for readers who recompute
     breaks: pl.DataFrame | None = None  # trend-break verdicts (BREAK_SCHEMA), miv.pipeline.models
     models: pl.DataFrame | None = None  # Fay-Herriot estimates per province (MODEL_SCHEMA), miv.pipeline.models
+    level: float = 0.95  # confidence level of the intervals
+    pooling: int | None = None  # weighting: margin levels with fewer respondents were pooled
 
     def __post_init__(self) -> None:
         if self.edition not in self.monitor.editions:

@@ -1,15 +1,15 @@
 """users: one-time TOTP enrolment codes; pending enrolments made on the password alone are dropped
 
-Revision ID: 0008_users_enrolment
-Revises: 0007_cases_messages
+Revision ID: 0009_users_enrolment
+Revises: 0008_cases_handreiking
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0008_users_enrolment'
-down_revision = '0007_cases_messages'
+revision = '0009_users_enrolment'
+down_revision = '0008_cases_handreiking'
 branch_labels = None
 depends_on = None
 
