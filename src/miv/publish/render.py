@@ -3,6 +3,7 @@ file written beside it, with the print rules of miv.css (A4, cover, page numbers
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +14,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from miv.definition import PublicationKind
 from miv.publish import narrative
 from miv.publish.document import Document
+from miv.publish.fieldwork import Fieldwork
 from miv.publish.labels import Labels
 from miv.publish.method import Plain, join
 from miv.publish.number import interval, number
+from miv.publish.questionnaire import QuestionnaireView
 from miv.publish.verdict import SIGNS
 
 SERIES = "Monitor Integriteit en Veiligheid"
@@ -35,6 +38,8 @@ class Meta:
     notice: str | None = None
     plain: Plain | None = None  # the method chapter's parameters (miv.publish.method)
     method_href: str | None = None  # where the method is explained (a report's Verantwoording)
+    fieldwork: Fieldwork | None = None  # the fieldwork chapter (miv.publish.fieldwork)
+    questionnaires: QuestionnaireView | None = None  # the questionnaires (miv.publish.questionnaire)
 
 
 class Renderer:
@@ -75,8 +80,9 @@ COMPONENTS_NOTICE = (
 COMPONENTS = ("utrecht-document", "utrecht-heading", "utrecht-paragraph", "utrecht-table", "utrecht-figure", "utrecht-unordered-list")
 
 
+@functools.cache
 def component_css() -> str:
-    """The vendored components CSS, limited to the components publications use.
+    """The vendored components CSS, limited to the components publications use (made once per process).
 
     The full file has some 1,300 rules; WeasyPrint matches every rule against every element,
     which tripled the time of a report. A rule is kept when each of its selectors names one
@@ -99,6 +105,3 @@ def pdf(html_file: Path, target: Path) -> None:
     document = weasyprint.HTML(filename=str(html_file), base_url=str(html_file.parent), media_type="print")
     document.write_pdf(target, pdf_tags=True, pdf_variant="pdf/ua-1", uncompressed_pdf=False)
 
-
-def ready() -> None:
-    """Nothing: a PDF worker's first job, so that it imports WeasyPrint before the first PDF is due."""
