@@ -143,7 +143,7 @@ def end_to_end(runs: int) -> None:
         f"{started} Load average {os.getloadavg()[0]:.1f} at the end. Median of {runs} fresh runs of the console "
         "script per command (7 for `--help`); CPU is user + system seconds of the process and its children "
         "(the .sav reader, the PDF workers). The machine is shared, so wall time stretches with the load; "
-        "the CPU seconds say what 2 idle cores would need.",
+        "the CPU seconds say what 2 idle cores would need (an upper bound: at a load average well above the 2 cores, CPU seconds stretch too, so a quiet re-run is the figure to hold against the targets).",
         "",
         "| command | wall | CPU (process and children) | target (wall, 2 idle cores) |",
         "| --- | --- | --- | --- |",
@@ -164,7 +164,7 @@ def end_to_end(runs: int) -> None:
         "| --- | --- | --- |",
         *rows,
         "",
-        "Before the speed work of issue 16 (commit 8f144b9, the smaller demo data of that day, load average "
+        "Before the speed work of issue 16 (commit 8f144b9, the demo data of that day: 12,549 rows, load average "
         "1.3 to 2.5): `miv demo --no-pdf` 31.1 s wall, 30.2 s CPU; `miv demo` 103 s wall, 104 s CPU (load "
         "rising to 5). What changed: domains added to a design share its variance plan and moments "
         "(estimation of the demo from 6 s to 1.9 s CPU per edition); trend-break models look only at cells "

@@ -26,6 +26,7 @@ WIDTH = 400
 LINE = 40  # characters per line of a category label; longer labels wrap, none is cut off
 LINE_HEIGHT = 10  # pixels per line of a category label
 STEP = 18  # pixels per category at least
+TREND_HEIGHT = 170  # pixels: two trend figures with their tables fit on a page
 PAIRED_STEP = 11  # pixels per bar of a pair at least (Vega-Lite applies the step to the offset band)
 
 
@@ -211,7 +212,7 @@ def _trend_template(breaks: bool) -> dict:
         layers = layers + marked.mark_rule(strokeDash=[4, 3], color="#b23b00", xOffset=half_step).encode(x=x) + marked.mark_text(
             align="left", dx=4, y=8, color="#b23b00", xOffset=half_step
         ).encode(x=x, text="note:N")
-    return _config(layers)
+    return _config(layers.properties(height=TREND_HEIGHT))
 
 
 def _config(chart: alt.TopLevelMixin) -> dict:
