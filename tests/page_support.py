@@ -1,15 +1,18 @@
-"""How full each page of a printed publication is, measured on WeasyPrint's layout boxes
-(the very layout the PDF is drawn from), for tests that forbid near-empty pages."""
+"""How full each page of a printed publication is, and where a table breaks, measured on
+WeasyPrint's layout boxes (the very layout the PDF is drawn from), for tests that forbid
+near-empty pages and tables that leave one or two rows behind."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 import weasyprint
-from weasyprint.formatting_structure.boxes import LineBox, ReplacedBox
+from weasyprint.formatting_structure.boxes import LineBox, ReplacedBox, TableBox, TableRowBox, TableRowGroupBox
 
 CHAPTERS = ("miv-hoofdstuk", "miv-methode", "miv-samenvatting", "miv-bijlage")
+MIN_ROWS = 3  # a table that breaks keeps at least this many body rows on each page
 
 
 @dataclass(frozen=True)
@@ -20,8 +23,13 @@ class Page:
     cover: bool
 
 
-def pages(html_file: Path) -> list[Page]:
-    document = weasyprint.HTML(filename=str(html_file), base_url=str(html_file.parent), media_type="print").render()
+def render(html_file: Path) -> weasyprint.Document:
+    """The print layout of an HTML publication, as `render.pdf` makes it."""
+    return weasyprint.HTML(filename=str(html_file), base_url=str(html_file.parent), media_type="print").render()
+
+
+def pages(html_file: Path | weasyprint.Document) -> list[Page]:
+    document = render(html_file) if isinstance(html_file, Path) else html_file
     out = []
     for number, page in enumerate(document.pages, start=1):
         box = page._page_box
@@ -41,7 +49,7 @@ def pages(html_file: Path) -> list[Page]:
     return out
 
 
-def near_empty(html_file: Path, limit: float = 0.5) -> list[int]:
+def near_empty(html_file: Path | weasyprint.Document, limit: float = 0.5) -> list[int]:
     """Pages less than `limit` full that are not the cover, the contents or a chapter's end."""
     found = pages(html_file)
     bad = []
@@ -50,6 +58,25 @@ def near_empty(html_file: Path, limit: float = 0.5) -> list[int]:
         if not page.cover and not last_of_chapter and page.fill < limit:
             bad.append(page.number)
     return bad
+
+
+def orphaned_rows(html_file: Path | weasyprint.Document) -> list[tuple[str, int, int]]:
+    """(table caption, page, body rows on that page) for each piece of a table that breaks
+    across pages with fewer than MIN_ROWS body rows: a leftover a reader has to turn back for."""
+    document = render(html_file) if isinstance(html_file, Path) else html_file
+    pieces: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    captions: dict[int, str] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for box in _descendants(page._page_box):
+            if isinstance(box, TableBox) and box.element is not None:
+                key = id(box.element)
+                rows = sum(1 for group in box.children if isinstance(group, TableRowGroupBox) and not group.is_header
+                           for row in group.children if isinstance(row, TableRowBox))
+                pieces[key].append((number, rows))
+                caption = box.element.find("caption")
+                captions[key] = " ".join("".join(caption.itertext()).split()) if caption is not None else "?"
+    return [(captions[key], number, rows) for key, found in pieces.items() if len(found) > 1
+            for number, rows in found if rows < MIN_ROWS]
 
 
 def _descendants(box):

@@ -16,6 +16,7 @@ from miv.store.cases import MessageRow, ReporterKeyRow
 
 from .caseweb_support import SECRETS, Team, at
 from .test_attack_receipt import _dump
+from .test_cli import setup  # noqa: F401 - the fixture
 from .test_store import walk
 
 REPORTER_TEXT = "Ik zag de wethouder het contract tekenen bij de notaris aan de Vaartweg."
@@ -184,3 +185,64 @@ def test_a_closed_case_takes_no_message_and_a_message_needs_text_or_a_file(team:
         team.work.mailbox.post_as_reporter(access, "x" * 20_001, None, at(3))
     with pytest.raises(TransitionError, match="geldig e-mailadres"):
         team.work.mailbox.set_email(access, "geen adres", at(3))
+
+
+def test_migration_0007_goes_down_and_up_again_and_the_lost_messages_are_named(team: Team):
+    from alembic import command
+
+    from miv.store.migration import config
+
+    receipt, _ = _conversation(team)
+    team.work.db.dispose()
+    command.downgrade(config(team.work.db.url), "0006_cases_reporter")
+    command.upgrade(config(team.work.db.url), "head")
+    assert team.work.mailbox.sign_in(receipt.code, at(3)) is None and team.work.case_for_receipt(receipt.code).id == receipt.case.id
+    assert any(f"zaak {receipt.case.id}, bericht 2: ontbreekt" in f for f in _findings(team))
+
+
+def test_the_channel_survives_master_key_rotation_and_goes_with_the_case_at_purge(team: Team, tmp_path):
+    from datetime import timedelta
+
+    from miv.cases import MasterKey
+
+    receipt, _ = _conversation(team)
+    work = team.work
+    work.rotate_master_key("beheer", MasterKey.create(tmp_path / "nieuw.key"), at(3))
+    access = work.mailbox.sign_in(receipt.code, at(4))
+    assert [m.text for m in work.mailbox.reporter_messages(access, at(4))] == [REPORTER_TEXT, ANSWER]
+    assert [m.text for m in work.mailbox.handler_messages(team["adviseur"].member, receipt.case, at(4))][1] == ANSWER
+    case = work.case(receipt.case.id)
+    for number, (action, who, fields) in enumerate([
+        (Action.REGISTREREN, "ondersteuning", {"forms": frozenset({ViolationForm.BELANG})}),
+        (Action.VOORONDERZOEK_STARTEN, "voorzitter", {}),
+        (Action.VOORONDERZOEK_AFRONDEN, "adviseur", {"reason": "Niet concreet."}),
+        (Action.GEEN_ONDERZOEK, "voorzitter", {"reason": "Geen aanwijzingen."}),
+        (Action.COMMUNICATIE_AFRONDEN, "ondersteuning", {"reason": "Melder bericht."}),
+        (Action.AFSLUITEN, "voorzitter", {"reason": "Nazorg gegeven."}),
+    ], start=5):
+        case = work.take(team[who].member, case, action, at(number), **fields)
+    work.purge(case.closed_at + timedelta(days=6 * 366))
+    assert work.mailbox.sign_in(receipt.code, at(4)) is None
+    assert not any(p.is_file() for p in team.documents.rglob("*")) and not _findings(team)
+
+
+def test_miv_cases_verify_log_names_an_edited_and_a_deleted_message(setup):  # noqa: F811 - the fixture of test_cli
+    from miv.cli import app
+    from miv.store import Database
+
+    from .caseweb_support import build
+    from .test_cli import runner
+
+    url, master, tmp = setup
+    db = Database(url)
+    receipt, _ = _conversation(build(db, master, tmp / "documenten"))
+    assert runner.invoke(app, ["cases", "verify-log"]).exit_code == 0
+    with db.session() as s:
+        s.execute(text(f"update case_messages set blob = (select for_case from case_reporter_keys where case_id = '{receipt.case.id}') "
+                       f"where case_id = '{receipt.case.id}' and number = 1"))
+        s.execute(text(f"delete from case_messages where case_id = '{receipt.case.id}' and number = 2"))
+    checked = runner.invoke(app, ["cases", "verify-log"])
+    assert checked.exit_code == 1
+    assert f"zaak {receipt.case.id}, bericht 1: inhoud gewijzigd" in checked.output
+    assert f"zaak {receipt.case.id}, bericht 2: ontbreekt" in checked.output
+    db.dispose()

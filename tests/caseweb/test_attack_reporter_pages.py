@@ -137,6 +137,11 @@ def test_a_stolen_reporter_cookie_dies_at_sign_out_and_after_ten_idle_minutes(si
         for row in s.query(SessionRow):
             row.last_seen = row.last_seen - timedelta(minutes=11)
     assert again.get("/melder/berichten").headers["location"] == "/melder?melding=verlopen"
+    staff = site.client()
+    site.sign_in(staff, "voorzitter")
+    forged = site.client()  # a handler's own session token presented as a reporter's
+    forged.cookies.set(reporter.COOKIE, staff.cookies.get("miv-beheer"))
+    assert forged.get("/melder/berichten").headers["location"] == "/melder?melding=verlopen"
 
 
 def test_a_new_code_ends_the_other_sessions_and_the_old_code(site_on: CaseSite):
@@ -177,3 +182,20 @@ def test_the_mail_to_the_reporter_and_the_handlers_holds_no_content(tmp_path: Pa
                 assert case_id not in to_reporter[0].as_string() and "Utrecht" not in to_reporter[0].get_content()
         finally:
             site.close()
+
+
+def test_a_too_large_file_from_the_reporter_is_refused_while_reading_and_nothing_is_kept(tmp_path: Path):
+    site = make_case_site(f"sqlite:///{tmp_path / 'miv.db'}", tmp_path, cases_max_upload=4096)
+    try:
+        with serve(site.app) as url:
+            site.url = url
+            _, code = _report(site)
+            me = _reporter(site, code)
+            refused = _write(me, WRITTEN, ("groot.pdf", b"%" * 10_000))
+            assert refused.status_code == 413 and "groter dan het maximum" in refused.text
+            assert WRITTEN in refused.text  # what was typed is kept in the form
+            assert not any(p.is_file() for p in (tmp_path / "documenten").rglob("*"))
+            with site.db.session() as s:
+                assert s.scalar(text("select count(*) from case_messages")) == 0
+    finally:
+        site.close()

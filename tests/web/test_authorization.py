@@ -11,7 +11,9 @@ from miv.web import create_app
 from miv.web.pages import public
 
 PUBLIC = {"/", "/start", "/vragenlijst", "/vragenlijst/begin", "/vragenlijst/herstelwoord", "/vragenlijst/controle", "/vragenlijst/{page}", "/bedankt", "/toegankelijkheid",
-          "/beheer/inloggen", "/beheer/uitloggen"}
+          "/beheer/inloggen", "/beheer/uitloggen",
+          # the reporter's pages: no account, the receipt code opens them (tests/caseweb/test_attack_reporter_pages.py)
+          "/melder", "/melder/berichten", "/melder/bijlagen/{document}", "/melder/e-mail", "/melder/nieuwe-code", "/melder/afmelden"}
 USERS = {"admin": "admin@bureau.nl", "fieldwork": "veld@bureau.nl"}
 
 

@@ -29,7 +29,7 @@ CHANNEL_FIELD = "berichtensleutel"  # the channel key's place under the case key
 REPORTER = "melder"  # the author of the reporter's messages
 SALT_BYTES = 16
 MAX_TEXT = 20_000  # characters in one message
-# Argon2id as OWASP's first recommendation (19 MiB, 2 passes): some 50 ms per sign-in on one core
+# Argon2id as OWASP's first recommendation (19 MiB, 2 passes): about 65 ms per sign-in on one core
 ARGON2 = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
 
 

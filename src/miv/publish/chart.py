@@ -7,6 +7,7 @@ same spec interactively."""
 from __future__ import annotations
 
 import base64
+import textwrap
 from dataclasses import dataclass
 from functools import cache
 
@@ -18,9 +19,13 @@ from miv.publish.narrative import Figure
 from miv.publish.number import percent
 
 BLUE = "#154273"  # lintblauw, the Rijkshuisstijl primary colour
-LIGHT = "#8fcae7"
+SECOND = "#6a8fbf"  # the second series: 3.3:1 on white and 3.1:1 against lintblauw (WCAG 1.4.11)
 FONT = "Source Sans 3, DejaVu Sans, sans-serif"
-WIDTH = 430
+WIDTH = 400
+LINE = 40  # characters per line of a category label; longer labels wrap, none is cut off
+LINE_HEIGHT = 10  # pixels per line of a category label
+STEP = 18  # pixels per category at least
+PAIRED_STEP = 11  # pixels per bar of a pair at least (Vega-Lite applies the step to the offset band)
 
 
 @dataclass(frozen=True)
@@ -49,14 +54,18 @@ class Chart:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
 
 
-def charts(section: SectionView, edition: int, previous: int | None) -> list[Chart]:
-    """The section's chart (bars, trend or groups), or none when nothing can be shown."""
+def charts(section: SectionView, edition: int, previous: int | None, population: str = "Totaal") -> list[Chart]:
+    """The section's chart (bars, trend or groups), or none when nothing can be shown. Bars of
+    a section whose figures were tested against the whole (all office holders, the nation)
+    pair each figure of `population` with the whole's."""
     if not section.chart or not section.blocks:
         return []
     if section.chart == "trend":
         return [c for c in (_trend(block) for block in section.blocks) if c is not None]
     if section.chart == "groups" and section.breakdowns:
         made = _groups(section, edition, previous)
+    elif any(b.reference for b in section.blocks):
+        made = _whole(section, edition, population)
     else:
         made = _bars(section, edition)
     return [made] if made is not None else []
@@ -76,7 +85,7 @@ def _shown(rows: list[Row]) -> list[Row]:
 def _bars(section: SectionView, edition: int) -> Chart | None:
     if section.breakdowns:
         block = section.blocks[0]
-        rows = _shown([r for r in block.table.rows if r.breakdown == section.breakdowns[0]])
+        rows = _shown([r for r in block.table.rows if r.breakdown in ("totaal", section.breakdowns[0])])
         points = [Point(r.label, r.figure, r.low, r.high) for r in rows if r.figure]
         title = f"{block.indicator.label}, {edition}"
     else:
@@ -89,6 +98,20 @@ def _bars(section: SectionView, edition: int) -> Chart | None:
     if not points:
         return None
     return _make("bars", title, points, _bars_template())
+
+
+def _whole(section: SectionView, edition: int, population: str) -> Chart | None:
+    points = []
+    for block in section.blocks:
+        total = block.table.rows[0]
+        if total.figure is None:
+            continue
+        if block.reference is not None:  # the whole first, like the previous edition in "groups"
+            points.append(Point(block.indicator.label, block.reference.figure, None, None, block.reference.label))
+        points.append(Point(block.indicator.label, total.figure, total.low, total.high, population))
+    if not points:
+        return None
+    return _make("whole", f"{section.title}, {edition}", points, _groups_template())
 
 
 def _groups(section: SectionView, edition: int, previous: int | None) -> Chart | None:
@@ -115,7 +138,9 @@ def _trend(block: Block) -> Chart | None:
 
 
 def _datum(p: Point) -> dict:
-    return {"label": p.label, "value": p.figure.value, "low": p.low, "high": p.high, "series": p.series, "text": percent(p.figure.value), "note": p.note}
+    end = p.high if p.high is not None else p.figure.value  # the value label sits beyond the interval
+    return {"label": p.label, "lines": "|".join(textwrap.wrap(p.label, LINE)) or p.label, "value": p.figure.value, "low": p.low, "high": p.high,
+            "end": end, "series": p.series, "text": percent(p.figure.value), "note": p.note}
 
 
 def _x() -> alt.X:
@@ -131,27 +156,45 @@ def _y() -> alt.Y:
 DATA = alt.NamedData(name="punten")
 
 
+def _category() -> alt.Y:
+    """Category labels in full, wrapped over lines: a truncated label misleads."""
+    axis = alt.Axis(labelLimit=0, labelExpr="split(datum.value, '|')", labelLineHeight=LINE_HEIGHT, labelPadding=6)
+    return alt.Y("lines:N", title=None, sort=None, axis=axis)
+
+
+def _errors(base: alt.Chart, **encoding: object) -> alt.LayerChart:
+    """The 95% interval as a line with end caps, drawn over the bar."""
+    rule = base.mark_rule(color="#000", strokeWidth=1.2).encode(x="low:Q", x2="high:Q", **encoding)
+    caps = [base.mark_tick(color="#000", thickness=1.2, size=8).encode(x=f"{end}:Q", **encoding) for end in ("low", "high")]
+    return alt.layer(rule, *caps)
+
+
+def _value_labels(base: alt.Chart, **encoding: object) -> alt.Chart:
+    """The figure beyond the interval's end, so it never touches the bar's error line."""
+    return base.mark_text(align="left", baseline="middle", dx=5, fontSize=10, color="#000").encode(x="end:Q", text="text:N", **encoding)
+
+
 @cache
 def _bars_template() -> dict:
     base = alt.Chart(DATA)
-    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=0))  # full labels: a truncated label misleads
+    y = _category()
     bars = base.mark_bar(color=BLUE).encode(y=y, x=_x())
-    errors = base.mark_rule(color="#000").encode(y=y, x="low:Q", x2="high:Q")
-    text = base.mark_text(align="left", dx=4, dy=-7, fontSize=10).encode(y=y, x="high:Q", text="text:N")
-    return _config(bars + errors + text)
+    layered = alt.layer(bars, _errors(base, y=y), _value_labels(base, y=y)).properties(height=alt.Step(STEP))
+    return _config(layered)
 
 
 @cache
 def _groups_template() -> dict:
+    """Paired bars per category: two editions, or a population and the whole."""
     base = alt.Chart(DATA)
-    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=0))  # full labels: a truncated label misleads
+    y = _category()
     offset = alt.YOffset("series:N", sort=None)
     bars = base.mark_bar().encode(
         y=y, yOffset=offset, x=_x(),
-        color=alt.Color("series:N", title="Editie", scale=alt.Scale(range=[LIGHT, BLUE]), legend=alt.Legend(orient="bottom")),
+        color=alt.Color("series:N", title=None, sort=None, scale=alt.Scale(range=[SECOND, BLUE]), legend=alt.Legend(orient="top", labelLimit=0)),
     )
-    errors = base.mark_rule(color="#000").encode(y=y, yOffset=offset, x="low:Q", x2="high:Q")
-    return _config(bars + errors)
+    layered = alt.layer(bars, _errors(base, y=y, yOffset=offset), _value_labels(base, y=y, yOffset=offset)).properties(height=alt.Step(PAIRED_STEP))
+    return _config(layered)
 
 
 @cache
@@ -173,11 +216,16 @@ def _trend_template(breaks: bool) -> dict:
 
 def _config(chart: alt.TopLevelMixin) -> dict:
     configured = chart.properties(width=WIDTH).configure(font=FONT, background="white")
-    return configured.configure_view(stroke=None).configure_axis(labelFontSize=11).to_dict(validate=False)
+    return configured.configure_view(stroke=None).configure_axis(labelFontSize=10).configure_legend(labelFontSize=10, symbolSize=80, padding=2).to_dict(validate=False)
 
 
 def _make(kind: str, title: str, points: list[Point], template: dict) -> Chart:
-    spec = {**template, "datasets": {"punten": [_datum(p) for p in points]}}
+    data = [_datum(p) for p in points]
+    spec = {**template, "datasets": {"punten": data}}
+    if isinstance(template.get("height"), dict):  # each category as tall as its longest label
+        lines = max(d["lines"].count("|") + 1 for d in data) * LINE_HEIGHT + 4
+        paired = kind in ("groups", "whole")
+        spec["height"] = {"step": max(PAIRED_STEP, -(-lines // 2)) if paired else max(STEP, lines)}
     svg = vl_convert.vegalite_to_svg(spec, format_locale="nl-NL")
     return Chart(kind, title, _alt(kind, title, points), points, spec, svg)
 
@@ -191,6 +239,10 @@ def _alt(kind: str, title: str, points: list[Point]) -> str:
         if breaks:
             text += f" Trendbreuk {', '.join(breaks)}: de cijfers ervoor zijn niet zonder meer vergelijkbaar met die erna."
         return text + " De cijfers staan in de tabel bij de figuur."
+    if kind == "whole":  # every figure: in a printed factsheet this is the chart's only text
+        pairs = "; ".join(f"‘{label}’ – " + ", ".join(f"{p.series} {percent(p.figure.value)}" for p in points if p.label == label)
+                          for label in dict.fromkeys(p.label for p in points))
+        return f"Staafdiagram met 95%-betrouwbaarheidsintervallen bij ‘{title}’. {pairs}."
     top = max(points, key=lambda p: p.figure.value)
     bottom = min(points, key=lambda p: p.figure.value)
     shape = "Staafdiagram met 95%-betrouwbaarheidsintervallen"

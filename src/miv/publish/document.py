@@ -83,12 +83,23 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """The whole a publication's population is tested against (all office holders, the
+    nation): its figure comes from the comparison, so it has no interval of its own."""
+
+    label: str  # "Alle politieke ambtsdragers", "Nederland"
+    figure: Figure
+    p_value: float
+
+
+@dataclass(frozen=True)
 class Block:
     indicator: Indicator
     sentences: list[Sentence]
     table: Table
     denominator: str
     trend: list[TrendPoint] = field(default_factory=list)  # the series since 2014, in trend sections
+    reference: Reference | None = None
 
 
 @dataclass
@@ -115,10 +126,23 @@ class Document:
     summary: list[Sentence]
     sections: list[SectionView]
     subtitle: str = ""
+    population: str = "Totaal"  # who the publication is about, as a chart series ("Burgemeesters")
 
     @property
     def kind(self) -> PublicationKind:
         return self.publication.kind
+
+    @property
+    def key_figures(self) -> list[tuple[SectionView, list[Block]]]:
+        """Each indicator once, in the section where it first appears: a factsheet's large numbers."""
+        seen: set[str] = set()
+        out = []
+        for section in self.sections:
+            own = [b for b in section.blocks if b.indicator.code not in seen]
+            seen.update(b.indicator.code for b in own)
+            if own:
+                out.append((section, own))
+        return out
 
 
 class _Cells:
@@ -181,6 +205,7 @@ def _document(results: Results, pub: Publication, per: str | None, cells: _Cells
         summary=summary,
         sections=sections,
         subtitle=_subtitle({b.indicator.part.value for s in sections for b in s.blocks}),
+        population=labels.name(pub, per_label),
     )
 
 
@@ -288,7 +313,17 @@ def _block(results: Results, pub: Publication, per: str | None, section: Section
     if total is not None and not section.breakdowns:  # once per indicator: in its section without breakdowns
         sentences.extend(model_sentences(results, slug, per, code))
     caption = f"{indicator.label} ({denominator}), {ed}"
-    return Block(indicator, sentences, Table(indicator, caption, rows), denominator)
+    return Block(indicator, sentences, Table(indicator, caption, rows), denominator, reference=_reference(pub, per, indicator, kinds, cells, labels))
+
+
+def _reference(pub: Publication, per: str | None, indicator: Indicator, kinds: set[Comparison], cells: _Cells, labels: Labels) -> Reference | None:
+    """The whole this population's total was tested against, when the section asks for it."""
+    for kind, label in ((Comparison.GROUP_VS_ALL, labels.whole(indicator.questionnaire)), (Comparison.PROVINCE_VS_NATIONAL, "Nederland")):
+        test = cells.comparisons.get((pub.slug, per, indicator.code, kind.value, TOTAL, TOTAL))
+        if kind in kinds and test is not None:
+            figure = Figure(test["reference_estimate"], comparison_key(pub.slug, per, indicator.code, kind.value, TOTAL, TOTAL))
+            return Reference(label, figure, test["p_value"])
+    return None
 
 
 def _groups_vs_all(results: Results, pub: Publication, per: str | None, indicator: Indicator, cells: _Cells, labels: Labels) -> list[Sentence]:
@@ -301,7 +336,7 @@ def _groups_vs_all(results: Results, pub: Publication, per: str | None, indicato
         group = cells.figure(pub.slug, per, indicator.code, test["breakdown"], test["domain"], results.edition)
         if test["breakdown"] == TOTAL and population and group is not None:
             reference = Figure(test["reference_estimate"], comparison_key(pub.slug, per, indicator.code, "group_vs_all", TOTAL, TOTAL))
-            out.append(contrast(population, group, "bij alle politieke ambtsdragers", reference, test["p_value"]))
+            out.append(contrast(population, group, "bij " + labels.whole(indicator.questionnaire).lower(), reference, test["p_value"]))
             shown += 1
             continue
         if group is None or level_all is None or test["breakdown"] == TOTAL or not significant(test["p_value"]):

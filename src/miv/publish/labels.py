@@ -18,6 +18,7 @@ BREAKDOWNS = {
 }
 ROLES = {"bestuurder": "Bestuurders", "volksvertegenwoordiger": "Volksvertegenwoordigers", "medewerker": "Medewerkers"}
 GENDERS = {"man": "Mannen", "vrouw": "Vrouwen"}
+WHOLES = {"ambtsdragers": "Alle politieke ambtsdragers", "medewerkers": "Alle medewerkers", "organisaties": "Alle organisaties"}
 
 
 GROUP_RULE = re.compile(r"^group == '([a-z0-9-]+)'$")
@@ -51,9 +52,27 @@ class Labels:
         return f"{label} in {per_label}" if per_label else label
 
     def population(self, publication: Publication) -> str | None:
-        """The publication's population inside a sentence ('bij burgemeesters'), if one group."""
-        group = GROUP_RULE.match((publication.population or "").strip())
-        return self.phrase("group", group.group(1)) if group else None
+        """The publication's population inside a sentence ('bij burgemeesters', 'bij
+        gemeenten'), if it is one group or one layer."""
+        rule = (publication.population or "").strip()
+        group, layer = GROUP_RULE.match(rule), LAYER_RULE.match(rule)
+        if group:
+            return self.phrase("group", group.group(1))
+        return self.phrase("layer", layer.group(1)) if layer else None
+
+    def name(self, publication: Publication, per_label: str | None) -> str:
+        """The publication's population as a chart series: 'Burgemeesters', 'Gemeenten', 'Zeeland'."""
+        rule = (publication.population or "").strip()
+        group, layer = GROUP_RULE.match(rule), LAYER_RULE.match(rule)
+        if per_label:
+            return per_label
+        if group:
+            return self.domain("group", group.group(1))
+        return self.domain("layer", layer.group(1)) if layer else "Totaal"
+
+    def whole(self, questionnaire: str) -> str:
+        """Everyone a questionnaire asks: the whole a group or layer is compared with."""
+        return WHOLES.get(questionnaire, "Alle respondenten")
 
     def ordered(self, breakdown: str, codes: list[str]) -> list[str]:
         """Codes in the structure's order; a merged group sits where its first member would."""

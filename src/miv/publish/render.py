@@ -35,6 +35,7 @@ class Meta:
     weighting: list[dict]
     notice: str | None = None
     plain: Plain | None = None  # the method chapter's parameters (miv.publish.method)
+    method_href: str | None = None  # where the method is explained (a report's Verantwoording)
 
 
 class Renderer:
@@ -47,7 +48,7 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.globals.update(
-            html=narrative.html, text=narrative.text, number=number, interval=interval,
+            html=narrative.html, text=narrative.text, significant=narrative.significant, number=number, interval=interval,
             breakdown_label=labels.breakdown, series=SERIES, meta=meta, static=static,
             code_version=meta.code_version, sign_legend=SIGNS,
         )

@@ -35,7 +35,7 @@ def prepare(results: Results, policy: Policy | None = None) -> tuple[Disclosure,
     docs = documents(results, disclosure)
     sections = [(section, doc) for doc in docs for section in doc.sections]
     with ThreadPoolExecutor(max_workers=4) as pool:  # vl-convert renders outside the GIL
-        made = pool.map(lambda pair: charts(pair[0], pair[1].edition, pair[1].previous), sections)
+        made = pool.map(lambda pair: charts(pair[0], pair[1].edition, pair[1].previous, pair[1].population), sections)
         for (section, _doc), section_charts in zip(sections, made):
             section.charts = section_charts
     return disclosure, docs
@@ -154,5 +154,6 @@ def _counter(progress: Progress | None, total: int) -> Callable[[str], None]:
 
 def _meta(results: Results, disclosure: Disclosure, labels: Labels) -> Meta:
     weighting = [{**row, "label": labels.domain("group", row["group"])} for row in results.weighting.iter_rows(named=True)]
+    report = next((p.slug for p in results.monitor.publications if p.kind is PublicationKind.REPORT), None)
     return Meta(SERIES, results.definition_version, results.code_version, results.method, disclosure.policy, weighting,
-                results.notice, plain(results, disclosure.policy.tiny_population))
+                results.notice, plain(results, disclosure.policy.tiny_population), f"{report}.html#verantwoording" if report else None)

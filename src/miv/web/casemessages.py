@@ -28,7 +28,7 @@ async def post_message(request: Request) -> Response:
     try:
         upload = await read_upload(request, "bijlage", work.documents.max_bytes, text_limit=4 * MAX_TEXT)
     except UploadTooLarge as exc:
-        refused = _case_view(request, case, {"bijlage": str(exc)}, "bericht", None, 413)
+        refused = _case_view(request, case, {"bijlage": str(exc)}, "bericht", {"bericht": exc.fields.get("bericht", "")}, 413)
         refused.headers["connection"] = "close"
         return refused
     text, feedback = upload.fields.get("bericht", ""), upload.fields.get("terugkoppeling") == "ja"

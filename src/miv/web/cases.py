@@ -53,6 +53,7 @@ ALERT = (Status.OVERDUE, Status.DUE_SOON)
 LOCAL = ZoneInfo("Europe/Amsterdam")
 templates.env.filters["tijd"] = lambda value: value.astimezone(LOCAL).strftime("%d-%m-%Y %H:%M")
 templates.env.filters["datum"] = lambda value: value.astimezone(LOCAL).strftime("%d-%m-%Y")
+templates.env.filters["grootte"] = lambda size: f"{size} bytes" if size < 1024 else f"{size / 1024:.1f} kB".replace(".", ",")
 
 
 def _see(url: str) -> RedirectResponse:

@@ -165,6 +165,7 @@ async def start(request: Request) -> Response:
         await run_in_threadpool(state.limits.fail, CLIENT_SCOPE, address)
         await run_in_threadpool(state.limits.fail, SERVER_SCOPE, "alle")
         return render(request, "reporter/start.html", context | {"error": WRONG}, status=400)
+    await run_in_threadpool(_end, request)  # a session this browser still had ends: every sign-in gets a new token
     token = await run_in_threadpool(_begin, request, access)
     response = _see(f"{BASE}/berichten")
     response.headers.append("set-cookie", _cookie(request, token))
@@ -188,7 +189,7 @@ async def conversation(request: Request, access: ReporterAccess) -> Response:
     try:
         upload = await read_upload(request, "bijlage", work.documents.max_bytes, text_limit=4 * MAX_TEXT)
     except UploadTooLarge as exc:
-        refused = await run_in_threadpool(_page, request, access, {"bijlage": str(exc)}, None, 413)
+        refused = await run_in_threadpool(_page, request, access, {"bijlage": str(exc)}, {"bericht": exc.fields.get("bericht", "")}, 413)
         refused.headers["connection"] = "close"
         return refused
     text = upload.fields.get("bericht", "")

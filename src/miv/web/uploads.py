@@ -18,6 +18,7 @@ EXPIRED = "Het formulier is verlopen. Ga terug, laad de pagina opnieuw en probee
 class UploadTooLarge(Exception):
     def __init__(self, limit: int) -> None:
         self.limit = limit
+        self.fields: dict[str, str] = {}  # the text fields read before the file, to show back
         super().__init__(f"Het document is groter dan het maximum van {limit // (1024 * 1024)} MB ({limit} bytes).")
 
 
@@ -93,8 +94,12 @@ async def read_upload(request: Request, file_field: str, limit: int, text_limit:
         raise UploadTooLarge(limit)
     reader = _Reader(file_field, limit, text_limit)
     parser = MultipartParser(options[b"boundary"], reader.callbacks())
-    async for chunk in request.stream():
-        parser.write(chunk)
+    try:
+        async for chunk in request.stream():
+            parser.write(chunk)
+    except UploadTooLarge as exc:
+        exc.fields = reader.upload.fields
+        raise
     parser.finalize()
     sent, expected = reader.upload.fields.get("csrf"), request.session.get("csrf")
     if not sent or not expected or not hmac.compare_digest(sent, expected):
