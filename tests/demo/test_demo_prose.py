@@ -45,7 +45,8 @@ def test_each_edition_has_its_five_minutes_with_that_editions_estimates(demo_run
         for data in figures:
             key = data.get("data-cell")
             row = cells[key]
-            assert float(row["estimate"]) == float(data.get("value")) and not row["suppressed"], key
+            # the same cell asked by two sections can differ in the last bits (summation order, run._stack)
+            assert float(row["estimate"]) == pytest.approx(float(data.get("value")), abs=1e-12) and not row["suppressed"], key
             assert data.text_content() in (percent(float(row["estimate"])), percent(float(row["estimate"]), 1)), key
             _pub, *rest = key.split("|")
             for twin in TWINS:
