@@ -47,6 +47,9 @@ def timed(work: Callable[[], object]) -> list[float]:
     return times
 
 
+DECLARATION = {"geen-zakelijke-banden": "ja", "geen-familiebanden": "ja", "geen-eerdere-rol": "ja", "geen-belang": "ja"}
+
+
 def walk() -> None:
     chair, support = Member("c", "o", Role.CHAIR), Member("s", "o", Role.SUPPORT)
     adviser, investigator = Member("a", "o", Role.ADVISER), Member("i", "o", Role.INVESTIGATOR)
@@ -55,14 +58,16 @@ def walk() -> None:
         (Action.REGISTREREN, support, {"forms": [ViolationForm.BELANG]}),
         (Action.VOORONDERZOEK_STARTEN, chair, {}),
         (Action.VOORONDERZOEK_AFRONDEN, adviser, {"reason": "r"}),
-        (Action.ONDERZOEK_INSTELLEN, chair, {"reason": "r", "terms": "t", "investigator": investigator}),
-        (Action.BEVINDINGEN_VOORLEGGEN, investigator, {}),
+        (Action.ONDERZOEK_INSTELLEN, chair, {"reason": "r", "terms": "t", "investigator": investigator, "entries": {"soort": "extern"}}),
+        (Action.ONAFHANKELIJKHEID_VERKLAREN, investigator, {"entries": DECLARATION}),
+        (Action.BEVINDINGEN_VOORLEGGEN, investigator, {"entries": {"kennisgeving": "2026-03-07", "wijze": "brief", "termijn": "2026-03-07",
+                                                                   "bevindingen": "b"}}),
         (Action.RAPPORT_OPLEVEREN, investigator, {"reason": "r"}),
         (Action.BESLUITEN, chair, {"reason": "r", "outcome": Outcome.GEGROND}),
         (Action.COMMUNICATIE_AFRONDEN, support, {"reason": "r"}),
         (Action.AFSLUITEN, chair, {"reason": "r"}),
     ]:
-        case = apply(case, action, actor, case.stage_since + timedelta(days=1), **kw).case
+        case = apply(case, action, actor, case.last_at + timedelta(days=1), **kw).case
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from browser_support import serve  # noqa: E402
-from caseweb.caseweb_support import ORG, SECRETS, Team, build  # noqa: E402
+from caseweb.caseweb_support import DECLARATION, EXTERNAL, ORG, SECRETS, Team, build, notification, response  # noqa: E402
 from caseweb.web_cases import make_case_site  # noqa: E402
 from report import context, write_section  # noqa: E402
 
@@ -42,8 +42,11 @@ def walk(team: Team, start: datetime) -> tuple[str, int]:
         (Action.REGISTREREN, "ondersteuning", {"forms": frozenset({ViolationForm.BELANG})}),
         (Action.VOORONDERZOEK_STARTEN, "voorzitter", {}),
         (Action.VOORONDERZOEK_AFRONDEN, "adviseur", {"reason": "Concreet."}),
-        (Action.ONDERZOEK_INSTELLEN, "voorzitter", {"reason": "Nodig.", "terms": "Opdracht.", "investigator": p["onderzoeker"].member}),
-        (Action.BEVINDINGEN_VOORLEGGEN, "onderzoeker", {}),
+        (Action.ONDERZOEK_INSTELLEN, "voorzitter", {"reason": "Nodig.", "terms": "Opdracht.", "investigator": p["onderzoeker"].member,
+                                                     "entries": EXTERNAL}),
+        (Action.ONAFHANKELIJKHEID_VERKLAREN, "onderzoeker", {"entries": DECLARATION}),
+        (Action.BEVINDINGEN_VOORLEGGEN, "onderzoeker", {"entries": notification(start)}),
+        (Action.WEDERHOOR_VASTLEGGEN, "onderzoeker", {"entries": response(start)}),
         (Action.RAPPORT_OPLEVEREN, "onderzoeker", {"reason": "Klaar."}),
         (Action.BESLUITEN, "voorzitter", {"reason": SECRETS[4], "outcome": Outcome.GEGROND}),
         (Action.COMMUNICATIE_AFRONDEN, "ondersteuning", {"reason": "Per brief."}),

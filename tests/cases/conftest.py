@@ -48,7 +48,22 @@ def new_case(case_id: str = "zaak-1") -> Case:
 
 
 def step(case: Case, action: Action, actor: Member, days: int, **kw: object) -> Case:
-    return apply(case, action, actor, case.stage_since + timedelta(days=days), **kw).case  # type: ignore[arg-type]
+    return apply(case, action, actor, case.last_at + timedelta(days=days), **kw).case  # type: ignore[arg-type]
+
+
+EXTERNAL = {"soort": "extern"}
+DECLARATION = {"geen-zakelijke-banden": "ja", "geen-familiebanden": "ja", "geen-eerdere-rol": "ja", "geen-belang": "ja"}
+
+
+def notification(at: datetime, term_days: int = 14) -> dict[str, str]:
+    """The accused gets the draft findings on the day of `at`, with `term_days` to respond."""
+    return {"kennisgeving": f"{at:%Y-%m-%d}", "wijze": "aangetekend", "termijn": f"{at + timedelta(days=term_days):%Y-%m-%d}",
+            "bevindingen": "Conceptrapport versie 1, hoofdstuk 3."}
+
+
+def response(at: datetime) -> dict[str, str]:
+    return {"reactie": "ontvangen", "ontvangen": f"{at:%Y-%m-%d}", "inhoud": "Ik heb niet meegestemd.",
+            "bijstand": "advocaat", "adviseur": "Mr. A. Bakker"}
 
 
 def investigated_case(until: Action = Action.AFSLUITEN) -> Case:
@@ -61,9 +76,12 @@ def investigated_case(until: Action = Action.AFSLUITEN) -> Case:
         (
             Action.ONDERZOEK_INSTELLEN,
             p.chair,
-            {"reason": "Ernstig vermoeden.", "terms": "Onderzoek de stemming van 12 maart.", "investigator": p.investigator},
+            {"reason": "Ernstig vermoeden.", "terms": "Onderzoek de stemming van 12 maart.", "investigator": p.investigator,
+             "entries": EXTERNAL},
         ),
-        (Action.BEVINDINGEN_VOORLEGGEN, p.investigator, {}),
+        (Action.ONAFHANKELIJKHEID_VERKLAREN, p.investigator, {"entries": DECLARATION}),
+        (Action.BEVINDINGEN_VOORLEGGEN, p.investigator, {"entries": notification}),
+        (Action.WEDERHOOR_VASTLEGGEN, p.investigator, {"entries": response}),
         (Action.RAPPORT_OPLEVEREN, p.investigator, {"reason": "Reactie betrokkene verwerkt."}),
         (Action.BESLUITEN, p.chair, {"reason": "Berisping in besloten vergadering.", "outcome": Outcome.GEGROND}),
         (Action.COMMUNICATIE_AFRONDEN, p.support, {"reason": "Raad in besloten vergadering geïnformeerd."}),
@@ -71,7 +89,10 @@ def investigated_case(until: Action = Action.AFSLUITEN) -> Case:
     ]
     case = new_case()
     for action, actor, kw in walk:
-        case = step(case, action, actor, 2, **kw)
+        at = case.last_at + timedelta(days=2)
+        entries = kw.get("entries")
+        kw = kw | ({"entries": entries(at)} if callable(entries) else {})
+        case = apply(case, action, actor, at, **kw).case  # type: ignore[arg-type]
         if action is until:
             break
     return case

@@ -105,15 +105,18 @@ def test_readers_are_exactly_those_who_may_read_content():
     members = People.all()
     before = readers(new_case(), members)
     assert before == {People.chair.person, People.deputy.person, People.support.person, People.adviser.person}
-    during = readers(investigated_case(until=Action.ONDERZOEK_INSTELLEN), members)
+    assert readers(investigated_case(until=Action.ONDERZOEK_INSTELLEN), members) == before  # not yet declared
+    during = readers(investigated_case(until=Action.ONAFHANKELIJKHEID_VERKLAREN), members)
     assert during == before | {People.investigator.person}
     assert readers(investigated_case(until=Action.RAPPORT_OPLEVEREN), members) == before
 
 
 def test_buttons_offered_per_role_at_the_decision():
     case = investigated_case(until=Action.VOORONDERZOEK_AFRONDEN)
-    assert allowed_actions(People.chair, case) == [Action.GEEN_ONDERZOEK, Action.ONDERZOEK_INSTELLEN]
-    for who in ("support", "adviser", "auditor", "investigator", "outsider"):
+    assert allowed_actions(People.chair, case) == [Action.GEEN_ONDERZOEK, Action.ONDERZOEK_INSTELLEN, Action.AANGIFTE_VASTLEGGEN]
+    for who in ("support", "adviser"):
+        assert allowed_actions(getattr(People, who), case) == [Action.AANGIFTE_VASTLEGGEN]
+    for who in ("auditor", "investigator", "outsider"):
         assert allowed_actions(getattr(People, who), case) == []
 
 

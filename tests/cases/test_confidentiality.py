@@ -36,7 +36,7 @@ from miv.cases import (
     readers,
 )
 
-from .conftest import T0, People
+from .conftest import DECLARATION, EXTERNAL, T0, People, notification, response
 
 SECRETS = [
     "Wethouder Pietersen",
@@ -46,12 +46,15 @@ SECRETS = [
     "berisping",
     "verslag-pietersen.pdf",
     "notulen van de besloten vergadering",
+    "Mr. Jolanda Visser",
+    "PL0900-2026123456",
+    "ik heb de stukken nooit gezien",
 ]
 SCHEMA = """
 create table person_keys (person text primary key, public blob, sealed_private blob, master_id text);
 create table cases (id text primary key, organisation text, recused text);
 create table case_steps (case_id text, position integer, action text, actor text, role text, at text,
-    source text, target text, investigator text, outcome text, forms text, primary key (case_id, position));
+    source text, target text, investigator text, outcome text, forms text, details text, primary key (case_id, position));
 create table case_content (case_id text, field text, blob blob, primary key (case_id, field));
 create table case_key_wraps (case_id text, person text, ephemeral blob, sealed_key blob, primary key (case_id, person));
 create table audit_log (seq integer primary key, at text, actor text, action text, case_id text,
@@ -106,7 +109,7 @@ class Keeper:
         with self.db:
             self.db.execute("insert or ignore into cases values (?, ?, ?)", (case.id, case.organisation, ",".join(sorted(case.recused))))
             self.db.execute(
-                "insert into case_steps values (:case_id, :position, :action, :actor, :role, :at, :source, :target, :investigator, :outcome, :forms)",
+                "insert into case_steps values (:case_id, :position, :action, :actor, :role, :at, :source, :target, :investigator, :outcome, :forms, :details)",
                 {"case_id": case.id, "position": len(case.history) - 1, **change.step.as_row()},
             )
             for field, text in change.texts.items():
@@ -149,7 +152,9 @@ def walk(keeper: Keeper) -> tuple[Case, CaseKey]:
         (Action.REGISTREREN, p.support, {"forms": [ViolationForm.BELANG]}),
         (Action.VOORONDERZOEK_STARTEN, p.chair, {}),
         (Action.VOORONDERZOEK_AFRONDEN, p.adviser, {"reason": f"Melding van {SECRETS[1]} is concreet."}),
-        (Action.ONDERZOEK_INSTELLEN, p.chair, {"reason": "Ernstig.", "terms": f"Opdracht aan {SECRETS[3]}.", "investigator": p.investigator}),
+        (Action.ONDERZOEK_INSTELLEN, p.chair, {"reason": "Ernstig.", "terms": f"Opdracht aan {SECRETS[3]}.", "investigator": p.investigator,
+                                               "entries": EXTERNAL}),
+        (Action.ONAFHANKELIJKHEID_VERKLAREN, p.investigator, {"entries": DECLARATION}),
     ]
     case = change.case
     for action, actor, kw in steps:
@@ -162,12 +167,16 @@ def walk(keeper: Keeper) -> tuple[Case, CaseKey]:
 def test_no_plaintext_in_database_file_or_document_store(keeper, tmp_path):
     case, key = walk(keeper)
     keeper.documents.put(key, SECRETS[5], "application/pdf", f"Inhoud: {SECRETS[6]}".encode())
+    at = case.last_at + timedelta(days=3)
+    answer = response(at) | {"adviseur": SECRETS[7], "inhoud": SECRETS[9]}
     for action, actor, kw in [
-        (Action.BEVINDINGEN_VOORLEGGEN, People.investigator, {}),
+        (Action.BEVINDINGEN_VOORLEGGEN, People.investigator, {"entries": notification(at)}),
+        (Action.WEDERHOOR_VASTLEGGEN, People.investigator, {"entries": answer}),
+        (Action.AANGIFTE_VASTLEGGEN, People.chair, {"entries": {"gemeld": f"{at:%Y-%m-%d}", "instantie": "politie", "kenmerk": SECRETS[8]}}),
         (Action.RAPPORT_OPLEVEREN, People.investigator, {"reason": "Wederhoor verwerkt."}),
         (Action.BESLUITEN, People.chair, {"reason": f"Een {SECRETS[4]}.", "outcome": Outcome.GEGROND}),
     ]:
-        change = apply(case, action, actor, case.stage_since + timedelta(days=3), **kw)
+        change = apply(case, action, actor, at, **kw)
         keeper.keep(change, key)
         case = change.case
     keeper.db.close()
@@ -182,8 +191,10 @@ def test_investigator_gets_a_wrap_while_investigating_and_loses_it_after(keeper)
     case, key = walk(keeper)
     assert {w.person for w in keeper.wraps(case.id)} >= {People.investigator.person}
     assert SECRETS[0] in keeper.read(People.investigator, case, "omschrijving")
-    for action, kw in [(Action.BEVINDINGEN_VOORLEGGEN, {}), (Action.RAPPORT_OPLEVEREN, {"reason": "Klaar."})]:
-        change = apply(case, action, People.investigator, case.stage_since, **kw)
+    at = case.last_at
+    for action, kw in [(Action.BEVINDINGEN_VOORLEGGEN, {"entries": notification(at)}), (Action.WEDERHOOR_VASTLEGGEN, {"entries": response(at)}),
+                       (Action.RAPPORT_OPLEVEREN, {"reason": "Klaar."})]:
+        change = apply(case, action, People.investigator, at, **kw)
         keeper.keep(change, key)
         case = change.case
     assert People.investigator.person not in {w.person for w in keeper.wraps(case.id)}
@@ -205,7 +216,7 @@ def test_replayed_case_equals_the_live_one_and_the_audit_rows_verify(keeper):
     keeper.read(People.chair, case, "betrokkene")
     assert keeper.replay(case.id) == case
     result = keeper.log.verify()
-    assert result.ok and result.count == 6
+    assert result.ok and result.count == 7
     with keeper.db:
         keeper.db.execute("update audit_log set actor = 'p-iemand' where seq = 3")
     findings = keeper.log.verify().findings

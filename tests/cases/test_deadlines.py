@@ -133,3 +133,13 @@ def test_configuration_cannot_lengthen_a_statutory_deadline():
         DeadlinePolicy().configured({"wbk-ontvangstbevestiging": Period(days=30)})
     shorter = DeadlinePolicy().configured({"ontvangstbevestiging": Period(days=3)})
     assert by_code(shorter.signals(_staff_case(), T0))["wbk-ontvangstbevestiging"].due == T0 + timedelta(days=7)
+
+
+def test_a_step_that_records_without_moving_leaves_the_clock_alone():
+    case = investigated_case(until=Action.VOORONDERZOEK_STARTEN)
+    before = {s.deadline.code: s.due for s in DeadlinePolicy().signals(case, case.last_at)}
+    at = case.last_at + timedelta(days=10)
+    referred = apply(case, Action.AANGIFTE_VASTLEGGEN, People.chair, at,
+                     entries={"gemeld": f"{at:%Y-%m-%d}", "instantie": "politie", "kenmerk": "PL-1"}).case
+    assert referred.stage_since == case.stage_since and referred.last_at == at
+    assert {s.deadline.code: s.due for s in DeadlinePolicy().signals(referred, at)} == before

@@ -12,7 +12,8 @@ from .conftest import People, investigated_case
 def test_counts_per_measure():
     closed = investigated_case()
     stopped = investigated_case(until=Action.VOORONDERZOEK_AFRONDEN)
-    stopped = apply(stopped, Action.GEEN_ONDERZOEK, People.chair, stopped.stage_since, reason="Niet concreet").case
+    stopped = apply(stopped, Action.GEEN_ONDERZOEK, People.chair, stopped.stage_since, reason="Niet concreet",
+                    entries={"openbaar-vermoeden": "nee"}).case
     running = investigated_case(until=Action.REGISTREREN)
     row = count([closed, stopped, running]).questionnaire_row("gemeente-utrecht", 2026)
     assert row["MELD_AANTAL"] == 3

@@ -21,7 +21,7 @@ from miv.cases import (
     open_case,
 )
 
-from .conftest import T0, People, investigated_case, new_case, report, step
+from .conftest import DECLARATION, EXTERNAL, T0, People, investigated_case, new_case, notification, report, step
 
 
 def test_open_case_returns_content_separately_from_metadata(people):
@@ -66,7 +66,9 @@ def test_full_investigation_path_records_every_stage_in_order(people):
         Stage.VOORONDERZOEK,
         Stage.BESLUIT,
         Stage.ONDERZOEK,
+        Stage.ONDERZOEK,  # the external investigator's declaration of independence
         Stage.HOOR_EN_WEDERHOOR,
+        Stage.HOOR_EN_WEDERHOOR,  # the accused's response
         Stage.MAATREGELEN,
         Stage.COMMUNICATIE,
         Stage.NAZORG,
@@ -81,8 +83,10 @@ def test_full_investigation_path_records_every_stage_in_order(people):
 
 def test_no_investigation_path_goes_from_decision_to_communication(people):
     case = investigated_case(until=Action.VOORONDERZOEK_AFRONDEN)
-    change = apply(case, Action.GEEN_ONDERZOEK, people.chair, case.stage_since, reason="Niet concreet genoeg.")
+    change = apply(case, Action.GEEN_ONDERZOEK, people.chair, case.stage_since, reason="Niet concreet genoeg.",
+                   entries={"openbaar-vermoeden": "nee"})
     assert change.case.stage is Stage.COMMUNICATIE
+    assert change.step.info == {"openbaar-vermoeden": "nee"}
     assert change.case.outcome is Outcome.GEEN_ONDERZOEK
     assert change.texts == {"stap-4-reden": "Niet concreet genoeg."}
     assert not change.case.investigated
@@ -98,6 +102,7 @@ def test_texts_of_a_step_are_keyed_by_step_index(people):
         reason="Reden",
         terms="Opdracht",
         investigator=people.investigator,
+        entries=EXTERNAL,
     )
     assert change.texts == {"stap-4-reden": "Reden", "stap-4-onderzoeksopdracht": "Opdracht"}
     assert change.step.investigator == people.investigator.person
@@ -106,7 +111,7 @@ def test_texts_of_a_step_are_keyed_by_step_index(people):
 def test_missing_reason_is_refused_with_the_field_named(people):
     case = investigated_case(until=Action.VOORONDERZOEK_AFRONDEN)
     with pytest.raises(TransitionError) as caught:
-        apply(case, Action.GEEN_ONDERZOEK, people.chair, case.stage_since, reason="   ")
+        apply(case, Action.GEEN_ONDERZOEK, people.chair, case.stage_since, reason="   ", entries={"openbaar-vermoeden": "nee"})
     assert caught.value.field == "reden"
     assert "motivering" in caught.value.message
 
@@ -162,21 +167,28 @@ def test_investigator_must_belong_to_the_organisation_and_not_be_recused(people)
 
 
 def test_only_the_assigned_investigator_presents_findings(people):
-    case = investigated_case(until=Action.ONDERZOEK_INSTELLEN)
+    case = investigated_case(until=Action.ONAFHANKELIJKHEID_VERKLAREN)
+    at = case.last_at + timedelta(days=1)
     with pytest.raises(AccessDenied):
-        apply(case, Action.BEVINDINGEN_VOORLEGGEN, people.other_investigator, case.stage_since)
-    changed = step(case, Action.ONDERZOEKER_WIJZIGEN, people.chair, 1, reason="Schijn van partijdigheid", investigator=people.other_investigator)
-    with pytest.raises(AccessDenied):
-        apply(changed, Action.BEVINDINGEN_VOORLEGGEN, people.investigator, changed.stage_since)
-    assert step(changed, Action.BEVINDINGEN_VOORLEGGEN, people.other_investigator, 1).stage is Stage.HOOR_EN_WEDERHOOR
+        apply(case, Action.BEVINDINGEN_VOORLEGGEN, people.other_investigator, at, entries=notification(at))
+    changed = step(case, Action.ONDERZOEKER_WIJZIGEN, people.chair, 1, reason="Schijn van partijdigheid",
+                   investigator=people.other_investigator, entries=EXTERNAL)
+    at = changed.last_at + timedelta(days=1)
+    for who in (people.investigator, people.other_investigator):  # the old one is gone, the new one has not declared
+        with pytest.raises(AccessDenied):
+            apply(changed, Action.BEVINDINGEN_VOORLEGGEN, who, at, entries=notification(at))
+    changed = step(changed, Action.ONAFHANKELIJKHEID_VERKLAREN, people.other_investigator, 1, entries=DECLARATION)
+    at = changed.last_at + timedelta(days=1)
+    assert apply(changed, Action.BEVINDINGEN_VOORLEGGEN, people.other_investigator, at, entries=notification(at)).case.stage is Stage.HOOR_EN_WEDERHOOR
 
 
 def test_further_investigation_loops_back_and_then_forward(people):
     case = investigated_case(until=Action.BEVINDINGEN_VOORLEGGEN)
     case = step(case, Action.AANVULLEND_ONDERZOEK, people.investigator, 3, reason="Nieuwe feiten in wederhoor")
     assert case.stage is Stage.ONDERZOEK
-    case = step(case, Action.BEVINDINGEN_VOORLEGGEN, people.investigator, 3)
-    case = step(case, Action.RAPPORT_OPLEVEREN, people.investigator, 3, reason="Verwerkt")
+    at = case.last_at + timedelta(days=3)
+    case = apply(case, Action.BEVINDINGEN_VOORLEGGEN, people.investigator, at, entries=notification(at, term_days=7)).case
+    case = step(case, Action.RAPPORT_OPLEVEREN, people.investigator, 8, reason="Termijn verstreken zonder reactie")
     assert case.stage is Stage.MAATREGELEN
 
 

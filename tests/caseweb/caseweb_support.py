@@ -19,7 +19,7 @@ OTHER = "gemeente-zeist"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 SECRETS = ["Wethouder Pietersen", "Annemarie Bakker", "grondtransactie aan de Vaartweg", "onderzoeksbureau Integer BV",
            "berisping wegens belangenverstrengeling", "verslag-pietersen.pdf", "notulen van de besloten vergadering",
-           "notitie over de zwager"]
+           "notitie over de zwager", "PL0900-2026123456", "ik heb de stukken nooit gezien", "Mr. Jolanda Visser"]
 ROLES = {
     "voorzitter": (ORG, Role.CHAIR), "ondersteuning": (ORG, Role.SUPPORT), "adviseur": (ORG, Role.ADVISER),
     "onderzoeker": (ORG, Role.INVESTIGATOR), "onderzoeker-2": (ORG, Role.INVESTIGATOR), "auditor": (ORG, Role.AUDITOR),
@@ -60,3 +60,17 @@ def anchor_path(documents: Path) -> Path:
 
 def at(days: float) -> datetime:
     return T0 + timedelta(days=days)
+
+
+EXTERNAL = {"soort": "extern"}
+DECLARATION = {"geen-zakelijke-banden": "ja", "geen-familiebanden": "ja", "geen-eerdere-rol": "ja", "geen-belang": "ja"}
+
+
+def notification(when: datetime, term_days: int = 14) -> dict[str, str]:
+    """The draft findings put to the accused on the day of `when`, with `term_days` to respond."""
+    return {"kennisgeving": f"{when:%Y-%m-%d}", "wijze": "aangetekend", "termijn": f"{when + timedelta(days=term_days):%Y-%m-%d}",
+            "bevindingen": "Conceptrapport versie 1, hoofdstuk 3."}
+
+
+def response(when: datetime, text: str = "Ik heb niet meegestemd.", adviser: str = "Mr. A. Bakker") -> dict[str, str]:
+    return {"reactie": "ontvangen", "ontvangen": f"{when:%Y-%m-%d}", "inhoud": text, "bijstand": "advocaat", "adviseur": adviser}

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from miv.cases import Action, Report, ViolationForm
 from miv.casework.messages import Upload
 
-from .caseweb_support import ORG, OTHER, SECRETS, at
+from .caseweb_support import DECLARATION, EXTERNAL, ORG, OTHER, SECRETS, at
 from .web_cases import CaseSite, make_case_site
 
 ROLES = ["voorzitter", "ondersteuning", "adviseur", "onderzoeker", "onderzoeker-2", "auditor", "buitenstaander"]
@@ -82,7 +82,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CaseSite, d
     case = team.work.take(p["voorzitter"].member, case, Action.VOORONDERZOEK_STARTEN, at(2))
     case = team.work.take(p["adviseur"].member, case, Action.VOORONDERZOEK_AFRONDEN, at(3), reason="Concreet.")
     case = team.work.take(p["voorzitter"].member, case, Action.ONDERZOEK_INSTELLEN, at(4), reason="Nodig.", terms="Opdracht.",
-                          investigator=p["onderzoeker"].member)
+                          investigator=p["onderzoeker"].member, entries=EXTERNAL)
+    case = team.work.take(p["onderzoeker"].member, case, Action.ONAFHANKELIJKHEID_VERKLAREN, at(4), entries=DECLARATION)
     document = team.work.add_document(p["voorzitter"].member, case, SECRETS[5], "application/pdf", b"%PDF-1.4 inhoud", at(5))
     access = team.work.mailbox.sign_in(receipt.code, at(5))
     team.work.mailbox.post_as_reporter(access, SECRETS[2], Upload(SECRETS[5], "application/pdf", b"%PDF-1.4 bijlage"), at(5))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -21,6 +23,9 @@ from .web_cases import CaseSite
 pytestmark = pytest.mark.browser
 
 BASE = f"/beheer/zaken/{ORG}"
+TODAY = f"{datetime.now(ZoneInfo('Europe/Amsterdam')):%Y-%m-%d}"
+IN_TWO_WEEKS = f"{datetime.now(ZoneInfo('Europe/Amsterdam')) + timedelta(days=14):%Y-%m-%d}"
+WOO_PRIVACY = "Woo art. 5.1 lid 2 sub e: eerbiediging van de persoonlijke levenssfeer"
 
 
 @pytest.fixture(scope="module")
@@ -70,20 +75,47 @@ def sign_in(browser: Browser, site: CaseSite, name: str, checker: Checker | None
     return page
 
 
-def take(page: Page, label: str, refused: bool = False, lands: str = "Zaak ", **fields: str) -> None:
-    """Fill and submit the form of one next step, found by its heading."""
+def take(page: Page, label: str, refused: bool = False, lands: str = "Zaak ", kies: tuple[str, ...] = (), **fields: str) -> None:
+    """Fill and submit the form of one next step, found by its heading; `kies` are the labels
+    of radio buttons and check boxes to tick."""
     form = page.locator("form.miv-step", has=page.get_by_role("heading", name=label, exact=True))
+    for choice in kies:
+        form.get_by_label(choice, exact=True).check()
     for field, value in fields.items():
         if field == "vorm":
             form.get_by_label(value).check()
         elif field == "uitkomst":
             form.get_by_label(value, exact=True).check()
         elif field == "onderzoeker":
-            form.get_by_label("Onderzoeker").select_option(label=value)
+            form.get_by_label("Onderzoeker", exact=True).select_option(label=value)
         else:
             form.get_by_label(field).fill(value)
     form.get_by_role("button", name=label).click()
     expect(page).to_have_title(re.compile("^" + re.escape("Fout: Zaak " if refused else lands)))
+
+
+def declare_with_the_keyboard(page: Page, refused: bool = False) -> None:
+    """The declaration of independence by keyboard alone: Tab to each box, Space to tick it,
+    Enter on the button. With `refused`, one box stays unticked and the page says which."""
+    boxes = page.locator("form.miv-step input[type=checkbox][name^='onafhankelijkheid-verklaren-']")
+    expect(boxes).to_have_count(4)
+    page.locator("main h1").focus()
+    for index in range(4):
+        target = boxes.nth(index)
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if target.evaluate("box => box === document.activeElement"):
+                break
+        else:
+            raise AssertionError(f"box {index} cannot be reached with Tab")
+        if not (refused and index == 3):
+            page.keyboard.press("Space")
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Verklaring van onafhankelijkheid afleggen":
+            break
+    page.keyboard.press("Enter")
+    expect(page).to_have_title(re.compile("^Fout: Zaak " if refused else "^Zaak "))
 
 
 def stage(page: Page) -> str:
@@ -131,11 +163,25 @@ def test_a_case_from_report_to_closure_in_a_browser(browser: Browser, site: Case
     adviser = sign_in(browser, site, "adviseur")
     adviser.goto(case_url)
     take(adviser, "Vooronderzoek afronden", Motivering="De melding is concreet en geloofwaardig.")
+    take(adviser, "Aangifte of melding aan politie of Openbaar Ministerie vastleggen", kies=("melding aan het Openbaar Ministerie",),
+         **{"Datum van aangifte of melding": TODAY, "Kenmerk of registratienummer": SECRETS[8]})
     chair.reload()
+    checker.check(chair, "zaakpagina besluit met aangifte")
+    take(chair, "Besluiten onderzoek in te stellen", refused=True, Motivering="Ernstig genoeg voor onderzoek.",
+         **{"Schriftelijke onderzoeksopdracht": f"Onderzoek door {SECRETS[3]}.", "onderzoeker": "Onderzoeker (externe onderzoeker)"})
+    expect(chair.get_by_role("alert")).to_contain_text("Soort onderzoek")
     take(chair, "Besluiten onderzoek in te stellen", Motivering="Ernstig genoeg voor onderzoek.",
+         kies=("extern (door een onafhankelijke externe onderzoeker)",),
          **{"Schriftelijke onderzoeksopdracht": f"Onderzoek door {SECRETS[3]}.", "onderzoeker": "Onderzoeker (externe onderzoeker)"})
     investigator = sign_in(browser, site, "onderzoeker")
     investigator.goto(case_url)
+    assert SECRETS[0] not in investigator.content() and SECRETS[3] not in investigator.content()
+    expect(investigator.get_by_role("button", name="Notitie toevoegen")).to_have_count(0)
+    checker.check(investigator, "zaakpagina onderzoeker zonder verklaring")
+    declare_with_the_keyboard(investigator, refused=True)
+    checker.check(investigator, "verklaring onvolledig")
+    declare_with_the_keyboard(investigator)
+    expect(investigator.get_by_text(SECRETS[3])).to_have_count(1)
     investigator.get_by_label("Tekst van de nieuwe notitie").fill(SECRETS[7])
     investigator.get_by_role("button", name="Notitie toevoegen").click()
     investigator.get_by_label("Bestand", exact=True).set_input_files(
@@ -143,14 +189,42 @@ def test_a_case_from_report_to_closure_in_a_browser(browser: Browser, site: Case
     investigator.get_by_role("button", name="Document toevoegen").click()
     expect(investigator.get_by_role("link", name=SECRETS[5])).to_have_count(1)
     checker.check(investigator, "zaakpagina onderzoeker met notitie en document")
-    take(investigator, "Conceptbevindingen voorleggen voor hoor en wederhoor")
+    hearing = "Conceptbevindingen aan de betrokkene voorleggen (hoor en wederhoor)"
+    take(investigator, hearing, refused=True)
+    checker.check(investigator, "wederhoor voorleggen met fout")
+    take(investigator, hearing, kies=("per aangetekende brief",), **{
+        "Datum waarop de betrokkene de conceptbevindingen kreeg": TODAY, "Reactietermijn tot en met": IN_TWO_WEEKS,
+        "Welke conceptbevindingen zijn voorgelegd": "Conceptrapport versie 1."})
+    take(investigator, "Eindrapport opleveren na wederhoor", refused=True, Motivering="Te vroeg.")
+    expect(investigator.get_by_role("alert")).to_contain_text("Het eindrapport kan pas worden opgeleverd")
+    checker.check(investigator, "eindrapport te vroeg")
+    support.goto(case_url)
+    take(support, "Reactie van de betrokkene vastleggen", refused=True, kies=("de betrokkene heeft niet gereageerd binnen de termijn", "geen bijstand"))
+    expect(support.get_by_role("alert")).to_contain_text("pas na afloop van de reactietermijn")
+    take(support, "Reactie van de betrokkene vastleggen", kies=("de betrokkene heeft gereageerd", "een vertrouwenspersoon"), **{
+        "Datum van de reactie": TODAY, "Reactie van de betrokkene": SECRETS[9], "Naam van de vertrouwenspersoon of advocaat": SECRETS[10]})
+    expect(support.get_by_text(SECRETS[10])).to_have_count(1)
+    checker.check(support, "zaakpagina met reactie betrokkene")
+    investigator.goto(case_url)
     take(investigator, "Eindrapport opleveren na wederhoor", lands="Zaken –", Motivering="De reactie van de betrokkene is verwerkt.")
     expect(investigator.get_by_role("link", name=case_url.rsplit("/", 1)[1])).to_have_count(0)
     chair.reload()
-    take(chair, "Besluit en maatregelen vastleggen", Motivering=SECRETS[4], uitkomst="vermoeden gegrond")
+    take(chair, "Besluit en maatregelen vastleggen", Motivering=SECRETS[4], uitkomst="vermoeden ongegrond")
     support.goto(case_url)
+    expect(support.get_by_text("Te informeren orgaan: de gemeenteraad")).to_have_count(1)
+    take(support, "Vertegenwoordigend orgaan informeren", kies=("in een besloten vergadering (met geheimhouding)",),
+         **{"Datum waarop het orgaan is geïnformeerd": TODAY})
+    take(support, "Openbaarmaking vastleggen", kies=("de website van de organisatie", WOO_PRIVACY), **{
+        "Datum van openbaarmaking": TODAY, "Wat is openbaar gemaakt": "Het besluit, zonder namen.",
+        "Afweging": "Namen van melder en getuigen weggelaten: hun levenssfeer weegt zwaarder."})
+    checker.check(support, "zaakpagina communicatie")
     take(support, "Communicatie afronden", Motivering="Melder en betrokkene per brief geïnformeerd.")
     chair.reload()
+    take(chair, "Zaak afsluiten na nazorg", refused=True, Motivering="Nazorg gegeven aan melder en betrokkene.")
+    expect(chair.get_by_role("alert")).to_contain_text("legt u eerst de rehabilitatie van de betrokkene vast")
+    checker.check(chair, "afsluiten zonder rehabilitatie")
+    take(chair, "Rehabilitatie van de betrokkene vastleggen", kies=("een openbare verklaring dat het vermoeden ongegrond is",), **{
+        "Datum": TODAY, "Toelichting op de rehabilitatie": "Verklaring in de raadsvergadering en op de website."})
     take(chair, "Zaak afsluiten na nazorg", Motivering="Nazorg gegeven aan melder en betrokkene.")
     assert stage(chair).startswith(Stage.AFGESLOTEN.label)
     expect(chair.get_by_text(SECRETS[7])).to_have_count(1)
@@ -170,4 +244,4 @@ def test_a_case_from_report_to_closure_in_a_browser(browser: Browser, site: Case
     auditor.get_by_role("link", name="Logboek").first.click()
     expect(auditor.locator("main")).to_contain_text("geen wijzigingen gevonden")
     checker.check(auditor, "logboek organisatie")
-    assert len(checker.seen) == 18
+    assert len(checker.seen) == 26

@@ -90,7 +90,7 @@ def test_purge_announces_first_then_destroys_and_keeps_counts(setup):
         p, work = team.people, team.work
         case = work.open(p["voorzitter"].member, Report(SECRETS[2], SECRETS[0]), start)
         plan = [(Action.REGISTREREN, {"forms": frozenset({ViolationForm.BELANG})}), (Action.VOORONDERZOEK_STARTEN, {}),
-                (Action.VOORONDERZOEK_AFRONDEN, {"reason": "r"}), (Action.GEEN_ONDERZOEK, {"reason": "r"}),
+                (Action.VOORONDERZOEK_AFRONDEN, {"reason": "r"}), (Action.GEEN_ONDERZOEK, {"reason": "r", "entries": {"openbaar-vermoeden": "nee"}}),
                 (Action.COMMUNICATIE_AFRONDEN, {"reason": "r"}), (Action.AFSLUITEN, {"reason": "r"})]
         for minutes, (action, fields) in enumerate(plan, start=1):
             case = work.take(p["voorzitter"].member, case, action, start + timedelta(minutes=minutes), **fields)

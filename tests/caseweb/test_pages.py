@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 from browser_support import csrf
@@ -17,7 +18,7 @@ from miv.cases import Action, Outcome, ViolationForm
 from miv.store.cases import AuditRow, WrapRow
 from miv.web.accounts import add_user
 
-from .caseweb_support import SECRETS
+from .caseweb_support import DECLARATION, SECRETS, notification, response
 from .web_cases import BASE, CaseSite, post, report, step
 
 
@@ -35,9 +36,12 @@ def test_a_case_from_report_to_closure_leaves_no_plaintext_on_disk(site: CaseSit
     step(chair, case_id, Action.VOORONDERZOEK_STARTEN)
     step(adviser, case_id, Action.VOORONDERZOEK_AFRONDEN, reden="Concreet en geloofwaardig.")
     step(chair, case_id, Action.ONDERZOEK_INSTELLEN, reden="Ernstig genoeg.", onderzoeksopdracht=f"Opdracht aan {SECRETS[3]}.",
-         onderzoeker=people["onderzoeker"].member.person)
+         onderzoeker=people["onderzoeker"].member.person, soort="extern")
     page = investigator.get(f"{BASE}/zaak/{case_id}").text
-    assert SECRETS[3] in page and "Conceptbevindingen voorleggen" in page
+    assert SECRETS[3] not in page and "Verklaring van onafhankelijkheid afleggen" in page
+    step(investigator, case_id, Action.ONAFHANKELIJKHEID_VERKLAREN, **DECLARATION)
+    page = investigator.get(f"{BASE}/zaak/{case_id}").text
+    assert SECRETS[3] in page and "Conceptbevindingen aan de betrokkene voorleggen" in page
     assert post(investigator, f"{BASE}/zaak/{case_id}/notitie", {"notitie": SECRETS[7]}).status_code == 303
     upload = post(investigator, f"{BASE}/zaak/{case_id}/documenten", files={"document": (SECRETS[5], f"Inhoud: {SECRETS[6]}".encode(), "application/pdf")})
     assert upload.status_code == 303
@@ -46,7 +50,9 @@ def test_a_case_from_report_to_closure_leaves_no_plaintext_on_disk(site: CaseSit
     link = re.search(rf'href="({BASE}/zaak/{case_id}/documenten/[0-9a-f]+)"', page).group(1)
     download = chair.get(link)
     assert download.content == f"Inhoud: {SECRETS[6]}".encode() and "verslag-pietersen.pdf" in download.headers["content-disposition"]
-    step(investigator, case_id, Action.BEVINDINGEN_VOORLEGGEN)
+    today = datetime.now(timezone.utc)
+    step(investigator, case_id, Action.BEVINDINGEN_VOORLEGGEN, **notification(today))
+    step(support, case_id, Action.WEDERHOOR_VASTLEGGEN, **response(today, SECRETS[9], SECRETS[10]))
     step(investigator, case_id, Action.RAPPORT_OPLEVEREN, reden="Wederhoor verwerkt.")
     assert investigator.get(f"{BASE}/zaak/{case_id}").status_code == 404
     step(chair, case_id, Action.BESLUITEN, reden=SECRETS[4], uitkomst=Outcome.GEGROND.value)

@@ -16,13 +16,13 @@ from miv.store import Database, metadata, sessions  # noqa: F401 - every table o
 from miv.store.migration import config
 from miv.store.cases import AuditRow, CaseRow, ContentRow, CountRow, StepRow, WrapRow
 
-from .caseweb_support import ORG, SECRETS, Team, at
+from .caseweb_support import DECLARATION, EXTERNAL, ORG, SECRETS, Team, at, notification, response
 
 
 def test_migration_from_empty_database_matches_the_models(db: Database):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection)
-        assert context.get_current_revision() == ScriptDirectory.from_config(config(db.url)).get_current_head() == "0007_cases_messages"
+        assert context.get_current_revision() == ScriptDirectory.from_config(config(db.url)).get_current_head() == "0008_cases_handreiking"
         assert compare_metadata(context, metadata) == []
         tables = set(connection.dialect.get_table_names(connection))
     assert {"cases", "case_steps", "case_content", "case_key_wraps", "case_documents", "audit_log", "case_counts",
@@ -53,8 +53,10 @@ def walk(team: Team, until: Action = Action.AFSLUITEN):
         (Action.VOORONDERZOEK_STARTEN, "voorzitter", {}),
         (Action.VOORONDERZOEK_AFRONDEN, "adviseur", {"reason": "Concreet en geloofwaardig."}),
         (Action.ONDERZOEK_INSTELLEN, "voorzitter", {"reason": "Ernstig.", "terms": f"Opdracht aan {SECRETS[3]}.",
-                                                     "investigator": p["onderzoeker"].member}),
-        (Action.BEVINDINGEN_VOORLEGGEN, "onderzoeker", {}),
+                                                     "investigator": p["onderzoeker"].member, "entries": EXTERNAL}),
+        (Action.ONAFHANKELIJKHEID_VERKLAREN, "onderzoeker", {"entries": DECLARATION}),
+        (Action.BEVINDINGEN_VOORLEGGEN, "onderzoeker", {"entries": notification(at(6))}),
+        (Action.WEDERHOOR_VASTLEGGEN, "onderzoeker", {"entries": response(at(7))}),
         (Action.RAPPORT_OPLEVEREN, "onderzoeker", {"reason": "Wederhoor verwerkt."}),
         (Action.BESLUITEN, "voorzitter", {"reason": SECRETS[4], "outcome": Outcome.GEGROND}),
         (Action.COMMUNICATIE_AFRONDEN, "ondersteuning", {"reason": "Melder en betrokkene per brief."}),
@@ -73,7 +75,7 @@ def wraps(team: Team, case_id: str) -> set[str]:
 
 
 def test_a_case_kept_in_the_database_replays_and_its_wraps_follow_access(team: Team):
-    case = walk(team, until=Action.ONDERZOEK_INSTELLEN)
+    case = walk(team, until=Action.ONAFHANKELIJKHEID_VERKLAREN)
     p = team.people
     assert team.work.case(case.id) == case
     assert wraps(team, case.id) == {p[n].member.person for n in ("voorzitter", "ondersteuning", "adviseur", "onderzoeker")}
@@ -82,7 +84,8 @@ def test_a_case_kept_in_the_database_replays_and_its_wraps_follow_access(team: T
     for name in ("auditor", "buitenstaander", "onderzoeker-2"):
         with pytest.raises(AccessDenied):
             team.work.contents(p[name].member, case, at(5))
-    case = team.work.take(p["onderzoeker"].member, case, Action.BEVINDINGEN_VOORLEGGEN, at(6))
+    case = team.work.take(p["onderzoeker"].member, case, Action.BEVINDINGEN_VOORLEGGEN, at(6), entries=notification(at(6)))
+    case = team.work.take(p["onderzoeker"].member, case, Action.WEDERHOOR_VASTLEGGEN, at(7), entries=response(at(7)))
     case = team.work.take(p["onderzoeker"].member, case, Action.RAPPORT_OPLEVEREN, at(7), reason="Klaar.")
     assert p["onderzoeker"].member.person not in wraps(team, case.id)
     with pytest.raises(AccessDenied):
@@ -97,7 +100,7 @@ def test_every_change_and_read_is_in_the_audit_log_and_it_verifies(team: Team):
         actions = list(s.scalars(select(AuditRow.action).where(AuditRow.case_id == case.id).order_by(AuditRow.seq)))
     assert [a for a in actions if not a.startswith("toegang")] == [a.value for a in (
         Action.MELDEN, Action.REGISTREREN, Action.VOORONDERZOEK_STARTEN, Action.VOORONDERZOEK_AFRONDEN, Action.ONDERZOEK_INSTELLEN,
-        Action.BEVINDINGEN_VOORLEGGEN, Action.RAPPORT_OPLEVEREN, Action.BESLUITEN, Action.COMMUNICATIE_AFRONDEN, Action.AFSLUITEN)] + ["lezen"]
+        Action.ONAFHANKELIJKHEID_VERKLAREN, Action.BEVINDINGEN_VOORLEGGEN, Action.WEDERHOOR_VASTLEGGEN, Action.RAPPORT_OPLEVEREN, Action.BESLUITEN, Action.COMMUNICATIE_AFRONDEN, Action.AFSLUITEN)] + ["lezen"]
     assert "toegang-verleend" in actions and "toegang-ingetrokken" in actions
     result = team.work.verify_log()
     assert result.ok and result.count == len(actions)

@@ -236,3 +236,15 @@ def test_print_view_leaves_out_the_controls(browser: Browser, site: str):
     page.emulate_media(media="print")
     assert page.locator("#selectie").is_hidden() and page.locator(".miv-verwant").is_hidden()
     assert page.locator("#tabel-gender").is_visible() and page.locator("#tabel-group").is_hidden()
+
+
+@pytest.mark.parametrize("name", ["factsheet-burgemeesters", "factsheet-gemeenten", "factsheet-provincie-zeeland", "rapport-veiligheid"])
+def test_reports_and_factsheets_pass_axe(browser: Browser, site: str, name: str, tmp_path: Path):
+    """The publications themselves (not only the explorer), at full width and at 320 px."""
+    page = browser.new_page()
+    page.goto(f"{site}/{name}.html")
+    accessible(page, name)
+    page.set_viewport_size({"width": 320, "height": 800})
+    accessible(page, f"{name} op 320 px")
+    shot(page, f"{name}-320px.png", tmp_path)
+    page.close()

@@ -9,7 +9,9 @@ from miv.cases.access import (
     Permission,
     allowed_actions,
     case_permissions,
+    declared,
     may_act,
+    must_declare,
     organisation_permissions,
     readers,
     require,
@@ -32,6 +34,7 @@ from miv.cases.case import Case, Step
 from miv.cases.casekey import CaseKey, KeyWrap, WrapChanges
 from miv.cases.deadlines import DEFAULT_DEADLINES, STATUTORY_DEADLINES, Deadline, DeadlinePolicy, Signal, Status
 from miv.cases.documents import Document, DocumentStore
+from miv.cases.fields import Field, Kind, representative_body
 from miv.cases.errors import AccessDenied, CaseError, KeyProblem, KeySubstituted, LogConflict, LogError, TransitionError
 from miv.cases.keys import ENVIRONMENT_VARIABLE, MasterKey, PersonKey
 from miv.cases.notice import Notice, notification
@@ -42,7 +45,7 @@ from miv.cases.roles import Member, Role, chair_title
 from miv.cases.statistics import MEASURES, CaseCounts, count
 from miv.cases.violations import Outcome, ViolationForm
 from miv.cases.reporter import Channel, new_receipt_code, normalise_receipt
-from miv.cases.workflow import Change, Report, apply, new_case_id, open_case
+from miv.cases.workflow import Change, Report, apply, hearing, hearing_closed, new_case_id, open_case, rehabilitation_due
 
 __all__ = [
     "DEFAULT_DEADLINES",
@@ -66,9 +69,11 @@ __all__ = [
     "DeadlinePolicy",
     "Document",
     "DocumentStore",
+    "Field",
     "Finding",
     "JsonLinesLogStore",
     "KeyProblem",
+    "Kind",
     "KeySubstituted",
     "KeyWrap",
     "LogConflict",
@@ -103,7 +108,11 @@ __all__ = [
     "case_permissions",
     "chair_title",
     "count",
+    "declared",
+    "hearing",
+    "hearing_closed",
     "may_act",
+    "must_declare",
     "new_case_id",
     "new_receipt_code",
     "normalise_receipt",
@@ -111,6 +120,8 @@ __all__ = [
     "open_case",
     "organisation_permissions",
     "readers",
+    "rehabilitation_due",
+    "representative_body",
     "require",
     "verify",
     "visible",

@@ -2,7 +2,8 @@
 
 Two rules come before any role: nobody sees a case of another organisation, and nobody
 sees a case they are recused from (e.g. the person concerned). An external investigator
-sees only the case assigned to them, and only while it is being investigated. The auditor
+sees only the case assigned to them, only while it is being investigated, and nothing of
+its content (no key wrap either) until they have declared their independence. The auditor
 sees metadata and the log, never content.
 """
 
@@ -67,6 +68,8 @@ def case_permissions(member: Member, case: Case) -> frozenset[Permission]:
         return frozenset()
     if member.role is Role.INVESTIGATOR and not _investigating(member, case):
         return frozenset()
+    if must_declare(member, case):
+        return frozenset({Permission.LIST})
     granted = _CASE[member.role]
     if case.stage is Stage.AFGESLOTEN:
         granted = granted - {Permission.CONTRIBUTE}
@@ -106,10 +109,28 @@ def readers(case: Case, members: Iterable[Member]) -> frozenset[str]:
     return frozenset(m.person for m in members if Permission.READ in case_permissions(m, case))
 
 
+def must_declare(member: Member, case: Case) -> bool:
+    """An external investigator assigned to the case who has not yet declared their
+    independence since they were assigned: they may do that and nothing else."""
+    return member.role is Role.INVESTIGATOR and _investigating(member, case) and not declared(case)
+
+
+def declared(case: Case) -> bool:
+    """Whether the case's investigator declared independence after their (latest) assignment."""
+    assigned = next((i for i in range(len(case.history) - 1, -1, -1) if case.history[i].investigator), None)
+    return assigned is not None and any(
+        s.action is Action.ONAFHANKELIJKHEID_VERKLAREN and s.actor == case.investigator for s in case.history[assigned + 1 :]
+    )
+
+
 def _investigating(member: Member, case: Case) -> bool:
     return case.investigator == member.person and case.stage in INVESTIGATION_STAGES
 
 
 def _may_take(member: Member, action: Action, case: Case) -> bool:
     rule = RULES[action]
+    if action is Action.ONAFHANKELIJKHEID_VERKLAREN:
+        return must_declare(member, case)
+    if must_declare(member, case):
+        return False
     return member.role in rule.roles or (rule.by_investigator and _investigating(member, case))

@@ -6,6 +6,7 @@ lives sealed beside the case (see `casekey`); a `Case` holds only codes, ids and
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +19,8 @@ from miv.cases.violations import Outcome, ViolationForm
 
 @dataclass(frozen=True)
 class Step:
-    """One recorded step: who (person and role), what, when, from where to where."""
+    """One recorded step: who (person and role), what, when, from where to where, and the
+    codes it recorded (`details`, e.g. how the accused was notified; never content)."""
 
     action: Action
     actor: str
@@ -29,9 +31,20 @@ class Step:
     investigator: str | None = None
     outcome: Outcome | None = None
     forms: frozenset[ViolationForm] = frozenset()
+    details: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def info(self) -> dict[str, str]:
+        return dict(self.details)
+
+    @property
+    def moves(self) -> bool:
+        """Whether this step moved the case to another stage (or opened it)."""
+        return self.source is not self.target
 
     def as_row(self) -> dict[str, str | None]:
-        """Plain columns for a `case_steps` table; `forms` as a sorted comma-separated list."""
+        """Plain columns for a `case_steps` table; `forms` as a sorted comma-separated list,
+        `details` as canonical JSON (empty for a step that records none)."""
         return {
             "action": self.action.value,
             "actor": self.actor,
@@ -42,6 +55,7 @@ class Step:
             "investigator": self.investigator,
             "outcome": self.outcome.value if self.outcome else None,
             "forms": ",".join(sorted(f.value for f in self.forms)),
+            "details": json.dumps(self.info, sort_keys=True, ensure_ascii=False) if self.details else "",
         }
 
     @classmethod
@@ -57,6 +71,7 @@ class Step:
             row["investigator"],
             Outcome(row["outcome"]) if row["outcome"] else None,
             frozenset(ViolationForm(f) for f in forms.split(",") if f),
+            tuple(sorted(json.loads(row["details"]).items())) if row.get("details") else (),
         )
 
 
@@ -84,6 +99,11 @@ class Case:
 
     @property
     def stage_since(self) -> datetime:
+        """When the case entered its stage; steps that record without moving do not count."""
+        return next(s.at for s in reversed(self.history) if s.moves)
+
+    @property
+    def last_at(self) -> datetime:
         return self.history[-1].at
 
     @property

@@ -1,7 +1,8 @@
 """Deadlines per stage of the protocol, configurable, with signals for what is (nearly) overdue.
 
 A deadline's clock starts when the case (last) entered its start stage and stops when the
-case reaches its end stage or any later one, so a loop back to 'onderzoek' restarts it.
+case reaches its end stage or any later one, so a loop back to 'onderzoek' restarts it; a
+step that records without moving (a referral, the accused's response) leaves it alone.
 The statutory deadlines of the Wet bescherming klokkenluiders apply besides the policy's
 own to reports through the staff reporting channel, and no configuration changes them.
 """
@@ -122,7 +123,7 @@ class DeadlinePolicy:
     def _signal(self, deadline: Deadline, case: Case, now: datetime) -> Signal | None:
         if deadline.channel is not None and deadline.channel is not case.channel:
             return None
-        starts = [i for i, step in enumerate(case.history) if step.target is deadline.start]
+        starts = [i for i, step in enumerate(case.history) if step.target is deadline.start and step.moves]
         if not starts:
             return None
         first = starts[-1]

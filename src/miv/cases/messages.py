@@ -149,16 +149,25 @@ class ReporterStatus:
     feedback_at: datetime | None
     feedback_by: datetime | None
     statutory: bool
+    now: datetime
+
+    @property
+    def acknowledgement_late(self) -> bool:
+        return self.acknowledged_at is None and self.acknowledge_by is not None and self.now > self.acknowledge_by
+
+    @property
+    def feedback_late(self) -> bool:
+        return self.feedback_at is None and self.feedback_by is not None and self.now > self.feedback_by
 
 
 def reporter_status(case: Case, policy: DeadlinePolicy, now: datetime) -> ReporterStatus:
     signals = {s.deadline.code: s for s in policy.signals(case, now)}
     statutory = case.channel is ReporterChannel.STAFF
     acknowledgement = signals.get("wbk-ontvangstbevestiging" if statutory else "ontvangstbevestiging")
-    feedback = signals.get("wbk-terugkoppeling" if statutory else "terugkoppeling")
+    feedback = signals.get("wbk-terugkoppeling") if statutory else None  # only the law's deadline is promised to the reporter
     phase, explanation = _PHASES[case.stage]
     return ReporterStatus(
         phase, explanation,
         acknowledgement.met_at if acknowledgement else None, acknowledgement.due if acknowledgement else None,
-        min(case.feedback, default=None), feedback.due if feedback else None, statutory,
+        min(case.feedback, default=None), feedback.due if feedback else None, statutory, now,
     )

@@ -9,6 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from miv.cases.fields import (
+    DECLARATION,
+    HEARING,
+    INFORMING,
+    INVESTIGATION_FIELDS,
+    NO_INVESTIGATION,
+    PUBLICATION,
+    REFERRAL_FIELDS,
+    REHABILITATION_FIELDS,
+    RESPONSE_FIELDS,
+    Field,
+)
 from miv.cases.roles import Role
 
 
@@ -61,6 +73,12 @@ class Action(str, Enum):
     BESLUITEN = "besluiten"
     COMMUNICATIE_AFRONDEN = "communicatie-afronden"
     AFSLUITEN = "afsluiten"
+    ONAFHANKELIJKHEID_VERKLAREN = "onafhankelijkheid-verklaren"
+    WEDERHOOR_VASTLEGGEN = "wederhoor-vastleggen"
+    ORGAAN_INFORMEREN = "orgaan-informeren"
+    OPENBAARMAKING_VASTLEGGEN = "openbaarmaking-vastleggen"
+    REHABILITATIE_VASTLEGGEN = "rehabilitatie-vastleggen"
+    AANGIFTE_VASTLEGGEN = "aangifte-vastleggen"
 
     @property
     def label(self) -> str:
@@ -92,18 +110,28 @@ _NEED_LABELS = {
 
 @dataclass(frozen=True)
 class Rule:
-    """One step: from which stage, to which stage, by whom, recording what."""
+    """One step: from which stage (or stages), to which stage, by whom, recording what.
+
+    A `target` of None records something without moving the case (hearing the accused's
+    response, a referral to the police): the step stays in the stage it was taken in."""
 
     label: str
-    source: Stage | None
-    target: Stage
+    source: Stage | frozenset[Stage] | None
+    target: Stage | None
     roles: frozenset[Role]
     needs: frozenset[Need] = frozenset()
     by_investigator: bool = False
     optional: frozenset[Need] = frozenset({Need.REASON})
+    fields: tuple[Field, ...] = ()
 
     def accepts(self, need: Need) -> bool:
         return need in self.needs or need in self.optional
+
+    def starts_in(self, stage: Stage) -> bool:
+        return stage in self.source if isinstance(self.source, frozenset) else stage is self.source
+
+    def leads_to(self, stage: Stage) -> Stage:
+        return stage if self.target is None else self.target
 
 
 _CHAIR = frozenset({Role.CHAIR})
@@ -127,7 +155,12 @@ RULES: dict[Action, Rule] = {
         optional=frozenset({Need.FORMS}),
     ),
     Action.GEEN_ONDERZOEK: Rule(
-        "Besluiten geen onderzoek in te stellen", Stage.BESLUIT, Stage.COMMUNICATIE, _CHAIR, frozenset({Need.REASON})
+        "Besluiten geen onderzoek in te stellen",
+        Stage.BESLUIT,
+        Stage.COMMUNICATIE,
+        _CHAIR,
+        frozenset({Need.REASON}),
+        fields=NO_INVESTIGATION,
     ),
     Action.ONDERZOEK_INSTELLEN: Rule(
         "Besluiten onderzoek in te stellen",
@@ -135,16 +168,23 @@ RULES: dict[Action, Rule] = {
         Stage.ONDERZOEK,
         _CHAIR,
         frozenset({Need.REASON, Need.TERMS, Need.INVESTIGATOR}),
+        fields=INVESTIGATION_FIELDS,
     ),
     Action.ONDERZOEKER_WIJZIGEN: Rule(
-        "Onderzoeker wijzigen", Stage.ONDERZOEK, Stage.ONDERZOEK, _CHAIR, frozenset({Need.REASON, Need.INVESTIGATOR})
+        "Onderzoeker wijzigen",
+        Stage.ONDERZOEK,
+        Stage.ONDERZOEK,
+        _CHAIR,
+        frozenset({Need.REASON, Need.INVESTIGATOR}),
+        fields=INVESTIGATION_FIELDS,
     ),
     Action.BEVINDINGEN_VOORLEGGEN: Rule(
-        "Conceptbevindingen voorleggen voor hoor en wederhoor",
+        "Conceptbevindingen aan de betrokkene voorleggen (hoor en wederhoor)",
         Stage.ONDERZOEK,
         Stage.HOOR_EN_WEDERHOOR,
         _CHAIR,
         by_investigator=True,
+        fields=HEARING,
     ),
     Action.AANVULLEND_ONDERZOEK: Rule(
         "Aanvullend onderzoek na wederhoor",
@@ -173,6 +213,46 @@ RULES: dict[Action, Rule] = {
         "Communicatie afronden", Stage.COMMUNICATIE, Stage.NAZORG, _CHAIR_SUPPORT, frozenset({Need.REASON})
     ),
     Action.AFSLUITEN: Rule("Zaak afsluiten na nazorg", Stage.NAZORG, Stage.AFGESLOTEN, _CHAIR, frozenset({Need.REASON})),
+    Action.ONAFHANKELIJKHEID_VERKLAREN: Rule(
+        "Verklaring van onafhankelijkheid afleggen",
+        frozenset({Stage.ONDERZOEK, Stage.HOOR_EN_WEDERHOOR}),
+        None,
+        frozenset(),
+        by_investigator=True,
+        optional=frozenset(),
+        fields=DECLARATION,
+    ),
+    Action.WEDERHOOR_VASTLEGGEN: Rule(
+        "Reactie van de betrokkene vastleggen",
+        Stage.HOOR_EN_WEDERHOOR,
+        None,
+        frozenset({Role.CHAIR, Role.SUPPORT, Role.ADVISER}),
+        by_investigator=True,
+        optional=frozenset(),
+        fields=RESPONSE_FIELDS,
+    ),
+    Action.ORGAAN_INFORMEREN: Rule(
+        "Vertegenwoordigend orgaan informeren", Stage.COMMUNICATIE, None, _CHAIR_SUPPORT, fields=INFORMING
+    ),
+    Action.OPENBAARMAKING_VASTLEGGEN: Rule(
+        "Openbaarmaking vastleggen", Stage.COMMUNICATIE, None, _CHAIR_SUPPORT, optional=frozenset(), fields=PUBLICATION
+    ),
+    Action.REHABILITATIE_VASTLEGGEN: Rule(
+        "Rehabilitatie van de betrokkene vastleggen",
+        Stage.NAZORG,
+        None,
+        _CHAIR_SUPPORT,
+        optional=frozenset(),
+        fields=REHABILITATION_FIELDS,
+    ),
+    Action.AANGIFTE_VASTLEGGEN: Rule(
+        "Aangifte of melding aan politie of Openbaar Ministerie vastleggen",
+        frozenset(Stage) - {Stage.MELDING, Stage.REGISTRATIE, Stage.AFGESLOTEN},
+        None,
+        frozenset({Role.CHAIR, Role.SUPPORT, Role.ADVISER}),
+        optional=frozenset(),
+        fields=REFERRAL_FIELDS,
+    ),
 }
 
 INVESTIGATION_STAGES = frozenset({Stage.ONDERZOEK, Stage.HOOR_EN_WEDERHOOR})
@@ -181,4 +261,4 @@ INVESTIGATION_STAGES = frozenset({Stage.ONDERZOEK, Stage.HOOR_EN_WEDERHOOR})
 
 def actions_from(stage: Stage) -> list[Action]:
     """The steps the protocol offers in a stage, in the table's order."""
-    return [action for action, rule in RULES.items() if rule.source is stage]
+    return [action for action, rule in RULES.items() if rule.starts_in(stage)]

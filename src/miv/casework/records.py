@@ -22,16 +22,19 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from miv.cases import Case, CaseError, Channel, MasterKey, Step, normalise_receipt
+from miv.cases import RULES, Case, CaseError, Channel, MasterKey, Step, normalise_receipt
 from miv.cases.sealing import derive, seal, unseal
 from miv.casework import keyring
-from miv.store.cases import AuditRow, CaseRow, Membership, ReporterRow, StepRow
+from miv.store.cases import AuditRow, CaseRow, ContentRow, Membership, ReporterRow, StepRow
 
 STEP_FIELDS = ("action", "actor", "role", "at", "source", "target", "investigator", "outcome", "forms")
 FIELD_NAMES = {"recused": "uitgesloten", "steps": "aantal stappen", "organisation": "organisatie", "outcome": "uitkomst",
                "forms": "vormen", "investigator": "onderzoeker", "action": "stap", "actor": "door", "role": "rol", "at": "tijdstip",
                "source": "van fase", "target": "naar fase", "user_id": "gebruiker", "channel": "kanaal",
                "receipt": "ontvangstcode"}
+GIVEN, SEALED = "gegeven:", "verzegeld:"  # a step's codes and the digests of its sealed texts, one MAC each
+FIELD_NAMES |= {f"{prefix}{f.name}": f.label for rule in RULES.values() for f in rule.fields for prefix in (GIVEN, SEALED)}
+FIELD_NAMES |= {f"{SEALED}reden": "motivering", f"{SEALED}onderzoeksopdracht": "onderzoeksopdracht"}
 CHANGES = ("melden", "uitsluiting-toegevoegd")  # with every protocol step, these actions log the record's state
 
 
@@ -122,13 +125,16 @@ class Records:
         """The id of the case a receipt code belongs to, if any."""
         return self.session.scalar(select(ReporterRow.case_id).where(ReporterRow.receipt == self.receipt_hash(code)))
 
-    def add_step(self, case: Case, step: Step) -> None:
-        """Store the case's newest step and re-MAC the case row (the step count is in it)."""
+    def add_step(self, case: Case, step: Step, sealed: Mapping[str, bytes] | None = None) -> None:
+        """Store the case's newest step and re-MAC the case row (the step count is in it).
+        `sealed` are the blobs the step wrote to the content table: their digests are kept
+        and MACed with the step, so a blob replaced or deleted later is named by `check`."""
         position = len(case.history) - 1
         values = step.as_row()
         values["outcome"] = self.seal_outcome(case.id, position, values["outcome"])
-        row = StepRow(case_id=case.id, position=position, **values)
-        row.mac = self.macs(f"stap|{case.id}|{position}", {f: values[f] for f in STEP_FIELDS})
+        digests = {field: _digest(blob) for field, blob in (sealed or {}).items()}
+        row = StepRow(case_id=case.id, position=position, **values, sealed=json.dumps(digests, sort_keys=True) if digests else "")
+        row.mac = self.macs(f"stap|{case.id}|{position}", _step_values(row))
         self.session.add(row)
         self._seal_case(case.id, len(case.history))
 
@@ -155,8 +161,8 @@ class Records:
         problems = self._problems(row, steps)
         if problems:
             raise RecordTampered(problems[0][0], problems[0][1])
-        history = [Step.from_row({c: getattr(s, c) for c in STEP_FIELDS} | {"outcome": self._open_outcome(case_id, s.position, s.outcome)})
-                   for s in steps]
+        history = [Step.from_row({c: getattr(s, c) for c in (*STEP_FIELDS, "details")}
+                                 | {"outcome": self._open_outcome(case_id, s.position, s.outcome)}) for s in steps]
         stored = set(filter(None, row.recused.split(",")))
         recused = [p for p in candidates if self.pseudonym(case_id, p) in stored]
         case = Case.replay(case_id, row.organisation, history, recused)
@@ -171,6 +177,7 @@ class Records:
             steps = list(self.session.scalars(select(StepRow).where(StepRow.case_id == row.id).order_by(StepRow.position)))
             for where, fields in self._problems(row, steps):
                 found.append(Problem(where, ", ".join(FIELD_NAMES.get(f, f) for f in fields) + " gewijzigd buiten de applicatie om"))
+            found += self._sealed_problems(row.id, steps)
             logged = self._logged_state(row.id)
             if logged is not None and logged != self.state(row.id):
                 found.append(Problem(f"zaak {row.id}", "wijkt af van de laatste stand in het logboek: teruggezet of gewijzigd"))
@@ -201,10 +208,23 @@ class Records:
             if changed := self.changed(f"melder|{row.id}", values, reporter.mac):
                 problems.append((f"zaak {row.id}, melder", changed))
         for position, step in enumerate(steps):
-            values = {f: getattr(step, f) for f in STEP_FIELDS}
+            values = _step_values(step, step.mac)
             if step.position != position or (changed := self.changed(f"stap|{row.id}|{position}", values, step.mac)):
                 problems.append((f"zaak {row.id}, stap {position + 1}", changed if step.position == position else ["steps"]))
         return problems
+
+    def _sealed_problems(self, case_id: str, steps: list[StepRow]) -> list[Problem]:
+        """Each sealed text a step wrote against the digest the step keeps: a blob replaced
+        (even by an older one of the same field) or deleted is named with its field."""
+        found = []
+        for step in steps:
+            for field, digest in _json(step.sealed).items():
+                blob = self.session.get(ContentRow, (case_id, field))
+                if blob is None or not hmac.compare_digest(_digest(blob.blob), digest):
+                    name = FIELD_NAMES.get(SEALED + field.split("-", 2)[-1], field)
+                    found.append(Problem(f"zaak {case_id}, stap {step.position + 1}",
+                                         f"{name} (versleuteld) {'verwijderd' if blob is None else 'gewijzigd'} buiten de applicatie om"))
+        return found
 
     def _seal_case(self, case_id: str, steps: int) -> None:
         row = self.session.get(CaseRow, case_id)
@@ -216,3 +236,28 @@ class Records:
 
     def _recused(self, case_id: str, people: Iterable[str]) -> str:
         return ",".join(sorted(self.pseudonym(case_id, p) for p in people))
+
+
+def _digest(blob: bytes) -> str:
+    return hashlib.sha256(blob).hexdigest()[:32]
+
+
+def _step_values(row: StepRow, stored_macs: str | None = None) -> dict[str, object]:
+    """What a step's MACs cover: the plain columns, each recorded code and each sealed text's
+    digest on its own (so `verify-log` names the one edited). A code or digest that has a MAC
+    but is gone from the row counts as a value of None, so deleting one is named too."""
+    values: dict[str, object] = {f: getattr(row, f) for f in STEP_FIELDS}
+    values |= {GIVEN + k: v for k, v in _json(row.details).items()}
+    values |= {SEALED + k: v for k, v in _json(row.sealed).items()}
+    known = _json(stored_macs)
+    return values | {k: None for k in known if k.startswith((GIVEN, SEALED)) and k not in values}
+
+
+def _json(text: str | None) -> dict[str, object]:
+    """A JSON object column as stored; anything else (written outside the app) reads as empty,
+    which the MACs then report."""
+    try:
+        value = json.loads(text or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}

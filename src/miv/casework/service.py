@@ -9,7 +9,7 @@ entry in the same transaction as the change, so neither exists without the other
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -238,9 +238,14 @@ class Casework:
             return self._load(session, case_id) if case_id else None
 
     def take(self, member: Member, case: Case, action: Action, at: datetime, *, reason: str = "", terms: str = "",
-             investigator: Member | None = None, outcome: Outcome | None = None, forms: frozenset[ViolationForm] = frozenset()) -> Case:
-        """One protocol step; `apply` checks the stage, the role and the required fields."""
-        change = apply(case, action, member, at, reason=reason, terms=terms, investigator=investigator, outcome=outcome, forms=forms)
+             investigator: Member | None = None, outcome: Outcome | None = None, forms: frozenset[ViolationForm] = frozenset(),
+             entries: Mapping[str, str | Iterable[str]] | None = None) -> Case:
+        """One protocol step; `apply` checks the stage, the role and the required fields,
+        with the body to inform named by the organisation's layer."""
+        with self.db.session() as session:
+            layer = _layer(session, case.organisation)
+        change = apply(case, action, member, at, reason=reason, terms=terms, investigator=investigator, outcome=outcome, forms=forms,
+                       entries=entries, layer=layer)
         with self.transaction() as (session, log):
             key = self._key(session, member, case) if change.texts else self._any_key(session, case)
             self._keep(session, change.case, change.step, change.texts, key, log)
@@ -450,11 +455,12 @@ class Casework:
         """Store one step (MACed, outcome sealed) and its sealed texts, log it with every field
         that is not content and the record's new state digest, then re-wrap for the readers."""
         records = Records(session, self.master)
-        records.add_step(case, step)
-        for field, text in texts.items():
-            session.add(ContentRow(case_id=case.id, field=field, blob=key.seal(field, text)))
+        blobs = {field: key.seal(field, text) for field, text in texts.items()}
+        records.add_step(case, step, blobs)
+        for field, blob in blobs.items():
+            session.add(ContentRow(case_id=case.id, field=field, blob=blob))
         session.flush()
-        detail: dict[str, str | int | bool] = {"fase": step.target.value, "rol": step.role.value, "stap": len(case.history),
+        detail: dict[str, str | int | bool] = {**step.info, "fase": step.target.value, "rol": step.role.value, "stap": len(case.history),
                                                "staat": records.state(case.id)}
         if step.action is Action.MELDEN:
             detail["kanaal"] = case.channel.value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +14,7 @@ from miv.intake import IntakeError
 from miv.pipeline.inputs import Inputs, read_inputs, write_reports
 from miv.pipeline.run import run
 from miv.publish import Results
-from miv.publish.writer import Pending, pdf_pool, start_publications
+from miv.publish.writer import Pending, start_publications, worker_pool, write_publications
 
 Progress = Callable[[str, int | None, int | None], None]
 """Told what is being done and, when known, how many of how many steps are done."""
@@ -49,26 +49,43 @@ def publish_edition(monitor: Monitor, edition: int, current: Inputs, previous: I
     """Weigh, estimate and compare one edition (against `previous`, when given), then write
     every publication into `out`; `notice` is printed on every output. `previous_results`,
     the previous edition's figures when it was run already, are reused, not recomputed."""
-    with pdf_pool() if pdf else nullcontext() as pool:
+    with worker_pool() if pdf else nullcontext() as pool:
         results, pending = _start(monitor, edition, current, previous, out, pool, notice, progress, previous_results)
         return Published(results, _finish(pending, out), out)
 
 
 def _start(monitor: Monitor, edition: int, current: Inputs, previous: Inputs | None, out: Path, pool: Executor | None,
-           notice: str | None, progress: Progress | None, previous_results: Results | None) -> tuple[Results, Pending]:
-    """`publish_edition` up to the PDFs, which print in `pool` (None: no PDFs) while the caller goes on."""
+           notice: str | None, progress: Progress | None, previous_results: Results | None,
+           beside: Executor | None = None) -> tuple[Results, Pending | _Beside]:
+    """`publish_edition` up to the PDFs, which print in `pool` (None: no PDFs) while the caller
+    goes on; with `beside`, the publications (no PDFs) are written there, also while the caller goes on."""
     step = progress or (lambda what, done, total: None)
     hashes = {**current.hashes, **(previous.hashes if previous else {})}
     results = run(monitor, edition, current.tables, previous.tables if previous else None, hashes,
                   lambda what: step(what, None, None), notice, previous_results=previous_results)
     step("publiceren", 0, 1)
+    if beside is not None:
+        return results, _Beside(beside.submit(write_publications, results, out, with_pdf=False), step)
     try:
         return results, start_publications(results, out, pool, lambda done, total, name: step(name, done, total))
     except OSError as exc:
         raise _unwritable(exc, out) from exc
 
 
-def _finish(pending: Pending, out: Path) -> list[Path]:
+@dataclass
+class _Beside:
+    """An edition's publications (no PDFs) being written by a worker process."""
+
+    job: Future[list[Path]]
+    step: Progress
+
+    def finish(self) -> list[Path]:
+        written = self.job.result()
+        self.step("manifest.json", 1, 1)
+        return written
+
+
+def _finish(pending: Pending | _Beside, out: Path) -> list[Path]:
     try:
         return pending.finish()
     except OSError as exc:
@@ -94,20 +111,24 @@ def run_editions(monitor: Monitor, files: Mapping[int, Iterable[Path]], out: Pat
                  notice: str | None = None, progress: Callable[[int], Progress] | None = None) -> list[Published]:
     """Every edition in `files`, oldest first, into <out>/<edition>/, each compared with the
     edition before it; each edition's files are read once, also when the next one compares
-    against them, and its figures are reused for the comparison, not recomputed. One pool
-    prints the PDFs of all editions: an edition's PDFs print while the next one is computed.
-    `progress(edition)` gives the progress callback for that edition."""
+    against them, and its figures are reused for the comparison, not recomputed. One pool of
+    worker processes keeps both cores busy: with PDFs, it prints those of all editions, an
+    edition's while the next one is computed; without, it writes the earlier editions'
+    publications while the next one is computed. `progress(edition)` gives the progress
+    callback for that edition."""
     read: dict[int, Inputs] = {}
-    started: dict[int, tuple[Results, Pending]] = {}
-    with pdf_pool() if pdf else nullcontext() as pool:
-        for year in sorted(files):
+    started: dict[int, tuple[Results, Pending | _Beside]] = {}
+    years = sorted(files)
+    with worker_pool() if pdf else worker_pool(1) if len(years) > 1 else nullcontext() as pool:
+        for year in years:
             folder = out / str(year)
             read[year] = read_edition(monitor, year, files[year], folder / "validatie")
             previous = monitor.editions[year].previous
             prior = read.get(previous) if previous is not None else None
             reused = started[previous][0] if previous in started else None
-            started[year] = _start(monitor, year, read[year], prior, folder, pool, notice,
-                                   progress(year) if progress else None, reused)
+            started[year] = _start(monitor, year, read[year], prior, folder, pool if pdf else None, notice,
+                                   progress(year) if progress else None, reused,
+                                   beside=pool if not pdf and year != years[-1] else None)
         return [Published(results, _finish(pending, out / str(year)), out / str(year))
                 for year, (results, pending) in started.items()]
 

@@ -40,8 +40,12 @@ def trend_breaks(estimates: pl.DataFrame, published: pl.DataFrame, edition: int)
                                & pl.col("se").is_not_null())
     computed = estimates.filter(pl.col("estimate").is_not_null() & pl.col("se").is_not_null()).select(
         *_CELL, "edition", "estimate", "se").unique([*_CELL, "edition"])
+    # a cell needs MIN_EDITIONS points in all: only those few are looked at one by one
+    points = pl.concat([computed.select(_CELL), published.select(_CELL)]).group_by(_CELL).len()
+    candidates = current.select(_CELL).unique().join(points.filter(pl.col("len") >= MIN_EDITIONS), on=_CELL,
+                                                     how="semi", nulls_equal=True)
     rows = []
-    for cell in current.select(_CELL).unique().iter_rows(named=True):
+    for cell in candidates.iter_rows(named=True):
         ours = computed.filter(_matches(cell)).sort("edition")
         earlier = published.filter(_matches(cell) & (pl.col("edition") < ours["edition"].min())).sort("edition")
         breaks = earlier.filter(pl.col("trend_break"))["edition"].to_list()

@@ -26,6 +26,7 @@ from pathlib import Path
 import polars as pl
 
 from miv.definition import Monitor, parse
+from miv.definition.models import Comparison
 from miv.errors import MivError
 from miv.intake import IntakeError, read_responses, to_polars
 from miv.intake.indicators import blank_missing
@@ -236,7 +237,7 @@ def _reference(key: str, comparisons: dict, manifest: dict, tables: dict, cache:
         frame = tables.get((year, indicator["questionnaire"]))
         if frame is None:
             return None
-        if c["kind"] == "province_vs_national":
+        if c["kind"] == Comparison.PROVINCE_VS_NATIONAL.value:
             frame = frame.filter(_population(manifest, c["publication"], c["per_value"], national=True))
         wy, w, _ = _shares(frame, [c["indicator"]], None).get((c["indicator"], TOTAL), (0.0, 0.0, 0))
         recomputed = wy / w if w > 0 else None

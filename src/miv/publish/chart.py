@@ -14,6 +14,7 @@ from functools import cache
 import altair as alt
 import vl_convert
 
+from miv.definition.models import Chart as ChartKind
 from miv.publish.document import Block, Row, SectionView
 from miv.publish.narrative import Figure
 from miv.publish.number import percent
@@ -25,6 +26,7 @@ WIDTH = 400
 LINE = 40  # characters per line of a category label; longer labels wrap, none is cut off
 LINE_HEIGHT = 10  # pixels per line of a category label
 STEP = 18  # pixels per category at least
+TREND_HEIGHT = 170  # pixels: two trend figures with their tables fit on a page
 PAIRED_STEP = 11  # pixels per bar of a pair at least (Vega-Lite applies the step to the offset band)
 
 
@@ -60,9 +62,9 @@ def charts(section: SectionView, edition: int, previous: int | None, population:
     pair each figure of `population` with the whole's."""
     if not section.chart or not section.blocks:
         return []
-    if section.chart == "trend":
+    if section.chart is ChartKind.TREND:
         return [c for c in (_trend(block) for block in section.blocks) if c is not None]
-    if section.chart == "groups" and section.breakdowns:
+    if section.chart is ChartKind.GROUPS and section.breakdowns:
         made = _groups(section, edition, previous)
     elif any(b.reference for b in section.blocks):
         made = _whole(section, edition, population)
@@ -211,7 +213,7 @@ def _trend_template(breaks: bool) -> dict:
         layers = layers + marked.mark_rule(strokeDash=[4, 3], color="#b23b00", xOffset=half_step).encode(x=x) + marked.mark_text(
             align="left", dx=4, y=8, color="#b23b00", xOffset=half_step
         ).encode(x=x, text="note:N")
-    return _config(layers)
+    return _config(layers.properties(height=TREND_HEIGHT))
 
 
 def _config(chart: alt.TopLevelMixin) -> dict:
@@ -243,8 +245,9 @@ def _alt(kind: str, title: str, points: list[Point]) -> str:
         pairs = "; ".join(f"‘{label}’ – " + ", ".join(f"{p.series} {percent(p.figure.value)}" for p in points if p.label == label)
                           for label in dict.fromkeys(p.label for p in points))
         return f"Staafdiagram met 95%-betrouwbaarheidsintervallen bij ‘{title}’. {pairs}."
-    top = max(points, key=lambda p: p.figure.value)
-    bottom = min(points, key=lambda p: p.figure.value)
+    # equal shares (the same respondents) differ in the last bits from run to run: the first one counts
+    top = max(points, key=lambda p: round(p.figure.value, 12))
+    bottom = min(points, key=lambda p: round(p.figure.value, 12))
     shape = "Staafdiagram met 95%-betrouwbaarheidsintervallen"
     return f"{shape} bij ‘{title}’. Het hoogst is {_name(top)} met {percent(top.figure.value)}, het laagst {_name(bottom)} met {percent(bottom.figure.value)}."
 

@@ -30,6 +30,7 @@ import polars as pl
 from scipy import stats
 
 from miv.definition import Monitor
+from miv.definition.models import Comparison
 from miv.survey import CIMethod, intervals
 from miv.publish.results import TOTAL, Results
 from miv.publish.verdict import NOT_APPLICABLE_RULE
@@ -212,7 +213,7 @@ def _merged_changes(merged: pl.DataFrame, results: Results) -> pl.DataFrame:
     z = ((pl.col("estimate") - pl.col("estimate_prev")) / se).abs()
     p_value = pl.when(se > 0).then(z.map_batches(lambda v: pl.Series(2 * stats.norm.sf(v.to_numpy())), return_dtype=pl.Float64))
     return pairs.select(
-        *keys[:3], pl.lit("previous_edition").alias("kind"), *keys[3:], pl.lit(str(results.previous)).alias("reference"),
+        *keys[:3], pl.lit(Comparison.PREVIOUS_EDITION.value).alias("kind"), *keys[3:], pl.lit(str(results.previous)).alias("reference"),
         "estimate", pl.col("estimate_prev").alias("reference_estimate"),
         (pl.col("estimate") - pl.col("estimate_prev")).alias("difference"), se.alias("se"), p_value.alias("p_value"),
     ).cast(results.comparisons.schema)
@@ -228,11 +229,11 @@ def _comparisons(results: Results, tested: pl.DataFrame, estimates: pl.DataFrame
     for row in tested.iter_rows(named=True):
         cell = (row["publication"], row["per_value"], row["indicator"], row["breakdown"], row["domain"])
         ok = (*cell, results.edition) in shown
-        if row["kind"] == "previous_edition":
+        if row["kind"] == Comparison.PREVIOUS_EDITION.value:
             ok = ok and (*cell, int(row["reference"])) in shown
-        elif row["kind"] == "gender":
+        elif row["kind"] == Comparison.GENDER.value:
             ok = ok and (*cell[:3], "gender", row["reference"], results.edition) in shown
-        elif row["kind"] == "group_vs_all":
+        elif row["kind"] == Comparison.GROUP_VS_ALL.value:
             ok = ok and (*cell[:3], TOTAL, TOTAL, results.edition) in shown
         keep.append(ok)
         if not ok:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from miv.definition import Indicator, Publication
+from miv.definition.models import Chart as ChartKind
 from miv.definition.models import Comparison, PublicationKind, Section
 from miv.publish.disclosure import Disclosure
 from miv.publish.labels import Labels
@@ -107,7 +108,7 @@ class SectionView:
     number: int
     title: str
     intro: str | None
-    chart: str | None
+    chart: ChartKind | None
     breakdowns: list[str]
     blocks: list[Block]
     charts: list[Chart] = field(default_factory=list)
@@ -226,8 +227,8 @@ def _summary(sections: list[SectionView]) -> list[Sentence]:
 
 def _section(results: Results, pub: Publication, per: str | None, number: int, section: Section, cells: _Cells, labels: Labels, indicators: dict[str, Indicator]) -> SectionView:
     blocks = [_block(results, pub, per, section, indicators[code], cells, labels) for code in section.indicators if code in indicators]
-    view = SectionView(number + 1, section.title, section.intro, section.chart.value if section.chart else None, list(section.breakdowns), blocks)
-    if section.chart and section.chart.value == "trend":
+    view = SectionView(number + 1, section.title, section.intro, section.chart, list(section.breakdowns), blocks)
+    if section.chart is ChartKind.TREND:
         view.blocks = [replace(b, trend=_trend(results, pub, per, b.indicator, cells)) for b in blocks]
     view.opening = opening(_facts(results, pub, per, section, blocks, cells, labels))
     return view
@@ -254,7 +255,7 @@ def _facts(results: Results, pub: Publication, per: str | None, section: Section
     contrasts = []
     if Comparison.GENDER in section.comparisons:
         for block in shown:
-            for test in cells.by_kind.get((pub.slug, per, block.indicator.code, "gender"), []):
+            for test in cells.by_kind.get((pub.slug, per, block.indicator.code, Comparison.GENDER.value), []):
                 women = cells.figure(pub.slug, per, block.indicator.code, test["breakdown"], test["domain"], results.edition)
                 men = cells.figure(pub.slug, per, block.indicator.code, "gender", test["reference"], results.edition)
                 if women is not None and men is not None and test["domain"] == "vrouw":
@@ -294,11 +295,11 @@ def _block(results: Results, pub: Publication, per: str | None, section: Section
         sentences.append((f"Door een trendbreuk is dit cijfer niet te vergelijken met {prev}. {broken}",))
     elif Comparison.PREVIOUS_EDITION in kinds and prev is not None:
         before = cells.figure(slug, per, code, TOTAL, TOTAL, prev)
-        test = cells.comparisons.get((slug, per, code, "previous_edition", TOTAL, TOTAL))
+        test = cells.comparisons.get((slug, per, code, Comparison.PREVIOUS_EDITION.value, TOTAL, TOTAL))
         if total is not None and before is not None and test is not None:
             sentences.append(change("Het aandeel", before, total, test["p_value"], (prev, ed)))
     if Comparison.GENDER in kinds:
-        for test in cells.by_kind.get((slug, per, code, "gender"), []):
+        for test in cells.by_kind.get((slug, per, code, Comparison.GENDER.value), []):
             a = cells.figure(slug, per, code, test["breakdown"], test["domain"], ed)
             b = cells.figure(slug, per, code, "gender", test["reference"], ed)
             if a is not None and b is not None:
@@ -306,9 +307,9 @@ def _block(results: Results, pub: Publication, per: str | None, section: Section
     if Comparison.GROUP_VS_ALL in kinds:
         sentences.extend(_groups_vs_all(results, pub, per, indicator, cells, labels))
     if Comparison.PROVINCE_VS_NATIONAL in kinds:
-        test = cells.comparisons.get((slug, per, code, "province_vs_national", TOTAL, TOTAL))
+        test = cells.comparisons.get((slug, per, code, Comparison.PROVINCE_VS_NATIONAL.value, TOTAL, TOTAL))
         if test is not None and total is not None:
-            national = Figure(test["reference_estimate"], comparison_key(slug, per, code, "province_vs_national", TOTAL, TOTAL))
+            national = Figure(test["reference_estimate"], comparison_key(slug, per, code, Comparison.PROVINCE_VS_NATIONAL.value, TOTAL, TOTAL))
             sentences.append(contrast(f"in {labels.domain('province', per) if per else 'de provincie'}", total, "in heel Nederland", national, test["p_value"]))
     if total is not None and not section.breakdowns:  # once per indicator: in its section without breakdowns
         sentences.extend(model_sentences(results, slug, per, code))
@@ -329,13 +330,13 @@ def _reference(pub: Publication, per: str | None, indicator: Indicator, kinds: s
 def _groups_vs_all(results: Results, pub: Publication, per: str | None, indicator: Indicator, cells: _Cells, labels: Labels) -> list[Sentence]:
     out: list[Sentence] = []
     level_all = cells.figure(pub.slug, per, indicator.code, TOTAL, TOTAL, results.edition)
-    tests = cells.by_kind.get((pub.slug, per, indicator.code, "group_vs_all"), [])
+    tests = cells.by_kind.get((pub.slug, per, indicator.code, Comparison.GROUP_VS_ALL.value), [])
     shown = 0
     population = labels.population(pub)
     for test in tests:
         group = cells.figure(pub.slug, per, indicator.code, test["breakdown"], test["domain"], results.edition)
         if test["breakdown"] == TOTAL and population and group is not None:
-            reference = Figure(test["reference_estimate"], comparison_key(pub.slug, per, indicator.code, "group_vs_all", TOTAL, TOTAL))
+            reference = Figure(test["reference_estimate"], comparison_key(pub.slug, per, indicator.code, Comparison.GROUP_VS_ALL.value, TOTAL, TOTAL))
             out.append(contrast(population, group, "bij " + labels.whole(indicator.questionnaire).lower(), reference, test["p_value"]))
             shown += 1
             continue
@@ -354,7 +355,7 @@ def _row(pub: Publication, per: str | None, indicator: Indicator, breakdown: str
     before = cells.cells.get((*key, prev)) if prev else None
     figure = cells.figure(*key, ed)
     previous = cells.figure(*key, prev) if prev else None
-    test = cells.comparisons.get((pub.slug, per, indicator.code, "previous_edition", breakdown, domain))
+    test = cells.comparisons.get((pub.slug, per, indicator.code, Comparison.PREVIOUS_EDITION.value, breakdown, domain))
     judged = verdict(prev, indicator.trend_break(ed), row, before, test) if prev else None
     signs = {"sign": sign(row), "previous_sign": sign(before)}
     if row is None or figure is None:

@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from miv.definition import Indicator
+from miv.definition.models import Comparison
 from miv.publish import narrative
 from miv.publish.chart import Point, interactive
 from miv.publish.disclosure import Disclosure
@@ -157,7 +158,7 @@ def _line(results: Results, doc: Document, indicator: Indicator, breakdown: str,
             hidden[edition] = found
     change = None
     now, before = values.get(results.edition), values.get(results.previous) if results.previous else None
-    test = published.tests.get((*head, "previous_edition", breakdown, domain))
+    test = published.tests.get((*head, Comparison.PREVIOUS_EDITION.value, breakdown, domain))
     if results.previous and indicator.trend_break(results.edition):
         change = "trendbreuk"
     elif test is not None and now is not None and before is not None:
@@ -167,13 +168,13 @@ def _line(results: Results, doc: Document, indicator: Indicator, breakdown: str,
 
 def _contrast(head: tuple[str, str | None, str], breakdown: str, domain: str, now: Value, published: _Published, labels: Labels) -> Contrast | None:
     if breakdown == "group":
-        test, reference, shown = published.tests.get((*head, "group_vs_all", breakdown, domain)), "het totaal", False
+        test, reference, shown = published.tests.get((*head, Comparison.GROUP_VS_ALL.value, breakdown, domain)), "het totaal", False
     elif breakdown == "gender":
-        test = published.tests.get((*head, "gender", breakdown, domain))
+        test = published.tests.get((*head, Comparison.GENDER.value, breakdown, domain))
         reference, shown = (labels.domain("gender", test["reference"]).lower() if test else ""), False
-    elif breakdown == TOTAL and (test := published.tests.get((*head, "province_vs_national", TOTAL, TOTAL))):
+    elif breakdown == TOTAL and (test := published.tests.get((*head, Comparison.PROVINCE_VS_NATIONAL.value, TOTAL, TOTAL))):
         reference, shown = "heel Nederland", True
-    elif breakdown == TOTAL and (test := published.tests.get((*head, "group_vs_all", TOTAL, TOTAL))):
+    elif breakdown == TOTAL and (test := published.tests.get((*head, Comparison.GROUP_VS_ALL.value, TOTAL, TOTAL))):
         reference, shown = "alle politieke ambtsdragers", True
     else:
         return None

@@ -3,6 +3,7 @@ file written beside it, with the print rules of miv.css (A4, cover, page numbers
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,8 +77,9 @@ COMPONENTS_NOTICE = (
 COMPONENTS = ("utrecht-document", "utrecht-heading", "utrecht-paragraph", "utrecht-table", "utrecht-figure", "utrecht-unordered-list")
 
 
+@functools.cache
 def component_css() -> str:
-    """The vendored components CSS, limited to the components publications use.
+    """The vendored components CSS, limited to the components publications use (made once per process).
 
     The full file has some 1,300 rules; WeasyPrint matches every rule against every element,
     which tripled the time of a report. A rule is kept when each of its selectors names one
@@ -100,6 +102,3 @@ def pdf(html_file: Path, target: Path) -> None:
     document = weasyprint.HTML(filename=str(html_file), base_url=str(html_file.parent), media_type="print")
     document.write_pdf(target, pdf_tags=True, pdf_variant="pdf/ua-1", uncompressed_pdf=False)
 
-
-def ready() -> None:
-    """Nothing: a PDF worker's first job, so that it imports WeasyPrint before the first PDF is due."""

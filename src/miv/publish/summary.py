@@ -3,6 +3,7 @@ the publications, so a figure withheld in print is withheld on screen too."""
 
 from __future__ import annotations
 
+from miv.definition import PublicationKind
 from miv.publish.disclosure import Policy, disclose
 from miv.publish.document import documents
 from miv.publish.results import Results
@@ -13,7 +14,7 @@ def key_figures(results: Results, policy: Policy | None = None) -> list[tuple[st
     disclosure = disclose(results, policy)
     out = []
     for doc in documents(results, disclosure):
-        if doc.kind.value != "key_figures":
+        if doc.kind is not PublicationKind.KEY_FIGURES:
             continue
         for section in doc.sections:
             for block in section.blocks:

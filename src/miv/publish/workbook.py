@@ -9,6 +9,7 @@ import polars as pl
 import xlsxwriter
 
 from miv.definition import Monitor
+from miv.definition.models import Comparison
 from miv.publish.disclosure import Disclosure
 from miv.publish.document import Document, cell_key
 from miv.publish.labels import Labels
@@ -24,7 +25,7 @@ def estimates_csv(disclosure: Disclosure, monitor: Monitor, edition: int, previo
     Rows of this edition carry the verdict on the change since the previous one and its p-value."""
     estimates = disclosure.estimates
     cells = {tuple(r[k] for k in (*CELL, "edition")): r for r in estimates.iter_rows(named=True)}
-    tests = {tuple(r[k] for k in CELL): r for r in disclosure.comparisons.filter(pl.col("kind") == "previous_edition").iter_rows(named=True)}
+    tests = {tuple(r[k] for k in CELL): r for r in disclosure.comparisons.filter(pl.col("kind") == Comparison.PREVIOUS_EDITION.value).iter_rows(named=True)}
     breaks = {i.code: i.trend_break(edition) for i in monitor.indicators}
     codes, p_values = [], []
     for row in estimates.iter_rows(named=True):

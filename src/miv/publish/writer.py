@@ -20,7 +20,7 @@ from miv.publish.letter import letter
 from miv.publish.method import plain
 from miv.publish.manifest import WEIGHTS_FILE, manifest
 from miv.publish.opendata import write_open_data
-from miv.publish.render import SERIES, Meta, Renderer, component_css, pdf, ready
+from miv.publish.render import SERIES, Meta, Renderer, component_css, pdf
 from miv.publish.results import Results
 from miv.publish.workbook import estimates_csv, workbook
 
@@ -41,11 +41,11 @@ def prepare(results: Results, policy: Policy | None = None) -> tuple[Disclosure,
     return disclosure, docs
 
 
-def pdf_pool(workers: int = PDF_WORKERS) -> ProcessPoolExecutor:
-    """Processes that print PDFs, one per core (WeasyPrint is pure Python). Spawned, not forked:
-    the caller runs vl-convert's threads, and forking a threaded process can deadlock. Each
-    worker starts at once and imports WeasyPrint while the caller goes on, so a pool made at
-    the start of a run is ready when the first PDF is due."""
+def worker_pool(workers: int = PDF_WORKERS) -> ProcessPoolExecutor:
+    """Processes that print PDFs (or write whole publications), one per core: WeasyPrint is pure
+    Python. Spawned, not forked: the caller runs vl-convert's threads, and forking a threaded
+    process can deadlock. Each worker starts at once and imports miv.publish while the caller
+    goes on, so a pool made at the start of a run is ready when the first job is due."""
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
     for _ in range(workers):
         pool.submit(ready)
@@ -86,7 +86,7 @@ def write_publications(
     so it can hash everything else."""
     if not with_pdf:
         return start_publications(results, out_dir, None, progress, policy=policy).finish()
-    with pdf_pool() as pool:
+    with worker_pool() as pool:
         return start_publications(results, out_dir, pool, progress, policy=policy).finish()
 
 
@@ -157,3 +157,7 @@ def _meta(results: Results, disclosure: Disclosure, labels: Labels) -> Meta:
     report = next((p.slug for p in results.monitor.publications if p.kind is PublicationKind.REPORT), None)
     return Meta(SERIES, results.definition_version, results.code_version, results.method, disclosure.policy, weighting,
                 results.notice, plain(results, disclosure.policy.tiny_population), f"{report}.html#verantwoording" if report else None)
+
+
+def ready() -> None:
+    """Nothing: a worker's first job, so that it imports miv.publish (WeasyPrint, vl-convert) before real work is due."""

@@ -125,6 +125,8 @@ class StepRow(Base):
     investigator: Mapped[str | None] = mapped_column(String(64), nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(120), nullable=True, doc="sealed (casework.records)")
     forms: Mapped[str] = mapped_column(String(200), default="")
+    details: Mapped[str] = mapped_column(Text, default="", server_default="", doc="the step's codes as canonical JSON (miv.cases.fields)")
+    sealed: Mapped[str] = mapped_column(Text, default="", server_default="", doc="digest of each sealed text the step wrote, as JSON")
     mac: Mapped[str | None] = mapped_column(Text, nullable=True, doc="MAC per field (casework.records)")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 import numpy as np
 import polars as pl
@@ -26,6 +27,14 @@ from miv.survey.replicate import replicate_degf, replicate_variance
 from miv.survey.threads import single_threaded
 
 Columns = str | Sequence[str]
+
+
+class Kind(Enum):
+    """What `compute` estimates: a mean, a total or a ratio of totals."""
+
+    MEAN = "mean"
+    TOTAL = "total"
+    RATIO = "ratio"
 
 
 @dataclass(frozen=True)
@@ -54,8 +63,8 @@ def values(design: Design, columns: Sequence[str]) -> np.ndarray:
     return design.floats(columns).reshape(design.n, len(columns))
 
 
-def compute(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarray | None) -> _Stats:
-    """Estimate, variance and counts of `kind` ('mean', 'total', 'ratio') for every domain and column.
+def compute(design: Design, dom: Domains, kind: Kind, y: np.ndarray, z: np.ndarray | None) -> _Stats:
+    """Estimate, variance and counts of `kind` for every domain and column.
 
     Per domain this is a few passes over an (n_domain, K) matrix plus BLAS products; columns
     without missing values skip the masking. A domain whose respondents all gave the same value
@@ -72,7 +81,7 @@ def compute(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarra
             with np.errstate(invalid="ignore"):
                 s.var[g] *= factor
                 s.deff[g] *= factor
-    if kind == "mean":
+    if kind is Kind.MEAN:
         _constant(design, dom, y, s)
     return s
 
@@ -90,7 +99,7 @@ def _constant(design: Design, dom: Domains, y: np.ndarray, s: _Stats) -> None:
             s.estimate[g, k], s.var[g, k], s.deff[g, k] = v[0], 0.0, np.nan
 
 
-def _general(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarray | None) -> _Stats:
+def _general(design: Design, dom: Domains, kind: Kind, y: np.ndarray, z: np.ndarray | None) -> _Stats:
     """`compute` for clustered and replicate designs: one pass per domain over its rows."""
     p = plan(design)
     w = design.weights
@@ -113,18 +122,18 @@ def _general(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
         num = wr @ yg
         if reps is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
-                den = None if kind == "total" else (v0[rows] if kind == "ratio" else mg)  # type: ignore[index]
-                est[g] = num if kind == "total" else num / (wr @ den if den is not None else wn[g])
-                var[g] = replicate_variance(reps, rows, yg, den, est[g], kind == "total")
+                den = None if kind is Kind.TOTAL else (v0[rows] if kind is Kind.RATIO else mg)  # type: ignore[index]
+                est[g] = num if kind is Kind.TOTAL else num / (wr @ den if den is not None else wn[g])
+                var[g] = replicate_variance(reps, rows, yg, den, est[g], kind is Kind.TOTAL)
             continue
         with np.errstate(divide="ignore", invalid="ignore"):
             mean = num / wn[g]
             dev = yg - mean if mg is None else yg - mean * mg  # zero where missing
-            if kind == "mean":
+            if kind is Kind.MEAN:
                 theta = mean
                 x = dev * wr[:, None]
                 x /= wn[g]
-            elif kind == "total":
+            elif kind is Kind.TOTAL:
                 theta = num
                 x = yg * wr[:, None]
             else:
@@ -134,10 +143,10 @@ def _general(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
                 x /= wr @ vg
             est[g] = theta
             var[g] = domain_variance(p, rows, x)
-            if kind != "ratio":  # R's deff: variance over SRS-without-replacement variance of the same size
+            if kind is not Kind.RATIO:  # R's deff: variance over SRS-without-replacement variance of the same size
                 ss = (dev * dev).T @ wr
                 vsrs = ss / wn[g] * n[g] / (n[g] - 1) * (wn[g] - n[g]) / (wn[g] * n[g])
-                deff[g] = _deff(var[g], vsrs if kind == "mean" else vsrs * wn[g] ** 2)
+                deff[g] = _deff(var[g], vsrs if kind is Kind.MEAN else vsrs * wn[g] ** 2)
     var[~np.isfinite(est)] = np.nan
     if reps is None:
         df = np.array([degf(design, rows) for rows in dom.rows], dtype=float)
@@ -147,7 +156,7 @@ def _general(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
     return _Stats(est, var, n, wn, deff, df, n_rows)
 
 
-def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarray | None) -> _Stats:
+def _element(design: Design, dom: Domains, kind: Kind, y: np.ndarray, z: np.ndarray | None) -> _Stats:
     """`compute` for designs without clusters, from moments: each PSU is a row, so every term of
     the variance is a weighted sum over the domain's rows. Each domain costs matrix products with
     its rows of the (n x [w, s w^2, w L, w Omega b, w 1_h]) matrix of `_moments`, taken in blocks
@@ -158,7 +167,7 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
     rw = _moments(design)
     k = y.shape[1]
     complete = not (np.isnan(y).any() or (z is not None and np.isnan(z).any()))
-    c = np.zeros(k) if kind == "ratio" else _centre(design.weights, y, complete)
+    c = np.zeros(k) if kind is Kind.RATIO else _centre(design.weights, y, complete)
     q = p.lever.shape[1]
     lev, omb, hcol = slice(2, 2 + q), slice(2 + q, 2 + 2 * q), slice(2 + 2 * q, None)
     coef = st.scale * st.centre / st.n_psu
@@ -166,7 +175,7 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
     est, var, n, wn, deff = (np.full(shape, np.nan) for _ in range(5))
     for g, rows in enumerate(dom.rows):
         pu = np.zeros((rw.shape[1], k))
-        pv = np.zeros_like(pu) if kind == "ratio" or not complete else np.zeros((rw.shape[1], 1))
+        pv = np.zeros_like(pu) if kind is Kind.RATIO or not complete else np.zeros((rw.shape[1], 1))
         quad, q_uv, q_vv = np.zeros((2, k)), np.zeros(k), np.zeros(k)
         n[g], wn[g] = (len(rows), 0.0) if complete else (0.0, 0.0)
         for b in range(0, len(rows), _BLOCK):
@@ -185,18 +194,18 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
             else:
                 n[g] += m.sum(0)
                 wn[g] += rb[:, 0] @ m
-            if kind == "ratio":
+            if kind is Kind.RATIO:
                 assert v is not None
                 q_uv += rb[:, 1] @ (u * v)
                 q_vv += rb[:, 1] @ (v * v)
         with np.errstate(divide="ignore", invalid="ignore"):
-            if kind == "ratio":
+            if kind is Kind.RATIO:
                 theta = pu[0] / pv[0]
                 phi, den = theta, pv[0]
             else:
                 wn[g] = pv[0]
                 phi = pu[0] / pv[0]  # domain mean minus c
-                theta, phi, den = (c + phi, phi, pv[0]) if kind == "mean" else (pu[0] + c * pv[0], -c, 1.0)
+                theta, phi, den = (c + phi, phi, pv[0]) if kind is Kind.MEAN else (pu[0] + c * pv[0], -c, 1.0)
                 q_uv, q_vv = pu[1], pv[1]
             est[g] = theta
             sxx = (quad[1] - 2 * phi * q_uv + phi**2 * q_vv) / den**2
@@ -207,11 +216,11 @@ def _element(design: Design, dom: Domains, kind: str, y: np.ndarray, z: np.ndarr
                 a_ob = (pu[omb] - phi * pv[omb]) / den
                 vg += np.einsum("qk,qk->k", gamma, p.b_omega_b @ gamma) - 2 * np.einsum("qk,qk->k", a_ob, gamma)
             var[g] = np.maximum(vg, 0.0)  # moments can cancel to -1e-20 where the variance is 0
-            if kind != "ratio":
+            if kind is not Kind.RATIO:
                 dm = pu[0] / pv[0]
                 ss = quad[0] - 2 * dm * pu[0] + dm**2 * pv[0]
                 vsrs = ss / wn[g] * n[g] / (n[g] - 1) * (wn[g] - n[g]) / (wn[g] * n[g])
-                deff[g] = _deff(var[g], vsrs if kind == "mean" else vsrs * wn[g] ** 2)
+                deff[g] = _deff(var[g], vsrs if kind is Kind.MEAN else vsrs * wn[g] ** 2)
     var[~np.isfinite(est)] = np.nan
     df = np.array([degf(design, rows) for rows in dom.rows], dtype=float)
     n_rows = np.array([len(r) for r in dom.rows], dtype=float)
@@ -232,14 +241,14 @@ def _centre(w: np.ndarray, y: np.ndarray, complete: bool) -> np.ndarray:
 
 
 def _block(y: np.ndarray, z: np.ndarray | None, rows: np.ndarray, c: np.ndarray, complete: bool,
-           kind: str) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+           kind: Kind) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Rows of the values for `_element`, as fresh arrays: u (centred at c unless a ratio, 0 where
     missing), v (a ratio's denominators, 0 where missing; else the answered mask, None when nothing
     is missing) and the 0/1 answered mask m (None when nothing is missing)."""
     u = _rows(y, rows)
     v = None if z is None else _rows(z, rows)
     miss = None if complete else (np.isnan(u) if v is None else np.isnan(u) | np.isnan(v))
-    if kind != "ratio":
+    if kind is not Kind.RATIO:
         np.subtract(u, c, out=u, where=True if miss is None else ~miss)
     if miss is None:
         return u, v, None
@@ -312,7 +321,7 @@ def mean(design: Design, variables: Columns, by: Columns | None = None, *, level
     """Weighted means of `variables` overall or per domain of `by`, with Wald t(df) intervals (R: svyby(svymean))."""
     cols, level = names(variables), check_level(level)
     dom = domains(design, by)
-    return _wald_table(cols, dom, compute(design, dom, "mean", values(design, cols), None), level)
+    return _wald_table(cols, dom, compute(design, dom, Kind.MEAN, values(design, cols), None), level)
 
 
 @single_threaded
@@ -326,7 +335,7 @@ def proportion(design: Design, variables: Columns, by: Columns | None = None, *,
         row, col = np.argwhere(bad)[0]
         raise EstimationError(f"variable {cols[col]!r} has value {y[row, col]:g} in row {row}; proportions need 0/1")
     dom = domains(design, by)
-    s = compute(design, dom, "mean", y, None)
+    s = compute(design, dom, Kind.MEAN, y, None)
     low, high, note = intervals.proportion(s.estimate, np.sqrt(s.var), s.df[:, None], s.n, s.n_rows[:, None],
                                            ci, level)
     return _table(cols, dom, s, low, high, note)
@@ -337,7 +346,7 @@ def total(design: Design, variables: Columns, by: Columns | None = None, *, leve
     """Weighted totals (missing values count as zero influence; R's svytotal(na.rm = TRUE))."""
     cols, level = names(variables), check_level(level)
     dom = domains(design, by)
-    return _wald_table(cols, dom, compute(design, dom, "total", values(design, cols), None), level)
+    return _wald_table(cols, dom, compute(design, dom, Kind.TOTAL, values(design, cols), None), level)
 
 
 @single_threaded
@@ -348,5 +357,5 @@ def ratio(design: Design, numerators: Columns, denominators: Columns, by: Column
     if len(num) != len(den):
         raise EstimationError(f"ratio: {len(num)} numerators but {len(den)} denominators; pair them one to one")
     dom = domains(design, by)
-    s = compute(design, dom, "ratio", values(design, num), values(design, den))
+    s = compute(design, dom, Kind.RATIO, values(design, num), values(design, den))
     return _wald_table([f"{a}/{b}" for a, b in zip(num, den, strict=True)], dom, s, level)

@@ -18,7 +18,7 @@ from miv.survey.arguments import level as check_level
 from miv.survey.design import Design
 from miv.survey.domains import Domains, degf, domains, names
 from miv.survey.errors import EstimationError
-from miv.survey.estimate import Columns, compute, values
+from miv.survey.estimate import Columns, Kind, compute, values
 from miv.survey.intervals import NOTE_EMPTY
 from miv.survey.replicate import replicate_degf
 from miv.survey.threads import single_threaded
@@ -48,7 +48,7 @@ def quantile(design: Design, variables: Columns, probs: Sequence[float], by: Col
         ind = np.where(present[:, :, None], (yr[:, :, None] <= qhat[None]).astype(float), np.nan)
         full = np.full((design.n, len(cols) * len(probs)), np.nan)
         full[rows] = ind.reshape(len(rows), -1)
-        s = compute(design, Domains(dom.columns, dom.table, (rows,)), "mean", full, None)
+        s = compute(design, Domains(dom.columns, dom.table, (rows,)), Kind.MEAN, full, None)
         phat, se = s.estimate[0].reshape(qhat.shape), np.sqrt(s.var[0]).reshape(qhat.shape)
         for k, name in enumerate(cols):
             df = float(degf(design, rows[present[:, k]]) if design.replicates is None

@@ -4,6 +4,7 @@ and every read and change lands in the audit log through `Casework`."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from miv.cases import (
     CaseError,
     Channel,
     DeadlinePolicy,
+    Kind,
     Member,
     Need,
     Notice,
@@ -36,9 +38,15 @@ from miv.cases import (
     allowed_actions,
     case_permissions,
     chair_title,
+    hearing,
+    hearing_closed,
+    must_declare,
     organisation_permissions,
+    rehabilitation_due,
+    representative_body,
     visible,
 )
+from miv.cases.fields import BODY
 from miv.cases.recusal import RECUSERS
 from miv.casework import Person, notices
 from miv.casework.messages import FEEDBACK_ROLES
@@ -151,6 +159,8 @@ def _case_view(request: Request, case: Case, errors: dict[str, str] | None = Non
         recusals=[v for k, v in sorted((contents.fields if contents else {}).items()) if k.startswith(RECUSAL)],
         recusable=[p for p in everyone.values() if p.member.person not in case.recused]
         if member.role in RECUSERS and contents is not None and case.stage is not Stage.AFGESLOTEN else [],
+        Kind=Kind, RULES=RULES, body=dict(BODY)[representative_body(request.state.organisation.layer)],
+        must_declare=must_declare(member, case), notes=_step_notes(case, at),
         messages=work.mailbox.handler_messages(member, case, at) if Permission.READ in granted else None,
         may_give_feedback=member.role in FEEDBACK_ROLES,
     )
@@ -176,12 +186,19 @@ async def take_step(request: Request) -> Response:
         if investigator is None:
             return _case_view(request, case, {"onderzoeker": "Kies een onderzoeker uit de lijst."}, prefix, form, 400)
     outcome = str(form.get(f"{prefix}-uitkomst", ""))
+    entries: dict[str, str | list[str]] = {}
+    for f in RULES[action].fields:
+        if f.kind is Kind.CHOICES:
+            entries[f.name] = [str(v) for v in form.getlist(f"{prefix}-{f.name}")]
+        elif f.name != "orgaan":  # the body follows from the organisation's layer, not from the form
+            entries[f.name] = str(form.get(f"{prefix}-{f.name}", ""))
     before = casework(request).holders(case)
     try:
         case = casework(request).take(
             member, case, action, now(), reason=str(form.get(f"{prefix}-reden", "")), terms=str(form.get(f"{prefix}-onderzoeksopdracht", "")),
             investigator=investigator, outcome=Outcome(outcome) if outcome in {o.value for o in Outcome} else None,
             forms=frozenset(ViolationForm(f) for f in form.getlist(f"{prefix}-vormen") if f in {v.value for v in ViolationForm}),
+            entries=entries,
         )
     except TransitionError as exc:
         return _case_view(request, case, {exc.field or "stap": exc.message}, prefix, form, 400)
@@ -189,6 +206,21 @@ async def take_step(request: Request) -> Response:
     if not case_permissions(member, case):
         return _see(_base(request))  # e.g. the investigator after the final report: the case is no longer theirs
     return _see(f"{_base(request)}/zaak/{case.id}")
+
+
+def _step_notes(case: Case, at: datetime) -> dict[Action, str]:
+    """What a step's form should say before it is taken: where hoor en wederhoor stands, and
+    that closing waits for rehabilitation."""
+    notes = {}
+    notice = hearing(case)
+    if case.stage is Stage.HOOR_EN_WEDERHOOR and notice is not None:
+        term = datetime.fromisoformat(notice.info["termijn"]).strftime("%d-%m-%Y") if "termijn" in notice.info else "onbekend"
+        done = "De betrokkene heeft gereageerd of de termijn is voorbij." if hearing_closed(case, at) else (
+            "Het eindrapport kan pas worden opgeleverd als de reactie is vastgelegd of de termijn voorbij is.")
+        notes[Action.RAPPORT_OPLEVEREN] = f"Reactietermijn van de betrokkene: tot en met {term}. {done}"
+    if case.stage is Stage.NAZORG and rehabilitation_due(case) and not any(s.action is Action.REHABILITATIE_VASTLEGGEN for s in case.history):
+        notes[Action.AFSLUITEN] = "Leg eerst de rehabilitatie van de betrokkene vast: zonder die stap kan deze zaak niet worden afgesloten."
+    return notes
 
 
 def _notify(request: Request, case: Case, before: set[str]) -> None:
