@@ -261,10 +261,11 @@ def demo_command(
     with _progress() as progress:
         task = progress.add_task("Demodata maken", total=sum(len(e.questionnaires) for e in monitor.editions.values()))
         made, files = demo.write_data(monitor, out, seed, lambda _: progress.advance(task))
+        fieldwork = demo.write_invited(monitor, out)
     console.print(_counts_table(demo.counts(made, monitor.structure), f"Demodata: respondenten (seed {seed})"))
     with _progress() as progress:
         published = pipeline.run_editions(monitor, files, out, pdf=pdf, notice=demo.PUBLICATION_NOTICE,
-                                          progress=lambda year: _step(progress, year))
+                                          progress=lambda year: _step(progress, year), fieldwork=fieldwork)
     for edition in published:
         console.print(f"[green]✓[/] editie {edition.results.edition}: {len(edition.written)} bestanden in {escape(str(edition.folder))}", highlight=False)
     console.print(_key_figures(published[-1].results))
@@ -278,6 +279,7 @@ def run_command(
     previous: list[Path] = typer.Option([], "--previous", help="Databestand van de vorige editie, voor de vergelijking; herhaal de optie."),
     out: Path = typer.Option(Path("out"), "--out", help="Map voor de uitvoer; de publicaties komen in <map>/<editie>/."),
     pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Ook PDF's maken."),
+    fieldwork: Path | None = typer.Option(None, "--veldwerk", help="Veldwerkbestand van deze editie (veldwerk.csv: aantal uitgenodigden per vragenlijst en doelgroep), voor de respons."),
     root: Path | None = DefinitionRoot,
 ) -> None:
     """Voer een editie uit op echte bestanden: inlezen en controleren, wegen, schatten, publiceren."""
@@ -285,7 +287,8 @@ def run_command(
 
     monitor = load_definition(root)
     with _progress() as progress:
-        published = pipeline.run_edition(monitor, edition, data, previous, out / str(edition), pdf=pdf, progress=_step(progress, edition))
+        published = pipeline.run_edition(monitor, edition, data, previous, out / str(edition), pdf=pdf, progress=_step(progress, edition),
+                                         fieldwork=fieldwork)
     console.print(f"[green]✓[/] editie {edition}: {len(published.written)} bestanden in {escape(str(published.folder))}", highlight=False)
     console.print(_key_figures(published.results))
 

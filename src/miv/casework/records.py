@@ -34,7 +34,8 @@ FIELD_NAMES = {"recused": "uitgesloten", "steps": "aantal stappen", "organisatio
                "receipt": "ontvangstcode"}
 GIVEN, SEALED = "gegeven:", "verzegeld:"  # a step's codes and the digests of its sealed texts, one MAC each
 FIELD_NAMES |= {f"{prefix}{f.name}": f.label for rule in RULES.values() for f in rule.fields for prefix in (GIVEN, SEALED)}
-FIELD_NAMES |= {f"{SEALED}reden": "motivering", f"{SEALED}onderzoeksopdracht": "onderzoeksopdracht"}
+FIELD_NAMES |= {f"{SEALED}{name}": label for name, label in (("reden", "motivering"), ("onderzoeksopdracht", "onderzoeksopdracht"),
+                ("omschrijving", "omschrijving van de melding"), ("betrokkene", "betrokkene"), ("melder", "melder"))}
 CHANGES = ("melden", "uitsluiting-toegevoegd")  # with every protocol step, these actions log the record's state
 
 
