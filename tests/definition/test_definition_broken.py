@@ -20,9 +20,11 @@ ORG = "editions/2024/questionnaires/organisaties.yaml"
 IND = "monitor/indicators.yaml"
 PUB = "monitor/publications.yaml"
 GROUPS = "['ab-lid', 'burgemeester', 'cdk', 'db-lid', 'dijkgraaf', 'gedeputeerde', 'medewerker-gemeente', 'medewerker-provincie', 'medewerker-waterschap', 'raadslid', 'statenlid', 'wethouder']"
-REG = "pages[1] (agressie).items[16] (AG_REGISTRATIE)"
-NAZORG = "pages[1] (agressie).items[21] (AG_TEVREDEN_NAZORG)"
+REG = "pages[1] (agressie).items[19] (AG_REGISTRATIE)"
+NAZORG = "pages[1] (agressie).items[24] (AG_TEVREDEN_NAZORG)"
 AANGIFTE = "      - code: AG_AANGIFTE"
+KENNIS = "\n      2024:\n        trend_break: >-\n          In 2022 werd gevraagd naar de integriteitsregels in het algemeen; in\n          2024 apart naar de gedragscode."  # makes the 2022 rule of kennis_gedragscode unique among the kennis_* rules
+AT = {indicator.code: n for n, indicator in enumerate(load().indicators)}  # positions in indicators.yaml
 
 
 def in_both(path: str, message: str) -> list[tuple[str, str, str]]:
@@ -145,58 +147,58 @@ CASES = {
     # --- indicators --------------------------------------------------------------------------
     "indicator on a missing item": (
         "indicators.yaml", "rule: AG_STALKING == 1", "rule: AG_STALKIN == 1",
-        in_both("indicators[7] (agressie_stalking).rule (editie {year})", "regel 'AG_STALKIN == 1' noemt 'AG_STALKIN', maar dat is "
+        in_both(f"indicators[{AT['agressie_stalking']}] (agressie_stalking).rule (editie {{year}})", "regel 'AG_STALKIN == 1' noemt 'AG_STALKIN', maar dat is "
                 "geen vraag van vragenlijst 'ambtsdragers' {year}, stratumvariabele of eerdere indicator"),
     ),
     "per-edition rule on an item of another edition": (
-        "indicators.yaml", "rule: INT_KENNIS == 1", "rule: INT_KENT_GEDRAGSCODE == 1 or INT_KENNIS == 1",
-        [(IND, "indicators[48] (kennis_gedragscode).editions.2022.rule", "regel 'INT_KENT_GEDRAGSCODE == 1 or INT_KENNIS == 1' noemt "
+        "indicators.yaml", "rule: INT_KENNIS == 1" + KENNIS, "rule: INT_KENT_GEDRAGSCODE == 1 or INT_KENNIS == 1" + KENNIS,
+        [(IND, f"indicators[{AT['kennis_gedragscode']}] (kennis_gedragscode).editions.2022.rule", "regel 'INT_KENT_GEDRAGSCODE == 1 or INT_KENNIS == 1' noemt "
           "'INT_KENT_GEDRAGSCODE', maar dat is geen vraag van vragenlijst 'ambtsdragers' 2022, stratumvariabele of eerdere indicator")],
     ),
     "indicator uses a later indicator": (
         "indicators.yaml", "rule: AG_INTIMIDATIE == 1\n", "rule: agressie_bedreiging == 1\n",
-        in_both("indicators[2] (agressie_intimidatie).rule (editie {year})", "regel 'agressie_bedreiging == 1' noemt 'agressie_bedreiging', "
+        in_both(f"indicators[{AT['agressie_intimidatie']}] (agressie_intimidatie).rule (editie {{year}})", "regel 'agressie_bedreiging == 1' noemt 'agressie_bedreiging', "
                 "maar dat is geen vraag van vragenlijst 'ambtsdragers' {year}, stratumvariabele of eerdere indicator"),
     ),
     "indicator reads a multiple-choice item as one variable": (
         "indicators.yaml", "rule: AG_DADER_3 == 1", "rule: AG_DADER == 3",
-        in_both("indicators[21] (dader_crimineel).rule (editie {year})", "regel 'AG_DADER == 3' noemt 'AG_DADER', maar dat is geen vraag "
+        in_both(f"indicators[{AT['dader_crimineel']}] (dader_crimineel).rule (editie {{year}})", "regel 'AG_DADER == 3' noemt 'AG_DADER', maar dat is geen vraag "
                 "van vragenlijst 'ambtsdragers' {year}, stratumvariabele of eerdere indicator; een meerkeuzevraag lees je per antwoord, "
                 "bijvoorbeeld AG_DADER_1 == 1"),
     ),
     "duplicate indicator code": (
         "indicators.yaml", "  - code: agressie_stalking\n", "  - code: agressie_vernieling\n",
         [
-            (IND, "indicators[7] (agressie_vernieling).code", "indicatorcode 'agressie_vernieling' komt al eerder voor; elke indicator heeft een eigen code"),
+            (IND, f"indicators[{AT['agressie_stalking']}] (agressie_vernieling).code", "indicatorcode 'agressie_vernieling' komt al eerder voor; elke indicator heeft een eigen code"),
             (PUB, "publications[0] (rapport-veiligheid).sections[0].indicators", "onbekende indicator 'agressie_stalking'"),
         ],
     ),
     "organisation indicator with a respondent denominator": (
         "indicators.yaml", "rule: ORG_NAZORG == 1\n    denominator: organisations", "rule: ORG_NAZORG == 1\n    denominator: respondents",
-        [(IND, "indicators[82] (org_nazorg).denominator", "vragenlijst 'organisaties' heeft als eenheid organisation; verwacht noemer organisations")],
+        [(IND, f"indicators[{AT['org_nazorg']}] (org_nazorg).denominator", "vragenlijst 'organisaties' heeft als eenheid organisation; verwacht noemer organisations")],
     ),
     "indicator on an unknown questionnaire": (
         "indicators.yaml", "questionnaire: organisaties\n    rule: ORG_NAZORG", "questionnaire: organisatie\n    rule: ORG_NAZORG",
-        in_both("indicators[82] (org_nazorg).questionnaire", "editie {year} heeft geen vragenlijst 'organisatie'; verwacht een van "
+        in_both(f"indicators[{AT['org_nazorg']}] (org_nazorg).questionnaire", "editie {year} heeft geen vragenlijst 'organisatie'; verwacht een van "
                 "['ambtsdragers', 'medewerkers', 'organisaties']"),
     ),
     "indicator rule for an edition that does not exist": (
         "indicators.yaml", "    editions:\n      2024:\n        trend_break: >-\n          In 2022 ging de vraag over agressie via sociale media",
         "    editions:\n      2026:\n        trend_break: >-\n          In 2022 ging de vraag over agressie via sociale media",
-        [(IND, "indicators[8] (agressie_social).editions", "editie 2026 staat niet in monitor.yaml")],
+        [(IND, f"indicators[{AT['agressie_social']}] (agressie_social).editions", "editie 2026 staat niet in monitor.yaml")],
     ),
     "indicator code of the wrong form": (
         "indicators.yaml", "  - code: agressie_stalking\n", "  - code: agressie-stalking\n",
-        [(IND, "indicators[7] (agressie-stalking).code", "verwacht een code van letters, cijfers en _ die met een letter begint "
+        [(IND, f"indicators[{AT['agressie_stalking']}] (agressie-stalking).code", "verwacht een code van letters, cijfers en _ die met een letter begint "
           "(bijvoorbeeld AG_VERBAAL) (gevonden: 'agressie-stalking')")],
     ),
     "unknown denominator": (
         "indicators.yaml", "rule: ORG_NAZORG == 1\n    denominator: organisations", "rule: ORG_NAZORG == 1\n    denominator: organisaties",
-        [(IND, "indicators[82] (org_nazorg).denominator", "verwacht een van 'respondents', 'victims', 'incidents' of 'organisations' (gevonden: 'organisaties')")],
+        [(IND, f"indicators[{AT['org_nazorg']}] (org_nazorg).denominator", "verwacht een van 'respondents', 'victims', 'incidents' of 'organisations' (gevonden: 'organisaties')")],
     ),
     "misspelt field in a per-edition rule": (
-        "indicators.yaml", "      2022:\n        rule: INT_KENNIS == 1", "      2022:\n        regel: INT_KENNIS == 1",
-        [(IND, "indicators[48] (kennis_gedragscode).editions.2022.regel", "onbekend veld (controleer de spelling met docs/definition.md)")],
+        "indicators.yaml", "      2022:\n        rule: INT_KENNIS == 1" + KENNIS, "      2022:\n        regel: INT_KENNIS == 1" + KENNIS,
+        [(IND, f"indicators[{AT['kennis_gedragscode']}] (kennis_gedragscode).editions.2022.regel", "onbekend veld (controleer de spelling met docs/definition.md)")],
     ),
     "misspelt top key hides no indicators": (
         "indicators.yaml", "\nindicators:\n", "\nindicator:\n",
@@ -229,8 +231,8 @@ CASES = {
           "controleer haakjes en aanhalingstekens, en vergelijk met == (niet =)")],
     ),
     "per-edition rule does not parse": (
-        "indicators.yaml", "rule: INT_KENNIS == 1", "rule: INT_KENNIS == (1",
-        [(IND, "indicators[48] (kennis_gedragscode).editions.2022.rule", "regel 'INT_KENNIS == (1' is niet te lezen bij teken 15; "
+        "indicators.yaml", "rule: INT_KENNIS == 1" + KENNIS, "rule: INT_KENNIS == (1" + KENNIS,
+        [(IND, f"indicators[{AT['kennis_gedragscode']}] (kennis_gedragscode).editions.2022.rule", "regel 'INT_KENNIS == (1' is niet te lezen bij teken 15; "
           "controleer haakjes en aanhalingstekens, en vergelijk met == (niet =)")],
     ),
     "province comparison without one publication per province": (

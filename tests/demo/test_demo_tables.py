@@ -3,11 +3,17 @@ and are reproducible by seed."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
+import pytest
+import yaml
 from polars.testing import assert_frame_equal
 
 from miv import demo
 from miv.definition import ItemType, Monitor, variables
+from miv.demo import generator
+from miv.demo.parameters import load_parameters
 
 from demo_support import expected_respondents
 
@@ -124,3 +130,41 @@ def test_an_answered_multiple_choice_item_has_a_box_ticked(demo_tables: list[dem
             answered = t.data.filter(pl.all_horizontal(pl.col(c).is_in([0, 1]) for c in columns))
             assert answered.height > 0, (t.edition, q.code, item.code)
             assert answered.select(pl.sum_horizontal(columns).min()).item() >= 1, (t.edition, q.code, item.code)
+
+
+def _own_stream_items() -> dict[str, set[str]]:
+    """Per questionnaire, the items parameters.yaml draws from a stream of their own."""
+    raw = yaml.safe_load(demo.PARAMETERS.read_text(encoding="utf-8"))
+    found: dict[str, set[str]] = {}
+    for block in [raw, *raw.get("editions", {}).values()]:
+        for code, q in block.get("questionnaires", {}).items():
+            found.setdefault(code, set()).update(item for item, model in q.get("items", {}).items() if model.get("own_stream"))
+    return found
+
+
+def test_an_item_with_its_own_stream_leaves_every_other_answer_as_it_was(
+        monitor: Monitor, demo_tables: list[demo.DemoTable], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Take the own-stream items out of the definition and the parameters: every other column
+    of every table is exactly what it is with them (so adding them changed no older figure)."""
+    own = _own_stream_items()
+    assert own.get("ambtsdragers")
+    editions = {}
+    for year, edition in monitor.editions.items():
+        questionnaires = {}
+        for code, q in edition.questionnaires.items():
+            pages = [p.model_copy(update={"items": [i for i in p.items if i.code not in own.get(code, set())]}) for p in q.pages]
+            questionnaires[code] = q.model_copy(update={"pages": pages})
+        editions[year] = edition.model_copy(update={"questionnaires": questionnaires})
+    without = monitor.model_copy(update={"editions": editions})
+    raw = yaml.safe_load(demo.PARAMETERS.read_text(encoding="utf-8"))
+    for block in [raw, *raw.get("editions", {}).values()]:
+        for code, q in block.get("questionnaires", {}).items():
+            for item in own.get(code, set()):
+                q.get("items", {}).pop(item, None)
+    stripped = tmp_path / "parameters.yaml"
+    stripped.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    monkeypatch.setattr(generator, "load_parameters", lambda edition, structure: load_parameters(edition, structure, stripped))
+    for before, full in zip(demo.tables(without), demo_tables, strict=True):
+        assert before.data.columns == [c for c in full.data.columns if c in before.data.columns]
+        assert_frame_equal(before.data, full.data.select(before.data.columns))
+        assert set(full.data.columns) - set(before.data.columns) == set(variables(full.questionnaire)) - set(variables(before.questionnaire))

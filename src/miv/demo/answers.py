@@ -13,7 +13,7 @@ miv.definition's own evaluator, so routing here means exactly what it means ther
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import polars as pl
@@ -38,6 +38,7 @@ class _Walk:
     groups: np.ndarray
     rng: np.random.Generator
     seed: int
+    year: int
     view: dict[str, pl.Series]
     values: dict[str, np.ndarray] = field(default_factory=dict)
     preset: dict[str, np.ndarray] = field(default_factory=dict)
@@ -56,6 +57,7 @@ def answers(
     params: QuestionnaireParameters,
     defaults: Defaults,
     seed: int,
+    year: int,
     rng: np.random.Generator,
 ) -> dict[str, np.ndarray]:
     """The file value of every variable of `q` (miv.definition.variables order) per unit.
@@ -65,7 +67,7 @@ def answers(
     Codes come back as float arrays with NaN for null; text as object arrays."""
     keys = list(zip(*(units[c].to_list() for c in ("group", "gender", "province", "size_class"))))
     view = {name: visible[name] for name in visible.columns}
-    walk = _Walk(q, params, defaults, [s for s in strata if s.group in q.groups], keys, units["group"].to_numpy(), rng, seed, view)
+    walk = _Walk(q, params, defaults, [s for s in strata if s.group in q.groups], keys, units["group"].to_numpy(), rng, seed, year, view)
     for name, trait in params.traits.items():
         _trait(walk, name, trait)
     for item in q.items:
@@ -95,6 +97,8 @@ def _ask(walk: _Walk, item: Item) -> None:
     if item.rule is not None:
         asked &= _holds(item.rule, walk.view, walk.n)
     model = walk.params.items.get(item.code)
+    if model is not None and model.own_stream:
+        walk = replace(walk, rng=_own(walk, item))
     rows = np.flatnonzero(asked)
     if item.type is ItemType.MULTI:
         _multi(walk, item, model, rows)
@@ -179,6 +183,12 @@ def _generic(walk: _Walk, item: Item) -> np.random.Generator:
     """A generator per seed and item, the same in every edition, so unmodelled items keep
     their distribution from one edition to the next."""
     return np.random.default_rng([walk.seed, zlib.crc32(f"{walk.q.code}:{item.code}".encode())])
+
+
+def _own(walk: _Walk, item: Item) -> np.random.Generator:
+    """The item's own stream (seed, edition, questionnaire, item): drawing from it leaves the
+    shared stream, and so every other item's answers, as they were before the item existed."""
+    return np.random.default_rng([walk.seed, walk.year, zlib.crc32(f"{walk.q.code}:{item.code}".encode())])
 
 
 def _multi(walk: _Walk, item: Item, model: ItemModel | None, rows: np.ndarray) -> None:

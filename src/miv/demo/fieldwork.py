@@ -40,6 +40,18 @@ def respondents(
     return units
 
 
+def invited(q: Questionnaire, strata: list[Stratum], structure: Structure, params: QuestionnaireParameters) -> list[dict[str, object]]:
+    """How many were invited per group (per layer for organisations): the demo's veldwerk.csv
+    rows. The same cells as `respondents` draws from, so responded never exceeds invited."""
+    groups = {g.code: g for g in structure.groups}
+    cells = _organisations(q, strata) if q.unit is Unit.ORGANISATION else _people(q, strata, params)
+    totals: dict[tuple[str | None, str], int] = {}
+    for (group, *_), n in cells:
+        key = (None, groups[group].layer) if q.unit is Unit.ORGANISATION else (group, groups[group].layer)
+        totals[key] = totals.get(key, 0) + n
+    return [{"questionnaire": q.code, "group": group, "layer": layer, "invited": n} for (group, layer), n in totals.items()]
+
+
 def _people(q: Questionnaire, strata: list[Stratum], params: QuestionnaireParameters) -> list[tuple[tuple, int]]:
     """(stratum, invited) for a questionnaire answered by persons."""
     cells = []

@@ -12,9 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from miv.definition import Monitor
+from miv.demo.fieldwork import invited
 from miv.demo.generator import DemoTable, tables
-from miv.demo.parameters import DemoError
+from miv.demo.parameters import DemoError, load_parameters
 from miv.intake import export_sav
+from miv.intake.fieldwork import write_fieldwork
+
+FIELDWORK_FILE = "veldwerk.csv"
 
 SYNTHETIC_NOTE = (
     "SYNTHETISCHE DEMODATA: gemaakt door 'miv demo' (seed {seed}). Geen echte respondenten; "
@@ -55,3 +59,19 @@ def write_data(monitor: Monitor, out: Path, seed: int, done: Callable[[DemoTable
         raise DemoError(f"kan de demodata niet schrijven naar {where}: verwacht een map waarin geschreven mag worden ({exc.strerror})",
                         file=exc.filename) from exc
     return made, files
+
+
+def write_invited(monitor: Monitor, out: Path) -> dict[int, Path]:
+    """The demo's fieldwork account per edition, <out>/<edition>/data/veldwerk.csv: how many
+    were invited per group (organisations per layer), from the same cells the respondents
+    were drawn from; the pipeline divides the respondents by it for the response rate."""
+    written = {}
+    for year, edition in sorted(monitor.editions.items()):
+        params = load_parameters(edition, monitor.structure)
+        rows = [row for code, q in edition.questionnaires.items()
+                for row in invited(q, edition.frame.strata, monitor.structure, params.questionnaires[code])]
+        try:
+            written[year] = write_fieldwork(rows, out / str(year) / "data" / FIELDWORK_FILE)
+        except OSError as exc:
+            raise DemoError(f"kan het veldwerkbestand niet schrijven naar {exc.filename or out}: {exc.strerror}", file=exc.filename) from exc
+    return written

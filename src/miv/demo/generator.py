@@ -44,7 +44,7 @@ def tables(monitor: Monitor, seed: int = DEFAULT_SEED) -> Iterator[DemoTable]:
             rng = np.random.default_rng([seed, year, zlib.crc32(code.encode())])
             units = respondents(q, edition.frame.strata, monitor.structure, params.questionnaires[code], rng)
             visible = _visible(units, q)
-            values = answers(q, units, visible, edition.frame.strata, params.questionnaires[code], params.defaults, seed, rng)
+            values = answers(q, units, visible, edition.frame.strata, params.questionnaires[code], params.defaults, seed, year, rng)
             ids = [f"{ID_PREFIX}-{year}-{number + i + 1:06d}" for i in range(units.height)]
             number += units.height
             yield DemoTable(year, q, _table(year, q, ids, visible, values))

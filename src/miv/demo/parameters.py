@@ -101,6 +101,7 @@ class ItemModel(_Model):
     at_most: str | None = None
     when: list[Override] = Field(default_factory=list)
     nonresponse: Nonresponse | None = None
+    own_stream: bool = False
 
     @model_validator(mode="after")
     def _one_model(self) -> ItemModel:

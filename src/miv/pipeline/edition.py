@@ -11,6 +11,7 @@ from pathlib import Path
 from miv.definition import Monitor
 from miv.errors import MivError
 from miv.intake import IntakeError
+from miv.pipeline.fieldwork import response
 from miv.pipeline.inputs import Inputs, read_inputs, write_reports
 from miv.pipeline.run import run
 from miv.publish import Results
@@ -29,12 +30,13 @@ class Published:
     folder: Path
 
 
-def read_edition(monitor: Monitor, edition: int, files: Iterable[Path], reports: Path) -> Inputs:
-    """Read and validate every file of an edition and write their reports into `reports`;
-    one rejected file stops the edition, since its figures would be silently incomplete."""
+def read_edition(monitor: Monitor, edition: int, files: Iterable[Path], reports: Path, fieldwork: Path | None = None) -> Inputs:
+    """Read and validate every file of an edition (and its fieldwork account, veldwerk.csv)
+    and write their reports into `reports`; one rejected file stops the edition, since its
+    figures would be silently incomplete."""
     if edition not in monitor.editions:
         raise MivError(f"editie {edition} staat niet in de definitie; bekend: {', '.join(map(str, monitor.editions))}")
-    inputs = read_inputs(files, monitor, edition)
+    inputs = read_inputs(files, monitor, edition, fieldwork)
     write_reports(inputs, reports)
     for report in inputs.reports:
         if not report.ok:
@@ -60,9 +62,14 @@ def _start(monitor: Monitor, edition: int, current: Inputs, previous: Inputs | N
     """`publish_edition` up to the PDFs, which print in `pool` (None: no PDFs) while the caller
     goes on; with `beside`, the publications (no PDFs) are written there, also while the caller goes on."""
     step = progress or (lambda what, done, total: None)
-    hashes = {**current.hashes, **(previous.hashes if previous else {})}
+    before = {k: v for k, v in previous.hashes.items() if k != previous.fieldwork_file} if previous else {}
+    hashes = {**current.hashes, **before}  # the previous edition's fieldwork account is not used here
+    fieldwork = None
+    if current.invited is not None:
+        fieldwork = response(monitor, edition, current.invited, current.tables, current.fieldwork_file or "veldwerk")
     results = run(monitor, edition, current.tables, previous.tables if previous else None, hashes,
-                  lambda what: step(what, None, None), notice, previous_results=previous_results)
+                  lambda what: step(what, None, None), notice, previous_results=previous_results,
+                  fieldwork=fieldwork, fieldwork_file=current.fieldwork_file)
     step("publiceren", 0, 1)
     if beside is not None:
         return results, _Beside(beside.submit(write_publications, results, out, with_pdf=False), step)
@@ -97,10 +104,12 @@ def _unwritable(exc: OSError, out: Path) -> MivError:
 
 
 def run_edition(monitor: Monitor, edition: int, files: Iterable[Path], previous: Iterable[Path], out: Path, *,
-                pdf: bool = True, notice: str | None = None, progress: Progress | None = None) -> Published:
+                pdf: bool = True, notice: str | None = None, progress: Progress | None = None,
+                fieldwork: Path | None = None) -> Published:
     """`miv run`: this edition's files (and the previous edition's, for the comparisons)
-    read, checked, weighted, estimated and published into `out`."""
-    current = read_edition(monitor, edition, files, out / "validatie")
+    read, checked, weighted, estimated and published into `out`; `fieldwork` is this
+    edition's fieldwork account (veldwerk.csv), for the response table."""
+    current = read_edition(monitor, edition, files, out / "validatie", fieldwork)
     previous = list(previous)
     year = _previous(monitor, edition) if previous else None  # each edition's reports in that edition's folder
     prior = read_edition(monitor, year, previous, out.parent / str(year) / "validatie") if year is not None else None
@@ -108,21 +117,22 @@ def run_edition(monitor: Monitor, edition: int, files: Iterable[Path], previous:
 
 
 def run_editions(monitor: Monitor, files: Mapping[int, Iterable[Path]], out: Path, *, pdf: bool = True,
-                 notice: str | None = None, progress: Callable[[int], Progress] | None = None) -> list[Published]:
+                 notice: str | None = None, progress: Callable[[int], Progress] | None = None,
+                 fieldwork: Mapping[int, Path] | None = None) -> list[Published]:
     """Every edition in `files`, oldest first, into <out>/<edition>/, each compared with the
     edition before it; each edition's files are read once, also when the next one compares
     against them, and its figures are reused for the comparison, not recomputed. One pool of
     worker processes keeps both cores busy: with PDFs, it prints those of all editions, an
     edition's while the next one is computed; without, it writes the earlier editions'
     publications while the next one is computed. `progress(edition)` gives the progress
-    callback for that edition."""
+    callback for that edition; `fieldwork` the fieldwork account (veldwerk.csv) per edition."""
     read: dict[int, Inputs] = {}
     started: dict[int, tuple[Results, Pending | _Beside]] = {}
     years = sorted(files)
     with worker_pool() if pdf else worker_pool(1) if len(years) > 1 else nullcontext() as pool:
         for year in years:
             folder = out / str(year)
-            read[year] = read_edition(monitor, year, files[year], folder / "validatie")
+            read[year] = read_edition(monitor, year, files[year], folder / "validatie", (fieldwork or {}).get(year))
             previous = monitor.editions[year].previous
             prior = read.get(previous) if previous is not None else None
             reused = started[previous][0] if previous in started else None

@@ -10,24 +10,30 @@ import polars as pl
 
 from miv.definition import Monitor
 from miv.intake import IntakeError, Report, read_responses
+from miv.intake.fieldwork import read_fieldwork
+from miv.publish.manifest import sha256
 
 
 @dataclass(frozen=True)
 class Inputs:
-    """The accepted tables per questionnaire, every file's report, and the files' hashes."""
+    """The accepted tables per questionnaire, every file's report, the files' hashes, and the
+    fieldwork account's invited counts with the key of its file in `hashes` (when given)."""
 
     tables: dict[str, pl.DataFrame]
     reports: list[Report]
     hashes: dict[str, str]
+    invited: pl.DataFrame | None = None
+    fieldwork_file: str | None = None
 
     @property
     def ok(self) -> bool:
         return all(report.ok for report in self.reports)
 
 
-def read_inputs(files: Iterable[Path], monitor: Monitor, edition: int) -> Inputs:
-    """Read every file of one edition; a second file for the same questionnaire is an error,
-    since silently stacking two deliveries could count respondents twice."""
+def read_inputs(files: Iterable[Path], monitor: Monitor, edition: int, fieldwork: Path | None = None) -> Inputs:
+    """Read every file of one edition, and its fieldwork account when given; a second file for
+    the same questionnaire is an error, since silently stacking two deliveries could count
+    respondents twice."""
     tables: dict[str, pl.DataFrame] = {}
     reports: list[Report] = []
     hashes: dict[str, str] = {}
@@ -39,7 +45,14 @@ def read_inputs(files: Iterable[Path], monitor: Monitor, edition: int) -> Inputs
         hashes[f"{edition}/{Path(path).name}"] = report.sha256 or ""
         if report.ok:
             tables[report.questionnaire] = table
-    return Inputs(tables, reports, hashes)
+    if fieldwork is None:
+        return Inputs(tables, reports, hashes)
+    key = f"{edition}/{Path(fieldwork).name}"
+    if key in hashes:
+        raise IntakeError(f"{fieldwork}: het veldwerkbestand heet net als een databestand van editie {edition}", file=fieldwork)
+    invited = read_fieldwork(Path(fieldwork), monitor, edition)
+    hashes[key] = sha256(Path(fieldwork))
+    return Inputs(tables, reports, hashes, invited, key)
 
 
 def write_reports(inputs: Inputs, folder: Path) -> list[Path]:

@@ -89,12 +89,15 @@ def designs(monitor: Monitor, edition: int, tables: Tables) -> tuple[dict[str, D
 
 def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None = None,
         inputs: Mapping[str, str] | None = None, progress: Progress | None = None, notice: str | None = None,
-        trend: pl.DataFrame | None = None, previous_results: Results | None = None) -> Results:
+        trend: pl.DataFrame | None = None, previous_results: Results | None = None,
+        fieldwork: pl.DataFrame | None = None, fieldwork_file: str | None = None) -> Results:
     """All figures of one edition (and the previous one, for comparisons) as `Results`;
     `notice` is printed on every output (e.g. that the data are synthetic); `trend` holds the
     figures earlier reports published (TREND_SCHEMA), from which the trend-break verdicts start.
     When the previous edition has been run already, its `previous_results` give its figures
-    instead of weighting and estimating `previous` again: the same figures, computed once."""
+    instead of weighting and estimating `previous` again: the same figures, computed once.
+    `fieldwork` is the response per group (miv.pipeline.fieldwork.response), `fieldwork_file`
+    the key of the fieldwork account in `inputs`."""
     step = progress or (lambda _: None)
     year = monitor.editions[edition].previous
     if (previous or previous_results is not None) and year is None:
@@ -150,6 +153,8 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
         trend=published,
         breaks=trend_breaks(estimates, published, edition),
         models=province_models(monitor, this, edition),
+        fieldwork=fieldwork,
+        fieldwork_file=fieldwork_file,
     )
 
 

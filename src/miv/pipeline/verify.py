@@ -10,6 +10,8 @@ recomputed as the weighted share Σwy/Σw over the respondents with a valid valu
 figure in the HTML must equal its cell (or its comparison or series value) and show its
 rounded value; every output must still have the hash the manifest gives it. Model-based
 figures (Fay-Herriot, `model|` keys) are checked against the manifest's models, not refitted.
+The fieldwork table's numbers (`veldwerk|` keys) are recounted: invited from the fieldwork
+account the manifest names (found by its sha256), responded from the data files.
 """
 
 from __future__ import annotations
@@ -25,16 +27,19 @@ from pathlib import Path
 
 import polars as pl
 
-from miv.definition import Monitor, parse
+from miv.definition import Monitor, Unit, parse
 from miv.definition.models import Comparison
 from miv.errors import MivError
 from miv.intake import IntakeError, read_responses, to_polars
+from miv.intake.fieldwork import read_fieldwork
 from miv.intake.indicators import blank_missing
 from miv.publish.manifest import WEIGHTS_FILE, definition_hash, sha256
-from miv.publish.number import percent
+from miv.publish.fieldwork import fieldwork_key
+from miv.publish.number import number, percent
 from miv.publish.results import TOTAL
 
 FIGURE = re.compile(r'<data class="miv-cijfer" value="([^"]+)" data-cell="([^"]+)">([^<]+)</data>')
+COUNT = re.compile(r'<data class="miv-aantal" value="([^"]+)" data-cell="([^"]+)">([^<]+)</data>')
 TOLERANCE = 1e-9
 
 
@@ -70,7 +75,9 @@ def verify(folder: Path, monitor: Monitor, data: Iterable[Path] = ()) -> list[Di
     if tables:
         recomputed = _recompute(tables, manifest, cells)
         out += _cells(cells, recomputed)
-        out += _figures(folder, cells, recomputed, manifest, tables)
+        counts, problems = _fieldwork(folder, manifest, monitor, tables, list(data))
+        out += problems
+        out += _figures(folder, cells, recomputed, manifest, tables, counts)
     return out
 
 
@@ -93,11 +100,12 @@ def _tables(folder: Path, manifest: dict, monitor: Monitor, given: list[Path]) -
     if not weights_file.is_file():
         return out, [Difference(weights_file.name, "gewichten ontbreken: zonder gewichten is niets na te rekenen")]
     weights = pl.read_csv(weights_file, schema_overrides={"edition": pl.Int32, "respondent_id": pl.Utf8, "weight": pl.Float64})
-    by_name = {p.name: p for p in given}
+    account = (manifest.get("fieldwork") or {}).get("file")
     for key, digest in manifest.get("inputs", {}).items():
-        year, name = key.split("/", 1)
-        candidates = [by_name.get(name), folder.parent / year / "data" / name, folder / "data" / name]
-        path = next((p for p in candidates if p is not None and p.is_file() and sha256(p) == digest), None)
+        if key == account:  # the fieldwork account is no survey file: _fieldwork reads it
+            continue
+        year, _ = key.split("/", 1)
+        path = _find(folder, key, digest, given)
         if path is None:
             problems.append(Difference(key, "invoerbestand niet gevonden met de sha256 uit manifest.json (geef het mee met --data)"))
             continue
@@ -112,6 +120,47 @@ def _tables(folder: Path, manifest: dict, monitor: Monitor, given: list[Path]) -
             problems.append(Difference(key, f"{joined['weight'].null_count()} respondent(en) zonder gewicht in {weights_file.name}"))
         out[(int(year), report.questionnaire)] = _indicators(joined, manifest, int(year), report.questionnaire)
     return out, problems
+
+
+def _find(folder: Path, key: str, digest: str, given: list[Path]) -> Path | None:
+    """An input file by its manifest key (<edition>/<name>) and sha256: given, or in a data folder."""
+    year, name = key.split("/", 1)
+    candidates = [p for p in given if p.name == name] + [folder.parent / year / "data" / name, folder / "data" / name]
+    return next((p for p in candidates if p.is_file() and sha256(p) == digest), None)
+
+
+def _fieldwork(folder: Path, manifest: dict, monitor: Monitor, tables: dict[tuple[int, str], pl.DataFrame],
+               given: list[Path]) -> tuple[dict[str, float], list[Difference]]:
+    """Every number the fieldwork table may show, by key: invited from the fieldwork account,
+    responded counted in the data files, per group, per layer and in total."""
+    key = (manifest.get("fieldwork") or {}).get("file")
+    if key is None:
+        return {}, []
+    path = _find(folder, key, manifest.get("inputs", {}).get(key, ""), given)
+    if path is None:
+        return {}, [Difference(key, "veldwerkbestand niet gevonden met de sha256 uit manifest.json (geef het mee met --data)")]
+    year = int(key.split("/", 1)[0])
+    try:
+        invited = read_fieldwork(path, monitor, year)
+    except IntakeError as exc:
+        return {}, [Difference(key, f"niet te lezen: {exc}")]
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in invited.iter_rows(named=True):
+        code = row["questionnaire"]
+        table = tables.get((year, code))
+        organisation = monitor.editions[year].questionnaires[code].unit is Unit.ORGANISATION
+        column, value = ("layer", row["layer"]) if organisation else ("group", row["group"])
+        responded = 0 if table is None else table.filter(pl.col(column) == value).height
+        units = [f"laag:{row['layer']}", TOTAL] + ([] if organisation else [row["group"]])
+        for unit in units:
+            sums[fieldwork_key(code, unit, "")][0] += row["invited"]
+            sums[fieldwork_key(code, unit, "")][1] += responded
+    out: dict[str, float] = {}
+    for stem, (n_invited, n_responded) in sums.items():
+        out[stem + "uitgenodigd"], out[stem + "respons"] = n_invited, n_responded
+        if n_invited:
+            out[stem + "responspercentage"] = n_responded / n_invited
+    return out, []
 
 
 def _indicators(table: pl.DataFrame, manifest: dict, year: int, questionnaire: str) -> pl.DataFrame:
@@ -194,7 +243,8 @@ def _cells(cells: dict[str, dict], recomputed: dict[str, tuple[float | None, int
     return out
 
 
-def _figures(folder: Path, cells: dict[str, dict], recomputed: dict, manifest: dict, tables: dict) -> list[Difference]:
+def _figures(folder: Path, cells: dict[str, dict], recomputed: dict, manifest: dict, tables: dict,
+             counts: dict[str, float]) -> list[Difference]:
     """Every <data> figure in the HTML against its recomputed cell, comparison or series value."""
     comparisons = {
         "|".join(["vergelijking", c["publication"], c["per_value"] or "", c["indicator"], c["kind"], c["breakdown"], c["domain"]]): c
@@ -217,11 +267,19 @@ def _figures(folder: Path, cells: dict[str, dict], recomputed: dict, manifest: d
                 expected = series.get(key)
             elif key.startswith("model|"):  # model-based (Fay-Herriot): checked against the manifest's models
                 expected = models.get(key)
+            elif key.startswith("veldwerk|"):
+                expected = counts.get(key)
             else:
                 expected = recomputed.get(key, (None,))[0]
             if expected is None or abs(expected - value) > TOLERANCE:
                 out.append(Difference(f"{page.name} {key}", f"toont {value!r}, herberekend {expected!r}"))
             elif shown not in (percent(value), percent(value, 1)):
+                out.append(Difference(f"{page.name} {key}", f"toont {shown!r} voor {value!r}"))
+        for value, key, shown in COUNT.findall(page.read_text(encoding="utf-8")):
+            expected = counts.get(key)
+            if expected is None or float(value) != expected:
+                out.append(Difference(f"{page.name} {key}", f"toont {value!r}, herberekend {expected!r}"))
+            elif shown != number(float(value)):
                 out.append(Difference(f"{page.name} {key}", f"toont {shown!r} voor {value!r}"))
     return out
 

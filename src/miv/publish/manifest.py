@@ -79,6 +79,11 @@ def manifest(results: Results, disclosure: Disclosure, outputs: list[Path], targ
         "trend": results.trend.to_dicts(),
         "trend_breaks": results.breaks.to_dicts(),
         "models": results.models.to_dicts(),
+        "fieldwork": {
+            "file": results.fieldwork_file,
+            "columns": "questionnaire, group, layer, invited: het aantal uitgenodigden; responded telt de respondenten in de databestanden",
+            "response": results.fieldwork.to_dicts(),
+        },
         "outputs": {p.relative_to(target.parent).as_posix(): sha256(p) for p in sorted(outputs)},
     }
     target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -14,13 +14,16 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from miv.definition import PublicationKind
 from miv.publish import narrative
 from miv.publish.document import Document
+from miv.publish.fieldwork import Fieldwork
 from miv.publish.labels import Labels
 from miv.publish.method import Plain, join
 from miv.publish.number import interval, number
+from miv.publish.questionnaire import QuestionnaireView
 from miv.publish.verdict import SIGNS
 
 SERIES = "Monitor Integriteit en Veiligheid"
-TEMPLATES = {PublicationKind.REPORT: "report.html.j2", PublicationKind.FACTSHEET: "factsheet.html.j2", PublicationKind.KEY_FIGURES: "kerncijfers.html.j2"}
+TEMPLATES = {PublicationKind.REPORT: "report.html.j2", PublicationKind.FACTSHEET: "factsheet.html.j2", PublicationKind.KEY_FIGURES: "kerncijfers.html.j2",
+             PublicationKind.SUMMARY: "vijfminuten.html.j2"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class Meta:
     notice: str | None = None
     plain: Plain | None = None  # the method chapter's parameters (miv.publish.method)
     method_href: str | None = None  # where the method is explained (a report's Verantwoording)
+    fieldwork: Fieldwork | None = None  # the fieldwork chapter (miv.publish.fieldwork)
+    questionnaires: QuestionnaireView | None = None  # the questionnaires (miv.publish.questionnaire)
 
 
 class Renderer:

@@ -47,6 +47,11 @@ weights -- optional, the calibrated weight of every respondent of both editions,
     gewichten.csv so that `miv verify` and any reader can recompute each figure:
     edition (Int32), questionnaire (Utf8), respondent_id (Utf8), weight (Float64)
 
+fieldwork -- optional, the response per questionnaire and target group (per layer for the
+    organisations' questionnaire), from the fieldwork account (veldwerk.csv) and the respondent
+    tables: questionnaire (Utf8), group (Utf8, null for organisations), layer (Utf8),
+    invited (Int64), responded (Int64)
+
 weighting -- diagnostics per target group (one row per group code):
     group (Utf8), n (Int64), population (Int64), weight_min, weight_max, deff (Float64,
     Kish design effect of weighting), cells (Int64), min_cell_n (Int64), margins (Utf8, optional:
@@ -150,6 +155,13 @@ WEIGHTING_SCHEMA: dict[str, type[pl.DataType]] = {
     "min_cell_n": pl.Int64,
     "margins": pl.Utf8,
 }
+FIELDWORK_SCHEMA: dict[str, type[pl.DataType]] = {
+    "questionnaire": pl.Utf8,
+    "group": pl.Utf8,
+    "layer": pl.Utf8,
+    "invited": pl.Int64,
+    "responded": pl.Int64,
+}
 WEIGHTS_SCHEMA: dict[str, type[pl.DataType]] = {
     "edition": pl.Int32,
     "questionnaire": pl.Utf8,
@@ -183,6 +195,8 @@ class Results:
     models: pl.DataFrame | None = None  # Fay-Herriot estimates per province (MODEL_SCHEMA), miv.pipeline.models
     level: float = 0.95  # confidence level of the intervals
     pooling: int | None = None  # weighting: margin levels with fewer respondents were pooled
+    fieldwork: pl.DataFrame | None = None  # invited and responded per questionnaire and group (FIELDWORK_SCHEMA)
+    fieldwork_file: str | None = None  # the key of the fieldwork account (veldwerk.csv) in `inputs`
 
     def __post_init__(self) -> None:
         if self.edition not in self.monitor.editions:
@@ -194,7 +208,7 @@ class Results:
         object.__setattr__(self, "trend", trend)
         weights = _conform(self.weights, WEIGHTS_SCHEMA, "weights") if self.weights is not None else empty(WEIGHTS_SCHEMA)
         object.__setattr__(self, "weights", weights)
-        for name, schema in (("breaks", BREAK_SCHEMA), ("models", MODEL_SCHEMA)):
+        for name, schema in (("breaks", BREAK_SCHEMA), ("models", MODEL_SCHEMA), ("fieldwork", FIELDWORK_SCHEMA)):
             table = getattr(self, name)
             object.__setattr__(self, name, _conform(table, schema, name) if table is not None else empty(schema))
         unknown = set(self.comparisons["kind"].unique().to_list()) - set(KINDS)

@@ -15,11 +15,13 @@ from miv.publish.chart import charts
 from miv.publish.disclosure import Disclosure, Policy, disclose
 from miv.publish.document import Document, documents
 from miv.publish.explorer import write_explorer
+from miv.publish.fieldwork import fieldwork
 from miv.publish.labels import Labels
 from miv.publish.letter import letter
 from miv.publish.method import plain
 from miv.publish.manifest import WEIGHTS_FILE, manifest
 from miv.publish.opendata import write_open_data
+from miv.publish.questionnaire import describe
 from miv.publish.render import SERIES, Meta, Renderer, component_css, pdf
 from miv.publish.results import Results
 from miv.publish.workbook import estimates_csv, workbook
@@ -156,7 +158,8 @@ def _meta(results: Results, disclosure: Disclosure, labels: Labels) -> Meta:
     weighting = [{**row, "label": labels.domain("group", row["group"])} for row in results.weighting.iter_rows(named=True)]
     report = next((p.slug for p in results.monitor.publications if p.kind is PublicationKind.REPORT), None)
     return Meta(SERIES, results.definition_version, results.code_version, results.method, disclosure.policy, weighting,
-                results.notice, plain(results, disclosure.policy.tiny_population), f"{report}.html#verantwoording" if report else None)
+                results.notice, plain(results, disclosure.policy.tiny_population), f"{report}.html#verantwoording" if report else None,
+                fieldwork(results), describe(results.monitor, results.edition))
 
 
 def ready() -> None:
