@@ -5,6 +5,7 @@ from the machine's binaries (never the server on 5432); `sqlite_url` is a file d
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,23 @@ from postgres_support import PG_BIN, Cluster
 from miv.store import Database, upgrade
 
 _numbers = itertools.count()
+_TOOL_CACHES = {".hypothesis", ".pytest_cache", "__pycache__", ".mypy_cache", ".ruff_cache"}  # what the test tools themselves keep
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_workdir] = set(os.listdir())
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The suite fails when it left anything in the working directory (a stray anchor file,
+    a database, a key): every test writes into its own tmp_path."""
+    left = sorted(set(os.listdir()) - session.config.stash[_workdir] - _TOOL_CACHES)
+    if left:
+        session.config.get_terminal_writer().line(f"\nTests left files in the working directory {os.getcwd()}: {', '.join(left)}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_workdir = pytest.StashKey[set[str]]()
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -152,15 +152,48 @@ def db_responses(
 @users_app.command("add")
 def users_add(
     email: str, name: str = typer.Option(..., "--name", help="Volledige naam."),
-    role: str = typer.Option(..., "--role", help="admin (beheer), fieldwork (veldwerk) of zaken (zaakbehandelaar: krijgt daarna een zaakrol met 'miv cases add-member')."), db: str | None = DatabaseUrl,
+    role: str = typer.Option(..., "--role", help="admin (beheerder: accounts en veldwerk), fieldwork (veldwerkmedewerker) of zaken "
+                             "(zaakbehandelaar: krijgt daarna een zaakrol met 'miv cases add-member')."),
+    db: str | None = DatabaseUrl,
 ) -> None:
-    """Voeg een account toe; het wachtwoord wordt twee keer gevraagd en als argon2-hash bewaard."""
+    """Voeg een account toe; het wachtwoord wordt twee keer gevraagd (niet getoond) en als argon2-hash bewaard. Voor rol zaken volgt een eenmalige inschrijfcode voor de tweestapsverificatie."""
+    from miv import cases, casework
     from miv.web.accounts import add_user
 
+    if role == casework.CASE_ACCOUNT:
+        cases.MasterKey.from_environment()  # the enrolment code needs it: refuse before anything is saved
     password = typer.prompt("Wachtwoord", hide_input=True, confirmation_prompt="Herhaal het wachtwoord")
     with database(db) as opened:
-        add_user(opened, email, name, role, password)
-    console.print(f"[green]✓[/] gebruiker {email} toegevoegd met rol {role}")
+        user = add_user(opened, email, name, role, password)
+    console.print(f"[green]✓[/] gebruiker {email} toegevoegd met rol {role}", highlight=False)
+    if role == casework.CASE_ACCOUNT:
+        with _casework(db, SETTINGS["cases_documents"].read()) as work:
+            _show_enrolment_code(email, work.issue_enrolment("beheer", user, *_enrolment_window()))
+
+
+@users_app.command("enrolment-code")
+def users_enrolment_code(
+    email: str, by: str = typer.Option(..., "--by", help="Wie dit doet (naam of e-mailadres van de beheerder); staat in het logboek."),
+    db: str | None = DatabaseUrl,
+) -> None:
+    """Geef een zaakbehandelaar een nieuwe eenmalige inschrijfcode voor de tweestapsverificatie; een eerdere code vervalt."""
+    from miv import casework
+
+    with _casework(db, SETTINGS["cases_documents"].read()) as work:
+        code = work.issue_enrolment(by, casework.account_id(work.db, email), *_enrolment_window())
+    _show_enrolment_code(email, code)
+
+
+def _enrolment_window() -> tuple[datetime, timedelta]:
+    return datetime.now(timezone.utc), timedelta(hours=SETTINGS["cases_enrolment_hours"].read())
+
+
+def _show_enrolment_code(email: str, code: str) -> None:
+    hours = SETTINGS["cases_enrolment_hours"].read()
+    console.print(f"Inschrijfcode voor {email}: [bold]{code}[/]", highlight=False)
+    console.print(f"Geef deze code zelf aan {email}, niet in dezelfde mail als het wachtwoord. Hij werkt één keer, "
+                  f"{hours} uur lang, alleen voor dit account, en wordt nergens bewaard; de tweestapspagina vraagt erom "
+                  "voordat zij het geheim toont.", highlight=False)
 
 
 @users_app.command("sign-out")
@@ -364,7 +397,7 @@ def _casework(db: str | None, documents: Path, anchor: Path | None = None) -> It
     from miv import cases, casework
 
     master = cases.MasterKey.from_environment()
-    anchor = anchor or SETTINGS["cases_anchor"].read()
+    anchor = anchor or SETTINGS["cases_anchor"].read() or cases.AnchorFile.beside(SETTINGS["cases_master_key"].read())
     with database(db) as opened:
         yield casework.Casework(opened, master, cases.DocumentStore(documents), anchor=anchor)
 
@@ -421,19 +454,19 @@ def cases_reset_totp(
     email: str, by: str = typer.Option(..., "--by", help="Wie dit doet (naam of e-mailadres van de beheerder); staat in het logboek."),
     db: str | None = DatabaseUrl, documents: Path = Documents,
 ) -> None:
-    """Vergeet het TOTP-geheim van een persoon (telefoon kwijt) en beëindig zijn sessies; bij de volgende aanmelding stelt hij het opnieuw in."""
+    """Vergeet het TOTP-geheim van een persoon (telefoon kwijt), beëindig zijn sessies en geef een nieuwe inschrijfcode; gelogd met wie het deed."""
     from miv import casework
 
     with _casework(db, documents) as work:
-        found = work.reset_totp(by, casework.account_id(work.db, email), datetime.now(timezone.utc))
-    console.print(f"[green]✓[/] {email} stelt bij de volgende keer inloggen de tweestapsverificatie opnieuw in" if found
-                  else f"{email} had nog geen tweestapsverificatie", highlight=False)
+        code = work.reset_totp(by, casework.account_id(work.db, email), *_enrolment_window())
+    console.print(f"[green]✓[/] tweestapsverificatie van {email} vergeten en zijn sessies beëindigd", highlight=False)
+    _show_enrolment_code(email, code)
 
 
 @cases_app.command("verify-log")
 def cases_verify_log(
     anchor: Path | None = typer.Option(None, "--anchor", envvar="MIV_CASES_ANCHOR",
-                                       help="Ankerbestand buiten de database (standaard zaaklog-anker.txt); ontbreekt het of loopt het achter, dan is dat een fout."),
+                                       help="Ankerbestand buiten de database (standaard zaaklog-anker.txt naast de hoofdsleutel); ontbreekt het of loopt het achter, dan is dat een fout."),
     db: str | None = DatabaseUrl, documents: Path = Documents,
 ) -> None:
     """Controleer de hashketen van het auditlog, het anker en elke zaak; noem elke gewijzigde, verwijderde of verplaatste regel en elk gewijzigd veld (exitcode 1)."""

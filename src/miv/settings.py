@@ -69,8 +69,10 @@ _DECLARED = (
     # cases
     Setting("cases_master_key", None, "Bestand met de hoofdsleutel van de zaken; zonder sleutel geen zaakpagina's.",
             "MIV_CASES_MASTER_KEY_FILE", kind=Path),
-    Setting("cases_anchor", Path("zaaklog-anker.txt"), "Ankerbestand buiten de database; bij elke logregel wordt de kop van de keten erin bijgeschreven.",
-            "MIV_CASES_ANCHOR", kind=Path),
+    Setting("cases_anchor", None, "Ankerbestand buiten de database; bij elke logregel wordt de kop van de keten erin bijgeschreven. "
+            "Standaard zaaklog-anker.txt naast het bestand met de hoofdsleutel.", "MIV_CASES_ANCHOR", kind=Path),
+    Setting("cases_enrolment_hours", 72, "Zoveel uur is een inschrijfcode voor de tweestapsverificatie geldig.",
+            "MIV_CASES_ENROLMENT_HOURS", kind=int),
     Setting("cases_max_upload", 50 * 1024 * 1024, "Grootste toegestane bijlage van een zaak, in bytes.", kind=int),
     Setting("cases_documents", Path("zaakdocumenten"), "Map met de versleutelde zaakdocumenten.", "MIV_CASES_DOCUMENTS", "--documents", kind=Path),
 )

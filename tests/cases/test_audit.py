@@ -157,3 +157,61 @@ def test_any_single_tampering_is_detected_at_its_place(kind, n, data):
     findings = log.verify(tampered, anchor=anchor).findings
     assert findings, kind
     assert findings[0].position == expected
+
+
+def _purge(log: AuditLog, case: str) -> list:
+    """What the store does: a signed purge entry naming the case's entries, then delete them."""
+    from miv.cases.audit import removal
+
+    store = log.store
+    gone = [e for e in store.entries() if e.case == case]
+    log.record("systeem", "vernietigd", T0 + timedelta(days=2000), case=case, organisation="gemeente-utrecht", detail=removal(gone))
+    store.rows = [e for e in store.rows if e not in gone]
+    return gone
+
+
+def _mixed(master) -> AuditLog:
+    log = AuditLog(MemoryLogStore(), master)
+    for i in range(9):
+        log.record("p", "lezen", T0 + timedelta(minutes=i), case=f"zaak-{i % 2}", organisation="gemeente-utrecht")
+    return log
+
+
+def test_a_purge_entry_lets_the_cases_entries_go_and_the_chain_verifies(master):
+    log = _mixed(master)
+    gone = _purge(log, "zaak-0")
+    assert [e.seq for e in gone] == [1, 3, 5, 7, 9]
+    purge = log.store.rows[-1]
+    assert purge.detail["verwijderd"] == "1,3,5,7,9" and purge.detail["regels"] == 5
+    assert log.verify(anchor=Anchor(purge.seq, purge.hash)).ok
+    _purge(log, "zaak-1")  # a second purge over the gaps of the first
+    assert log.verify().ok and [e.action for e in log.store.rows] == ["vernietigd", "vernietigd"]
+
+
+def test_entries_deleted_beside_a_purge_are_still_named(master):
+    log = _mixed(master)
+    _purge(log, "zaak-0")
+    log.store.rows = [e for e in log.store.rows if e.seq != 4]  # an entry of the open case
+    findings = log.verify().findings
+    assert [(f.seq, f.message) for f in findings] == [(6, "logregel 4 ontbreekt: regels verwijderd")]
+
+
+def test_a_forged_or_widened_purge_entry_excuses_nothing(master):
+    from dataclasses import replace
+
+    from miv.cases.audit import removal
+
+    log = _mixed(master)
+    _purge(log, "zaak-0")
+    real = log.store.rows[-1]
+    open_case = [e for e in log.store.rows if e.case == "zaak-1"]
+    widened = replace(real, detail=real.detail | {"verwijderd": "1-9"})
+    log.store.rows = [widened]  # every entry of the open case deleted, the purge entry made to cover them
+    findings = [str(f) for f in log.verify().findings]
+    assert findings == ["logregel 10 (positie 1): inhoud gewijzigd: de hash klopt niet met de regel",
+                        "logregel 10 (positie 1): logregel 9 ontbreekt: regels verwijderd (9 in totaal, niet door een vernietiging)"]
+    forged = replace(real, seq=11, previous=real.hash, detail=removal(open_case), hash="f" * 64)
+    log.store.rows = [real, forged]
+    findings = [str(f) for f in log.verify().findings]
+    assert findings == ["logregel 10 (positie 1): logregel 8 ontbreekt: regels verwijderd (4 in totaal, niet door een vernietiging)",
+                        "logregel 11 (positie 2): inhoud gewijzigd: de hash klopt niet met de regel"]

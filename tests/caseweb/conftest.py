@@ -24,6 +24,16 @@ def team(db: Database, master: MasterKey, tmp_path: Path) -> Team:
 
 
 @pytest.fixture
+def engine_site(db_url: str, tmp_path: Path) -> Iterator[CaseSite]:
+    """The case pages served on loopback, on SQLite and on PostgreSQL: for the attack tests."""
+    site = make_case_site(db_url, tmp_path)
+    with serve(site.app) as url:
+        site.url = url
+        yield site
+    site.close()
+
+
+@pytest.fixture
 def site(tmp_path: Path) -> Iterator[CaseSite]:
     """The case pages served on loopback, on a SQLite file."""
     site = make_case_site(f"sqlite:///{tmp_path / 'miv.db'}", tmp_path)

@@ -14,7 +14,7 @@ from miv.cases.messages import REPORTER, ChannelKey
 from miv.casework.messages import Upload
 from miv.store.cases import MessageRow, ReporterKeyRow
 
-from .caseweb_support import SECRETS, Team, at
+from .caseweb_support import DECLARATION, EXTERNAL, SECRETS, Team, at
 from .test_attack_receipt import _dump
 from .test_cli import setup  # noqa: F401 - the fixture
 from .test_store import walk
@@ -132,7 +132,9 @@ def test_a_feedback_message_meets_the_wbk_deadline_and_only_the_organisation_giv
     case = work.take(team["ondersteuning"].member, receipt.case, Action.REGISTREREN, at(1), forms=frozenset({ViolationForm.BELANG}))
     case = work.take(chair, case, Action.VOORONDERZOEK_STARTEN, at(2))
     case = work.take(team["adviseur"].member, case, Action.VOORONDERZOEK_AFRONDEN, at(3), reason="Concreet.")
-    case = work.take(chair, case, Action.ONDERZOEK_INSTELLEN, at(4), reason="Nodig.", terms="Opdracht.", investigator=team["onderzoeker"].member)
+    case = work.take(chair, case, Action.ONDERZOEK_INSTELLEN, at(4), reason="Nodig.", terms="Opdracht.", investigator=team["onderzoeker"].member,
+                     entries=EXTERNAL)
+    case = work.take(team["onderzoeker"].member, case, Action.ONAFHANKELIJKHEID_VERKLAREN, at(4), entries=DECLARATION)
     signals = {s.deadline.code: s for s in DeadlinePolicy().signals(work.case(case.id), at(95))}
     assert signals["wbk-terugkoppeling"].status is Status.OVERDUE  # an investigation informs nobody
     with pytest.raises(TransitionError, match="Alleen de voorzitter"):
@@ -196,8 +198,13 @@ def test_migration_0007_goes_down_and_up_again_and_the_lost_messages_are_named(t
     team.work.db.dispose()
     command.downgrade(config(team.work.db.url), "0006_cases_reporter")
     command.upgrade(config(team.work.db.url), "head")
-    assert team.work.mailbox.sign_in(receipt.code, at(3)) is None and team.work.case_for_receipt(receipt.code).id == receipt.case.id
-    assert any(f"zaak {receipt.case.id}, bericht 2: ontbreekt" in f for f in _findings(team))
+    assert team.work.mailbox.sign_in(receipt.code, at(3)) is None
+    findings = _findings(team)
+    assert any(f"zaak {receipt.case.id}, bericht 2: ontbreekt" in f for f in findings)
+    # below 0008 the steps also lost the digests of their sealed texts: named, and the case is no longer vouched for
+    assert any(f"zaak {receipt.case.id}, stap 1: " in f and "omschrijving van de melding" in f for f in findings), findings
+    with pytest.raises(CaseError):
+        team.work.case_for_receipt(receipt.code)
 
 
 def test_the_channel_survives_master_key_rotation_and_goes_with_the_case_at_purge(team: Team, tmp_path):
@@ -216,7 +223,7 @@ def test_the_channel_survives_master_key_rotation_and_goes_with_the_case_at_purg
         (Action.REGISTREREN, "ondersteuning", {"forms": frozenset({ViolationForm.BELANG})}),
         (Action.VOORONDERZOEK_STARTEN, "voorzitter", {}),
         (Action.VOORONDERZOEK_AFRONDEN, "adviseur", {"reason": "Niet concreet."}),
-        (Action.GEEN_ONDERZOEK, "voorzitter", {"reason": "Geen aanwijzingen."}),
+        (Action.GEEN_ONDERZOEK, "voorzitter", {"reason": "Geen aanwijzingen.", "entries": {"openbaar-vermoeden": "nee"}}),
         (Action.COMMUNICATIE_AFRONDEN, "ondersteuning", {"reason": "Melder bericht."}),
         (Action.AFSLUITEN, "voorzitter", {"reason": "Nazorg gegeven."}),
     ], start=5):

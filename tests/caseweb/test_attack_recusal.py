@@ -115,7 +115,8 @@ def test_the_adviser_names_a_substitute_chair_when_the_chair_is_recused(team: Te
         work.grant(team["adviseur"].member, email("loco"), ORG, Role.AUDITOR.value, at(0))
 
 
-def test_through_the_pages_the_recused_chair_gets_no_access_page_and_no_log(site: CaseSite):
+def test_through_the_pages_the_recused_chair_gets_no_access_page_and_no_log(engine_site: CaseSite):  # SQLite and PostgreSQL
+    site = engine_site
     team = site.team
     case = _case_about_the_mayor(team)
     add_user(site.db, "stroman@zaken.nl", "Stroman", "zaken", PASSWORD)

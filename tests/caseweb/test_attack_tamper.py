@@ -127,7 +127,8 @@ def test_the_recorded_fields_of_a_step_are_in_its_audit_entry(team: Team):
     assert registered.detail["vormen"] == ViolationForm.BELANG.value
 
 
-def test_the_log_page_checks_the_anchor_and_the_records(site):
+def test_the_log_page_checks_the_anchor_and_the_records(engine_site):  # SQLite and PostgreSQL
+    site = engine_site
     from .web_cases import BASE
 
     team = site.team

@@ -22,8 +22,9 @@ MARKER = b"GEHEIM-VERSLAG-PIETERSEN"
 
 
 @pytest.fixture
-def small_site(tmp_path: Path):
-    site = make_case_site(f"sqlite:///{tmp_path / 'miv.db'}", tmp_path, cases_max_upload=LIMIT)
+def small_site(db_url: str, tmp_path: Path):
+    """The case pages with a 1 MB upload limit, on SQLite and on PostgreSQL."""
+    site = make_case_site(db_url, tmp_path, cases_max_upload=LIMIT)
     with serve(site.app) as url:
         site.url = url
         yield site

@@ -61,6 +61,14 @@ def sign_in(browser: Browser, site: CaseSite, name: str, checker: Checker | None
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     expect(page).to_have_url(re.compile(re.escape("/beheer/zaken/tweestaps?volgende=/beheer/zaken") + "$"))
+    if checker:
+        checker.check(page, "inschrijfcode vragen")
+        page.get_by_label("Inschrijfcode van de beheerder").fill("AAAA-BBBB-CCCC-DDDD")
+        page.get_by_role("button", name="Inschrijfcode controleren").click()
+        expect(page).to_have_title(re.compile("^Fout: "))
+        checker.check(page, "inschrijfcode met fout")
+    page.get_by_label("Inschrijfcode van de beheerder").fill(site.enrolment_code(name))
+    page.get_by_role("button", name="Inschrijfcode controleren").click()
     secret = page.locator("code.miv-secret").first.inner_text()
     site.secrets[name] = secret
     if checker:

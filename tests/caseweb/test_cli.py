@@ -145,3 +145,35 @@ def test_rotation_commands_keep_the_log_and_the_cases_readable(setup, monkeypatc
     fresh = Casework(db, MasterKey.load(new), team.work.documents, anchor=team.work.anchor.path)
     assert fresh.contents(team["adviseur"].member, case, datetime.now(timezone.utc)).fields["omschrijving"] == SECRETS[2]
     db.dispose()
+
+
+def test_users_add_prints_a_one_time_enrolment_code_and_enrolment_code_replaces_it(setup, monkeypatch: pytest.MonkeyPatch):
+    import re
+
+    from miv.casework import twofactor
+
+    url, master, _ = setup
+    password = "correct horse battery\ncorrect horse battery\n"
+    monkeypatch.delenv("MIV_CASES_MASTER_KEY_FILE")
+    keyless = runner.invoke(app, ["users", "add", "wethouder@utrecht.nl", "--name", "W", "--role", "zaken"], input=password)
+    assert keyless.exit_code == 1 and "MIV_CASES_MASTER_KEY_FILE" in keyless.output and "Traceback" not in keyless.output
+    monkeypatch.setenv("MIV_CASES_MASTER_KEY_FILE", str(setup[2] / "hoofdsleutel.key"))
+    added = runner.invoke(app, ["users", "add", "wethouder@utrecht.nl", "--name", "W", "--role", "zaken"], input=password)
+    assert added.exit_code == 0 and "Wachtwoord" in added.output and "72 uur" in added.output, added.output
+    first = re.search(r"Inschrijfcode voor wethouder@utrecht\.nl: (\S+)", added.output).group(1)
+    fresh = runner.invoke(app, ["users", "enrolment-code", "wethouder@utrecht.nl", "--by", "Ada Beheer"])
+    second = re.search(r"Inschrijfcode voor wethouder@utrecht\.nl: (\S+)", fresh.output).group(1)
+    db = Database(url)
+    now = datetime.now(timezone.utc)
+    with db.session() as s:
+        assert twofactor.redeem(s, master, "u1", "wethouder@utrecht.nl", first, now) is None, "the old code stopped working"
+    with db.session() as s:
+        assert twofactor.redeem(s, master, "u1", "wethouder@utrecht.nl", second, now) is not None
+    with db.session() as s:
+        assert twofactor.redeem(s, master, "u1", "wethouder@utrecht.nl", second, now) is None, "a code works once"
+    add_user(db, "admin@utrecht.nl", "Admin", "admin", "correct horse battery")
+    db.dispose()
+    admin = runner.invoke(app, ["users", "enrolment-code", "admin@utrecht.nl", "--by", "Ada Beheer"])
+    assert admin.exit_code == 1 and "alleen zaakbehandelaars hebben tweestapsverificatie" in admin.output
+    reset = runner.invoke(app, ["cases", "reset-totp", "wethouder@utrecht.nl", "--by", "Ada Beheer"])
+    assert reset.exit_code == 0 and "Inschrijfcode voor wethouder@utrecht.nl" in reset.output, reset.output

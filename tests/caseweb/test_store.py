@@ -22,7 +22,7 @@ from .caseweb_support import DECLARATION, EXTERNAL, ORG, SECRETS, Team, at, noti
 def test_migration_from_empty_database_matches_the_models(db: Database):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection)
-        assert context.get_current_revision() == ScriptDirectory.from_config(config(db.url)).get_current_head() == "0008_cases_handreiking"
+        assert context.get_current_revision() == ScriptDirectory.from_config(config(db.url)).get_current_head() == "0009_users_enrolment"
         assert compare_metadata(context, metadata) == []
         tables = set(connection.dialect.get_table_names(connection))
     assert {"cases", "case_steps", "case_content", "case_key_wraps", "case_documents", "audit_log", "case_counts",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from browser_support import PASSWORD, HttpClients, csrf, csrf_in, login
@@ -43,13 +44,25 @@ class CaseSite(HttpClients):
         self.used[name] = step
         return totp.at(step * 30)
 
+    def enrolment_code(self, name: str) -> str:
+        """A one-time enrolment code from the administrator, as `miv users enrolment-code` gives one."""
+        return self.team.work.issue_enrolment("beheer", self.team[name].user_id, datetime.now(timezone.utc), timedelta(hours=72))
+
+    def enrol(self, client: httpx.Client, name: str, code: str | None = None) -> httpx.Response:
+        """Enter an enrolment code on the second-factor page; keeps the secret it shows once."""
+        page = client.get("/beheer/zaken/tweestaps").text
+        response = client.post("/beheer/zaken/tweestaps", data={"csrf": csrf_in(page), "inschrijfcode": code or self.enrolment_code(name)})
+        if shown := re.search(r'<code class="miv-secret">([A-Z2-7]{16,})</code>', response.text):
+            self.secrets[name] = shown.group(1)
+        return response
+
     def sign_in(self, client: httpx.Client, name: str, second_factor: bool = True) -> None:
         login(client, email(name))
         if not second_factor:
             return
-        page = client.get("/beheer/zaken/tweestaps").text
         if name not in self.secrets:
-            self.secrets[name] = re.search(r'<code class="miv-secret">([A-Z2-7]{16,})</code>', page).group(1)
+            assert self.enrol(client, name).status_code == 200
+        page = client.get("/beheer/zaken/tweestaps").text
         response = client.post("/beheer/zaken/tweestaps", data={"csrf": csrf_in(page), "code": self.code(name)})
         assert response.status_code == 303, response.text
 

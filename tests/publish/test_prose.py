@@ -1,5 +1,5 @@
 """Reader text: the sections' openings follow the estimates and their tests, and every
-publication keeps the house rules for Dutch text (tests/publish/typography.py)."""
+publication keeps the house rules for Dutch text (tests/prose_support.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from miv.definition import Monitor, load
 from miv.publish import Results
 from miv.publish.number import percent
 
-import typography
+import prose_support as typography
 
 
 def _cells(out: Path) -> dict[str, dict]:

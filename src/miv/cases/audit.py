@@ -12,6 +12,7 @@ Persistence sits behind `LogStore`; the store package persists entries as rows.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import hmac
 import json
@@ -26,6 +27,7 @@ from miv.cases.errors import LogConflict, LogError
 from miv.cases.keys import MasterKey
 
 GENESIS = "0" * 64
+REMOVED = "verwijderd"  # in a purge entry's detail: the sequence numbers it deleted with the case
 ATTEMPTS = 5
 Detail = Mapping[str, str | int | bool]
 
@@ -212,8 +214,16 @@ class AnchorFile:
     """An append-only file of chain heads outside the database, one '<seq> <hash>' line per
     write. Lines may land out of order when app processes race; the highest one counts."""
 
+    NAME = "zaaklog-anker.txt"
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+
+    @classmethod
+    def beside(cls, master_key_file: Path) -> Path:
+        """The default place: next to the master key file, which is also kept away from the
+        database and its backups (never the working directory, where a test or a cron job runs)."""
+        return Path(master_key_file).resolve().parent / cls.NAME
 
     def append(self, anchor: Anchor, new_log: bool = False) -> None:
         """Add a head. The file is made only with the first entries of a log (`new_log`): a
@@ -282,6 +292,46 @@ class Verification:
         return not self.findings
 
 
+def removal(entries: Iterable[AuditEntry]) -> dict[str, str | int | bool]:
+    """The detail of a purge entry (`vernietigd`) for the entries it is about to delete: which
+    sequence numbers (as ranges, "3-5,9"), the chain head over them (SHA-256 of their hashes
+    in order, to compare with a backup) and the hash of the last entry of each run, so that the
+    entry after a gap still proves its link. Signed like any entry, it is what lets `verify`
+    accept the gap; a database writer cannot make one."""
+    removed = sorted(entries, key=lambda e: e.seq)
+    runs: list[list[AuditEntry]] = []
+    for entry in removed:
+        if runs and runs[-1][-1].seq == entry.seq - 1:
+            runs[-1].append(entry)
+        else:
+            runs.append([entry])
+    return {
+        REMOVED: ",".join(f"{r[0].seq}-{r[-1].seq}" if len(r) > 1 else str(r[0].seq) for r in runs),
+        "regels": len(removed),
+        "kop": hashlib.sha256("".join(e.hash for e in removed).encode()).hexdigest(),
+        "schakels": ",".join(f"{r[-1].seq}:{r[-1].hash}" for r in runs),
+    }
+
+
+def _removals(entries: Iterable[tuple[AuditEntry, bool]]) -> tuple[set[int], dict[int, str]]:
+    """The sequence numbers that genuine purge entries removed, and the hashes they kept for
+    the links; entries whose MAC fails declare nothing."""
+    removed: set[int] = set()
+    links: dict[int, str] = {}
+    for entry, genuine in entries:
+        declared = entry.detail.get(REMOVED)
+        if not genuine or not isinstance(declared, str) or not declared:
+            continue
+        for part in declared.split(","):
+            low, _, high = part.partition("-")
+            removed.update(s for s in range(int(low), int(high or low) + 1) if s < entry.seq)
+        for link in str(entry.detail.get("schakels", "")).split(","):
+            seq, _, value = link.partition(":")
+            if seq.isdigit() and int(seq) < entry.seq:
+                links[int(seq)] = value
+    return removed, links
+
+
 def verify(entries: Iterable[AuditEntry], key: bytes | AuditKeys, anchor: Anchor | None = None) -> Verification:
     """Check every entry in stored order; report each one that was edited, removed, copied or moved.
 
@@ -290,9 +340,12 @@ def verify(entries: Iterable[AuditEntry], key: bytes | AuditKeys, anchor: Anchor
     """
     keys = {0: key} if isinstance(key, bytes) else key
     rows = list(entries)
+    genuine = [entry.key in keys and hmac.compare_digest(_mac(keys[entry.key], entry.body()), entry.hash) for entry in rows]
+    removed, links = _removals(zip(rows, genuine))
     by_seq: dict[int, AuditEntry] = {}
     for entry in rows:
         by_seq.setdefault(entry.seq, entry)
+    present = sorted(by_seq)
     in_order = _longest_increasing(rows)
     findings: list[Finding] = []
     seen: set[int] = set()
@@ -304,20 +357,24 @@ def verify(entries: Iterable[AuditEntry], key: bytes | AuditKeys, anchor: Anchor
         newest = max(newest, entry.key)
         if entry.key not in keys:
             findings.append(Finding(position, entry.seq, f"inhoud gewijzigd: onbekende versie {entry.key} van de logsleutel"))
-        elif not hmac.compare_digest(_mac(keys[entry.key], entry.body()), entry.hash):
+        elif not genuine[index]:
             findings.append(Finding(position, entry.seq, "inhoud gewijzigd: de hash klopt niet met de regel"))
         if entry.seq in seen:
             findings.append(Finding(position, entry.seq, "komt dubbel voor"))
         elif index not in in_order:
             findings.append(Finding(position, entry.seq, "staat niet op zijn plaats: regels zijn verplaatst"))
         seen.add(entry.seq)
+        below = present[bisect.bisect_left(present, entry.seq) - 1] if present[0] < entry.seq else 0
+        lost = [s for s in range(below + 1, entry.seq) if s not in removed]
+        if lost:
+            total = f" ({len(lost)} in totaal, niet door een vernietiging)" if len(lost) > 1 else ""
+            findings.append(Finding(position, entry.seq, f"logregel {lost[-1]} ontbreekt: regels verwijderd{total}"))
+            continue
         before = by_seq.get(entry.seq - 1)
-        expected_previous = GENESIS if entry.seq == 1 else (before.hash if before else None)
-        if expected_previous is None:
-            findings.append(Finding(position, entry.seq, f"logregel {entry.seq - 1} ontbreekt: regels verwijderd"))
-        elif entry.previous != expected_previous:
+        expected_previous = GENESIS if entry.seq == 1 else (before.hash if before else links.get(entry.seq - 1, ""))
+        if entry.previous != expected_previous:
             findings.append(Finding(position, entry.seq, "verwijst niet naar de regel ervoor: de keten is verbroken"))
-    if anchor is not None:
+    if anchor is not None and anchor.seq not in removed:
         anchored = by_seq.get(anchor.seq)
         if anchored is None:
             message = f"het anker noemt logregel {anchor.seq}, die ontbreekt: regels verwijderd"

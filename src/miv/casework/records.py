@@ -34,7 +34,8 @@ FIELD_NAMES = {"recused": "uitgesloten", "steps": "aantal stappen", "organisatio
                "receipt": "ontvangstcode"}
 GIVEN, SEALED = "gegeven:", "verzegeld:"  # a step's codes and the digests of its sealed texts, one MAC each
 FIELD_NAMES |= {f"{prefix}{f.name}": f.label for rule in RULES.values() for f in rule.fields for prefix in (GIVEN, SEALED)}
-FIELD_NAMES |= {f"{SEALED}reden": "motivering", f"{SEALED}onderzoeksopdracht": "onderzoeksopdracht"}
+FIELD_NAMES |= {f"{SEALED}{name}": label for name, label in (("reden", "motivering"), ("onderzoeksopdracht", "onderzoeksopdracht"),
+                ("omschrijving", "omschrijving van de melding"), ("betrokkene", "betrokkene"), ("melder", "melder"))}
 CHANGES = ("melden", "uitsluiting-toegevoegd")  # with every protocol step, these actions log the record's state
 
 
@@ -179,7 +180,9 @@ class Records:
                 found.append(Problem(where, ", ".join(FIELD_NAMES.get(f, f) for f in fields) + " gewijzigd buiten de applicatie om"))
             found += self._sealed_problems(row.id, steps)
             logged = self._logged_state(row.id)
-            if logged is not None and logged != self.state(row.id):
+            if logged is None:
+                found.append(Problem(f"zaak {row.id}", "heeft geen stand in het logboek: zijn logregels zijn verwijderd"))
+            elif logged != self.state(row.id):
                 found.append(Problem(f"zaak {row.id}", "wijkt af van de laatste stand in het logboek: teruggezet of gewijzigd"))
         for member in self.session.scalars(select(Membership)):
             if self.membership_changed(member):

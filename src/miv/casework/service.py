@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import delete, select
@@ -52,7 +52,7 @@ from miv.cases import (
     readers,
     require,
 )
-from miv.cases.audit import Anchor, AnchorFile, AuditEntry, Detail, Finding
+from miv.cases.audit import Anchor, AnchorFile, AuditEntry, Detail, Finding, removal
 from miv.cases.recusal import (
     BLOCKED,
     blocking,
@@ -63,6 +63,7 @@ from miv.cases.recusal import (
 from miv.casework import keyring, messages, twofactor
 from miv.casework.logstore import DatabaseLogStore, entry_from_row
 from miv.casework.organisations import (
+    CASE_ACCOUNT,
     MemberError,
     Person,
     add_member,
@@ -84,6 +85,7 @@ from miv.store.cases import (
     WrapRow,
 )
 from miv.store.sessions import revoke_user_sessions
+from miv.store.users import User
 
 NOTE = "notitie-"
 RECUSAL = "uitsluiting-"  # the reason of a recusal added after intake, sealed
@@ -356,14 +358,37 @@ class Casework:
             self.resync(session, organisation, log, _actor(actor), at)
         return member
 
-    def reset_totp(self, actor: str, user: int, at: datetime) -> bool:
-        """Forget a person's TOTP secret (lost phone) and end their sessions, logged with who did it."""
+    def reset_totp(self, actor: str, user: int, at: datetime, valid: timedelta) -> str:
+        """Forget a person's TOTP secret (lost phone) and end their sessions, logged with who did
+        it; returns the new enrolment code they need to enrol again."""
         with self.transaction() as (session, log):
-            person = person_id(user)
-            found = twofactor.reset(session, person)
+            person, _ = self._case_person(session, user)
+            had = twofactor.reset(session, person)
             ended = revoke_user_sessions(session, user)
-            log.record(actor, "tweestaps-gereset", at, None, None, {"persoon": person, "sessies": ended})
-        return found
+            code, expires = twofactor.issue(session, self.master, person, at, valid)
+            log.record(actor, "tweestaps-gereset", at, None, None, {"persoon": person, "sessies": ended, "had-tweestaps": had,
+                                                                    "inschrijfcode-tot": f"{expires:%Y-%m-%dT%H:%MZ}"})
+        return code
+
+    def issue_enrolment(self, actor: str, user: int, at: datetime, valid: timedelta) -> str:
+        """A one-time TOTP enrolment code for a case account that has not enrolled yet; an
+        earlier code of theirs stops working. Returned this once, logged without the code."""
+        with self.transaction() as (session, log):
+            person, email = self._case_person(session, user)
+            if twofactor.enrolled(session, person):
+                raise MemberError(f"{email} heeft al tweestapsverificatie; geef een nieuwe inschrijfcode met "
+                                  "'miv cases reset-totp' (dat vergeet ook het oude geheim)")
+            code, expires = twofactor.issue(session, self.master, person, at, valid)
+            log.record(actor, "inschrijfcode-uitgegeven", at, None, None, {"persoon": person, "geldig-tot": f"{expires:%Y-%m-%dT%H:%MZ}"})
+        return code
+
+    @staticmethod
+    def _case_person(session: Session, user: int) -> tuple[str, str]:
+        account = session.get(User, user)
+        if account is None or account.role != CASE_ACCOUNT:
+            who = account.email if account else f"account {user}"
+            raise MemberError(f"{who} heeft geen rol {CASE_ACCOUNT!r}: alleen zaakbehandelaars hebben tweestapsverificatie")
+        return person_id(user), account.email
 
     # --- retention and figures -----------------------------------------------------------
 
@@ -385,7 +410,8 @@ class Casework:
 
     def purge(self, at: datetime) -> tuple[list[Case], list[Case]]:
         """Announce the cases in their warning window and destroy the ones that are due,
-        leaving their counts. Returns (announced, destroyed)."""
+        leaving their counts; a case's audit entries go with it, recorded in the signed
+        `vernietigd` entry (`audit.removal`) so the chain stays verifiable. Returns (announced, destroyed)."""
         cases = self.all_cases()
         announced = self.retention.to_warn(cases, at)
         for case in announced:
@@ -402,7 +428,9 @@ class Casework:
                     else:
                         row.count += n
                 session.execute(delete(CaseRow).where(CaseRow.id == case.id))
-                log.record("systeem", "vernietigd", at, case.id, case.organisation, {})
+                entries = [entry_from_row(r) for r in session.scalars(select(AuditRow).where(AuditRow.case_id == case.id))]
+                log.record("systeem", "vernietigd", at, case.id, case.organisation, removal(entries))
+                session.execute(delete(AuditRow).where(AuditRow.seq.in_([e.seq for e in entries])))
             self.documents.purge(case.id)
         return announced, destroyed
 

@@ -277,6 +277,7 @@ class PublicationKind(str, Enum):
     REPORT = "report"
     FACTSHEET = "factsheet"
     KEY_FIGURES = "key_figures"
+    SUMMARY = "summary"  # "De monitor in 5 minuten": the key figures and main changes in a few pages
 
 
 class Publication(_Model):

@@ -127,7 +127,8 @@ def _groups(section: SectionView, edition: int, previous: int | None) -> Chart |
             points.append(Point(r.label, r.figure, r.low, r.high, str(edition)))
     if not points:
         return None
-    return _make("groups", f"{block.indicator.label}: {previous} en {edition}", points, _groups_template())
+    years = f"{previous} en {edition}" if previous is not None else str(edition)  # the first edition has no previous
+    return _make("groups", f"{block.indicator.label}, {years}", points, _groups_template())
 
 
 def _trend(block: Block) -> Chart | None:

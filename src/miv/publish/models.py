@@ -22,7 +22,8 @@ def model_sentences(results: Results, publication: str, per: str | None, indicat
     assert results.breaks is not None and results.models is not None
     verdict = results.breaks.filter(cell & (pl.col("breakdown") == TOTAL) & (pl.col("domain") == TOTAL))
     if verdict.height:
-        out.append((f"Trend: {verdict['text'][0]}",))
+        text = verdict["text"][0]
+        out.append((f"Trend: {text[:1].lower()}{text[1:]}",))  # no capital after a colon
     model = results.models.filter(cell & pl.col("small"))
     if model.height:
         row = model.row(0, named=True)

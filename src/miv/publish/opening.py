@@ -157,4 +157,4 @@ def _forms(forms: list[tuple[str, Figure]]) -> Sentence | None:
     if len(forms) < 2:
         return None
     (a, x), (b, y) = forms[:2]
-    return ("Het vaakst gaat het om ", f"{a} (", x, f"), gevolgd door {b} (", y, ").")
+    return (f"Van de andere cijfers in dit hoofdstuk is dat voor {a} het hoogst (", x, f"), gevolgd door {b} (", y, ").")

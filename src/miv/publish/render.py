@@ -22,7 +22,8 @@ from miv.publish.questionnaire import QuestionnaireView
 from miv.publish.verdict import SIGNS
 
 SERIES = "Monitor Integriteit en Veiligheid"
-TEMPLATES = {PublicationKind.REPORT: "report.html.j2", PublicationKind.FACTSHEET: "factsheet.html.j2", PublicationKind.KEY_FIGURES: "kerncijfers.html.j2"}
+TEMPLATES = {PublicationKind.REPORT: "report.html.j2", PublicationKind.FACTSHEET: "factsheet.html.j2", PublicationKind.KEY_FIGURES: "kerncijfers.html.j2",
+             PublicationKind.SUMMARY: "vijfminuten.html.j2"}
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,17 @@ class PersonKeyRow(Base):
     master_id: Mapped[str] = mapped_column(String(32))
 
 
+class EnrolmentRow(Base):
+    """A person's one-time TOTP enrolment code from the administrator: only a keyed hash, bound
+    to the person and the expiry; one per person (a new code replaces the old), gone once used."""
+
+    __tablename__ = "case_enrolment_codes"
+
+    person: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[str] = mapped_column(String(40), doc="ISO time in UTC, covered by the hash")
+
+
 class TotpRow(Base):
     """A person's TOTP secret, sealed; `confirmed` once a first code was accepted."""
 

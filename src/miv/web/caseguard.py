@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from miv.cases import AccessDenied, DocumentStore, MasterKey, Member, Permission, require
+from miv.cases import AccessDenied, AnchorFile, DocumentStore, MasterKey, Member, Permission, require
 from miv.casework import CASE_ACCOUNT, Casework
 from miv.store import Database
 from miv.store.cases import Organisation
@@ -35,7 +35,9 @@ def casework_for(settings: Settings, db: Database) -> Casework | None:
     """The case service when a master key file is configured; without one the case pages answer 503."""
     if settings.cases_master_key is None:
         return None
-    return Casework(db, MasterKey.load(settings.cases_master_key), DocumentStore(settings.cases_documents, settings.cases_max_upload), anchor=settings.cases_anchor)
+    anchor = settings.cases_anchor or AnchorFile.beside(settings.cases_master_key)
+    documents = DocumentStore(settings.cases_documents, settings.cases_max_upload)
+    return Casework(db, MasterKey.load(settings.cases_master_key), documents, anchor=anchor)
 
 
 def casework(request: Request) -> Casework:

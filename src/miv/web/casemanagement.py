@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 from sqlalchemy import select
 from starlette.exceptions import HTTPException
@@ -18,7 +19,7 @@ from miv.cases.recusal import blocking
 from miv.cases.statistics import LOCAL
 from miv.casework.logstore import entry_from_row
 from miv.casework.records import RecordTampered
-from miv.casework import CASE_ACCOUNT, MemberError, person_id, twofactor
+from miv.casework import CASE_ACCOUNT, Casework, MemberError, person_id, twofactor
 from miv.store.cases import AuditRow
 from miv.web.caseguard import NOT_FOUND, SECOND_FACTOR, casework, now, organisation_page
 from miv.web.cases import find_case, members_by_person, page_context
@@ -34,30 +35,45 @@ def _see(url: str) -> RedirectResponse:
 
 @requires(CASE_ACCOUNT)
 async def second_factor(request: Request) -> Response:
-    """Enrolment (secret shown as text and as otpauth URI) or the code at sign-in."""
+    """The second factor. Without a confirmed TOTP: first the administrator's one-time enrolment
+    code, whose answer shows a new secret once; then, as at every sign-in, the TOTP code."""
     work, user, state = casework(request), request.scope["user"], request.app.state
     target = request.query_params.get("volgende", "/beheer/zaken")
     target = target if target.startswith("/beheer/zaken") else "/beheer/zaken"
     person = person_id(user.id)
     with work.db.session() as session:
-        enrolment = twofactor.pending(session, work.master, person, user.email)
-    context = {"title": "Inloggen met tweestapsverificatie", "enrolment": enrolment, "next": target}
+        enrolled, pending = twofactor.enrolled(session, person), twofactor.pending(session, person)
+    context = {"title": "Inloggen met tweestapsverificatie", "enrolled": enrolled, "pending": pending, "next": target}
     if request.method == "GET":
         return render(request, "cases/twofactor.html", context)
     form = await checked_form(request)
     address = client(request)
     if state.limits.blocked(TOTP_SCOPE, address, state.settings.login_attempts):
         raise HTTPException(429, "Te veel onjuiste codes. Wacht een kwartier en probeer het dan opnieuw.")
+    if "inschrijfcode" in form and not enrolled:
+        with work.db.session() as session:
+            enrolment = twofactor.redeem(session, work.master, person, user.email, str(form.get("inschrijfcode", "")), now())
+        if enrolment is None:
+            return _refused(request, work, person, context, "inschrijfcode",
+                            "Deze inschrijfcode is onjuist, al gebruikt, verlopen of niet voor uw account. Vraag de beheerder om een nieuwe.")
+        work.record(person, "tweestaps-ingeschreven", now(), None, None, {"persoon": person})
+        return render(request, "cases/twofactor.html", context | {"enrolment": enrolment, "pending": True})
+    if not (enrolled or pending):
+        return _refused(request, work, person, context, "inschrijfcode", "Vul eerst de inschrijfcode van de beheerder in.")
     with work.db.session() as session:
         accepted = twofactor.check(session, work.master, person, str(form.get("code", "")), now())
     if not accepted:
-        state.limits.fail(TOTP_SCOPE, address)
-        work.record(person, "inloggen-mislukt", now(), None, None, {"reden": "code"})
-        error = "Deze code is onjuist of al gebruikt. Vul de zescijferige code in die uw app nu toont."
-        return render(request, "cases/twofactor.html", context | {"error": error}, status=400)
+        return _refused(request, work, person, context, "code", "Deze code is onjuist of al gebruikt. Vul de zescijferige code in die uw app nu toont.")
     work.record(person, "inloggen", now(), None, None, {"tweestaps": True})
     request.session[SECOND_FACTOR] = user.id
     return _see(target)
+
+
+def _refused(request: Request, work: Casework, person: str, context: dict[str, Any], field: str, error: str) -> Response:
+    """A wrong enrolment or TOTP code: counted against the rate limit and logged, the form again."""
+    request.app.state.limits.fail(TOTP_SCOPE, client(request))
+    work.record(person, "inloggen-mislukt", now(), None, None, {"reden": field})
+    return render(request, "cases/twofactor.html", context | {"error": error, "error_field": field}, status=400)
 
 
 @organisation_page(Permission.CREATE)

@@ -30,7 +30,7 @@ class Settings:
     smtp: Smtp | None = None  # send mailings by e-mail; without it staff download mail-merge files
     cases_master_key: Path | None = default("cases_master_key")
     cases_documents: Path = default("cases_documents")
-    cases_anchor: Path = default("cases_anchor")
+    cases_anchor: Path | None = default("cases_anchor")  # None: beside the master key file
     cases_max_upload: int = default("cases_max_upload")
 
 

@@ -44,10 +44,10 @@ def problems(out: Path, monitor: Monitor) -> list[str]:
     found = []
     for page in sorted(out.glob("*.html")):
         tree = lxml_html.fromstring(page.read_bytes())
-        annex = {id(e) for a in tree.xpath("//*[contains(concat(' ', @class, ' '), ' miv-bijlage ')]") for e in a.iter()}
         for element in tree.iter(*RUNNING):
             text = " ".join(element.text_content().split())
-            found += [f"{page.name}: {message}: {text!r}" for message in _breaches(text, allowed, id(element) in annex)]
+            in_annex = bool(element.xpath("ancestor::*[contains(concat(' ', @class, ' '), ' miv-bijlage ')]"))
+            found += [f"{page.name}: {message}: {text!r}" for message in _breaches(text, allowed, in_annex)]
         whole = " ".join(tree.text_content().split())
         found += [f"{page.name}: Engels of programmacode {m.group(0)!r}" for m in ENGLISH.finditer(whole)]
         found += [f"{page.name}: verouderde term {m.group(0)!r}" for m in OUTDATED.finditer(whole)]
