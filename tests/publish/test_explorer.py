@@ -268,7 +268,7 @@ def test_change_and_comparison_follow_the_tests(published, results: Results):
                     assert row["vergelijking"] == "", row["sleutel"]
                 change = tests.get((pub, per, indicator, "previous_edition", breakdown, domain))
                 if change is not None and row["verandering"] != "trendbreuk":
-                    assert row["verandering"] == ("gestegen" if change["difference"] > 0 else "gedaald") if change["p_value"] < 0.05 else "gelijk gebleven"
+                    assert row["verandering"] == ("gestegen" if change["difference"] > 0 else "gedaald") if change["p_value"] < 0.05 else "geen significant verschil"
                     changes += 1
     assert verdicts > 100 and changes > 100
 

@@ -162,7 +162,7 @@ def _line(results: Results, doc: Document, indicator: Indicator, breakdown: str,
     if results.previous and indicator.trend_break(results.edition):
         change = "trendbreuk"
     elif test is not None and now is not None and before is not None:
-        change = ("gestegen" if now.figure.value > before.figure.value else "gedaald") if significant(test["p_value"]) else "gelijk gebleven"
+        change = ("gestegen" if now.figure.value > before.figure.value else "gedaald") if significant(test["p_value"]) else "geen significant verschil"
     return Line(breakdown, domain, label, values, hidden, change, _contrast(head, breakdown, domain, now, published, labels) if now else None)
 
 
