@@ -12,6 +12,7 @@ import functools
 import http.server
 import io
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -172,7 +173,8 @@ def test_keyboard_only(browser: Browser, site: str):
     assert page.evaluate("document.activeElement.textContent") == "Toon selectie"
     page.keyboard.press("Enter")
     last = page.locator("#kies-uitsplitsing option").last.get_attribute("value")
-    assert page.url.endswith(f"#uitsplitsing={last}&editie=2024")
+    expect(page).to_have_url(re.compile(re.escape(f"#uitsplitsing={last}&editie=2024") + "$"))
+    expect(page.locator("[data-uitsplitsing]:not([hidden])")).to_have_count(1)
     assert visible_breakdowns(page) == [last]
     accessible(page, "na toetsenbordselectie")
     # Every table region scrolls by keyboard: it is focusable.
