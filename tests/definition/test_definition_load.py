@@ -146,10 +146,11 @@ def test_every_indicator_states_its_denominator(monitor: Monitor) -> None:
 def test_publications_of_domain_md(monitor: Monitor) -> None:
     slugs = {p.slug: p for p in monitor.publications}
     factsheets = {f"factsheet-{name}" for name in ("politieke-ambtsdragers", "burgemeesters", "wethouders", "raadsleden", "gemeenten", "provincies", "waterschappen", "medewerkers", "provincie")}
-    assert set(slugs) == {"rapport-veiligheid", "rapport-integriteit", "kerncijfers"} | factsheets
+    assert set(slugs) == {"rapport-veiligheid", "rapport-integriteit", "kerncijfers", "monitor-in-5-minuten"} | factsheets
     assert {slugs[s].kind for s in factsheets} == {PublicationKind.FACTSHEET}
     assert slugs["rapport-veiligheid"].kind is slugs["rapport-integriteit"].kind is PublicationKind.REPORT
     assert slugs["kerncijfers"].kind is PublicationKind.KEY_FIGURES
+    assert slugs["monitor-in-5-minuten"].kind is PublicationKind.SUMMARY
     assert slugs["factsheet-provincie"].per == "province"
     assert all(Comparison.PROVINCE_VS_NATIONAL in s.comparisons for s in slugs["factsheet-provincie"].sections)
     used = {code for p in monitor.publications for s in p.sections for code in s.indicators}
