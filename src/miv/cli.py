@@ -393,13 +393,30 @@ Documents = option("cases_documents")
 @contextmanager
 def _casework(db: str | None, documents: Path, anchor: Path | None = None) -> Iterator[Any]:  # a Casework, imported lazily
     """The case store for one command; its connections close after. Every entry it writes is
-    anchored in the declared cases_anchor (MIV_CASES_ANCHOR), as in the app."""
+    anchored in the declared cases_anchor (MIV_CASES_ANCHOR), as in the app, and names the
+    operating-system account and host that ran it."""
     from miv import cases, casework
 
     master = cases.MasterKey.from_environment()
     anchor = anchor or SETTINGS["cases_anchor"].read() or cases.AnchorFile.beside(SETTINGS["cases_master_key"].read())
     with database(db) as opened:
-        yield casework.Casework(opened, master, cases.DocumentStore(documents), anchor=anchor)
+        yield casework.Casework(opened, master, cases.DocumentStore(documents), anchor=anchor, origin=_origin())
+
+
+def _origin() -> dict[str, str | int | bool]:
+    """Who ran the command, by the operating system rather than by what was typed after --by:
+    the account and the machine, recorded in every entry the command writes (audit.ORIGIN).
+    The account is the one of the process's user id, not getpass.getuser(), which believes
+    $USER and $LOGNAME and so whatever the operator sets there."""
+    import os
+    import pwd
+    import socket
+
+    try:
+        user = pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:  # a user id without an entry in the password database (a bare container)
+        user = f"uid {os.getuid()}"
+    return {"os-gebruiker": user, "host": socket.gethostname()}
 
 
 @cases_app.command("create-key")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, Future
 from contextlib import nullcontext
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +15,8 @@ from miv.intake import IntakeError
 from miv.pipeline.fieldwork import response
 from miv.pipeline.inputs import Inputs, read_inputs, write_reports
 from miv.pipeline.run import run
-from miv.publish import Results
-from miv.publish.writer import Pending, start_publications, worker_pool, write_publications
+from miv.publish import Disclosure, Results
+from miv.publish.writer import Pending, Printer, start_publications, worker_pool, write_unprinted
 
 Progress = Callable[[str, int | None, int | None], None]
 """Told what is being done and, when known, how many of how many steps are done."""
@@ -52,44 +53,67 @@ def publish_edition(monitor: Monitor, edition: int, current: Inputs, previous: I
     every publication into `out`; `notice` is printed on every output. `previous_results`,
     the previous edition's figures when it was run already, are reused, not recomputed."""
     with worker_pool() if pdf else nullcontext() as pool:
-        results, pending = _start(monitor, edition, current, previous, out, pool, notice, progress, previous_results)
+        results = _estimate(monitor, edition, current, previous, notice, progress, previous_results)
+        pending = _publish(results, out, Printer(pool) if pool else None, progress)
         return Published(results, _finish(pending, out), out)
 
 
-def _start(monitor: Monitor, edition: int, current: Inputs, previous: Inputs | None, out: Path, pool: Executor | None,
-           notice: str | None, progress: Progress | None, previous_results: Results | None,
-           beside: Executor | None = None) -> tuple[Results, Pending | _Beside]:
-    """`publish_edition` up to the PDFs, which print in `pool` (None: no PDFs) while the caller
-    goes on; with `beside`, the publications (no PDFs) are written there, also while the caller goes on."""
-    step = progress or (lambda what, done, total: None)
+def _estimate(monitor: Monitor, edition: int, current: Inputs, previous: Inputs | None, notice: str | None,
+              progress: Progress | None, previous_results: Results | None) -> Results:
+    step = progress or _silent
     before = {k: v for k, v in previous.hashes.items() if k != previous.fieldwork_file} if previous else {}
     hashes = {**current.hashes, **before}  # the previous edition's fieldwork account is not used here
     fieldwork = None
     if current.invited is not None:
         fieldwork = response(monitor, edition, current.invited, current.tables, current.fieldwork_file or "veldwerk")
-    results = run(monitor, edition, current.tables, previous.tables if previous else None, hashes,
-                  lambda what: step(what, None, None), notice, previous_results=previous_results,
-                  fieldwork=fieldwork, fieldwork_file=current.fieldwork_file)
+    return run(monitor, edition, current.tables, previous.tables if previous else None, hashes,
+               lambda what: step(what, None, None), notice, previous_results=previous_results,
+               fieldwork=fieldwork, fieldwork_file=current.fieldwork_file)
+
+
+def _publish(results: Results, out: Path, printer: Printer | None, progress: Progress | None) -> Pending:
+    """The edition's publications up to the PDFs, which `printer` (None: no PDFs) prints while the caller goes on."""
+    step = progress or _silent
     step("publiceren", 0, 1)
-    if beside is not None:
-        return results, _Beside(beside.submit(write_publications, results, out, with_pdf=False), step)
     try:
-        return results, start_publications(results, out, pool, lambda done, total, name: step(name, done, total))
+        return start_publications(results, out, printer, lambda done, total, name: step(name, done, total))
     except OSError as exc:
         raise _unwritable(exc, out) from exc
 
 
-@dataclass
 class _Beside:
-    """An edition's publications (no PDFs) being written by a worker process."""
+    """An edition's publications written by a worker process while the caller goes on; with a
+    printer, its PDFs are queued the moment the pages exist; `finish` writes the manifest here."""
 
-    job: Future[list[Path]]
-    step: Progress
+    def __init__(self, pool: Executor, results: Results, out: Path, printer: Printer | None, progress: Progress | None) -> None:
+        self.results, self.out, self.printer, self.step = results, out, printer, progress or _silent
+        self.step("publiceren", 0, 1)
+        self.pending: Pending | None = None
+        self.queued = threading.Event()
+        self.job = pool.submit(write_unprinted, results, out, printer is not None)
+        self.job.add_done_callback(self._written)
+
+    def _written(self, job: Future[tuple[Disclosure, list[Path], list[Path]]]) -> None:
+        try:
+            if job.exception() is None:
+                disclosure, written, pages = job.result()
+                done = iter(range(1, len(pages) + 2))
+                self.pending = Pending(self.results, disclosure, self.out, written, pages,
+                                       lambda name: self.step(name, next(done), len(pages) + 1))
+                if self.printer is not None:
+                    self.pending.print(self.printer)
+        finally:
+            self.queued.set()
 
     def finish(self) -> list[Path]:
-        written = self.job.result()
-        self.step("manifest.json", 1, 1)
-        return written
+        self.job.result()  # the worker's error, if any
+        self.queued.wait()
+        assert self.pending is not None
+        return self.pending.finish()
+
+
+def _silent(what: str, done: int | None, total: int | None) -> None:
+    """No progress shown."""
 
 
 def _finish(pending: Pending | _Beside, out: Path) -> list[Path]:
@@ -122,25 +146,27 @@ def run_editions(monitor: Monitor, files: Mapping[int, Iterable[Path]], out: Pat
     """Every edition in `files`, oldest first, into <out>/<edition>/, each compared with the
     edition before it; each edition's files are read once, also when the next one compares
     against them, and its figures are reused for the comparison, not recomputed. One pool of
-    worker processes keeps both cores busy: with PDFs, it prints those of all editions, an
-    edition's while the next one is computed; without, it writes the earlier editions'
-    publications while the next one is computed. `progress(edition)` gives the progress
-    callback for that edition; `fieldwork` the fieldwork account (veldwerk.csv) per edition."""
+    worker processes keeps both cores busy: it writes the earlier editions' publications
+    while the next edition is computed and, with PDFs, prints those of every edition, the
+    biggest waiting page first. `progress(edition)` gives the progress callback for that
+    edition; `fieldwork` the fieldwork account (veldwerk.csv) per edition."""
     read: dict[int, Inputs] = {}
-    started: dict[int, tuple[Results, Pending | _Beside]] = {}
+    estimated: dict[int, Results] = {}
+    started: dict[int, Pending | _Beside] = {}
     years = sorted(files)
     with worker_pool() if pdf else worker_pool(1) if len(years) > 1 else nullcontext() as pool:
+        printer = Printer(pool) if pdf and pool is not None else None
         for year in years:
-            folder = out / str(year)
-            read[year] = read_edition(monitor, year, files[year], folder / "validatie", (fieldwork or {}).get(year))
+            told = progress(year) if progress else None
+            read[year] = read_edition(monitor, year, files[year], out / str(year) / "validatie", (fieldwork or {}).get(year))
             previous = monitor.editions[year].previous
             prior = read.get(previous) if previous is not None else None
-            reused = started[previous][0] if previous in started else None
-            started[year] = _start(monitor, year, read[year], prior, folder, pool if pdf else None, notice,
-                                   progress(year) if progress else None, reused,
-                                   beside=pool if not pdf and year != years[-1] else None)
-        return [Published(results, _finish(pending, out / str(year)), out / str(year))
-                for year, (results, pending) in started.items()]
+            estimated[year] = _estimate(monitor, year, read[year], prior, notice, told, estimated.get(previous))
+            if year != years[-1] and pool is not None:
+                started[year] = _Beside(pool, estimated[year], out / str(year), printer, told)
+            else:
+                started[year] = _publish(estimated[year], out / str(year), printer, told)
+        return [Published(estimated[year], _finish(pending, out / str(year)), out / str(year)) for year, pending in started.items()]
 
 
 def _previous(monitor: Monitor, edition: int) -> int:

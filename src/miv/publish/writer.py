@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import multiprocessing
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from miv.definition import PublicationKind
@@ -47,24 +50,77 @@ def worker_pool(workers: int = PDF_WORKERS) -> ProcessPoolExecutor:
     """Processes that print PDFs (or write whole publications), one per core: WeasyPrint is pure
     Python. Spawned, not forked: the caller runs vl-convert's threads, and forking a threaded
     process can deadlock. Each worker starts at once and imports miv.publish while the caller
-    goes on, so a pool made at the start of a run is ready when the first job is due."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    goes on, so a pool made at the start of a run is ready when the first job is due. Workers
+    run at a lower priority: the caller computes what they will print next, so it goes first."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=os.nice,
+                               initargs=(WORKER_NICENESS,))
     for _ in range(workers):
         pool.submit(ready)
     return pool
 
 
+WORKER_NICENESS = 5
+
+
+class Printer:
+    """Prints pages to PDF in a pool, the biggest waiting page first, whichever edition it is
+    from, and hands the pool no more jobs than it has workers: a job queued inside the pool
+    could not be overtaken, and a run ends when its longest PDF does, so that one must start
+    as soon as its page exists."""
+
+    def __init__(self, pool: Executor, workers: int = PDF_WORKERS) -> None:
+        self._pool, self._free = pool, workers
+        self._waiting: list[tuple[int, int, Path, Future[None]]] = []
+        self._order = itertools.count()
+        self._lock = threading.Lock()
+
+    def print(self, page: Path) -> Future[None]:
+        """Queue `page` (an HTML file) to be printed beside it as .pdf."""
+        done: Future[None] = Future()
+        with self._lock:
+            heapq.heappush(self._waiting, (-page.stat().st_size, next(self._order), page, done))
+        self._start()
+        return done
+
+    def _start(self) -> None:
+        with self._lock:
+            due = [heapq.heappop(self._waiting) for _ in range(min(self._free, len(self._waiting)))]
+            self._free -= len(due)
+        for _, _, page, done in due:
+            try:
+                job = self._pool.submit(pdf, page, page.with_suffix(".pdf"))
+            except RuntimeError as exc:  # the pool was shut down or broke
+                done.set_exception(exc)
+                continue
+            job.add_done_callback(lambda job, done=done: self._finished(job, done))
+
+    def _finished(self, job: Future[None], done: Future[None]) -> None:
+        with self._lock:
+            self._free += 1
+        error = job.exception()
+        if error is None:
+            done.set_result(None)
+        else:
+            done.set_exception(error)
+        self._start()
+
+
 @dataclass
 class Pending:
-    """An edition's publications written but for the PDFs still printing in a pool and the
-    manifest, which hashes every file and so comes last (`finish`)."""
+    """An edition's publications written but for the PDFs still printing and the manifest,
+    which hashes every file and so comes last (`finish`). `pages` are the HTML files to print."""
 
     results: Results
     disclosure: Disclosure
     out_dir: Path
     written: list[Path]
-    printing: list[tuple[Path, Future[None]]]
+    pages: list[Path]
     step: Callable[[str], None]
+    printing: list[tuple[Path, Future[None]]] = field(default_factory=list)
+
+    def print(self, printer: Printer) -> None:
+        """Hand every page to `printer`."""
+        self.printing += [(page.with_suffix(".pdf"), printer.print(page)) for page in self.pages]
 
     def finish(self) -> list[Path]:
         """Wait for the PDFs, write the manifest; return every file written."""
@@ -89,14 +145,14 @@ def write_publications(
     if not with_pdf:
         return start_publications(results, out_dir, None, progress, policy=policy).finish()
     with worker_pool() as pool:
-        return start_publications(results, out_dir, pool, progress, policy=policy).finish()
+        return start_publications(results, out_dir, Printer(pool), progress, policy=policy).finish()
 
 
-def start_publications(results: Results, out_dir: Path, pool: Executor | None, progress: Progress | None = None, *,
-                       policy: Policy | None = None) -> Pending:
-    """`write_publications` up to the PDFs, which are handed to `pool` (None: no PDFs), biggest
-    first so that no long one starts last; the caller can compute the next edition meanwhile
-    and call `finish()` on the result."""
+def start_publications(results: Results, out_dir: Path, printer: Printer | None, progress: Progress | None = None, *,
+                       policy: Policy | None = None, print_later: bool = False) -> Pending:
+    """`write_publications` up to the PDFs, which are handed to `printer` (None: no PDFs, or,
+    with `print_later`, PDFs the caller will print); the caller can compute the next edition
+    meanwhile and call `finish()` on the result."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     disclosure, docs = prepare(results, policy)
@@ -104,8 +160,9 @@ def start_publications(results: Results, out_dir: Path, pool: Executor | None, p
     renderer = Renderer(labels, _meta(results, disclosure, labels))
     shutil.copytree(STATIC, out_dir / "static", dirs_exist_ok=True, ignore=shutil.ignore_patterns("verkenner"))
     (out_dir / "static" / "rijkshuisstijl-componenten.css").write_text(component_css(), encoding="utf-8")
-    printable = [d for d in docs if d.kind is not PublicationKind.KEY_FIGURES] if pool is not None else []
-    total = len(docs) + 4 + len(printable) + 1
+    with_pdf = printer is not None or print_later
+    pages = [out_dir / f"{d.stem}.html" for d in docs if d.kind is not PublicationKind.KEY_FIGURES] if with_pdf else []
+    total = len(docs) + 4 + len(pages) + 1
     step = _counter(progress, total)
     written: list[Path] = []
     for doc in docs:
@@ -120,11 +177,11 @@ def start_publications(results: Results, out_dir: Path, pool: Executor | None, p
             letter(doc, brief, results.notice)
             written.append(brief)
         step(page.name)
-    pages = [out_dir / f"{doc.stem}.html" for doc in printable]
-    jobs = {page: pool.submit(pdf, page, page.with_suffix(".pdf")) for page in sorted(pages, key=lambda p: -p.stat().st_size)} if pool else {}
-    printing = [(page.with_suffix(".pdf"), jobs[page]) for page in pages]
+    pending = Pending(results, disclosure, out_dir, written, pages, step)
+    if printer is not None:
+        pending.print(printer)
     index = out_dir / "index.html"
-    index.write_text(renderer.index(docs, results.edition, pool is not None, results.weights.height > 0), encoding="utf-8")
+    index.write_text(renderer.index(docs, results.edition, with_pdf, results.weights.height > 0), encoding="utf-8")
     written.append(index)
     estimates_csv(disclosure, results.monitor, results.edition, results.previous, out_dir / "estimates.csv")
     written.append(out_dir / "estimates.csv")
@@ -139,7 +196,15 @@ def start_publications(results: Results, out_dir: Path, pool: Executor | None, p
     step("verkenner")
     written += write_open_data(results, disclosure, out_dir)
     step("open-data")
-    return Pending(results, disclosure, out_dir, written, printing, step)
+    return pending
+
+
+def write_unprinted(results: Results, out_dir: Path, with_pdf: bool) -> tuple[Disclosure, list[Path], list[Path]]:
+    """For a worker process: an edition's publications but the PDFs and the manifest; returns
+    the disclosure, the files written and the pages the caller is to print (`with_pdf`) before
+    it writes the manifest."""
+    pending = start_publications(results, out_dir, None, print_later=with_pdf)
+    return pending.disclosure, pending.written, pending.pages
 
 
 def _counter(progress: Progress | None, total: int) -> Callable[[str], None]:
