@@ -5,33 +5,12 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from fieldwork_support import INVITATIONS_CSV, start
+from fieldwork_support import INVITATIONS_CSV, answers_for, start
 from typer.testing import CliRunner
 
 from miv import definition, intake
 from miv import fieldwork as fw
 from miv.cli import app
-from miv.definition import ItemType
-
-
-def answers_for(q, stratum) -> dict:
-    """Walk the questionnaire as a respondent would: yes to verbal aggression, otherwise
-    'Nee' (2) or the first option, 5 for numbers, a sentence for text."""
-    answers: dict = {}
-    while True:
-        open_items = [i for i in fw.visible_items(q, stratum, answers) if i.code not in answers]
-        if not open_items:
-            return answers
-        item = open_items[0]
-        codes = [o.code for o in q.options(item)]
-        if item.type is ItemType.SINGLE:
-            answers[item.code] = 1 if item.code == "AG_VERBAAL" else (2 if 2 in codes else codes[0])
-        elif item.type is ItemType.MULTI:
-            answers[item.code] = codes[:1]
-        elif item.type is ItemType.NUMBER:
-            answers[item.code] = 5.0
-        else:
-            answers[item.code] = "Geen opmerkingen."
 
 
 def test_web_responses_become_the_respondent_table(db, keys, tmp_path):
