@@ -4,6 +4,7 @@ for the real 2024 ambtsdragers questionnaire; and `miv db responses` saves it.""
 from __future__ import annotations
 
 import polars as pl
+import pytest
 from fieldwork_support import INVITATIONS_CSV, start
 from typer.testing import CliRunner
 
@@ -39,14 +40,20 @@ def test_web_responses_become_the_respondent_table(db, keys, tmp_path):
     fid = fw.open_fieldwork(db, monitor, 2024, "ambtsdragers")
     fw.import_invitations(db, keys, fid, "lijst.csv", INVITATIONS_CSV.encode())
     codes = [line.split(";")[3] for line in fw.mailing(db, keys, fid, "https://x.nl").splitlines()[1:]]
+    out = tmp_path / "data"
     for code in codes:  # every invitee, also the ab-lid whose group is not stratified: the import asked the gender
         invitation, secret = start(db, keys, code)
         _, stratum, _ = fw.load_answers(db, keys, invitation, secret)
         fw.save_answers(db, keys, invitation, secret, answers_for(q, stratum))
         fw.submit(db, keys, invitation, secret)
     result = CliRunner().invoke(app, ["db", "responses", "--edition", "2024", "--questionnaire", "ambtsdragers",
-                                      "--db", db.url, "--out", str(tmp_path)])
-    assert result.exit_code == 1 and "nog open" in result.output  # answers are released at close only
+                                      "--db", db.url, "--out", str(out)])
+    refusal = "nog open: de antwoorden komen pas vrij als een beheerder het veldwerk sluit"
+    assert result.exit_code == 1 and refusal in " ".join(result.output.split()), result.output  # released at close only
+    assert not out.exists()  # no table, no validation report: not even the number of responses
+    for attempt in (fw.completed_records, fw.respondent_table):
+        with pytest.raises(fw.FieldworkError, match=refusal):
+            attempt(db, *((monitor,) if attempt is fw.respondent_table else ()), fid)
     fw.close_fieldwork(db, keys, fid)
 
     table, report = fw.respondent_table(db, monitor, fid)
@@ -61,9 +68,9 @@ def test_web_responses_become_the_respondent_table(db, keys, tmp_path):
     assert statenlid["size_class"] is None and statenlid["INT_ZORGPLICHT_EIGEN"] == -1
 
     result = CliRunner().invoke(app, ["db", "responses", "--edition", "2024", "--questionnaire", "ambtsdragers",
-                                      "--db", db.url, "--out", str(tmp_path)])
+                                      "--db", db.url, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert intake.load_table(tmp_path, 2024, "ambtsdragers").height == 4
+    assert intake.load_table(out, 2024, "ambtsdragers").height == 4
 
 
 def test_organisation_questionnaire_keeps_the_organisation_not_a_person(db, keys):
