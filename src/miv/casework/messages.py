@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -20,7 +21,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from miv.cases import AccessDenied, Case, CaseError, CaseKey, MasterKey, Member, Permission, Role, Stage, TransitionError, require
+from miv.cases import (AccessDenied, Case, CaseError, CaseKey, MasterKey, Member, Permission, Role, Stage, TransitionError, case_permissions,
+                       require)
 from miv.cases.audit import AuditLog
 from miv.cases.documents import Document
 from miv.cases.messages import (
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
 FEEDBACK_ROLES = frozenset({Role.CHAIR, Role.SUPPORT, Role.ADVISER})  # the organisation informs the reporter, not the investigator
 EMAIL_FIELD = "e-mail"
 ADDED = "melderbericht-toegevoegd"
+READ = "melderberichten-gelezen"
 MESSAGE_FIELDS = {"author": "afzender", "at": "tijdstip", "feedback": "terugkoppeling", "attachment": "bijlage", "digest": "inhoud"}
 
 
@@ -153,7 +156,7 @@ class Mailbox:
         with self.work.transaction() as (session, log):
             messages = self._messages(session, access.key)
             if messages:
-                log.record(REPORTER, "melderberichten-gelezen", at, access.case.id, access.case.organisation, {"aantal": len(messages)})
+                log.record(REPORTER, READ, at, access.case.id, access.case.organisation, {"aantal": len(messages)})
         return messages
 
     def post_as_reporter(self, access: ReporterAccess, text: str, upload: Upload | None, at: datetime) -> int:
@@ -209,8 +212,24 @@ class Mailbox:
                 return None
             messages = self._messages(session, key)
             if messages:
-                log.record(member.person, "melderberichten-gelezen", at, case.id, case.organisation, {"aantal": len(messages), "rol": member.role.value})
+                log.record(member.person, READ, at, case.id, case.organisation, {"aantal": len(messages), "rol": member.role.value})
         return messages
+
+    def unread(self, member: Member, cases: Iterable[Case]) -> set[str]:
+        """The cases among `cases` in which the reporter wrote after `member` last read the
+        messages, from the log (the newest of each): only cases the member may read, so the
+        auditor, another organisation and the recused get nothing."""
+        readable = {c.id for c in cases if Permission.READ in case_permissions(member, c)}
+        if not readable:
+            return set()
+        with self.work.db.session() as session:
+            newest = session.execute(select(AuditRow.case_id, AuditRow.action, func.max(AuditRow.seq))
+                                     .where(AuditRow.case_id.in_(readable),
+                                            ((AuditRow.action == ADDED) & (AuditRow.actor == REPORTER))
+                                            | ((AuditRow.action == READ) & (AuditRow.actor == member.person)))
+                                     .group_by(AuditRow.case_id, AuditRow.action))
+            seqs = {(case_id, action): seq for case_id, action, seq in newest}
+        return {c for c in readable if seqs.get((c, ADDED), 0) > seqs.get((c, READ), 0)}
 
     def post_as_handler(self, member: Member, case: Case, text: str, feedback: bool, upload: Upload | None, at: datetime) -> str | None:
         """Write to the reporter as `member`; returns the reporter's address for a seintje, if they left one."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from miv.cases import RULES, Case, CaseError, Channel, MasterKey, Step, normalise_receipt
+from miv.cases import RULES, Action, Case, CaseError, Channel, MasterKey, Step, normalise_receipt
 from miv.cases.sealing import derive, seal, unseal
 from miv.casework import keyring
 from miv.store.cases import AuditRow, CaseRow, ContentRow, Membership, ReporterRow, StepRow
@@ -36,6 +36,7 @@ GIVEN, SEALED = "gegeven:", "verzegeld:"  # a step's codes and the digests of it
 FIELD_NAMES |= {f"{prefix}{f.name}": f.label for rule in RULES.values() for f in rule.fields for prefix in (GIVEN, SEALED)}
 FIELD_NAMES |= {f"{SEALED}{name}": label for name, label in (("reden", "motivering"), ("onderzoeksopdracht", "onderzoeksopdracht"),
                 ("omschrijving", "omschrijving van de melding"), ("betrokkene", "betrokkene"), ("melder", "melder"))}
+ACTIONS = {a.value for a in Action}
 CHANGES = ("melden", "uitsluiting-toegevoegd")  # with every protocol step, these actions log the record's state
 
 
@@ -179,6 +180,7 @@ class Records:
             for where, fields in self._problems(row, steps):
                 found.append(Problem(where, ", ".join(FIELD_NAMES.get(f, f) for f in fields) + " gewijzigd buiten de applicatie om"))
             found += self._sealed_problems(row.id, steps)
+            found += self._codes_gone(row.id, steps)
             logged = self._logged_state(row.id)
             if logged is None:
                 found.append(Problem(f"zaak {row.id}", "heeft geen stand in het logboek: zijn logregels zijn verwijderd"))
@@ -227,6 +229,23 @@ class Records:
                     name = FIELD_NAMES.get(SEALED + field.split("-", 2)[-1], field)
                     found.append(Problem(f"zaak {case_id}, stap {step.position + 1}",
                                          f"{name} (versleuteld) {'verwijderd' if blob is None else 'gewijzigd'} buiten de applicatie om"))
+        return found
+
+    def _codes_gone(self, case_id: str, steps: list[StepRow]) -> list[Problem]:
+        """Each code a step's audit entry lists that the step row no longer holds: a code deleted
+        together with its MAC leaves the row's other MACs whole, but not the entry."""
+        logged: dict[object, dict[str, object]] = {}
+        for detail in self.session.scalars(select(AuditRow.detail).where(AuditRow.case_id == case_id, AuditRow.action.in_({s.action for s in steps}))):
+            values = _json(detail)
+            logged.setdefault(values.get("stap"), values)
+        found = []
+        for step in steps:
+            fields = {f.name: f.label for f in RULES[Action(step.action)].fields if not f.sealed} if step.action in ACTIONS else {}
+            held, macs = _json(step.details), _json(step.mac)  # a code gone but its MAC kept is named by _problems already
+            gone = [label for name, label in fields.items()
+                    if name in logged.get(step.position + 1, {}) and name not in held and GIVEN + name not in macs]
+            if gone:
+                found.append(Problem(f"zaak {case_id}, stap {step.position + 1}", ", ".join(gone) + " verwijderd buiten de applicatie om"))
         return found
 
     def _seal_case(self, case_id: str, steps: int) -> None:

@@ -117,8 +117,9 @@ class Contents:
 
 class Casework:
     def __init__(self, db: Database, master: MasterKey, documents: DocumentStore, retention: RetentionPolicy | None = None,
-                 anchor: Path | None = None) -> None:
+                 anchor: Path | None = None, origin: Detail | None = None) -> None:
         self.db = db
+        self.origin = origin  # where a command runs (audit.ORIGIN); the web app's entries name the signed-in member instead
         self.master = master
         self.documents = documents
         self.retention = retention or RetentionPolicy()
@@ -130,7 +131,7 @@ class Casework:
         back and is itself logged, in a transaction of its own, so the refusal stays on record."""
         try:
             with self.db.session() as session:
-                log = AuditLog(DatabaseLogStore(session), self.master, keyring.audit_keys(session, self.master))
+                log = AuditLog(DatabaseLogStore(session), self.master, keyring.audit_keys(session, self.master), self.origin)
                 yield session, log
             if log.written is not None and self.anchor is not None:
                 self.anchor.append(Anchor(log.written.seq, log.written.hash), new_log=log.began)
