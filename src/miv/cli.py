@@ -149,6 +149,28 @@ def db_responses(
     console.print(f"[green]✓[/] {report.respondents} respondenten opgeslagen in {escape(str(intake.table_path(out, edition, questionnaire)))}", highlight=False)
 
 
+@db_app.command("veldwerk")
+def db_fieldwork_account(
+    edition: int = typer.Option(..., "--edition", help="Editie, bijvoorbeeld 2024."),
+    out: Path = typer.Option(DATA, "--out", help="Datamap; het bestand komt in <map>/<editie>/veldwerk.csv."),
+    db: str | None = DatabaseUrl, root: Path | None = DefinitionRoot,
+) -> None:
+    """Schrijf het veldwerkbestand van de webenquête (veldwerk.csv: aantal uitgenodigden per vragenlijst en doelgroep) voor 'miv run --veldwerk'."""
+    from miv import fieldwork
+    from miv.intake.fieldwork import write_fieldwork
+
+    monitor = load_definition(root)
+    with database(db) as opened:
+        rows = fieldwork.fieldwork_account(opened, edition)
+    path = write_fieldwork(rows, out / str(edition) / "veldwerk.csv")
+    console.print(f"[green]✓[/] {sum(r['invited'] for r in rows)} uitgenodigden in {len(rows)} rijen geschreven naar {escape(str(path))}",
+                  highlight=False)
+    missing = sorted(set(monitor.editions[edition].questionnaires) - {r["questionnaire"] for r in rows}) if edition in monitor.editions else []
+    if missing:
+        console.print(f"[yellow]![/] zonder webveldwerk: {', '.join(missing)}; vul hun rijen aan voordat 'miv run --veldwerk' het bestand leest",
+                      highlight=False)
+
+
 @users_app.command("add")
 def users_add(
     email: str, name: str = typer.Option(..., "--name", help="Volledige naam."),
