@@ -113,6 +113,14 @@ def test_purge_announces_first_then_destroys_and_keeps_counts(setup):
 
     old = closed(now - timedelta(days=6 * 366))
     nearly = closed(now.replace(year=now.year - 5) + timedelta(days=10))
+    with db.session() as s:  # an edited entry of the case due: the purge refuses and changes nothing
+        s.execute(text(f"update audit_log set actor = 'iemand' where seq = (select min(seq) from audit_log where case_id = '{old}')"))
+    refused = runner.invoke(app, ["cases", "purge"])
+    assert refused.exit_code == 1 and f"Zaak {old} wordt niet vernietigd: logregel" in refused.output, refused.output
+    assert team.work.case(old) is not None and "aangekondigd" not in refused.output
+    with db.session() as s:
+        s.execute(text(f"update audit_log set actor = '{team['voorzitter'].member.person}' where seq = "
+                       f"(select min(seq) from audit_log where case_id = '{old}')"))
     dry = runner.invoke(app, ["cases", "purge", "--dry-run"])
     assert dry.exit_code == 0 and f"zaak {old} zou worden vernietigd" in dry.output and f"Zaak {nearly} wordt op" in dry.output
     assert team.work.case(old) is not None

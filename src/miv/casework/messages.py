@@ -39,7 +39,7 @@ from miv.cases.messages import (
 from miv.cases.reporter import new_receipt_code
 from miv.cases.sealing import derive
 from miv.casework import keyring
-from miv.casework.records import Problem, RecordTampered, Records
+from miv.casework.records import Problem, RecordTampered, Records, digest
 from miv.store.cases import AuditRow, CaseRow, MessageRow, ReporterKeyRow, ReporterRow
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def check(session: Session, records: Records) -> list[Problem]:
             found.append(Problem(where, ", ".join(MESSAGE_FIELDS[f] for f in changed) + " gewijzigd buiten de applicatie om"))
         elif (case_id, number) not in logged:
             found.append(Problem(where, "staat niet in het logboek: buiten de applicatie om toegevoegd"))
-        elif logged[(case_id, number)] != _digest(row.blob):
+        elif logged[(case_id, number)] != digest(row.blob):
             found.append(Problem(where, "inhoud wijkt af van het logboek"))
     for case_id, number in sorted(set(logged) - set(rows)):
         if case_id in cases:  # a destroyed case takes its messages along
@@ -190,9 +190,7 @@ class Mailbox:
             row = session.get(ReporterKeyRow, access.case.id)
             row.salt = new_salt()
             row.for_reporter = access.key.sealed_for_reporter(code, row.salt, pepper(session, self.work.master))
-            reporter = session.get(ReporterRow, access.case.id)
-            reporter.receipt = records.receipt_hash(code)
-            reporter.mac = records.macs(f"melder|{access.case.id}", {"channel": reporter.channel, "receipt": reporter.receipt})
+            records.set_receipt(session.get(ReporterRow, access.case.id), code)
             session.flush()
             log.record(REPORTER, "melder-code-vernieuwd", at, access.case.id, access.case.organisation, {"staat": records.state(access.case.id)})
         return code
@@ -299,7 +297,7 @@ class Mailbox:
             else:
                 raise CaseError("Het bericht kon niet worden opgeslagen omdat er tegelijk andere berichten bijkwamen; probeer het nog eens.")
             detail: dict[str, str | int | bool] = {"bericht": number, "van": "melder" if author == REPORTER else "behandelaar",
-                                                   "terugkoppeling": feedback, "inhoud": _digest(blob)}
+                                                   "terugkoppeling": feedback, "inhoud": digest(blob)}
             if role is not None:
                 detail["rol"] = role.value
             if attachment:
@@ -325,13 +323,9 @@ def _place(row: MessageRow) -> str:
 
 
 def _fields(row: MessageRow) -> dict[str, object]:
-    return {"author": row.author, "at": row.at, "feedback": bool(row.feedback), "attachment": row.attachment, "digest": _digest(row.blob)}
+    return {"author": row.author, "at": row.at, "feedback": bool(row.feedback), "attachment": row.attachment, "digest": digest(row.blob)}
 
 
 def _changed(records: Records, row: MessageRow) -> list[str]:
     return records.changed(_place(row), _fields(row), row.mac)
 
-
-def _digest(blob: bytes) -> str:
-    """A digest of the sealed text (it says nothing of the text), for the chain."""
-    return hashlib.sha256(bytes(blob)).hexdigest()[:32]
