@@ -68,7 +68,9 @@ its rules for every element's footnote and note pseudo-elements (six pseudo-elem
 element, half of a report's styling time); a factsheet's key figures print as a fixed-layout
 table with rows of two instead of a grid of flex boxes, which WeasyPrint lays out several
 times over; what print hides (`miv-alleen-scherm`, the factsheet's tables for the screen) is
-left out before WeasyPrint styles the page. Where the rest goes, in a report: table layout
+left out before WeasyPrint styles the page; the charts' SVG drops what draws nothing (Vega's
+hidden axis labels, empty groups and paths, ARIA attributes an `<img>` does not expose:
+`miv.publish.svg`), a sixth of drawing a chart. Where the rest goes, in a report: table layout
 and line breaking (Pango, per text box) about half, styling a fifth, drawing and writing the
 PDF the rest.
 """

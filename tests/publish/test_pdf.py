@@ -7,12 +7,14 @@ from miv.publish.render import pdf
 
 
 def _streams_text(data: bytes) -> bytes:
+    """Every stream, decompressed, each read to its /Length: compressed bytes can hold "endstream"."""
     out = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+    for match in re.finditer(rb"/Length (\d+)(?:/[^<>]*)?>>\s*stream\r?\n", data):
+        body = data[match.end() : match.end() + int(match.group(1))]
         try:
-            out.append(zlib.decompress(match.group(1)))
+            out.append(zlib.decompress(body))
         except zlib.error:
-            out.append(match.group(1))
+            out.append(body)
     return b"".join(out)
 
 

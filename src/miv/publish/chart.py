@@ -19,6 +19,7 @@ from miv.definition.models import Chart as ChartKind
 from miv.publish.document import Block, Row, SectionView
 from miv.publish.narrative import Figure
 from miv.publish.number import percent
+from miv.publish.svg import lean
 
 BLUE = "#154273"  # lintblauw, the Rijkshuisstijl primary colour
 SECOND = "#6a8fbf"  # the second series: 3.3:1 on white and 3.1:1 against lintblauw (WCAG 1.4.11)
@@ -229,7 +230,7 @@ def _make(kind: str, title: str, points: list[Point], template: dict) -> Chart:
         lines = max(d["lines"].count("|") + 1 for d in data) * LINE_HEIGHT + 4
         paired = kind in ("groups", "whole")
         spec["height"] = {"step": max(PAIRED_STEP, -(-lines // 2)) if paired else max(STEP, lines)}
-    svg = vl_convert.vega_to_svg(_with_data(_compiled(json.dumps({**spec, "datasets": {}}, sort_keys=True)), data), format_locale="nl-NL")
+    svg = lean(vl_convert.vega_to_svg(_with_data(_compiled(json.dumps({**spec, "datasets": {}}, sort_keys=True)), data), format_locale="nl-NL"))
     return Chart(kind, title, _alt(kind, title, points), points, spec, svg)
 
 
