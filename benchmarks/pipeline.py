@@ -57,17 +57,19 @@ STAGES = [
 ]
 
 
-HISTORY = """Before the work of issue 16 on these stages (the six files it changed at commit 7cb3716, same demo
-data, measured alternately with the new code at load average 8-9, two runs each, mean): 18.8 s in this process, now
-15.9 s. Estimation 5.1 s -> 3.7 s (a test against the wider population reuses that population's estimates,
-computed once; trend-break models fitted once per distinct series, 19 fits -> 9); charts 6.0 s -> 4.6 s
-(Vega-Lite compiled to Vega once per template and height, 6 compilations instead of 187, SVGs byte-identical);
-documents 0.70 s -> 0.28 s (cells' domains indexed once, not scanned per block); open data 0.16 s -> 0.07 s
-(reliability's t quantile cached per degrees of freedom). Still to win: the charts' rendering itself
-(vega_to_svg, about 20 ms a chart under this load, 187 charts; vl-convert renders one chart at a time, so the
-four threads of writer.prepare do not help) and the explorer's 774 xlsx downloads (about 2 ms each, xlsxwriter's
-packaging of ten parts per file; writing to memory first or switching off its URL and formula detection
-did not help). On a loaded machine CPU seconds stretch too: compare runs made at the same load."""
+HISTORY = """Before and after the work of issue 16 on these stages (the files it changed, at commit 7cb3716 and
+now; same demo data; run alternately, two runs each at load average 6-9, mean): 23.1 s -> 20.0 s in this process
+(an earlier pair at load 8-9, before the last three changes: 18.8 s -> 15.9 s). Charts 7.6 s -> 5.9 s: Vega-Lite is
+compiled to Vega once per template and height (6 compilations instead of 187) and each chart's rows go into the
+compiled spec; the SVGs are byte-identical. Comparisons within an edition 1.95 s -> 1.28 s: a test against the wider
+population reuses that population's estimates, computed once per cell instead of once per test. Trend-break models
+0.79 s -> 0.45 s: fitted once per distinct series (publications share cells: 19 fits -> 9). Documents 0.82 s ->
+0.16 s: the cells' domains and model sentences are indexed once instead of scanned per block. Open data 0.25 s ->
+0.11 s: reliability's t quantile is computed once per degrees of freedom (so are the intervals'). Left: the charts'
+rendering itself (vega_to_svg, 20-30 ms a chart under this load; vl-convert renders one chart at a time, so the four
+threads of writer.prepare add nothing) and the explorer's 774 xlsx downloads (about 2 ms each, xlsxwriter's
+packaging of ten parts per file; writing to memory first or switching off its URL and formula detection did not
+help). CPU seconds stretch on a loaded machine too: compare runs made at the same load."""
 
 
 def cpu() -> float:
