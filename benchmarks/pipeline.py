@@ -1,23 +1,141 @@
 """Benchmark: one edition of the monitor from respondent tables to `Results` (weighting,
-every publication cell's estimate, all tests), on the demo data; writes the
-'## Pipeline' section of docs/performance.md."""
+every publication cell's estimate, all tests), on the demo data; and the CPU seconds of each
+stage of `miv demo --no-pdf` (both editions, one after the other in this process). Writes
+the '## Pipeline' section of docs/performance.md."""
 
 from __future__ import annotations
 
+import functools
+import importlib
+import resource
 import statistics
+import tempfile
+import threading
 import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from unittest import mock
 
 from report import context, peak_rss_mib, write_section
 
+import miv.pipeline.edition as edition
+import miv.publish.writer as writer
+from miv import demo
 from miv.definition import load
 from miv.demo import generate
+from miv.intake.savreader import shared
 from miv.pipeline import run
+from miv.pipeline.figures import Estimator
 
 RUNS = 3
+estimation = importlib.import_module("miv.pipeline.run")  # miv.pipeline.run is also the function's name
+
+# (label, module or class, function): what each stage of the demo's editions calls. A stage
+# inside another (weighting inside estimation) is shown indented and counted in both.
+STAGES = [
+    ("generation (write_data, write_invited)", None, None),
+    ("intake (read, validate, harmonise; its .sav reader child apart)", edition, "read_inputs"),
+    ("estimation (run)", edition, "run"),
+    ("  weighting", estimation, "designs"),
+    ("  estimates", Estimator, "estimates"),
+    ("  comparisons within the edition", Estimator, "comparisons"),
+    ("  comparisons with the previous edition", estimation, "edition_changes"),
+    ("  trend-break models", estimation, "trend_breaks"),
+    ("  province models", estimation, "province_models"),
+    ("disclosure control", writer, "disclose"),
+    ("documents", writer, "documents"),
+    ("charts (vl-convert)", writer, "charts"),
+    ("HTML pages", writer.Renderer, "html"),
+    ("letters (docx)", writer, "letter"),
+    ("estimates.csv", writer, "estimates_csv"),
+    ("tabellen.xlsx", writer, "workbook"),
+    ("explorer (verkenner/)", writer, "write_explorer"),
+    ("open data", writer, "write_open_data"),
+    ("manifest", writer, "manifest"),
+]
+
+
+def cpu() -> float:
+    """CPU seconds of this process, every thread (vl-convert renders in threads of its own)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@contextmanager
+def timed(spent: dict[str, float]) -> Iterator[None]:
+    """Each of `STAGES` wrapped to add its CPU seconds to `spent`. The charts of a section are
+    made in threads (writer.prepare), whose CPU seconds add up to more than they take: the
+    charts' stage is counted once, from the first chart's start to the last one's end."""
+    charts = {"running": 0, "start": 0.0}
+
+    def wrap(label: str, function: Callable) -> Callable:
+        @functools.wraps(function)
+        def wrapper(*args: object, **kwargs: object) -> object:
+            start = cpu()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] += cpu() - start
+        return wrapper
+
+    def chart_wrap(label: str, function: Callable) -> Callable:
+        @functools.wraps(function)
+        def wrapper(*args: object, **kwargs: object) -> object:
+            with lock:
+                if charts["running"] == 0:
+                    charts["start"] = cpu()
+                charts["running"] += 1
+            try:
+                return function(*args, **kwargs)
+            finally:
+                with lock:
+                    charts["running"] -= 1
+                    if charts["running"] == 0:
+                        spent[label] += cpu() - charts["start"]
+        return wrapper
+
+    lock = threading.Lock()
+    with ExitStack() as stack:
+        for label, owner, name in STAGES:
+            if owner is not None:
+                make = chart_wrap if name == "charts" else wrap
+                stack.enter_context(mock.patch.object(owner, name, make(label, getattr(owner, name))))
+        yield
+
+
+def stages() -> tuple[dict[str, float], float, float]:
+    """CPU seconds per stage of the demo's editions without PDFs, in order, in this process; the
+    total and the .sav reader's (a child process)."""
+    spent: dict[str, float] = defaultdict(float)
+    monitor = load()
+    with tempfile.TemporaryDirectory() as folder, timed(spent):
+        out = Path(folder)
+        start, children = cpu(), children_cpu()
+        _, files = demo.write_data(monitor, out, demo.DEFAULT_SEED)
+        fieldwork = demo.write_invited(monitor, out)
+        spent[STAGES[0][0]] = cpu() - start
+        read, results = {}, None
+        for year in sorted(files):
+            read[year] = edition.read_edition(monitor, year, files[year], out / str(year) / "validatie", fieldwork.get(year))
+            previous = monitor.editions[year].previous
+            results = edition.publish_edition(monitor, year, read[year], read.get(previous) if previous else None, out / str(year),
+                                              pdf=False, notice=demo.PUBLICATION_NOTICE, previous_results=results).results
+        total = cpu() - start
+        shared().close()  # the reader child's CPU counts once it has ended
+        reader = children_cpu() - children
+    return spent, total, reader
 
 
 def main() -> None:
     started = context("benchmarks/pipeline.py")
+    spent, total, reader = stages()  # first, in a fresh process, as `miv demo` runs
     monitor = load()
     tables = generate(monitor)
     current = {q: t for (year, q), t in tables.items() if year == 2024}
@@ -28,6 +146,8 @@ def main() -> None:
         results = run(monitor, 2024, current, previous)
         times.append(time.perf_counter() - start)
     rows = sum(t.height for t in current.values()) + sum(t.height for t in previous.values())
+    listed = sum(v for (label, _, _), v in ((s, spent[s[0]]) for s in STAGES) if not label.startswith(" "))
+    lines = "\n".join(f"| {label} | {spent[label]:.2f} s |" for label, _, _ in STAGES)
     body = f"""
 {started} Median of {RUNS} runs.
 
@@ -35,6 +155,17 @@ def main() -> None:
 | --- | --- | --- |
 | 2024 with 2022: weighting, {results.estimates.height:,} estimates, {results.comparisons.height:,} tests ({rows:,} respondents) | {statistics.median(times):.1f} s | {max(times):.1f} s |
 | peak resident memory of the process | {peak_rss_mib():.0f} MiB | |
+
+Stages of `miv demo --no-pdf`: the demo data of both editions, then 2022 and 2024 one after the other
+in this process, as `miv demo` does without its worker process (which writes 2022's publications
+while 2024 is computed). CPU seconds of this process (user + system, all its threads), one run:
+
+| stage | CPU |
+| --- | ---: |
+{lines}
+| rest (static files, index pages, Markdown, weights CSV) | {total - listed:.2f} s |
+| **total in this process** | **{total:.2f} s** |
+| the .sav reader (a child process) | {reader:.2f} s |
 """
     print(write_section("## Pipeline", body))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from miv import fieldwork as fw
-from miv.definition import Monitor
+from miv.definition import ItemType, Monitor
 
 ROOT = Path(__file__).resolve().parents[1] / "monitor"
 
@@ -74,3 +74,23 @@ def start(db, keys, code: str, word: str = WORD) -> tuple[int, bytes]:  # noqa: 
     entry = fw.enter(db, keys, code)
     assert entry is not None and not entry.saved
     return entry.invitation, fw.begin(db, keys, entry.invitation, word)
+
+
+def answers_for(q, stratum) -> dict:
+    """Walk the questionnaire as a respondent would: yes to verbal aggression, otherwise
+    'Nee' (2) or the first option, 5 for numbers, a sentence for text."""
+    answers: dict = {}
+    while True:
+        open_items = [i for i in fw.visible_items(q, stratum, answers) if i.code not in answers]
+        if not open_items:
+            return answers
+        item = open_items[0]
+        codes = [o.code for o in q.options(item)]
+        if item.type is ItemType.SINGLE:
+            answers[item.code] = 1 if item.code == "AG_VERBAAL" else (2 if 2 in codes else codes[0])
+        elif item.type is ItemType.MULTI:
+            answers[item.code] = codes[:1]
+        elif item.type is ItemType.NUMBER:
+            answers[item.code] = 5.0
+        else:
+            answers[item.code] = "Geen opmerkingen."

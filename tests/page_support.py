@@ -11,6 +11,8 @@ from pathlib import Path
 import weasyprint
 from weasyprint.formatting_structure.boxes import LineBox, ReplacedBox, TableBox, TableRowBox, TableRowGroupBox
 
+from miv.publish.render import printed
+
 CHAPTERS = ("miv-hoofdstuk", "miv-methode", "miv-samenvatting", "miv-bijlage")
 MIN_ROWS = 3  # a table that breaks keeps at least this many body rows on each page
 
@@ -24,8 +26,8 @@ class Page:
 
 
 def render(html_file: Path) -> weasyprint.Document:
-    """The print layout of an HTML publication, as `render.pdf` makes it."""
-    return weasyprint.HTML(filename=str(html_file), base_url=str(html_file.parent), media_type="print").render()
+    """The print layout of an HTML publication, the one `render.pdf` draws."""
+    return printed(html_file)
 
 
 def pages(html_file: Path | weasyprint.Document) -> list[Page]:

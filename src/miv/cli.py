@@ -149,6 +149,28 @@ def db_responses(
     console.print(f"[green]✓[/] {report.respondents} respondenten opgeslagen in {escape(str(intake.table_path(out, edition, questionnaire)))}", highlight=False)
 
 
+@db_app.command("veldwerk")
+def db_fieldwork_account(
+    edition: int = typer.Option(..., "--edition", help="Editie, bijvoorbeeld 2024."),
+    out: Path = typer.Option(DATA, "--out", help="Datamap; het bestand komt in <map>/<editie>/veldwerk.csv."),
+    db: str | None = DatabaseUrl, root: Path | None = DefinitionRoot,
+) -> None:
+    """Schrijf het veldwerkbestand van de webenquête (veldwerk.csv: aantal uitgenodigden per vragenlijst en doelgroep) voor 'miv run --veldwerk'."""
+    from miv import fieldwork
+    from miv.intake.fieldwork import write_fieldwork
+
+    monitor = load_definition(root)
+    with database(db) as opened:
+        rows = fieldwork.fieldwork_account(opened, edition)
+    path = write_fieldwork(rows, out / str(edition) / "veldwerk.csv")
+    console.print(f"[green]✓[/] {sum(r['invited'] for r in rows)} uitgenodigden in {len(rows)} rijen geschreven naar {escape(str(path))}",
+                  highlight=False)
+    missing = sorted(set(monitor.editions[edition].questionnaires) - {r["questionnaire"] for r in rows}) if edition in monitor.editions else []
+    if missing:
+        console.print(f"[yellow]![/] zonder webveldwerk: {', '.join(missing)}; vul hun rijen aan voordat 'miv run --veldwerk' het bestand leest",
+                      highlight=False)
+
+
 @users_app.command("add")
 def users_add(
     email: str, name: str = typer.Option(..., "--name", help="Volledige naam."),
@@ -393,13 +415,30 @@ Documents = option("cases_documents")
 @contextmanager
 def _casework(db: str | None, documents: Path, anchor: Path | None = None) -> Iterator[Any]:  # a Casework, imported lazily
     """The case store for one command; its connections close after. Every entry it writes is
-    anchored in the declared cases_anchor (MIV_CASES_ANCHOR), as in the app."""
+    anchored in the declared cases_anchor (MIV_CASES_ANCHOR), as in the app, and names the
+    operating-system account and host that ran it."""
     from miv import cases, casework
 
     master = cases.MasterKey.from_environment()
     anchor = anchor or SETTINGS["cases_anchor"].read() or cases.AnchorFile.beside(SETTINGS["cases_master_key"].read())
     with database(db) as opened:
-        yield casework.Casework(opened, master, cases.DocumentStore(documents), anchor=anchor)
+        yield casework.Casework(opened, master, cases.DocumentStore(documents), anchor=anchor, origin=_origin())
+
+
+def _origin() -> dict[str, str | int | bool]:
+    """Who ran the command, by the operating system rather than by what was typed after --by:
+    the account and the machine, recorded in every entry the command writes (audit.ORIGIN).
+    The account is the one of the process's user id, not getpass.getuser(), which believes
+    $USER and $LOGNAME and so whatever the operator sets there."""
+    import os
+    import pwd
+    import socket
+
+    try:
+        user = pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:  # a user id without an entry in the password database (a bare container)
+        user = f"uid {os.getuid()}"
+    return {"os-gebruiker": user, "host": socket.gethostname()}
 
 
 @cases_app.command("create-key")

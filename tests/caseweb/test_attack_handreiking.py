@@ -245,3 +245,24 @@ def test_through_the_pages_a_recused_chair_finds_no_new_step(db_site: CaseSite):
                                                                      f"{action.value}-instantie": "politie", f"{action.value}-kenmerk": "x"})
                 assert answer.status_code in (403, 404) and SECRETS[8] not in answer.text
     assert len(site.team.work.case(case.id).history) == 4
+
+
+def test_a_code_deleted_with_its_mac_is_named_from_the_audit_entry(team: Team):
+    """The writer deletes a recorded code and its MAC together, so the row's remaining MACs all
+    hold: the step's audit entry lists the code, so verify-log names the field that is gone."""
+    case = handreiking_walk(team)
+    unnamed = []
+    with team.work.db.session() as s:
+        rows = {r.position: (r.action, r.details, r.mac) for r in s.scalars(select(StepRow).where(StepRow.case_id == case.id))}
+    for position, (action, details, mac) in sorted(rows.items()):
+        labels = {f.name: f.label for f in RULES[Action(action)].fields}
+        for name in json.loads(details or "{}"):
+            _set(team, case.id, position, "details", json.dumps({k: v for k, v in json.loads(details).items() if k != name}))
+            _set(team, case.id, position, "mac", json.dumps({k: v for k, v in json.loads(mac).items() if k != f"gegeven:{name}"}))
+            want = f"zaak {case.id}, stap {position + 1}: {labels[name]} verwijderd buiten de applicatie om"
+            if not any(want in f for f in _findings(team)):
+                unnamed.append(want)
+            _set(team, case.id, position, "details", details)
+            _set(team, case.id, position, "mac", mac)
+    assert len(unnamed) == 0, unnamed
+    assert _findings(team) == []

@@ -253,3 +253,33 @@ def test_miv_cases_verify_log_names_an_edited_and_a_deleted_message(setup):  # n
     assert f"zaak {receipt.case.id}, bericht 1: inhoud gewijzigd" in checked.output
     assert f"zaak {receipt.case.id}, bericht 2: ontbreekt" in checked.output
     db.dispose()
+
+
+def test_the_unread_marker_goes_to_each_reader_alone_and_never_to_the_recused_chair(team: Team):
+    """The case list marks a case whose reporter wrote since the signed-in handler last read the
+    messages. Per person, from the log; nothing for the auditor, another organisation or the
+    recused chair, not even when the recused case is handed to the marker directly."""
+    from miv.cases import visible
+
+    from .test_attack_recusal import _deputy
+
+    w, box = team.work, team.work.mailbox
+    deputy, mayor = _deputy(team).member, team["voorzitter"].member
+    about_mayor, other = _receive(team, recused=frozenset({mayor.person})), _receive(team)
+    for receipt in (about_mayor, other):
+        box.post_as_reporter(box.sign_in(receipt.code, at(1)), REPORTER_TEXT, None, at(1))
+
+    def marked(member) -> set[str]:
+        return box.unread(member, visible(member, w.cases(member.organisation)))
+
+    cases = {about_mayor.case.id, other.case.id}
+    assert marked(deputy) == cases and marked(team["ondersteuning"].member) == cases
+    assert marked(mayor) == {other.case.id} and box.unread(mayor, w.cases(mayor.organisation)) == {other.case.id}
+    assert marked(team["auditor"].member) == set() and box.unread(team["auditor"].member, w.cases(mayor.organisation)) == set()
+    assert box.unread(team["buitenstaander"].member, w.cases(mayor.organisation)) == set()
+    box.handler_messages(deputy, w.case(other.case.id), at(2))  # reading clears it for the reader only
+    assert marked(deputy) == {about_mayor.case.id} and marked(team["ondersteuning"].member) == cases
+    box.post_as_handler(deputy, w.case(other.case.id), ANSWER, False, None, at(3))  # a handler's own message marks nothing
+    assert marked(deputy) == {about_mayor.case.id}
+    box.post_as_reporter(box.sign_in(other.code, at(4)), "Nog iets.", None, at(4))
+    assert marked(deputy) == cases

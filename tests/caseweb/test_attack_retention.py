@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+
+import pytest
 from sqlalchemy import delete, func, select
 
-from miv.cases import Action
+from miv.cases import Action, CaseError
 from miv.cases.audit import removal
 from miv.casework.logstore import entry_from_row
-from miv.store.cases import AuditRow, CaseRow
+from miv.store.cases import AuditRow, CaseRow, ContentRow, CountRow
 
 from .caseweb_support import Team, at
 from .test_store import walk
@@ -79,3 +81,40 @@ def test_widening_the_real_purge_entry_to_cover_an_open_case_is_named(team: Team
     assert any(f"logregel {purge.seq - 1} ontbreekt: regels verwijderd ({purge.seq - 1} in totaal" in f for f in findings), findings
     assert remaining == 1 and f"zaak {running.id}: heeft geen stand in het logboek: zijn logregels zijn verwijderd" in findings
 
+
+
+def _tamper_then_purge(team: Team, how: str) -> tuple[str, str]:
+    """A writer without the master key changes a closed case (one of its log entries, or its
+    record), then waits for the retention date: the purge must not wipe the evidence. Returns
+    the place the break must be named at, and the case id."""
+    closed = walk(team)
+    victim = _entries(team, closed.id)[3]
+    with team.work.db.session() as s:
+        if how == "logregel gewijzigd":
+            s.get(AuditRow, victim.seq).actor = "iemand-anders"
+        elif how == "logregel verwijderd":
+            s.execute(delete(AuditRow).where(AuditRow.seq == victim.seq))
+        else:  # the case's sealed reason replaced by another of its blobs
+            [reason, other] = list(s.scalars(select(ContentRow).where(ContentRow.case_id == closed.id)
+                                           .order_by(ContentRow.field)))[:2]
+            reason.blob = other.blob
+    place = {"logregel gewijzigd": f"logregel {victim.seq} ", "logregel verwijderd": f"logregel {victim.seq} ontbreekt"}
+    return place.get(how, f"zaak {closed.id}, stap"), closed.id
+
+
+@pytest.mark.parametrize("how", ["logregel gewijzigd", "logregel verwijderd", "dossier gewijzigd"])
+def test_a_purge_refuses_to_erase_the_evidence_of_tampering(team: Team, how: str):
+    place, case_id = _tamper_then_purge(team, how)
+    before = _findings(team)
+    assert any(place in f for f in before), before
+    with team.work.db.session() as s:
+        rows = s.scalar(select(func.count()).select_from(AuditRow))
+    with pytest.raises(CaseError) as refused:
+        team.work.purge(LATER)
+    assert f"Zaak {case_id} wordt niet vernietigd" in refused.value.message and place.strip() in refused.value.message
+    with team.work.db.session() as s:  # nothing deleted, nothing announced
+        assert s.scalar(select(func.count()).select_from(AuditRow)) == rows
+        assert s.get(CaseRow, case_id) is not None
+        assert s.scalar(select(func.count()).select_from(ContentRow).where(ContentRow.case_id == case_id)) > 3
+        assert s.scalar(select(func.count()).select_from(CountRow)) == 0
+    assert _findings(team) == before  # verify-log still names the break

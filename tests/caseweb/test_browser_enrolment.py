@@ -13,8 +13,7 @@ from browser_support import PASSWORD, chromium
 from playwright.sync_api import Browser, Page, expect
 
 from .caseweb_support import email
-from .test_browser import BASE
-from .test_browser_recusal import Checker22
+from .test_browser import BASE, WCAG22, Checker
 from .web_cases import CaseSite
 
 pytestmark = pytest.mark.browser
@@ -56,7 +55,7 @@ def sign_in_by_keyboard(page: Page, name: str) -> None:
 
 
 def test_enrolment_with_the_administrators_code_by_keyboard_alone(browser: Browser, site: CaseSite):
-    checker = Checker22(browser, site)
+    checker = Checker(browser, site, WCAG22)
     page = browser.new_context(base_url=site.url, java_script_enabled=False).new_page()
     sign_in_by_keyboard(page, "adviseur")
     assert page.locator("code.miv-secret").count() == 0

@@ -9,29 +9,16 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from browser_support import PASSWORD, WCAG, chromium
-from playwright.sync_api import Browser, Page
+from browser_support import PASSWORD, chromium
+from playwright.sync_api import Browser
 
 from miv.web.accounts import add_user
 
 from .caseweb_support import SECRETS, email
-from .test_browser import BASE, Checker, sign_in
+from .test_browser import BASE, WCAG22, Checker, sign_in
 from .web_cases import CaseSite
 
 pytestmark = pytest.mark.browser
-WCAG22 = {**WCAG, "runOnly": {"type": "tag", "values": [*WCAG["runOnly"]["values"], "wcag22aa"]}}
-
-
-class Checker22(Checker):
-    def check(self, page: Page, kind: str) -> None:
-        probe = self.context.new_page()
-        probe.goto("/toegankelijkheid")
-        probe.set_content(page.content())
-        results = Axe().run(probe, options=WCAG22)
-        probe.close()
-        assert results.violations_count == 0, f"{kind}: {results.generate_report()}"
-        self.seen.add(kind)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +28,7 @@ def browser() -> Iterator[Browser]:
 
 
 def test_substitute_chair_recusal_and_the_recused_mayor_in_a_browser(browser: Browser, site: CaseSite):
-    checker = Checker22(browser, site)
+    checker = Checker(browser, site, WCAG22)
     add_user(site.db, email("loco"), "Locoburgemeester", "zaken", PASSWORD)
     adviser = sign_in(browser, site, "adviseur")
     adviser.get_by_role("link", name="Toegang en rollen").click()

@@ -89,10 +89,20 @@ def test_reporter_and_chair_exchange_messages_in_a_browser(browser: Browser, sit
     expect(me.get_by_text("U krijgt een seintje op het adres dat u opgaf.")).to_have_count(1)
     checker.check(me, "melder: met seintje")
 
-    chair = sign_in(browser, site, "voorzitter")
+    chair = sign_in(browser, site, "voorzitter")  # lands on the case list: the reporter's message is marked
+    case_id = case_url.rsplit("/", 1)[1]
+    row = chair.get_by_role("row", name=re.compile(case_id))
+    expect(row.get_by_role("cell", name="ongelezen bericht")).to_have_count(1)
+    expect(chair.get_by_text("U hebt ongelezen berichten van de melder in 1 zaak.")).to_have_count(1)
+    checker.check(chair, "zakenlijst met ongelezen bericht")
     chair.goto(case_url)
     expect(chair.locator("#berichten ~ .miv-note").first).to_contain_text(WRITTEN)
     checker.check(chair, "zaakpagina met bericht van de melder")
+    chair.get_by_role("navigation", name=re.compile("^Zaken van")).get_by_role("link", name="Zaken", exact=True).click()
+    expect(row.get_by_role("cell", name="ongelezen bericht")).to_have_count(0)
+    expect(chair.get_by_text("ongelezen berichten van de melder in")).to_have_count(0)
+    checker.check(chair, "zakenlijst zonder ongelezen bericht")
+    chair.goto(case_url)
     chair.get_by_role("button", name="Bericht aan de melder versturen").click()
     expect(chair).to_have_title(re.compile("^Fout: "))
     checker.check(chair, "zaakpagina: leeg bericht aan de melder")
@@ -120,4 +130,4 @@ def test_reporter_and_chair_exchange_messages_in_a_browser(browser: Browser, sit
     me.goto("/melder/berichten")
     expect(me).to_have_url(re.compile(r"/melder\?melding=verlopen$"))
     checker.check(me, "melder: sessie verlopen")
-    assert len(checker.seen) == 14
+    assert len(checker.seen) == 16

@@ -3,17 +3,22 @@ log check with its anchor, and retention."""
 
 from __future__ import annotations
 
+import json
+import os
+import pwd
+import socket
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from typer.testing import CliRunner
 
 from miv.cases import Action, MasterKey, Report, ViolationForm
 from miv.casework import Casework
 from miv.cli import app
 from miv.store import Database, upgrade
+from miv.store.cases import AuditRow
 from miv.web.accounts import add_user
 
 from .caseweb_support import ORG, SECRETS, build
@@ -23,16 +28,26 @@ runner = CliRunner()
 
 @pytest.fixture
 def setup(tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch):
+    return _configure(sqlite_url, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def engine_setup(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch):
+    """The same on SQLite and on PostgreSQL: for the attack tests."""
+    return _configure(db_url, tmp_path, monkeypatch)
+
+
+def _configure(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str, MasterKey, Path]:
     key = tmp_path / "hoofdsleutel.key"
     assert runner.invoke(app, ["cases", "create-key", str(key)]).exit_code == 0
     again = runner.invoke(app, ["cases", "create-key", str(key)])
     assert again.exit_code == 1 and "wordt nooit overschreven" in again.output
     monkeypatch.setenv("MIV_CASES_MASTER_KEY_FILE", str(key))
-    monkeypatch.setenv("MIV_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("MIV_DATABASE_URL", url)
     monkeypatch.setenv("MIV_CASES_DOCUMENTS", str(tmp_path / "documenten"))
     monkeypatch.setenv("MIV_CASES_ANCHOR", str(tmp_path / "zaaklog-anker.txt"))
-    upgrade(sqlite_url)
-    return sqlite_url, MasterKey.load(key), tmp_path
+    upgrade(url)
+    return url, MasterKey.load(key), tmp_path
 
 
 def test_organisations_and_members(setup):
@@ -98,6 +113,14 @@ def test_purge_announces_first_then_destroys_and_keeps_counts(setup):
 
     old = closed(now - timedelta(days=6 * 366))
     nearly = closed(now.replace(year=now.year - 5) + timedelta(days=10))
+    with db.session() as s:  # an edited entry of the case due: the purge refuses and changes nothing
+        s.execute(text(f"update audit_log set actor = 'iemand' where seq = (select min(seq) from audit_log where case_id = '{old}')"))
+    refused = runner.invoke(app, ["cases", "purge"])
+    assert refused.exit_code == 1 and f"Zaak {old} wordt niet vernietigd: logregel" in refused.output, refused.output
+    assert team.work.case(old) is not None and "aangekondigd" not in refused.output
+    with db.session() as s:
+        s.execute(text(f"update audit_log set actor = '{team['voorzitter'].member.person}' where seq = "
+                       f"(select min(seq) from audit_log where case_id = '{old}')"))
     dry = runner.invoke(app, ["cases", "purge", "--dry-run"])
     assert dry.exit_code == 0 and f"zaak {old} zou worden vernietigd" in dry.output and f"Zaak {nearly} wordt op" in dry.output
     assert team.work.case(old) is not None
@@ -177,3 +200,31 @@ def test_users_add_prints_a_one_time_enrolment_code_and_enrolment_code_replaces_
     assert admin.exit_code == 1 and "alleen zaakbehandelaars hebben tweestapsverificatie" in admin.output
     reset = runner.invoke(app, ["cases", "reset-totp", "wethouder@utrecht.nl", "--by", "Ada Beheer"])
     assert reset.exit_code == 0 and "Inschrijfcode voor wethouder@utrecht.nl" in reset.output, reset.output
+
+
+def test_an_entry_written_by_the_cli_names_the_os_user_and_host_and_editing_them_is_caught(engine_setup, monkeypatch: pytest.MonkeyPatch):
+    """`--by` is what the operator types; the entry also says which operating-system account on
+    which machine ran the command, under the entry's MAC, so a writer cannot blame someone else."""
+    url, master, tmp = engine_setup
+    db = Database(url)
+    team = build(db, master, tmp / "documenten")
+    team.work.open(team["voorzitter"].member, Report(SECRETS[2], SECRETS[0]), datetime.now(timezone.utc))
+    monkeypatch.setenv("USER", "iemand-anders")  # getpass.getuser() would believe this; the entry must not
+    monkeypatch.setenv("LOGNAME", "iemand-anders")
+    assert runner.invoke(app, ["cases", "reset-totp", "voorzitter@zaken.nl", "--by", "Ada Beheer"]).exit_code == 0
+    assert runner.invoke(app, ["cases", "remove-member", "auditor@zaken.nl", "--organisation", ORG]).exit_code == 0
+    with db.session() as s:
+        rows = {r.action: r for r in s.scalars(select(AuditRow))}
+    for action in ("tweestaps-gereset", "lid-verwijderd"):
+        detail = json.loads(rows[action].detail)
+        assert (detail["os-gebruiker"], detail["host"]) == (pwd.getpwuid(os.getuid()).pw_name, socket.gethostname()), action
+    assert rows["tweestaps-gereset"].actor == "Ada Beheer"
+    assert "os-gebruiker" not in json.loads(rows["melden"].detail), "an entry of the app itself names no OS account"
+    seq = rows["tweestaps-gereset"].seq
+    with db.session() as s:
+        row = s.get(AuditRow, seq)
+        row.detail = json.dumps(json.loads(row.detail) | {"os-gebruiker": "stagiair"}, sort_keys=True, separators=(",", ":"))
+    caught = runner.invoke(app, ["cases", "verify-log"])
+    assert caught.exit_code == 1 and f"logregel {seq} (positie {seq}): inhoud gewijzigd" in caught.output, caught.output
+    assert team.work.verify_log().findings[0].seq == seq
+    db.dispose()

@@ -140,3 +140,20 @@ def test_figures_export_in_the_shape_of_the_organisation_questionnaire(site: Cas
     assert rows[0]["MELD_AANTAL"] == "1" and rows[0]["MELD_GESCHENKEN"] == "1" and rows[0]["MELD_LOPEND"] == "1"
     assert data["rows"][0]["MELD_AANTAL"] == 1 and data["variables"]["MELD_AANTAL"].startswith("Aantal meldingen")
     assert case_id not in json.dumps(data)
+
+
+def test_the_log_page_names_the_os_account_and_host_of_a_command(site: CaseSite):
+    """An entry `miv cases remove-member` wrote shows who ran it by the operating system, in "Wie"."""
+    from miv.casework import Casework, account_id
+
+    team = site.team
+    command = Casework(site.db, team.work.master, team.work.documents, anchor=team.work.anchor.path,
+                       origin={"os-gebruiker": "jdevries", "host": "miv-app-1"})
+    command.revoke("beheer", account_id(site.db, "onderzoeker-2@zaken.nl"), team["voorzitter"].member.organisation,
+                   datetime.now(timezone.utc))
+    chair = site.client()
+    site.sign_in(chair, "voorzitter")
+    page = chair.get(f"{BASE}/logboek").text
+    row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*lid-verwijderd(?:(?!</tr>).)*</tr>", page, re.S).group(0)
+    assert "beheer (OS-gebruiker jdevries op miv-app-1)" in row and "host:" not in row, row
+    assert "geen wijzigingen gevonden" in page

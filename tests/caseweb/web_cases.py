@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from browser_support import PASSWORD, HttpClients, csrf, csrf_in, login
+from browser_support import PASSWORD, HttpClients, csrf, csrf_in, login, serve
 import httpx
+from mail_support import Inbox, mail_server
 import pyotp
 from starlette.applications import Starlette
 
 from miv.cases import Action, MasterKey
+from miv.fieldwork.mail import Smtp
 from miv.store import Database, upgrade
 from miv.web import Settings, create_app
 from miv.web.accounts import add_user
@@ -77,6 +81,26 @@ def make_case_site(url: str, tmp_path: Path, **overrides: object) -> CaseSite:
     settings = Settings(database_url=url, secret=SECRET, cases_master_key=key_file, cases_documents=tmp_path / "documenten",
                         cases_anchor=tmp_path / "zaaklog-anker.txt", login_attempts=1000, **overrides)  # type: ignore[arg-type]
     return CaseSite(create_app(settings), team, db)
+
+
+@contextmanager
+def mailing_site(tmp_path: Path) -> Iterator[tuple[CaseSite, Inbox]]:
+    """The case pages on a SQLite file, served on loopback, sending to a real local mail server."""
+    with mail_server() as inbox:
+        smtp = Smtp(host="127.0.0.1", port=inbox.port, starttls=False, sender="Zaken <zaken@utrecht.nl>")
+        site = make_case_site(f"sqlite:///{tmp_path / 'miv.db'}", tmp_path, smtp=smtp)
+        try:
+            with serve(site.app) as url:
+                site.url = url
+                yield site, inbox
+        finally:
+            site.close()
+
+
+def assert_content_free(mails: list, *secrets: str) -> None:
+    """No mail, headers included, holds a word of the case (SECRETS) or any of `secrets`, in any case."""
+    everything = "".join(m.as_string() for m in mails).lower()
+    assert not [s for s in (*SECRETS, *secrets) if s.lower() in everything]
 
 
 def post(client, path: str, data: dict | None = None, files: dict | None = None):

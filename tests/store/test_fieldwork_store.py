@@ -3,11 +3,13 @@ submit, monitor, close; and what each table holds afterwards (the anonymity guar
 
 from __future__ import annotations
 
+import hashlib
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from alembic import command
 from fieldwork_support import INVITATIONS_CSV, small_monitor, start
+from reader_support import read_everything
 from sqlalchemy import inspect, select
 
 from miv import fieldwork as fw
@@ -39,6 +41,16 @@ def test_codes_are_unique_and_only_hashed(db, keys):
         code = codes[inv.email]
         assert inv.code_hash == keys.code_hash(code)
         assert code.encode() not in inv.code_sealed and code not in inv.code_hash
+    # the reader searches every row of every table for each code, as written, as typed and hashed without the server secret
+    fw.save_answers(db, keys, *start(db, keys, codes["anna@example.nl"]), {"AG_VERBAAL": 1})
+    fw.submit(db, keys, *start(db, keys, codes["bram@example.nl"]))
+    everything = "\n".join(row.text for rows in read_everything(db.url).tables.values() for row in rows)
+    assert "anna@example.nl" in everything  # the reader sees the invitation list
+    for code in codes.values():
+        plain = code.replace("-", "")
+        for form in (code, plain, code.lower(), plain.lower(), hashlib.sha256(plain.encode()).hexdigest(),
+                     hashlib.sha256(code.encode()).hexdigest()):
+            assert form not in everything, form
 
 
 def test_answer_resume_submit_leaves_no_link(db, keys):

@@ -4,33 +4,13 @@ for the real 2024 ambtsdragers questionnaire; and `miv db responses` saves it.""
 from __future__ import annotations
 
 import polars as pl
-from fieldwork_support import INVITATIONS_CSV, start
+import pytest
+from fieldwork_support import INVITATIONS_CSV, answers_for, start
 from typer.testing import CliRunner
 
 from miv import definition, intake
 from miv import fieldwork as fw
 from miv.cli import app
-from miv.definition import ItemType
-
-
-def answers_for(q, stratum) -> dict:
-    """Walk the questionnaire as a respondent would: yes to verbal aggression, otherwise
-    'Nee' (2) or the first option, 5 for numbers, a sentence for text."""
-    answers: dict = {}
-    while True:
-        open_items = [i for i in fw.visible_items(q, stratum, answers) if i.code not in answers]
-        if not open_items:
-            return answers
-        item = open_items[0]
-        codes = [o.code for o in q.options(item)]
-        if item.type is ItemType.SINGLE:
-            answers[item.code] = 1 if item.code == "AG_VERBAAL" else (2 if 2 in codes else codes[0])
-        elif item.type is ItemType.MULTI:
-            answers[item.code] = codes[:1]
-        elif item.type is ItemType.NUMBER:
-            answers[item.code] = 5.0
-        else:
-            answers[item.code] = "Geen opmerkingen."
 
 
 def test_web_responses_become_the_respondent_table(db, keys, tmp_path):
@@ -39,14 +19,20 @@ def test_web_responses_become_the_respondent_table(db, keys, tmp_path):
     fid = fw.open_fieldwork(db, monitor, 2024, "ambtsdragers")
     fw.import_invitations(db, keys, fid, "lijst.csv", INVITATIONS_CSV.encode())
     codes = [line.split(";")[3] for line in fw.mailing(db, keys, fid, "https://x.nl").splitlines()[1:]]
+    out = tmp_path / "data"
     for code in codes:  # every invitee, also the ab-lid whose group is not stratified: the import asked the gender
         invitation, secret = start(db, keys, code)
         _, stratum, _ = fw.load_answers(db, keys, invitation, secret)
         fw.save_answers(db, keys, invitation, secret, answers_for(q, stratum))
         fw.submit(db, keys, invitation, secret)
     result = CliRunner().invoke(app, ["db", "responses", "--edition", "2024", "--questionnaire", "ambtsdragers",
-                                      "--db", db.url, "--out", str(tmp_path)])
-    assert result.exit_code == 1 and "nog open" in result.output  # answers are released at close only
+                                      "--db", db.url, "--out", str(out)])
+    refusal = "nog open: de antwoorden komen pas vrij als een beheerder het veldwerk sluit"
+    assert result.exit_code == 1 and refusal in " ".join(result.output.split()), result.output  # released at close only
+    assert not out.exists()  # no table, no validation report: not even the number of responses
+    for attempt in (fw.completed_records, fw.respondent_table):
+        with pytest.raises(fw.FieldworkError, match=refusal):
+            attempt(db, *((monitor,) if attempt is fw.respondent_table else ()), fid)
     fw.close_fieldwork(db, keys, fid)
 
     table, report = fw.respondent_table(db, monitor, fid)
@@ -61,9 +47,9 @@ def test_web_responses_become_the_respondent_table(db, keys, tmp_path):
     assert statenlid["size_class"] is None and statenlid["INT_ZORGPLICHT_EIGEN"] == -1
 
     result = CliRunner().invoke(app, ["db", "responses", "--edition", "2024", "--questionnaire", "ambtsdragers",
-                                      "--db", db.url, "--out", str(tmp_path)])
+                                      "--db", db.url, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert intake.load_table(tmp_path, 2024, "ambtsdragers").height == 4
+    assert intake.load_table(out, 2024, "ambtsdragers").height == 4
 
 
 def test_organisation_questionnaire_keeps_the_organisation_not_a_person(db, keys):

@@ -25,6 +25,14 @@ def test_security_headers_on_pages_and_errors(site):
         assert "strict-transport-security" not in headers
     assert client.get("/bestaat-niet").status_code == 404
     assert "Pagina niet gevonden" in client.get("/bestaat-niet").text
+    # the respondent's pages, above all the invitation link with the code in its query and its redirect
+    respondent = site.client()
+    walk = [respondent.get(f"/start?code={site.codes['anna@example.nl']}"), respondent.get("/vragenlijst/begin")]
+    word = {"csrf": csrf(respondent, "/vragenlijst/begin"), "woord": "mijn herstelwoord", "herhaling": "mijn herstelwoord"}
+    walk += [respondent.post("/vragenlijst/begin", data=word), respondent.get("/vragenlijst/veiligheid"), site.client().get("/start?code=AAAA-BBBB-CCCC")]
+    assert [r.status_code for r in walk] == [303, 200, 303, 200, 400]
+    for response in walk:
+        assert (response.headers["referrer-policy"], response.headers["cache-control"]) == ("no-referrer", "no-store"), response.url
 
 
 def test_hsts_and_secure_cookie_behind_tls(tmp_path):

@@ -251,3 +251,48 @@ def test_the_app_deletes_unfinished_answers_past_the_retention_period(tmp_path):
         with serve(create_app(site.settings)):  # another app process: it purges when it starts
             with site.db.session() as s:
                 assert list(s.scalars(select(Progress.invitation_id))) == [fresh[0]]
+
+
+def test_a_copied_respondent_cookie_opens_nothing_after_leaving_or_submitting(site):
+    """The adversary who copied a respondent's session cookie while the survey was open (a
+    shared computer, a synced browser profile) replays it, with the form token it holds,
+    after the respondent chose 'Opslaan en later verder' and after they submitted: it reads
+    no answer, changes none and submits nothing."""
+    pages = ("/vragenlijst", "/vragenlijst/veiligheid", "/vragenlijst/gevolgen", "/vragenlijst/controle")
+
+    def copy_of(respondent, page: str) -> tuple[str, str]:
+        return respondent.cookies["miv"], csrf(respondent, page)
+
+    def replay(copied: tuple[str, str]) -> list[int]:
+        statuses = []
+        for path in pages:
+            thief = site.client()
+            thief.cookies.set("miv", copied[0])
+            seen = thief.get(path)
+            assert "checked" not in seen.text and "Op mijn geslacht" not in seen.text
+            statuses.append(seen.status_code)
+        for path, data in (("/vragenlijst/gevolgen", {"actie": "volgende", "AG_SOCIAL": "2", "AG_GERICHT": ["6"]}), ("/vragenlijst/controle", {})):
+            thief = site.client()
+            thief.cookies.set("miv", copied[0])
+            statuses.append(thief.post(path, data={"csrf": copied[1], **data}).status_code)
+        return statuses
+
+    anna = enter(site, "anna@example.nl")
+    post(anna, "veiligheid", {"AG_VERBAAL": "1", "AG_BEDREIGING": "1", "AG_MELDING": "2"})
+    copied = copy_of(anna, "/vragenlijst/gevolgen")
+    while_open = site.client()
+    while_open.cookies.set("miv", copied[0])
+    assert 'value="1" checked' in while_open.get("/vragenlijst/veiligheid").text  # the open session: her own device, not covered
+    anna.post("/vragenlijst/gevolgen", data={"csrf": copied[1], "actie": "later", "AG_SOCIAL": "1", "AG_GERICHT": ["2"]})
+    assert replay(copied) == [403] * 6
+
+    again = enter(site, "anna@example.nl")
+    assert 'id="AG_GERICHT-2" name="AG_GERICHT" value="2" checked' in again.get("/vragenlijst/gevolgen").text  # nothing changed
+    post(again, "integriteit", {"INT_BELANG": "2"})
+    post(again, "burgemeester", {"BM_BEVEILIGING": "2"})
+    copied = copy_of(again, "/vragenlijst/controle")
+    assert again.post("/vragenlijst/controle", data={"csrf": copied[1]}).headers["location"] == "/bedankt"
+    assert replay(copied) == [403] * 6
+    fw.close_fieldwork(site.db, fw.Keys(site.settings.secret), site.fieldwork)
+    [record] = fw.completed_records(site.db, site.fieldwork)
+    assert (record["AG_SOCIAL"], record["AG_GERICHT_2"], record["AG_GERICHT_6"]) == (1, 1, 0)

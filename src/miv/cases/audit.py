@@ -30,6 +30,7 @@ GENESIS = "0" * 64
 REMOVED = "verwijderd"  # in a purge entry's detail: the sequence numbers it deleted with the case
 ATTEMPTS = 5
 Detail = Mapping[str, str | int | bool]
+ORIGIN = ("os-gebruiker", "host")  # in the detail of an entry a command wrote: the operating-system account and the machine
 
 
 @dataclass(frozen=True)
@@ -137,8 +138,11 @@ def legacy_key(master: MasterKey) -> bytes:
 class AuditLog:
     """Writes entries to a store, each chained to the one before."""
 
-    def __init__(self, store: LogStore, master: MasterKey, keys: AuditKeys | None = None) -> None:
+    def __init__(self, store: LogStore, master: MasterKey, keys: AuditKeys | None = None, origin: Detail | None = None) -> None:
+        """`origin` goes into every entry's detail: where a command ran (`ORIGIN`), beside the
+        name its operator typed as the actor."""
         self.store = store
+        self.origin = dict(origin or {})
         self._keys = dict(keys) if keys else {0: legacy_key(master)}
         self._version = max(self._keys)
         self.written: AuditEntry | None = None  # the newest entry this log appended, to anchor after commit
@@ -156,7 +160,7 @@ class AuditLog:
         """Append one entry. `detail` holds codes and ids only, never case content."""
         if at.tzinfo is None:
             raise ValueError("audit times must carry a time zone (use UTC)")
-        values = dict(detail or {})
+        values = dict(detail or {}) | self.origin
         if any(not isinstance(v, str | int | bool) for v in values.values()):
             raise LogError("Een logregel bevat alleen tekst, getallen of ja/nee als details.")
         for _ in range(ATTEMPTS):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -20,7 +21,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from miv.cases import AccessDenied, Case, CaseError, CaseKey, MasterKey, Member, Permission, Role, Stage, TransitionError, require
+from miv.cases import (AccessDenied, Case, CaseError, CaseKey, MasterKey, Member, Permission, Role, Stage, TransitionError, case_permissions,
+                       require)
 from miv.cases.audit import AuditLog
 from miv.cases.documents import Document
 from miv.cases.messages import (
@@ -37,7 +39,7 @@ from miv.cases.messages import (
 from miv.cases.reporter import new_receipt_code
 from miv.cases.sealing import derive
 from miv.casework import keyring
-from miv.casework.records import Problem, RecordTampered, Records
+from miv.casework.records import Problem, RecordTampered, Records, digest
 from miv.store.cases import AuditRow, CaseRow, MessageRow, ReporterKeyRow, ReporterRow
 
 if TYPE_CHECKING:
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
 FEEDBACK_ROLES = frozenset({Role.CHAIR, Role.SUPPORT, Role.ADVISER})  # the organisation informs the reporter, not the investigator
 EMAIL_FIELD = "e-mail"
 ADDED = "melderbericht-toegevoegd"
+READ = "melderberichten-gelezen"
 MESSAGE_FIELDS = {"author": "afzender", "at": "tijdstip", "feedback": "terugkoppeling", "attachment": "bijlage", "digest": "inhoud"}
 
 
@@ -109,7 +112,7 @@ def check(session: Session, records: Records) -> list[Problem]:
             found.append(Problem(where, ", ".join(MESSAGE_FIELDS[f] for f in changed) + " gewijzigd buiten de applicatie om"))
         elif (case_id, number) not in logged:
             found.append(Problem(where, "staat niet in het logboek: buiten de applicatie om toegevoegd"))
-        elif logged[(case_id, number)] != _digest(row.blob):
+        elif logged[(case_id, number)] != digest(row.blob):
             found.append(Problem(where, "inhoud wijkt af van het logboek"))
     for case_id, number in sorted(set(logged) - set(rows)):
         if case_id in cases:  # a destroyed case takes its messages along
@@ -153,7 +156,7 @@ class Mailbox:
         with self.work.transaction() as (session, log):
             messages = self._messages(session, access.key)
             if messages:
-                log.record(REPORTER, "melderberichten-gelezen", at, access.case.id, access.case.organisation, {"aantal": len(messages)})
+                log.record(REPORTER, READ, at, access.case.id, access.case.organisation, {"aantal": len(messages)})
         return messages
 
     def post_as_reporter(self, access: ReporterAccess, text: str, upload: Upload | None, at: datetime) -> int:
@@ -187,9 +190,7 @@ class Mailbox:
             row = session.get(ReporterKeyRow, access.case.id)
             row.salt = new_salt()
             row.for_reporter = access.key.sealed_for_reporter(code, row.salt, pepper(session, self.work.master))
-            reporter = session.get(ReporterRow, access.case.id)
-            reporter.receipt = records.receipt_hash(code)
-            reporter.mac = records.macs(f"melder|{access.case.id}", {"channel": reporter.channel, "receipt": reporter.receipt})
+            records.set_receipt(session.get(ReporterRow, access.case.id), code)
             session.flush()
             log.record(REPORTER, "melder-code-vernieuwd", at, access.case.id, access.case.organisation, {"staat": records.state(access.case.id)})
         return code
@@ -209,8 +210,24 @@ class Mailbox:
                 return None
             messages = self._messages(session, key)
             if messages:
-                log.record(member.person, "melderberichten-gelezen", at, case.id, case.organisation, {"aantal": len(messages), "rol": member.role.value})
+                log.record(member.person, READ, at, case.id, case.organisation, {"aantal": len(messages), "rol": member.role.value})
         return messages
+
+    def unread(self, member: Member, cases: Iterable[Case]) -> set[str]:
+        """The cases among `cases` in which the reporter wrote after `member` last read the
+        messages, from the log (the newest of each): only cases the member may read, so the
+        auditor, another organisation and the recused get nothing."""
+        readable = {c.id for c in cases if Permission.READ in case_permissions(member, c)}
+        if not readable:
+            return set()
+        with self.work.db.session() as session:
+            newest = session.execute(select(AuditRow.case_id, AuditRow.action, func.max(AuditRow.seq))
+                                     .where(AuditRow.case_id.in_(readable),
+                                            ((AuditRow.action == ADDED) & (AuditRow.actor == REPORTER))
+                                            | ((AuditRow.action == READ) & (AuditRow.actor == member.person)))
+                                     .group_by(AuditRow.case_id, AuditRow.action))
+            seqs = {(case_id, action): seq for case_id, action, seq in newest}
+        return {c for c in readable if seqs.get((c, ADDED), 0) > seqs.get((c, READ), 0)}
 
     def post_as_handler(self, member: Member, case: Case, text: str, feedback: bool, upload: Upload | None, at: datetime) -> str | None:
         """Write to the reporter as `member`; returns the reporter's address for a seintje, if they left one."""
@@ -280,7 +297,7 @@ class Mailbox:
             else:
                 raise CaseError("Het bericht kon niet worden opgeslagen omdat er tegelijk andere berichten bijkwamen; probeer het nog eens.")
             detail: dict[str, str | int | bool] = {"bericht": number, "van": "melder" if author == REPORTER else "behandelaar",
-                                                   "terugkoppeling": feedback, "inhoud": _digest(blob)}
+                                                   "terugkoppeling": feedback, "inhoud": digest(blob)}
             if role is not None:
                 detail["rol"] = role.value
             if attachment:
@@ -306,13 +323,9 @@ def _place(row: MessageRow) -> str:
 
 
 def _fields(row: MessageRow) -> dict[str, object]:
-    return {"author": row.author, "at": row.at, "feedback": bool(row.feedback), "attachment": row.attachment, "digest": _digest(row.blob)}
+    return {"author": row.author, "at": row.at, "feedback": bool(row.feedback), "attachment": row.attachment, "digest": digest(row.blob)}
 
 
 def _changed(records: Records, row: MessageRow) -> list[str]:
     return records.changed(_place(row), _fields(row), row.mac)
 
-
-def _digest(blob: bytes) -> str:
-    """A digest of the sealed text (it says nothing of the text), for the chain."""
-    return hashlib.sha256(bytes(blob)).hexdigest()[:32]

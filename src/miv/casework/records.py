@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from miv.cases import RULES, Case, CaseError, Channel, MasterKey, Step, normalise_receipt
+from miv.cases import RULES, Action, Case, CaseError, Channel, MasterKey, Step, normalise_receipt
 from miv.cases.sealing import derive, seal, unseal
 from miv.casework import keyring
 from miv.store.cases import AuditRow, CaseRow, ContentRow, Membership, ReporterRow, StepRow
@@ -36,6 +36,7 @@ GIVEN, SEALED = "gegeven:", "verzegeld:"  # a step's codes and the digests of it
 FIELD_NAMES |= {f"{prefix}{f.name}": f.label for rule in RULES.values() for f in rule.fields for prefix in (GIVEN, SEALED)}
 FIELD_NAMES |= {f"{SEALED}{name}": label for name, label in (("reden", "motivering"), ("onderzoeksopdracht", "onderzoeksopdracht"),
                 ("omschrijving", "omschrijving van de melding"), ("betrokkene", "betrokkene"), ("melder", "melder"))}
+ACTIONS = {a.value for a in Action}
 CHANGES = ("melden", "uitsluiting-toegevoegd")  # with every protocol step, these actions log the record's state
 
 
@@ -119,8 +120,14 @@ class Records:
 
     def add_reporter(self, case: Case, code: str) -> None:
         """The case's channel and the hash of its receipt code, MACed like the case row."""
-        values = {"channel": case.channel.value, "receipt": self.receipt_hash(code)}
-        self.session.add(ReporterRow(case_id=case.id, **values, mac=self.macs(f"melder|{case.id}", values)))
+        row = ReporterRow(case_id=case.id, channel=case.channel.value)
+        self.set_receipt(row, code)
+        self.session.add(row)
+
+    def set_receipt(self, row: ReporterRow, code: str) -> None:
+        """Store the hash of a (new) receipt code on the reporter row and MAC the row again."""
+        row.receipt = self.receipt_hash(code)
+        row.mac = self.macs(f"melder|{row.case_id}", _reporter_values(row))
 
     def case_for_receipt(self, code: str) -> str | None:
         """The id of the case a receipt code belongs to, if any."""
@@ -133,7 +140,7 @@ class Records:
         position = len(case.history) - 1
         values = step.as_row()
         values["outcome"] = self.seal_outcome(case.id, position, values["outcome"])
-        digests = {field: _digest(blob) for field, blob in (sealed or {}).items()}
+        digests = {field: digest(blob) for field, blob in (sealed or {}).items()}
         row = StepRow(case_id=case.id, position=position, **values, sealed=json.dumps(digests, sort_keys=True) if digests else "")
         row.mac = self.macs(f"stap|{case.id}|{position}", _step_values(row))
         self.session.add(row)
@@ -179,6 +186,7 @@ class Records:
             for where, fields in self._problems(row, steps):
                 found.append(Problem(where, ", ".join(FIELD_NAMES.get(f, f) for f in fields) + " gewijzigd buiten de applicatie om"))
             found += self._sealed_problems(row.id, steps)
+            found += self._codes_gone(row.id, steps)
             logged = self._logged_state(row.id)
             if logged is None:
                 found.append(Problem(f"zaak {row.id}", "heeft geen stand in het logboek: zijn logregels zijn verwijderd"))
@@ -207,8 +215,7 @@ class Records:
             problems.append((f"zaak {row.id}", changed))
         reporter = self.session.get(ReporterRow, row.id)
         if reporter is not None:
-            values = {"channel": reporter.channel, "receipt": reporter.receipt}
-            if changed := self.changed(f"melder|{row.id}", values, reporter.mac):
+            if changed := self.changed(f"melder|{row.id}", _reporter_values(reporter), reporter.mac):
                 problems.append((f"zaak {row.id}, melder", changed))
         for position, step in enumerate(steps):
             values = _step_values(step, step.mac)
@@ -221,12 +228,29 @@ class Records:
         (even by an older one of the same field) or deleted is named with its field."""
         found = []
         for step in steps:
-            for field, digest in _json(step.sealed).items():
+            for field, kept in _json(step.sealed).items():
                 blob = self.session.get(ContentRow, (case_id, field))
-                if blob is None or not hmac.compare_digest(_digest(blob.blob), digest):
+                if blob is None or not hmac.compare_digest(digest(blob.blob), str(kept)):
                     name = FIELD_NAMES.get(SEALED + field.split("-", 2)[-1], field)
                     found.append(Problem(f"zaak {case_id}, stap {step.position + 1}",
                                          f"{name} (versleuteld) {'verwijderd' if blob is None else 'gewijzigd'} buiten de applicatie om"))
+        return found
+
+    def _codes_gone(self, case_id: str, steps: list[StepRow]) -> list[Problem]:
+        """Each code a step's audit entry lists that the step row no longer holds: a code deleted
+        together with its MAC leaves the row's other MACs whole, but not the entry."""
+        logged: dict[object, dict[str, object]] = {}
+        for detail in self.session.scalars(select(AuditRow.detail).where(AuditRow.case_id == case_id, AuditRow.action.in_({s.action for s in steps}))):
+            values = _json(detail)
+            logged.setdefault(values.get("stap"), values)
+        found = []
+        for step in steps:
+            fields = {f.name: f.label for f in RULES[Action(step.action)].fields if not f.sealed} if step.action in ACTIONS else {}
+            held, macs = _json(step.details), _json(step.mac)  # a code gone but its MAC kept is named by _problems already
+            gone = [label for name, label in fields.items()
+                    if name in logged.get(step.position + 1, {}) and name not in held and GIVEN + name not in macs]
+            if gone:
+                found.append(Problem(f"zaak {case_id}, stap {step.position + 1}", ", ".join(gone) + " verwijderd buiten de applicatie om"))
         return found
 
     def _seal_case(self, case_id: str, steps: int) -> None:
@@ -241,8 +265,13 @@ class Records:
         return ",".join(sorted(self.pseudonym(case_id, p) for p in people))
 
 
-def _digest(blob: bytes) -> str:
-    return hashlib.sha256(blob).hexdigest()[:32]
+def digest(blob: bytes) -> str:
+    """A digest of a sealed blob (it says nothing of the text), kept where the blob must not change unseen."""
+    return hashlib.sha256(bytes(blob)).hexdigest()[:32]
+
+
+def _reporter_values(row: ReporterRow) -> dict[str, object]:
+    return {"channel": row.channel, "receipt": row.receipt}
 
 
 def _step_values(row: StepRow, stored_macs: str | None = None) -> dict[str, object]:

@@ -72,7 +72,7 @@ from miv.casework.organisations import (
     person_id,
     remove_member,
 )
-from miv.casework.records import Records
+from miv.casework.records import Problem, Records
 from miv.store import Database
 from miv.store.cases import (
     AuditRow,
@@ -117,8 +117,9 @@ class Contents:
 
 class Casework:
     def __init__(self, db: Database, master: MasterKey, documents: DocumentStore, retention: RetentionPolicy | None = None,
-                 anchor: Path | None = None) -> None:
+                 anchor: Path | None = None, origin: Detail | None = None) -> None:
         self.db = db
+        self.origin = origin  # where a command runs (audit.ORIGIN); the web app's entries name the signed-in member instead
         self.master = master
         self.documents = documents
         self.retention = retention or RetentionPolicy()
@@ -130,7 +131,7 @@ class Casework:
         back and is itself logged, in a transaction of its own, so the refusal stays on record."""
         try:
             with self.db.session() as session:
-                log = AuditLog(DatabaseLogStore(session), self.master, keyring.audit_keys(session, self.master))
+                log = AuditLog(DatabaseLogStore(session), self.master, keyring.audit_keys(session, self.master), self.origin)
                 yield session, log
             if log.written is not None and self.anchor is not None:
                 self.anchor.append(Anchor(log.written.seq, log.written.hash), new_log=log.began)
@@ -411,17 +412,18 @@ class Casework:
     def purge(self, at: datetime) -> tuple[list[Case], list[Case]]:
         """Announce the cases in their warning window and destroy the ones that are due,
         leaving their counts; a case's audit entries go with it, recorded in the signed
-        `vernietigd` entry (`audit.removal`) so the chain stays verifiable. Returns (announced, destroyed)."""
+        `vernietigd` entry (`audit.removal`) so the chain stays verifiable. All in one
+        transaction, after checking that no case to destroy shows tampering (`_unbroken`):
+        otherwise nothing happens. Returns (announced, destroyed)."""
         cases = self.all_cases()
-        announced = self.retention.to_warn(cases, at)
-        for case in announced:
-            self.record("systeem", "bewaartermijn-aangekondigd", at, case.id, case.organisation,
-                        {"vernietigen-op": f"{self.retention.purge_on(case):%Y-%m-%d}"})
-        destroyed = self.retention.to_purge(cases, at)
-        for case in destroyed:
-            residue = self.retention.residue(case, at)
-            with self.transaction() as (session, log):
-                for organisation, year, measure, n in residue.rows():
+        announced, destroyed = self.retention.to_warn(cases, at), self.retention.to_purge(cases, at)
+        with self.transaction() as (session, log):
+            self._unbroken(session, log, destroyed)
+            for case in announced:
+                log.record("systeem", "bewaartermijn-aangekondigd", at, case.id, case.organisation,
+                           {"vernietigen-op": f"{self.retention.purge_on(case):%Y-%m-%d}"})
+            for case in destroyed:
+                for organisation, year, measure, n in self.retention.residue(case, at).rows():
                     row = session.get(CountRow, (organisation, year, measure))
                     if row is None:
                         session.add(CountRow(organisation=organisation, year=year, measure=measure, count=n))
@@ -431,16 +433,40 @@ class Casework:
                 entries = [entry_from_row(r) for r in session.scalars(select(AuditRow).where(AuditRow.case_id == case.id))]
                 log.record("systeem", "vernietigd", at, case.id, case.organisation, removal(entries))
                 session.execute(delete(AuditRow).where(AuditRow.seq.in_([e.seq for e in entries])))
+        for case in destroyed:
             self.documents.purge(case.id)
         return announced, destroyed
+
+    def _unbroken(self, session: Session, log: AuditLog, cases: list[Case]) -> None:
+        """Refuse to destroy a case whose own entries, the links from them to the next entry,
+        or whose record show tampering: the purge would erase the evidence. (A deleted entry
+        stays a gap the purge does not excuse, but a purge that would hide it is refused too.)"""
+        if not cases:
+            return
+        result = log.verify()
+        problems = self._record_problems(session)
+        rows = list(session.execute(select(AuditRow.seq, AuditRow.case_id).order_by(AuditRow.seq)))
+        following = {seq: after for (seq, _), (after, _) in zip(rows, rows[1:])}
+        for case in cases:
+            own = {seq for seq, case_id in rows if case_id == case.id}
+            near = own | {following[s] for s in own if s in following}
+            broken = [str(f) for f in result.findings if f.seq in near]
+            broken += [f"{p.where}: {p.message}" for p in problems if p.where == f"zaak {case.id}" or p.where.startswith(f"zaak {case.id},")]
+            if broken:
+                raise CaseError(f"Zaak {case.id} wordt niet vernietigd: {broken[0]}. Het logboek of het dossier is buiten de applicatie "
+                                "om gewijzigd en vernietigen zou dat spoor wissen; er is niets vernietigd. Laat 'miv cases verify-log' "
+                                "uitvoeren en zoek de wijziging uit.")
+
+    def _record_problems(self, session: Session) -> list[Problem]:
+        records = Records(session, self.master)
+        return records.check() + messages.check(session, records)
 
     def verify_log(self, anchor: Anchor | None = None) -> Verification:
         """The chain, the anchor file (missing or behind is a finding) and every case record's
         MACs and state against the chain (casework.records) and every message (casework.messages), all as findings."""
         with self.transaction() as (session, log):
             result = log.verify(anchor=anchor or (self.anchor.latest() if self.anchor else None))
-            records = Records(session, self.master)
-            problems = records.check() + messages.check(session, records)
+            problems = self._record_problems(session)
         findings = list(result.findings) + (self.anchor.check(result) if self.anchor else [])
         findings += [Finding(result.count + 1, None, p.message, p.where) for p in problems]
         return Verification(result.count, result.head, findings)

@@ -21,6 +21,7 @@ from miv.fieldwork.progress import (
 from miv.fieldwork.service import (
     completed_records,
     drop_off,
+    fieldwork_account,
     find_fieldwork,
     import_invitations,
     mailing,
@@ -46,6 +47,7 @@ __all__ = [
     "completed_records",
     "drop_off",
     "enter",
+    "fieldwork_account",
     "find_fieldwork",
     "has_saved",
     "import_invitations",

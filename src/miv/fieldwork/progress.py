@@ -6,11 +6,17 @@ server secret and a key derived from the resume word the respondent chose at the
 (`Keys.progress`), so a fieldwork user who holds the code, or a reader of the database,
 cannot read them. The web app keeps the word's key in the respondent's session cookie, so
 the word is asked only on a new device or after signing out. A forgotten word cannot be
-recovered: the respondent may start again, which deletes the answers so far."""
+recovered: the respondent may start again, which deletes the answers so far.
+
+The session credential is the word key and a random session token; the token is sealed
+with the answers, and signing out ("Opslaan en later verder") seals them with a new one, so
+a copy of the cookie taken before opens nothing after: a signed cookie cannot be revoked
+otherwise."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +33,8 @@ from miv.store import Database
 from miv.store.fieldwork import Fieldwork, Invitation, Progress
 
 SALT = 16
+WORD_KEY = 32  # bytes of `word_key`; the session credential is the word key + the session token
+TOKEN = 16
 
 
 @dataclass(frozen=True)
@@ -84,12 +92,12 @@ def begin(db: Database, keys: Keys, invitation_id: int, word: str, today: dt.dat
     """Start answering with a new resume word (or start again after forgetting it: any
     answers so far are deleted); returns the word key the session keeps."""
     salt = secrets.token_bytes(SALT)
-    secret = word_key(word, salt)
+    secret = word_key(word, salt) + secrets.token_bytes(TOKEN)
     with db.session() as s:
         inv, fieldwork = answering(s, invitation_id, lock=True)
         q, _ = open_questionnaire(fieldwork)
         s.execute(delete(Progress).where(Progress.invitation_id == invitation_id))
-        s.add(Progress(invitation_id=invitation_id, salt=salt, sealed=keys.progress(invitation_id, secret).seal({}, capacity(q)),
+        s.add(Progress(invitation_id=invitation_id, salt=salt, sealed=_seal(keys, invitation_id, secret, {}, q),
                        saved=today or dt.date.today()))
         if inv.status == "invited":
             inv.status = "started"
@@ -97,28 +105,38 @@ def begin(db: Database, keys: Keys, invitation_id: int, word: str, today: dt.dat
 
 
 def unlock(db: Database, keys: Keys, invitation_id: int, word: str) -> bytes | None:
-    """The word key when `word` opens this invitation's answers; None when it does not."""
+    """The session credential (word key and the current session token) when `word` opens this
+    invitation's answers; None when it does not."""
     with db.session() as s:
         answering(s, invitation_id)
         progress = s.get(Progress, invitation_id)
         if progress is None:
             return None
         salt, sealed = progress.salt, progress.sealed
-    secret = word_key(word, salt)
+    key = word_key(word, salt)
     try:
-        keys.progress(invitation_id, secret).open(sealed)
+        content: Any = keys.progress(invitation_id, key).open(sealed)
     except Unreadable:
         return None
-    return secret
+    return key + bytes.fromhex(content["sessie"])
+
+
+def _seal(keys: Keys, invitation_id: int, secret: bytes, answers: Answers, q: Questionnaire) -> bytes:
+    content = {"sessie": secret[WORD_KEY:].hex(), "antwoorden": answers}
+    return keys.progress(invitation_id, secret[:WORD_KEY]).seal(content, capacity(q))
 
 
 def opened(keys: Keys, progress: Progress | None, invitation_id: int, secret: bytes) -> Answers:
+    """The answers in progress, if `secret` is the word key and the current session token."""
     if progress is None:
         raise FieldworkError("er zijn geen bewaarde antwoorden; begin opnieuw met uw code")
     try:
-        return keys.progress(invitation_id, secret).open(progress.sealed)  # type: ignore[return-value]
+        content: Any = keys.progress(invitation_id, secret[:WORD_KEY]).open(progress.sealed)
     except Unreadable:
         raise FieldworkError("uw bewaarde antwoorden horen bij een ander herstelwoord; log opnieuw in met uw code") from None
+    if not hmac.compare_digest(bytes.fromhex(content["sessie"]), secret[WORD_KEY:]):
+        raise FieldworkError("u bent afgemeld met ‘Opslaan en later verder’; log opnieuw in met de code uit uw uitnodiging")
+    return content["antwoorden"]  # type: ignore[no-any-return]
 
 
 def load_answers(db: Database, keys: Keys, invitation_id: int, secret: bytes) -> tuple[Questionnaire, dict[str, Any], Answers]:
@@ -131,17 +149,20 @@ def load_answers(db: Database, keys: Keys, invitation_id: int, secret: bytes) ->
 
 
 def change_answers(db: Database, keys: Keys, invitation_id: int, secret: bytes, change: Callable[[Answers], Answers],
-                   today: dt.date | None = None) -> Answers:
+                   today: dt.date | None = None, leave: bool = False) -> Answers:
     """Read, change and store the answers so far in one transaction with the invitation row
     locked, so that two tabs of one respondent cannot overwrite each other's answers. Also
     counts the pages passed that every respondent of the group sees, for the drop-off
-    figures: a page that routing shows to some only would tell an answer."""
+    figures: a page that routing shows to some only would tell an answer. With `leave` the
+    respondent signs out: the answers get a new session token, so `secret` opens nothing after."""
     with db.session() as s:
         inv, fieldwork = answering(s, invitation_id, lock=True)
         progress = s.get(Progress, invitation_id)
         answers = change(opened(keys, progress, invitation_id, secret))
         q, _ = open_questionnaire(fieldwork)
-        progress.sealed = keys.progress(invitation_id, secret).seal(answers, capacity(q))  # type: ignore[union-attr]
+        if leave:
+            secret = secret[:WORD_KEY] + secrets.token_bytes(TOKEN)
+        progress.sealed = _seal(keys, invitation_id, secret, answers, q)  # type: ignore[union-attr]
         progress.saved = today or dt.date.today()  # type: ignore[union-attr]
         inv.reached = max(inv.reached, common_pages_passed(q, {c: getattr(inv, c) for c in STRATUM}, answers))
         return answers
@@ -160,8 +181,10 @@ def purge_progress(db: Database, before: dt.date) -> int:
 
 
 def capacity(q: Questionnaire) -> int:
-    """The size every sealed record of this questionnaire is padded to: room for every
-    variable and for every text item at its longest, in UTF-8 (4 bytes a character)."""
-    items = variables(q)
-    texts = len({item.code for item in items.values() if item.type is ItemType.TEXT})
-    return 1024 * -(-(2048 + 48 * len(items) + (4 * MAX_TEXT + 8) * texts) // 1024)
+    """The size every sealed record of this questionnaire is padded to: room for the stratum
+    and organisation and for every variable at its longest, in JSON as `Box` writes it (a
+    character takes up to 6 bytes: a control character becomes \\u0001; a number up to 24)."""
+    size = 3072  # the stratum's codes, an organisation name of 200 characters, the session token
+    for name, item in variables(q).items():
+        size += len(name.encode()) + 8 + (6 * MAX_TEXT if item.type is ItemType.TEXT else 24)
+    return 1024 * -(-size // 1024)

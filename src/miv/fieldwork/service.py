@@ -165,6 +165,32 @@ def drop_off(db: Database, fieldwork_id: int) -> dict[str | None, list[tuple[str
     return out
 
 
+def fieldwork_account(db: Database, edition: int) -> list[dict[str, Any]]:
+    """The rows of the edition's fieldwork account (veldwerk.csv, `miv.intake.fieldwork`) from
+    its web fieldworks: per questionnaire the number invited per group (per layer for one
+    answered per organisation), 0 where nobody was. Counts per group only: nothing per
+    person, and no finer stratum than the publications' response table shows."""
+    with db.session() as s:
+        fieldworks = list(s.scalars(select(Fieldwork).where(Fieldwork.edition == edition).order_by(Fieldwork.id)))
+        counted = {(f, g, layer): n for f, g, layer, n in s.execute(
+            select(Invitation.fieldwork_id, Invitation.group, Invitation.layer, func.count())
+            .join(Fieldwork, Fieldwork.id == Invitation.fieldwork_id).where(Fieldwork.edition == edition)
+            .group_by(Invitation.fieldwork_id, Invitation.group, Invitation.layer))}
+    if not fieldworks:
+        raise FieldworkError(f"er is geen webveldwerk in editie {edition}")
+    rows: list[dict[str, Any]] = []
+    for fieldwork in fieldworks:
+        q, structure = open_questionnaire(fieldwork)
+        if q.unit is Unit.ORGANISATION:
+            units = [(None, g.layer) for g in structure.groups if g.chair and g.code in q.groups]
+        else:
+            layers = {g.code: g.layer for g in structure.groups}
+            units = [(group, layers[group]) for group in q.groups]
+        rows += [{"questionnaire": q.code, "group": group, "layer": layer, "invited": counted.get((fieldwork.id, group, layer), 0)}
+                 for group, layer in units]
+    return rows
+
+
 def _rate(stratum: dict[str, Any], c: Counter) -> dict[str, Any]:
     invited = c["invited"] + c["started"] + c["completed"]
     return {**stratum, "invited": invited, "started": c["started"] + c["completed"], "completed": c["completed"],

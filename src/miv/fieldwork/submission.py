@@ -42,7 +42,8 @@ def submit(db: Database, keys: Keys, invitation_id: int, secret: bytes) -> None:
 
 def close_fieldwork(db: Database, keys: Keys, fieldwork_id: int) -> tuple[int, int]:
     """Close the fieldwork, delete every answer in progress and release the outbox into the
-    answer store, shuffled; returns (answers in progress deleted, responses released)."""
+    answer store, shuffled; returns (answers in progress deleted, responses released).
+    On SQLite the write-ahead log is emptied after, so no old frame keeps the outbox."""
     with db.session() as s:
         fieldwork = fieldwork_open(s, fieldwork_id)
         fieldwork.status = "closed"
@@ -55,7 +56,8 @@ def close_fieldwork(db: Database, keys: Keys, fieldwork_id: int) -> tuple[int, i
         s.execute(delete(Submission).where(Submission.fieldwork_id == fieldwork_id))
         s.add_all(Response(fieldwork_id=fieldwork_id, organisation=c["organisation"], answers=c["answers"], **c["stratum"])
                   for c in released)  # type: ignore[arg-type]
-        return deleted, len(released)
+    db.checkpoint()  # the outbox and the answers in progress leave no copy in SQLite's write-ahead log
+    return deleted, len(released)
 
 
 

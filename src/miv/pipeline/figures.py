@@ -94,9 +94,9 @@ class Estimator:
                 if kind is Comparison.GENDER:
                     parts.append(self._gender(cell, design, codes))
                 elif kind is Comparison.GROUP_VS_ALL:
-                    parts.append(self._versus(cell, design, codes, kind, None, TOTAL))
+                    parts.append(self._versus(cell, questionnaire, codes, kind, None, TOTAL))
                 elif kind is Comparison.PROVINCE_VS_NATIONAL and cell.per_value is not None:
-                    parts.append(self._versus(cell, design, codes, kind, cell.national, "nationaal"))
+                    parts.append(self._versus(cell, questionnaire, codes, kind, cell.national, "nationaal"))
         return _concat([p for p in parts if p is not None], COMPARISON_SCHEMA)
 
     def _by_questionnaire(self, codes: list[str]) -> dict[str, list[str]]:
@@ -136,7 +136,7 @@ class Estimator:
         test = domain_difference(split, codes, "_compare", "vrouw", "man")
         return _rows(cell, test, Comparison.GENDER.value, "gender", "vrouw", "man")
 
-    def _versus(self, cell: Cell, design: Design, codes: list[str], kind: Comparison,
+    def _versus(self, cell: Cell, questionnaire: str, codes: list[str], kind: Comparison,
                 wider: pl.Expr | None, reference: str) -> pl.DataFrame | None:
         """Population against a wider population that contains it, tested as population versus
         the rest of the wider one (the same hypothesis, without the overlap). The difference
@@ -144,14 +144,15 @@ class Estimator:
         rest's weighted share of the valid answers. That share is fixed by calibration only when
         everyone in the wider population answered; otherwise its own variance is left out (1e-5
         of the SE against R's exact linearisation on the demo data, docs/methodology.md)."""
-        split = self._domain(design, cell.population, wider if wider is not None else pl.lit(True))
+        split = self._domain(self.designs[questionnaire], cell.population, wider if wider is not None else pl.lit(True))
         levels = set(split.data["_domain"].drop_nulls().unique().to_list())
         if levels != {IN, OUT}:
             return None
         test = domain_difference(split, codes, "_domain", IN, OUT)
-        whole = proportion(self._domain(design, wider), codes, "_domain", ci=CI, level=LEVEL).select("variable", whole="estimate")
+        whole = self._proportions(questionnaire, wider, TOTAL, codes)  # the wider population's own figures, computed once
+        assert whole is not None  # the wider population has rows: the split found them
         share = _rest_share(split, codes)
-        test = test.join(whole, on="variable").with_columns(
+        test = test.join(whole.select("variable", whole="estimate"), on="variable").with_columns(
             estimate_b=pl.col("whole"),
             difference=pl.col("estimate_a") - pl.col("whole"),
             se=pl.col("se") * pl.Series(share),

@@ -24,7 +24,7 @@ import polars as pl
 
 from miv.definition import Monitor
 from miv.publish.results import BREAK_SCHEMA, MODEL_SCHEMA, TOTAL
-from miv.survey import SurveyError, fay_herriot, trend_break
+from miv.survey import SurveyError, TrendBreak, fay_herriot, trend_break
 
 MIN_EDITIONS = 5
 """Fewer editions leave the smooth-trend model one degree of freedom or none: no verdict."""
@@ -45,6 +45,7 @@ def trend_breaks(estimates: pl.DataFrame, published: pl.DataFrame, edition: int)
     candidates = current.select(_CELL).unique().join(points.filter(pl.col("len") >= MIN_EDITIONS), on=_CELL,
                                                      how="semi", nulls_equal=True)
     rows = []
+    fitted: dict[tuple, TrendBreak | None] = {}  # publications sharing a cell share its series: fitted once
     for cell in candidates.iter_rows(named=True):
         ours = computed.filter(_matches(cell)).sort("edition")
         earlier = published.filter(_matches(cell) & (pl.col("edition") < ours["edition"].min())).sort("edition")
@@ -59,10 +60,15 @@ def trend_breaks(estimates: pl.DataFrame, published: pl.DataFrame, edition: int)
         years = [*earlier["edition"].to_list(), *ours["edition"].to_list()]
         values = [*earlier["estimate"].to_list(), *ours["estimate"].to_list()]
         ses = [base * np.sqrt(max(p * (1 - p), 1e-12)) for p in earlier["estimate"].to_list()] + ours["se"].to_list()
-        try:
-            result = trend_break(years, values, ses)
-        except SurveyError:
-            continue  # e.g. editions off the series' grid: no verdict rather than a wrong one
+        series = (tuple(years), tuple(values), tuple(ses))
+        if series not in fitted:
+            try:
+                fitted[series] = trend_break(years, values, ses)
+            except SurveyError:
+                fitted[series] = None  # e.g. editions off the series' grid: no verdict rather than a wrong one
+        result = fitted[series]
+        if result is None:
+            continue
         rows.append({**cell, "edition": edition, "first_edition": years[0], "editions": len(years),
                      "forecast": result.forecast, "shift": result.shift, "se": result.se, "ci_low": result.ci_low,
                      "ci_high": result.ci_high, "p_value": result.p_value, "verdict": result.verdict.value,

@@ -154,6 +154,9 @@ class _Cells:
         for row in disclosure.estimates.iter_rows(named=True):
             key = (row["publication"], row["per_value"], row["indicator"], row["breakdown"], row["domain"], row["edition"])
             self.cells.setdefault(key, row)
+        self.domains: dict[tuple, list[str]] = defaultdict(list)  # by (publication, per, indicator, breakdown, edition)
+        for pub, per, ind, breakdown, domain, edition in self.cells:
+            self.domains[(pub, per, ind, breakdown, edition)].append(domain)
         self.comparisons: dict[tuple, dict] = {}
         self.by_kind: dict[tuple, list[dict]] = defaultdict(list)
         for row in disclosure.comparisons.iter_rows(named=True):
@@ -280,8 +283,7 @@ def _block(results: Results, pub: Publication, per: str | None, section: Section
     slug, code = pub.slug, indicator.code
     rows = [_row(pub, per, indicator, TOTAL, TOTAL, "Totaal", cells, ed, prev)]
     for breakdown in section.breakdowns:
-        domains = [d for (p, q, i, b, d, e) in cells.cells if (p, q, i, b, e) == (slug, per, code, breakdown, ed)]
-        for domain in labels.ordered(breakdown, domains):
+        for domain in labels.ordered(breakdown, cells.domains.get((slug, per, code, breakdown, ed), [])):
             rows.append(_row(pub, per, indicator, breakdown, domain, labels.domain(breakdown, domain), cells, ed, prev))
     sentences: list[Sentence] = []
     per_label = labels.domain(pub.per, per) if pub.per and per else None

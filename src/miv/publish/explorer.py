@@ -125,6 +125,10 @@ def pages(results: Results, disclosure: Disclosure, docs: list[Document]) -> lis
     published = _Published(disclosure)
     labels = Labels(results.monitor)
     editions = [e for e in (results.edition, results.previous) if e is not None]
+    earlier: dict[tuple, list[dict]] = defaultdict(list)  # the published series' totals, by (publication, per value, indicator)
+    for row in (results.trend if results.trend is not None else empty(TREND_SCHEMA)).iter_rows(named=True):
+        if row["breakdown"] == TOTAL and row["edition"] not in (results.edition, results.previous):
+            earlier[(row["publication"], row["per_value"], row["indicator"])].append(row)
     out = []
     for doc in docs:
         rows: dict[str, dict[tuple, Row]] = defaultdict(dict)
@@ -139,7 +143,8 @@ def pages(results: Results, disclosure: Disclosure, docs: list[Document]) -> lis
             for (breakdown, domain), row in rows[code].items():
                 by_breakdown[breakdown].append(_line(results, doc, block.indicator, breakdown, domain, row.label, published, labels, editions))
             breakdowns = [Breakdown(b, labels.breakdown(b), lines) for b, lines in by_breakdown.items()]
-            page = Page(block.indicator, doc, block.denominator, block.sentences, breakdowns, _trend(results, doc, block.indicator, published), editions)
+            trend = _trend(results, doc, block.indicator, published, earlier[(doc.publication.slug, doc.per_value, block.indicator.code)])
+            page = Page(block.indicator, doc, block.denominator, block.sentences, breakdowns, trend, editions)
             for breakdown in page.breakdowns:
                 breakdown.charts = _charts(page, breakdown)
             out.append(page)
@@ -188,14 +193,12 @@ def _contrast(head: tuple[str, str | None, str], breakdown: str, domain: str, no
     return Contrast(verdict, reference, figure)
 
 
-def _trend(results: Results, doc: Document, indicator: Indicator, published: _Published) -> dict | None:
-    """Earlier editions as published, then this and the previous edition's totals."""
+def _trend(results: Results, doc: Document, indicator: Indicator, published: _Published, earlier: list[dict]) -> dict | None:
+    """Earlier editions as published (`earlier`: the page's rows of Results.trend), then this and the previous edition's totals."""
     points = []
-    for row in (results.trend if results.trend is not None else empty(TREND_SCHEMA)).iter_rows(named=True):
-        if (row["publication"], row["per_value"], row["indicator"], row["breakdown"]) == (doc.publication.slug, doc.per_value, indicator.code, TOTAL) \
-                and row["edition"] not in (results.edition, results.previous):
-            key = "|".join(["trend", doc.publication.slug, doc.per_value or "", indicator.code, str(row["edition"])])
-            points.append(Point(str(row["edition"]), Figure(row["estimate"], key), None, None, row["source"], "trendbreuk" if row["trend_break"] else ""))
+    for row in earlier:
+        key = "|".join(["trend", doc.publication.slug, doc.per_value or "", indicator.code, str(row["edition"])])
+        points.append(Point(str(row["edition"]), Figure(row["estimate"], key), None, None, row["source"], "trendbreuk" if row["trend_break"] else ""))
     for edition in (e for e in (results.previous, results.edition) if e is not None):
         found = published.value((doc.publication.slug, doc.per_value, indicator.code, TOTAL, TOTAL, edition))
         if isinstance(found, Value):

@@ -19,6 +19,7 @@ degrees of freedom than respondents, and at most n. At 0% or 100% (no sampling v
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from scipy.stats import t as student
 
@@ -42,8 +43,14 @@ def effective_n(estimate: float, se: float | None, n: int, df: float | None = No
         return float(n)
     kish = estimate * (1 - estimate) / se**2
     if df is not None and 0 < df < n - 1:
-        kish *= (student.ppf(0.975, n - 1) / student.ppf(0.975, df)) ** 2
+        kish *= (_t975(n - 1) / _t975(df)) ** 2
     return min(kish, float(n))
+
+
+@cache
+def _t975(df: float) -> float:
+    """The t quantile of a 95% interval: thousands of figures share a few dozen degrees of freedom."""
+    return float(student.ppf(0.975, df))
 
 
 def assess(estimate: float, se: float | None, low: float | None, high: float | None, n: int, df: float | None = None) -> Mark | None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from miv.definition import PublicationKind
@@ -101,8 +103,41 @@ def component_css() -> str:
     return f"/* {COMPONENTS_NOTICE} */\n" + "\n".join(kept) + "\n"
 
 
+PDF_OPTIONS = {"pdf_tags": True, "pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
+STYLESHEETS = ("rijkshuisstijl-componenten.css", "miv.css")  # what every publication links, in its folder static/
+
+
 def pdf(html_file: Path, target: Path) -> None:
     """Write a tagged PDF (PDF/UA-1 structure, where WeasyPrint supports it) from an HTML file."""
-    document = weasyprint.HTML(filename=str(html_file), base_url=str(html_file.parent), media_type="print")
-    document.write_pdf(target, pdf_tags=True, pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    printed(html_file).write_pdf(target, **PDF_OPTIONS)
+
+
+def printed(html_file: Path) -> weasyprint.Document:
+    """The print layout of an HTML publication, the one `pdf` draws.
+
+    The linked stylesheets are parsed (and their fonts loaded) once per process rather than
+    once per document, which cost a tenth of a second each: WeasyPrint is handed the parsed
+    ones and the links fetch as empty."""
+    sheets, fonts = _stylesheets(tuple((html_file.parent / "static" / name).read_text(encoding="utf-8") for name in STYLESHEETS),
+                                 (html_file.parent / "static").as_uri() + "/")
+    html = weasyprint.HTML(filename=str(html_file), base_url=str(html_file.parent), media_type="print", url_fetcher=_Fetcher())
+    return html.render(font_config=fonts, stylesheets=sheets, **PDF_OPTIONS)
+
+
+@functools.cache
+def _stylesheets(texts: tuple[str, ...], base_url: str) -> tuple[list[weasyprint.CSS], FontConfiguration]:
+    """The publications' stylesheets parsed with one font configuration (which keeps the fonts
+    their @font-face rules load). Given as user stylesheets: the cascade is the same, as no
+    publication has author rules of its own and their one !important is for font smoothing."""
+    fonts = FontConfiguration()
+    return [weasyprint.CSS(string=text, base_url=base_url, media_type="print", font_config=fonts) for text in texts], fonts
+
+
+class _Fetcher(URLFetcher):
+    """WeasyPrint's fetcher, except that the linked `STYLESHEETS` are empty: `printed` passes them parsed."""
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        if url.startswith("file:") and url.rsplit("/", 1)[-1] in STYLESHEETS:
+            return URLFetcherResponse(url, b"", headers={"Content-Type": "text/css"})
+        return super().fetch(url, headers)
 

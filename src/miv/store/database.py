@@ -42,6 +42,18 @@ class Database:
         with self._sessions() as session, session.begin():
             yield session
 
+    def checkpoint(self) -> None:
+        """SQLite: copy the write-ahead log into the database file and empty it, waiting for
+        readers, so that deleted rows (overwritten in the file, secure_delete) are not left in
+        the log's old frames. PostgreSQL keeps them in dead tuples and WAL until vacuum and
+        checkpoints (docs/anonymity.md, disk forensics)."""
+        if self.url.startswith("sqlite"):
+            raw = self.engine.raw_connection()
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+
     def dispose(self) -> None:
         self.engine.dispose()
 

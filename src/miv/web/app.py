@@ -32,15 +32,17 @@ STATIC = Path(__file__).with_name("static")
 PURGE_SECONDS = 3600
 
 
-async def _purge(db: Database, days: int) -> None:
-    """Delete unfinished answers past the retention period (in a thread, off the event loop)."""
+async def _purge(db: Database, days: int, limits: RateLimit) -> None:
+    """Delete unfinished answers past the retention period and rate-limit counts of past
+    windows (in a thread, off the event loop)."""
     await asyncio.to_thread(purge_progress, db, dt.date.today() - dt.timedelta(days=days))
+    await asyncio.to_thread(limits.forget)
 
 
-async def _purge_hourly(db: Database, days: int) -> None:
+async def _purge_hourly(db: Database, days: int, limits: RateLimit) -> None:
     while True:
         await asyncio.sleep(PURGE_SECONDS)
-        await _purge(db, days)
+        await _purge(db, days, limits)
 
 
 def _wants_json(request: Request) -> bool:
@@ -70,6 +72,7 @@ def lifetime(settings: Settings) -> Lifetime:
 def create_app(settings: Settings) -> Starlette:
     keys = Keys(settings.secret)
     db = Database(settings.database_url, pool_size=settings.pool_size)
+    limits = RateLimit(db, keys, settings.window_seconds)
     routes = [*survey.routes, *staff.routes, *casemanagement.routes, *cases.routes, *casemessages.routes, *reporter.routes,
               Mount("/static", StaticFiles(directory=STATIC), name="static")]
     middleware = [
@@ -79,8 +82,8 @@ def create_app(settings: Settings) -> Starlette:
     ]
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        await _purge(db, settings.progress_days)  # before the first request, then every hour
-        purging = asyncio.create_task(_purge_hourly(db, settings.progress_days))
+        await _purge(db, settings.progress_days, limits)  # before the first request, then every hour
+        purging = asyncio.create_task(_purge_hourly(db, settings.progress_days, limits))
         yield
         purging.cancel()
         with suppress(asyncio.CancelledError):
@@ -92,6 +95,6 @@ def create_app(settings: Settings) -> Starlette:
     app.state.settings = settings
     app.state.keys = keys
     app.state.db = db
-    app.state.limits = RateLimit(db, keys, settings.window_seconds)
+    app.state.limits = limits
     app.state.casework = casework_for(settings, db)
     return app

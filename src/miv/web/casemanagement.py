@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from miv.cases import MEASURES, AccessDenied, AuditEntry, CaseError, Permission, Role, Verification, require
+from miv.cases.audit import ORIGIN
 from miv.cases.recusal import blocking
 from miv.cases.statistics import LOCAL
 from miv.casework.logstore import entry_from_row
@@ -108,8 +109,17 @@ async def access(request: Request) -> Response:
 
 
 def _log_rows(request: Request, entries: list[AuditEntry]) -> list[tuple[AuditEntry, str]]:
+    """Each entry with who wrote it: the member's name, or what a command's operator typed and
+    the operating-system account and host that ran it (audit.ORIGIN)."""
     names = {person: p.name for person, p in members_by_person(request).items()}
-    return [(e, names.get(e.actor, e.actor)) for e in entries]
+    rows = []
+    for entry in entries:
+        who = names.get(entry.actor, entry.actor)
+        user, host = (entry.detail.get(k) for k in ORIGIN)
+        if user is not None:
+            who += f" (OS-gebruiker {user} op {host})"
+        rows.append((entry, who))
+    return rows
 
 
 def _own(result: Verification, cases: set[str]) -> Verification:
@@ -129,7 +139,8 @@ async def organisation_log(request: Request) -> Response:
         entries, status = [], 409
     verification = _own(work.verify_log(), work.case_ids(member.organisation))
     work.record(member.person, "logboek-bekeken", now(), None, member.organisation, {})
-    context = page_context(request, "Logboek", rows=_log_rows(request, entries), verification=verification, case=None)
+    context = page_context(request, "Logboek", rows=_log_rows(request, entries), origin=ORIGIN,
+                           verification=verification, case=None)
     return render(request, "cases/log.html", context, status=status)
 
 
@@ -145,7 +156,7 @@ async def case_log(request: Request) -> Response:
         rows = list(session.scalars(select(AuditRow).where(AuditRow.case_id == case.id).order_by(AuditRow.seq)))
     entries = [entry_from_row(r) for r in rows]
     work.record(member.person, "logboek-bekeken", now(), case.id, case.organisation, {})
-    context = page_context(request, f"Logboek van zaak {case.id}", rows=_log_rows(request, entries),
+    context = page_context(request, f"Logboek van zaak {case.id}", rows=_log_rows(request, entries), origin=ORIGIN,
                            verification=_own(work.verify_log(), {case.id}), case=case)
     return render(request, "cases/log.html", context)
 

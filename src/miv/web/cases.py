@@ -98,8 +98,9 @@ async def case_list(request: Request) -> Response:
     at = now()
     cases = visible(member, work.cases(member.organisation))
     rows = [(case, [s for s in DEADLINES.signals(case, at) if s.status in ALERT]) for case in cases]
+    unread = work.mailbox.unread(member, cases)
     work.record(member.person, "zaken-bekeken", at, None, member.organisation, {"aantal": len(cases)})
-    return render(request, "cases/list.html", page_context(request, "Zaken", rows=rows, Status=Status))
+    return render(request, "cases/list.html", page_context(request, "Zaken", rows=rows, unread=unread, Status=Status))
 
 
 @organisation_page(Permission.CREATE)

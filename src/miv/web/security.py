@@ -88,9 +88,18 @@ class RateLimit:
         return int(time.time() // self.window_seconds)
 
     def blocked(self, scope: str, client: str, limit: int) -> bool:
+        """Whether `client` used up its attempts; also forgets the windows before the previous
+        one, so the table never holds more than the current and previous window."""
+        window = self._window()
         with self.db.session() as s:
-            attempt = s.get(Attempt, (scope, self.keys.client_hash(client), self._window()))
+            s.execute(delete(Attempt).where(Attempt.window < window - 1))
+            attempt = s.get(Attempt, (scope, self.keys.client_hash(client), window))
             return attempt is not None and attempt.count >= limit
+
+    def forget(self) -> int:
+        """Delete the counts of windows before the previous one (the app does so every hour)."""
+        with self.db.session() as s:
+            return s.execute(delete(Attempt).where(Attempt.window < self._window() - 1)).rowcount
 
     def fail(self, scope: str, client: str) -> None:
         key = (scope, self.keys.client_hash(client), self._window())

@@ -246,9 +246,9 @@ async def page(request: Request) -> Response:
         return results[-1].answers
 
     state = request.app.state
-    await run_in_threadpool(change_answers, state.db, state.keys, invitation, secret, apply)
-    result = results[-1]
     action = form.get("actie")
+    await run_in_threadpool(change_answers, state.db, state.keys, invitation, secret, apply, leave=action == "later")
+    result = results[-1]
     pages = [p.code for p in visible_pages(q, stratum, result.answers)]
     if action == "vorige":
         index = pages.index(code) if code in pages else 0
