@@ -34,6 +34,7 @@ from miv.cases import (
     case_permissions,
     open_case,
 )
+from miv.cases.access import declared
 
 from .conftest import DECLARATION, ORG, T0, People, notification, report, response
 
@@ -276,7 +277,8 @@ class Protocol(RuleBasedStateMachine):
             offered = allowed_actions(actor, case)
             moving = [a for a in offered if a not in RECORDS_ONLY | {Action.AANVULLEND_ONDERZOEK, Action.ONDERZOEKER_WIJZIGEN}]
             due = [a for a in (Action.ONAFHANKELIJKHEID_VERKLAREN, Action.WEDERHOOR_VASTLEGGEN, Action.REHABILITATIE_VASTLEGGEN)
-                   if a in offered and not any(s.action is a and s.at > case.stage_since for s in case.history)]
+                   if a in offered and (not declared(case) if a is Action.ONAFHANKELIJKHEID_VERKLAREN  # each newly assigned investigator
+                                        else not any(s.action is a and s.at > case.stage_since for s in case.history))]
             action = (due or moving)[0]
             at = case.last_at + timedelta(days=1)
             kw: dict = {"reason": "R"} if action in NEEDS_REASON else {}
