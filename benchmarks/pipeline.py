@@ -58,8 +58,9 @@ STAGES = [
 
 
 HISTORY = """Before and after the work of issue 16 on these stages (the files it changed, at commit 7cb3716 and
-now; same demo data; run alternately, two runs each at load average 6-9, mean): 23.1 s -> 20.0 s in this process
-(an earlier pair at load 8-9, before the last three changes: 18.8 s -> 15.9 s). Charts 7.6 s -> 5.9 s: Vega-Lite is
+now; same demo data; run alternately, two runs each, mean): 22.8 s -> 17.4 s in this process at load average 1.5-2,
+23.1 s -> 20.0 s at load 6-9 (the figures below are from that pair). The first chart costs about 0.5 s more than the
+others: vl-convert starts its JavaScript engine and loads its bundles. Charts 7.6 s -> 5.9 s: Vega-Lite is
 compiled to Vega once per template and height (6 compilations instead of 187) and each chart's rows go into the
 compiled spec; the SVGs are byte-identical. Comparisons within an edition 1.95 s -> 1.28 s: a test against the wider
 population reuses that population's estimates, computed once per cell instead of once per test. Trend-break models
