@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import resource
 import statistics
 import tempfile
 import threading
@@ -18,7 +17,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from unittest import mock
 
-from report import context, peak_rss_mib, write_section
+from report import children_cpu, context, cpu, peak_rss_mib, write_section
 
 import miv.pipeline.edition as edition
 import miv.publish.writer as writer
@@ -72,16 +71,6 @@ threads of writer.prepare add nothing) and the explorer's 774 xlsx downloads (ab
 packaging of ten parts per file; writing to memory first or switching off its URL and formula detection did not
 help). CPU seconds stretch on a loaded machine too: compare runs made at the same load."""
 
-
-def cpu() -> float:
-    """CPU seconds of this process, every thread (vl-convert renders in threads of its own)."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 @contextmanager
