@@ -24,8 +24,11 @@ lint: venv
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 
+# Two workers (pytest-xdist): the suite waits on Chromium, PostgreSQL and WeasyPrint in turn, so
+# two processes keep both cores busy; `make test WORKERS=0` runs it in one process.
+WORKERS ?= 2
 test: venv system-deps lint
-	$(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(WORKERS) --dist loadgroup
 
 bench: venv
 	$(BIN)/pip install -q -e '.[bench]'

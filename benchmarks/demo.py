@@ -10,7 +10,6 @@ docs/performance.md.
 from __future__ import annotations
 
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from report import context, peak_rss_mib, write_section
+from report import children_cpu, context, cpu, peak_rss_mib, write_section
 
 from miv import demo, pipeline
 from miv.definition import Monitor, load
@@ -59,21 +58,12 @@ def generator() -> None:
 
 
 
-def _cpu_children() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _cpu_self() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
 
 def whole(args: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds (the process and its children: reader child, PDF workers) of one run of `miv args`."""
-    before, start = _cpu_children(), time.perf_counter()
+    before, start = children_cpu(), time.perf_counter()
     subprocess.run([str(MIV), *args], check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start, _cpu_children() - before
+    return time.perf_counter() - start, children_cpu() - before
 
 
 def demo_run(args: list[str]) -> tuple[float, float]:
@@ -87,20 +77,20 @@ def stages(monitor: Monitor) -> tuple[dict[str, tuple[float, float]], int]:
     pipeline's come when a phase starts, the writer's when a file is done), then every PDF of
     both editions in the spawned pool (CPU of its workers)."""
     wall: dict[str, float] = defaultdict(float)
-    cpu: dict[str, float] = defaultdict(float)
+    spent: dict[str, float] = defaultdict(float)
     starts = {"weging": "intake", "schattingen": "weighting", "vergelijkingen": "estimation", "modellen": "estimation",
               "publiceren": "estimation"}
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
-        clock, used = time.perf_counter(), _cpu_self()
+        clock, used = time.perf_counter(), cpu()
         _, files = demo.write_data(monitor, out, demo.DEFAULT_SEED)
 
         def step(what: str, done: int | None, total: int | None) -> None:
             nonlocal clock, used
-            now, now_used = time.perf_counter(), _cpu_self()
+            now, now_used = time.perf_counter(), cpu()
             stage = "generation" if what == "generation" else starts.get(what, "HTML and tables")
             wall[stage] += now - clock
-            cpu[stage] += now_used - used
+            spent[stage] += now_used - used
             clock, used = now, now_used
 
         step("generation", None, None)
@@ -109,12 +99,12 @@ def stages(monitor: Monitor) -> tuple[dict[str, tuple[float, float]], int]:
         pages = [p for year in files for p in sorted((out / str(year)).glob("*.html"))
                  if p.name != "index.html" and not p.with_suffix(".md").exists()]
         pages.sort(key=lambda p: -p.stat().st_size)
-        before, start = _cpu_children(), time.perf_counter()
+        before, start = children_cpu(), time.perf_counter()
         with worker_pool() as pool:
             for job in [pool.submit(render.pdf, p, p.with_suffix(".pdf")) for p in pages]:
                 job.result()
-        wall["PDF"], cpu["PDF"] = time.perf_counter() - start, _cpu_children() - before
-    return {stage: (wall[stage], cpu[stage]) for stage in STAGES}, len(pages)
+        wall["PDF"], spent["PDF"] = time.perf_counter() - start, children_cpu() - before
+    return {stage: (wall[stage], spent[stage]) for stage in STAGES}, len(pages)
 
 
 def _median(runs: list[tuple[float, float]]) -> tuple[float, float]:

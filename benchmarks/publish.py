@@ -7,7 +7,6 @@ set with PDFs < 30 s."""
 
 from __future__ import annotations
 
-import resource
 import sys
 import tempfile
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests" / "publish")]
 
-from report import context, write_section  # noqa: E402
+from report import children_cpu, context, cpu, write_section  # noqa: E402
 
 from miv.definition import load  # noqa: E402
 from miv.publish import write_publications  # noqa: E402
@@ -57,14 +56,13 @@ matching three times slower.
 
 def _timed(run):
     """Wall time and CPU time (this process and its finished PDF workers)."""
-    start, cpu = time.perf_counter(), _cpu()
+    start, used = time.perf_counter(), _cpu()
     value = run()
-    return (time.perf_counter() - start, _cpu() - cpu), value
+    return (time.perf_counter() - start, _cpu() - used), value
 
 
 def _cpu() -> float:
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
+    return cpu() + children_cpu()
 
 
 if __name__ == "__main__":

@@ -33,6 +33,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 _workdir = pytest.StashKey[set[str]]()
+_SHARED = {"demo", "publish", "pipeline"}  # folders whose session fixtures (a demo run, an edition's publications) cost seconds
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test` runs two workers) a folder in `_SHARED` runs on one
+    worker, so each of its session fixtures is made once, not once per worker."""
+    for item in items:
+        if item.path.parent.name in _SHARED:
+            item.add_marker(pytest.mark.xdist_group(item.path.parent.name))
 
 
 @pytest.fixture(scope="session")

@@ -109,6 +109,28 @@ def test_answers_in_progress_open_only_with_the_resume_word(db, keys):
     assert "niet gelijk" in fw.check_word("lang genoeg", "lang genoeg!")
 
 
+def test_answers_saved_before_session_tokens_are_kept_and_then_sealed_with_one(db, keys):
+    """Answers in progress saved by a version of miv before the session token (the sealed
+    record held the answers alone) survive the upgrade: the respondent is asked to log in
+    again, the word opens them and seals them with a token, and the old session key (a copied
+    cookie of before) opens nothing after."""
+    from miv.fieldwork.progress import WORD_KEY, answering, open_questionnaire
+
+    fid, codes = opened(db, keys)
+    invitation, secret = start(db, keys, codes["bram@example.nl"])
+    with db.session() as s:
+        q, _ = open_questionnaire(answering(s, invitation)[1])
+        s.get(Progress, invitation).sealed = keys.progress(invitation, secret[:WORD_KEY]).seal({"AG_VERBAAL": 1, "TOELICHTING": "oud"}, capacity(q))
+    with pytest.raises(fw.FieldworkError, match="log opnieuw in .* uw antwoorden zijn bewaard"):
+        fw.load_answers(db, keys, invitation, secret[:WORD_KEY])  # the session of before: key only
+    again = fw.unlock(db, keys, invitation, WORD)
+    assert again is not None and fw.load_answers(db, keys, invitation, again)[2] == {"AG_VERBAAL": 1, "TOELICHTING": "oud"}
+    for copied in (secret[:WORD_KEY], secret):
+        with pytest.raises(fw.FieldworkError):
+            fw.load_answers(db, keys, invitation, copied)
+    assert fw.unlock(db, keys, invitation, "een ander woord") is None
+
+
 def test_starting_again_after_a_forgotten_word_deletes_the_answers(db, keys):
     fid, codes = opened(db, keys)
     invitation, secret = start(db, keys, codes["anna@example.nl"])

@@ -106,7 +106,8 @@ def begin(db: Database, keys: Keys, invitation_id: int, word: str, today: dt.dat
 
 def unlock(db: Database, keys: Keys, invitation_id: int, word: str) -> bytes | None:
     """The session credential (word key and the current session token) when `word` opens this
-    invitation's answers; None when it does not."""
+    invitation's answers; None when it does not. Answers saved before they carried a session
+    token are sealed with one now, so they are kept and a copied cookie opens them no longer."""
     with db.session() as s:
         answering(s, invitation_id)
         progress = s.get(Progress, invitation_id)
@@ -115,10 +116,27 @@ def unlock(db: Database, keys: Keys, invitation_id: int, word: str) -> bytes | N
         salt, sealed = progress.salt, progress.sealed
     key = word_key(word, salt)
     try:
-        content: Any = keys.progress(invitation_id, key).open(sealed)
+        token, answers = _content(keys, invitation_id, key, sealed)
     except Unreadable:
         return None
-    return key + bytes.fromhex(content["sessie"])
+    if token is not None:
+        return key + token
+    secret = key + secrets.token_bytes(TOKEN)
+    with db.session() as s:
+        _, fieldwork = answering(s, invitation_id, lock=True)
+        progress = s.get(Progress, invitation_id)
+        if progress is None or progress.sealed != sealed:  # changed meanwhile (another tab): ask again
+            return None
+        progress.sealed = _seal(keys, invitation_id, secret, answers, open_questionnaire(fieldwork)[0])
+    return secret
+
+
+def _content(keys: Keys, invitation_id: int, key: bytes, sealed: bytes) -> tuple[bytes | None, Answers]:
+    """The session token (None for answers saved before there was one) and the answers."""
+    content: Any = keys.progress(invitation_id, key).open(sealed)
+    if isinstance(content, dict) and set(content) == {"sessie", "antwoorden"}:
+        return bytes.fromhex(content["sessie"]), content["antwoorden"]
+    return None, content
 
 
 def _seal(keys: Keys, invitation_id: int, secret: bytes, answers: Answers, q: Questionnaire) -> bytes:
@@ -131,12 +149,14 @@ def opened(keys: Keys, progress: Progress | None, invitation_id: int, secret: by
     if progress is None:
         raise FieldworkError("er zijn geen bewaarde antwoorden; begin opnieuw met uw code")
     try:
-        content: Any = keys.progress(invitation_id, secret[:WORD_KEY]).open(progress.sealed)
+        token, answers = _content(keys, invitation_id, secret[:WORD_KEY], progress.sealed)
     except Unreadable:
         raise FieldworkError("uw bewaarde antwoorden horen bij een ander herstelwoord; log opnieuw in met uw code") from None
-    if not hmac.compare_digest(bytes.fromhex(content["sessie"]), secret[WORD_KEY:]):
+    if token is None:
+        raise FieldworkError("log opnieuw in met de code uit uw uitnodiging en uw herstelwoord; uw antwoorden zijn bewaard")
+    if not hmac.compare_digest(token, secret[WORD_KEY:]):
         raise FieldworkError("u bent afgemeld met ‘Opslaan en later verder’; log opnieuw in met de code uit uw uitnodiging")
-    return content["antwoorden"]  # type: ignore[no-any-return]
+    return answers
 
 
 def load_answers(db: Database, keys: Keys, invitation_id: int, secret: bytes) -> tuple[Questionnaire, dict[str, Any], Answers]:

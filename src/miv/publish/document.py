@@ -16,7 +16,7 @@ from miv.definition.models import Chart as ChartKind
 from miv.definition.models import Comparison, PublicationKind, Section
 from miv.publish.disclosure import Disclosure
 from miv.publish.labels import Labels
-from miv.publish.models import model_sentences
+from miv.publish.models import ModelSentences
 from miv.publish.narrative import Figure, Sentence, change, contrast, level, significant
 from miv.publish.number import interval
 from miv.publish.opening import Change, Contrast, Facts, opening
@@ -147,9 +147,9 @@ class Document:
 
 
 class _Cells:
-    """Published cells and comparisons, looked up by key (the section does not matter)."""
+    """Published cells, comparisons and model sentences, looked up by key (the section does not matter)."""
 
-    def __init__(self, disclosure: Disclosure) -> None:
+    def __init__(self, disclosure: Disclosure, results: Results) -> None:
         self.cells: dict[tuple, dict] = {}
         for row in disclosure.estimates.iter_rows(named=True):
             key = (row["publication"], row["per_value"], row["indicator"], row["breakdown"], row["domain"], row["edition"])
@@ -162,6 +162,7 @@ class _Cells:
         for row in disclosure.comparisons.iter_rows(named=True):
             self.comparisons[(row["publication"], row["per_value"], row["indicator"], row["kind"], row["breakdown"], row["domain"])] = row
             self.by_kind[(row["publication"], row["per_value"], row["indicator"], row["kind"])].append(row)
+        self.models = ModelSentences(results)
 
     def figure(self, pub: str, per: str | None, ind: str, breakdown: str, domain: str, edition: int | None) -> Figure | None:
         row = self.cells.get((pub, per, ind, breakdown, domain, edition))
@@ -172,7 +173,7 @@ class _Cells:
 
 def documents(results: Results, disclosure: Disclosure) -> list[Document]:
     """One document per publication and per value of its `per` variable."""
-    cells = _Cells(disclosure)
+    cells = _Cells(disclosure, results)
     labels = Labels(results.monitor)
     per_values = _per_values(disclosure.estimates)
     indicators = {i.code: i for i in results.monitor.indicators}
@@ -314,7 +315,7 @@ def _block(results: Results, pub: Publication, per: str | None, section: Section
             national = Figure(test["reference_estimate"], comparison_key(slug, per, code, Comparison.PROVINCE_VS_NATIONAL.value, TOTAL, TOTAL))
             sentences.append(contrast(f"in {labels.domain('province', per) if per else 'de provincie'}", total, "in heel Nederland", national, test["p_value"]))
     if total is not None and not section.breakdowns:  # once per indicator: in its section without breakdowns
-        sentences.extend(model_sentences(results, slug, per, code))
+        sentences.extend(cells.models(slug, per, code))
     caption = f"{indicator.label} ({denominator}), {ed}"
     return Block(indicator, sentences, Table(indicator, caption, rows), denominator, reference=_reference(pub, per, indicator, kinds, cells, labels))
 

@@ -14,23 +14,32 @@ from miv.publish.narrative import Figure, Sentence
 from miv.publish.results import TOTAL, Results
 
 
-def model_sentences(results: Results, publication: str, per: str | None, indicator: str) -> list[Sentence]:
-    """The trend-break verdict of the cell's total and, where the direct n is small, the model estimate."""
-    cell = (pl.col("publication") == publication) & (pl.col("indicator") == indicator) & (
-        pl.col("edition") == results.edition) & (pl.col("per_value").is_null() if per is None else pl.col("per_value") == per)
-    out: list[Sentence] = []
-    assert results.breaks is not None and results.models is not None
-    verdict = results.breaks.filter(cell & (pl.col("breakdown") == TOTAL) & (pl.col("domain") == TOTAL))
-    if verdict.height:
-        text = verdict["text"][0]
-        out.append((f"Trend: {text[:1].lower()}{text[1:]}",))  # no capital after a colon
-    model = results.models.filter(cell & pl.col("small"))
-    if model.height:
-        row = model.row(0, named=True)
-        key = "|".join(["model", publication, per or "", indicator])
-        low, high = row["estimate"] - 1.96 * row["se"], row["estimate"] + 1.96 * row["se"]
-        out.append(("Modelschatting: ", Figure(row["estimate"], key + "|estimate"), " (95%-interval ",
-                    Figure(low, key + "|low"), " tot ", Figure(high, key + "|high"),
-                    (f"); het directe cijfer berust op {row['n']} respondenten, de modelschatting leent kracht van "
-                     "de andere provincies (zie de verantwoording).")))
-    return out
+class ModelSentences:
+    """The model sentences of one edition's cells, by (publication, per value, indicator): the
+    verdicts and model estimates are looked up once, not filtered for each block."""
+
+    def __init__(self, results: Results) -> None:
+        assert results.breaks is not None and results.models is not None
+        self.verdicts: dict[tuple, str] = {}
+        for row in results.breaks.filter((pl.col("edition") == results.edition) & (pl.col("breakdown") == TOTAL)
+                                         & (pl.col("domain") == TOTAL)).iter_rows(named=True):
+            self.verdicts.setdefault((row["publication"], row["per_value"], row["indicator"]), row["text"])
+        self.small: dict[tuple, dict] = {}
+        for row in results.models.filter((pl.col("edition") == results.edition) & pl.col("small")).iter_rows(named=True):
+            self.small.setdefault((row["publication"], row["per_value"], row["indicator"]), row)
+
+    def __call__(self, publication: str, per: str | None, indicator: str) -> list[Sentence]:
+        """The trend-break verdict of the cell's total and, where the direct n is small, the model estimate."""
+        out: list[Sentence] = []
+        text = self.verdicts.get((publication, per, indicator))
+        if text is not None:
+            out.append((f"Trend: {text[:1].lower()}{text[1:]}",))  # no capital after a colon
+        row = self.small.get((publication, per, indicator))
+        if row is not None:
+            key = "|".join(["model", publication, per or "", indicator])
+            low, high = row["estimate"] - 1.96 * row["se"], row["estimate"] + 1.96 * row["se"]
+            out.append(("Modelschatting: ", Figure(row["estimate"], key + "|estimate"), " (95%-interval ",
+                        Figure(low, key + "|low"), " tot ", Figure(high, key + "|high"),
+                        (f"); het directe cijfer berust op {row['n']} respondenten, de modelschatting leent kracht van "
+                         "de andere provincies (zie de verantwoording).")))
+        return out
