@@ -186,3 +186,24 @@ def test_the_trend_chart_shows_the_series_since_2014_with_its_break(demo_run: tu
     assert 'data-cell="trend|rapport-veiligheid||agressie_totaal|2014"' in text
     assert "Monitor Agressie en Geweld 2018 (gepubliceerd in 2018)" in text
     assert "Trendbreuk tussen 2022 en 2024" in text  # social media: the question changed in 2024
+
+
+def test_a_chart_of_two_editions_draws_the_newest_for_every_category_it_shows(demo_run: tuple[Path, str]) -> None:
+    """A figure titled 'X, 2022 en 2024' pairs each category's previous figure with its own:
+    where this edition's figure is withheld, the previous one alone would read as the current
+    state, so the category is left out of the chart (the table says why)."""
+    import base64
+
+    year, previous = EDITIONS[-1], EDITIONS[-2]  # 2022's previous edition is a published series: no such charts
+    folder, seen = demo_run[0] / year, 0
+    for page in sorted(folder.glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        for caption, src in re.findall(r'miv-figuur__titel">([^<]*?, \d{4} en \d{4})</figcaption>\s*<div class="miv-figuur__beeld"><img src="data:image/svg\+xml;base64,([^"]+)"', html):
+            svg = base64.b64decode(src).decode("utf-8")
+            texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+            assert caption.endswith(f"{previous} en {year}"), f"{page.name}: {caption}"
+            assert year in texts, f"{page.name}, {caption}: de figuur toont alleen {previous}"
+            bars = {"previous": len(re.findall(r'fill="#6a8fbf"', svg)), "current": len(re.findall(r'fill="#154273"', svg))}
+            assert bars["current"] >= bars["previous"] - 1, f"{page.name}, {caption}: {bars}"  # the legend's swatch of each
+            seen += 1
+    assert seen, "geen figuur met twee edities gevonden"

@@ -123,10 +123,11 @@ def _groups(section: SectionView, edition: int, previous: int | None) -> Chart |
     rows = [r for r in block.table.rows if r.breakdown == section.breakdowns[0]]
     points = []
     for r in rows:
+        if r.figure is None:  # withheld: its previous figure alone would read as the current one (the table says why)
+            continue
         if r.previous is not None and previous is not None:
             points.append(Point(r.label, r.previous, None, None, str(previous)))
-        if r.figure is not None:
-            points.append(Point(r.label, r.figure, r.low, r.high, str(edition)))
+        points.append(Point(r.label, r.figure, r.low, r.high, str(edition)))
     if not points:
         return None
     years = f"{previous} en {edition}" if previous is not None else str(edition)  # the first edition has no previous
