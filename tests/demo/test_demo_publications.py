@@ -9,6 +9,7 @@ output: tests/demo/test_demo_verify.py; pages of the printed reports: test_demo_
 from __future__ import annotations
 
 import csv
+import json
 import math
 import re
 from pathlib import Path
@@ -207,3 +208,13 @@ def test_a_chart_of_two_editions_draws_the_newest_for_every_category_it_shows(de
             assert bars["current"] >= bars["previous"] - 1, f"{page.name}, {caption}: {bars}"  # the legend's swatch of each
             seen += 1
     assert seen, "geen figuur met twee edities gevonden"
+    charts = 0
+    for page in sorted((folder / "verkenner").glob("*/*.html")):  # the explorer's charts, per choice of editions
+        found = re.search(r'<script type="application/json" id="gegevens">(.*?)</script>', page.read_text(encoding="utf-8"), re.S)
+        for code, choices in (json.loads(found.group(1)).get("figuren", {}) if found else {}).items():
+            for chosen, chart in choices.items():
+                newest = max(chosen.split("-"))
+                alone = {p["label"] for p in chart["punten"]} - {p["label"] for p in chart["punten"] if p["series"] == newest}
+                assert not alone, f"{page.relative_to(folder)}, {code}, {chosen}: alleen eerdere edities voor {sorted(alone)}"
+                charts += 1
+    assert charts > 100

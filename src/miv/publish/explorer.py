@@ -229,8 +229,9 @@ def _charts(page: Page, breakdown: Breakdown) -> dict[str, dict]:
         return {}
     out = {}
     for chosen in selections(page.editions):
-        points = [Point(line.label, v.figure, v.low, v.high, str(e)) for line in breakdown.lines
-                  for e in sorted(chosen) if (v := line.values.get(e))]
+        # a category whose newest chosen figure is withheld is left out, as in the reports' charts (chart._groups)
+        shown = [line for line in breakdown.lines if max(chosen) in line.values]
+        points = [Point(line.label, v.figure, v.low, v.high, str(e)) for line in shown for e in sorted(chosen) if (v := line.values.get(e))]
         if points:
             title = f"{page.indicator.label} naar {breakdown.label.lower()}, {' en '.join(str(e) for e in sorted(chosen))}"
             spec, alt = interactive("groups", title, points)
