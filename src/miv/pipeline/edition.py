@@ -154,12 +154,18 @@ def run_edition(monitor: Monitor, edition: int, files: Iterable[Path], previous:
                 fieldwork: Path | None = None) -> Published:
     """`miv run`: this edition's files (and the previous edition's, for the comparisons)
     read, checked, weighted, estimated and published into `out`; `fieldwork` is this
-    edition's fieldwork account (veldwerk.csv), for the response table."""
-    current = read_edition(monitor, edition, files, out / "validatie", fieldwork)
+    edition's fieldwork account (veldwerk.csv), for the response table. A worker estimates
+    the previous edition while this process estimates this one."""
     previous = list(previous)
-    year = _previous(monitor, edition) if previous else None  # each edition's reports in that edition's folder
-    prior = read_edition(monitor, year, previous, out.parent / str(year) / "validatie") if year is not None else None
-    return publish_edition(monitor, edition, current, prior, out, pdf=pdf, notice=notice, progress=progress)
+    year = _previous(monitor, edition) if previous else None
+    with processes(pdf, 2 if previous else 1) as pool:
+        workers = Workers(pool) if pool is not None else None
+        current = read_edition(monitor, edition, files, out / "validatie", fieldwork)
+        prior = read_edition(monitor, year, previous, out.parent / str(year) / "validatie") if year is not None else None  # each edition's reports in that edition's folder
+        figures = workers.submit(_estimate, monitor, year, prior, None, notice, None, None) if prior and workers else None
+        results = _estimate(monitor, edition, current, prior, notice, progress, figures)  # beside the previous edition's
+        pending = _publish(results, out, workers if pdf else None, progress)
+        return Published(results, _finish(pending, out), out)
 
 
 def run_editions(monitor: Monitor, files: Mapping[int, Iterable[Path]], out: Path, *, pdf: bool = True,
