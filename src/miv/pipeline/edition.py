@@ -17,7 +17,7 @@ from miv.pipeline.fieldwork import response
 from miv.pipeline.inputs import Inputs, read_inputs, write_reports
 from miv.pipeline.run import run
 from miv.publish import Disclosure, Results
-from miv.publish.writer import Pending, Workers, start_publications, worker_pool, write_unprinted
+from miv.publish.writer import Pending, Workers, counter, start_publications, worker_pool, write_unprinted
 
 Progress = Callable[[str, int | None, int | None], None]
 """Told what is being done and, when known, how many of how many steps are done."""
@@ -117,9 +117,8 @@ class _Beside:
         try:
             if job.exception() is None:
                 disclosure, written, pages = job.result()
-                done = iter(range(1, len(pages) + 2))
-                self.pending = Pending(self.results.result(), disclosure, self.out, written, pages,
-                                       lambda name: self.step(name, next(done), len(pages) + 1))
+                step = counter(lambda done, total, name: self.step(name, done, total), len(pages) + 1)
+                self.pending = Pending(self.results.result(), disclosure, self.out, written, pages, step)
                 if self.pdf:
                     self.pending.print(self.workers)
         finally:

@@ -174,7 +174,7 @@ def start_publications(results: Results, out_dir: Path, workers: Workers | None,
     with_pdf = workers is not None or print_later
     pages = [out_dir / f"{d.stem}.html" for d in docs if d.kind is not PublicationKind.KEY_FIGURES] if with_pdf else []
     total = len(docs) + 4 + len(pages) + 1
-    step = _counter(progress, total)
+    step = counter(progress, total)
     written: list[Path] = []
     for doc in docs:
         page = out_dir / f"{doc.stem}.html"
@@ -218,7 +218,8 @@ def write_unprinted(results: Results, out_dir: Path, with_pdf: bool) -> tuple[Di
     return pending.disclosure, pending.written, pending.pages
 
 
-def _counter(progress: Progress | None, total: int) -> Callable[[str], None]:
+def counter(progress: Progress | None, total: int) -> Callable[[str], None]:
+    """A step function that tells `progress` (done, total, name) as each of `total` files is done."""
     done = 0
 
     def step(name: str) -> None:
