@@ -151,8 +151,10 @@ def end_to_end(runs: int) -> None:
         f"generation, then the editions without PDFs, then the {printed} PDFs of both editions in the "
         "pool of spawned workers (one per core). CPU of the stages before the PDFs is this process's "
         "(vl-convert's threads included, the .sav reader child not); the PDF stage's is its workers'. "
-        "In `miv demo` the stages overlap: the pool starts with the run, and an edition's PDFs print while "
-        "the next edition is read, weighted, estimated and written.",
+        "In `miv demo` the stages overlap: the workers and the .sav reader start while the data are made; a "
+        "worker estimates and writes 2022 while this process reads and estimates 2024 (whose comparisons wait "
+        "for 2022's figures) and writes it; with PDFs, each edition's pages print as soon as they exist, the "
+        "biggest first.",
         "",
         "| stage | wall | CPU |",
         "| --- | --- | --- |",
@@ -165,7 +167,7 @@ def end_to_end(runs: int) -> None:
         "design share its variance plan and moments; a test against a wider population reuses that population's "
         "estimates; trend-break models look only at cells with five editions and are fitted once per distinct "
         "series; charts are compiled from Vega-Lite to Vega once per template; one pool of spawned, niced workers "
-        "for the whole run writes the earlier edition's publications while the next edition is computed and "
+        "for the whole run estimates and writes the earlier edition while the next edition is computed and "
         "prints the PDFs of every edition, the biggest waiting page first (`miv.publish.writer.Workers`); a PDF "
         "parses the stylesheets once per worker, uses WeasyPrint's user-agent sheet without its footnote rules, "
         "prints a factsheet's key figures as a table and draws lean chart SVGs (benchmarks/pdf.py).",
