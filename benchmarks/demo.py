@@ -22,7 +22,7 @@ from report import children_cpu, context, cpu, peak_rss_mib, write_section
 
 from miv import demo, pipeline
 from miv.definition import Monitor, load
-from miv.publish import render
+from miv.publish import printing
 from miv.publish.writer import worker_pool
 
 RUNS = 5
@@ -105,7 +105,7 @@ def stages(monitor: Monitor) -> tuple[dict[str, tuple[float, float]], int]:
         pages.sort(key=lambda p: -p.stat().st_size)
         before, start = children_cpu(), time.perf_counter()
         with worker_pool() as pool:
-            for job in [pool.submit(render.pdf, p, p.with_suffix(".pdf")) for p in pages]:
+            for job in [pool.submit(printing.pdf, p, p.with_suffix(".pdf")) for p in pages]:
                 job.result()
         wall["PDF"], spent["PDF"] = time.perf_counter() - start, children_cpu() - before
     return {stage: (wall[stage], spent[stage]) for stage in STAGES}, len(pages)

@@ -1,7 +1,7 @@
 """Benchmark: CPU seconds to print each PDF of `miv demo` (docs/performance.md, "## Publications: the demo's PDFs").
 
 The demo is written without PDFs first (not timed); then each of its PDFs is printed with
-`miv.publish.render.pdf` in this one process, as a worker of the PDF pool prints them, after
+`miv.publish.printing.pdf` in this one process, as a worker of the PDF pool prints them, after
 one untimed warm-up PDF (imports, fonts). CPU seconds, not wall time: the machine is shared.
 Budget (issue 16): all PDFs of both editions in at most 35 CPU seconds.
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from report import context, write_section
 
 from miv.definition import PublicationKind, load
-from miv.publish.render import pdf
+from miv.publish.printing import pdf
 
 MIV = Path(sys.executable).with_name("miv")
 SHOWN = 2024  # the edition whose PDFs are shown kind by kind
@@ -78,7 +78,7 @@ PDFs before and after, alternately in one process (two runs each, the same demo 
 the same within the noise. Chart text is drawn in runs: WeasyPrint 70 lays out and draws SVG
 text one character at a time (a Pango layout and a text operator each, a fifth of a factsheet);
 a label without per-character positions is now one run, kerned as a browser draws it
-(`miv.publish.render._draw_svg_text_in_runs`, for WeasyPrint 70 only; tests/publish/test_pdf.py
+(`miv.publish.printing._draw_svg_text_in_runs`, for WeasyPrint 70 only; tests/publish/test_pdf.py
 fails on another). Tables print with separate borders (spacing 0): WeasyPrint resolves
 collapsed borders cell by cell (a twentieth of a report's profile) and, with bottom borders
 only, both draw the same. Pages compared at 50 dpi: sub-pixel shifts only. Tried and left:

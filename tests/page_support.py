@@ -11,7 +11,7 @@ from pathlib import Path
 import weasyprint
 from weasyprint.formatting_structure.boxes import LineBox, ReplacedBox, TableBox, TableRowBox, TableRowGroupBox
 
-from miv.publish.render import printed
+from miv.publish.printing import printed
 
 CHAPTERS = ("miv-hoofdstuk", "miv-methode", "miv-samenvatting", "miv-bijlage")
 MIN_ROWS = 3  # a table that breaks keeps at least this many body rows on each page
@@ -26,7 +26,7 @@ class Page:
 
 
 def render(html_file: Path) -> weasyprint.Document:
-    """The print layout of an HTML publication, the one `render.pdf` draws."""
+    """The print layout of an HTML publication, the one `printing.pdf` draws."""
     return printed(html_file)
 
 

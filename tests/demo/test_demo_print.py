@@ -2,7 +2,7 @@
 the edition's estimates, and no report page is left half empty or holds a table's leftover.
 
 Printed here from the HTML that `miv demo --no-pdf` wrote, with the same WeasyPrint call as
-`miv.publish.render.pdf`: one layout per publication gives the page measures and the PDF."""
+`miv.publish.printing.pdf`: one layout per publication gives the page measures and the PDF."""
 
 from __future__ import annotations
 

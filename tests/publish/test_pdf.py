@@ -3,7 +3,7 @@
 import re
 import zlib
 
-from miv.publish.render import pdf
+from miv.publish.printing import pdf
 
 
 def _streams_text(data: bytes) -> bytes:
@@ -73,10 +73,10 @@ def test_the_cut_user_agent_sheet_fits_the_installed_weasyprint():
     this test fails, so that the cut is redone for that version."""
     import weasyprint.html
 
-    from miv.publish.render import _Publication, _user_agent
+    from miv.publish.printing import _Publication, _user_agent
 
     sheet = _user_agent()
-    assert sheet is not None, "WeasyPrint's user-agent sheet has changed: redo the cut in miv.publish.render._user_agent"
+    assert sheet is not None, "WeasyPrint's user-agent sheet has changed: redo the cut in miv.publish.printing._user_agent"
     assert _Publication(string="<p>x</p>")._ua_stylesheets() == [sheet]
     assert "::footnote-call" in weasyprint.html.UA  # what the cut removes is in the full sheet
 
@@ -89,9 +89,9 @@ def test_chart_text_prints_as_runs_except_where_each_character_is_placed():
 
     import weasyprint
 
-    from miv.publish.render import _draw_svg_text_in_runs
+    from miv.publish.printing import _draw_svg_text_in_runs
 
-    assert _draw_svg_text_in_runs(), f"WeasyPrint {weasyprint.__version__}: redo or drop miv.publish.render._draw_svg_text_in_runs"
+    assert _draw_svg_text_in_runs(), f"WeasyPrint {weasyprint.__version__}: redo or drop miv.publish.printing._draw_svg_text_in_runs"
     label = '<text x="10" y="20" text-anchor="end" font-family="Source Sans 3">Burgemeesters</text>'
     placed = '<text x="10 20 30" y="30">abc</text>'
     shown = {}

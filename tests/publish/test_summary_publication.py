@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 from miv.definition import PublicationKind
 from miv.publish import Results
 from miv.publish.number import percent
-from miv.publish.render import pdf
+from miv.publish.printing import pdf
 
 from test_pdf import _streams_text
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+import subprocess
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from miv.publish.render import component_css
-from miv.publish.writer import STATIC, Workers
+from miv.publish.writer import STATIC, Workers, worker_pool
 
 
 def _held_until(gate: Path) -> str:
@@ -54,3 +56,18 @@ def test_a_failed_job_is_reported_and_the_next_ones_still_run(tmp_path):
         failed, after = workers.submit(int, "geen getal"), workers.submit(str.upper, "verder")
         assert isinstance(failed.exception(timeout=120), ValueError)
         assert after.result(timeout=120) == "VERDER"
+
+
+def _weasyprint_loaded() -> bool:
+    return "weasyprint" in sys.modules
+
+
+def test_a_run_without_pdfs_never_imports_weasyprint():
+    """WeasyPrint costs about a CPU second to import: the process that estimates and writes
+    publications and a worker that prints nothing go without it; a printing worker has it ready."""
+    code = "import sys, miv.cli, miv.pipeline, miv.publish.writer, miv.publish.explorer; print('weasyprint' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    with worker_pool(1, printing=False) as pool:
+        assert pool.submit(_weasyprint_loaded).result(timeout=120) is False
+    with worker_pool(1) as pool:
+        assert pool.submit(_weasyprint_loaded).result(timeout=120) is True

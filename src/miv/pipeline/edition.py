@@ -65,7 +65,7 @@ def processes(pdf: bool, editions: int) -> Iterator[Executor | None]:
     and the .sav reader child, started now: their imports overlap whatever the caller does
     first (`miv demo` makes its data meanwhile)."""
     shared().start()
-    with worker_pool() if pdf else worker_pool(1) if editions > 1 else nullcontext() as pool:
+    with worker_pool() if pdf else worker_pool(1, printing=False) if editions > 1 else nullcontext() as pool:
         yield pool
 
 

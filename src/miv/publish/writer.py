@@ -27,7 +27,7 @@ from miv.publish.method import plain
 from miv.publish.manifest import WEIGHTS_FILE, manifest
 from miv.publish.opendata import write_open_data
 from miv.publish.questionnaire import describe
-from miv.publish.render import SERIES, Meta, Renderer, component_css, pdf
+from miv.publish.render import SERIES, Meta, Renderer, component_css
 from miv.publish.results import Results
 from miv.publish.workbook import estimates_csv, workbook
 
@@ -49,16 +49,17 @@ def prepare(results: Results, policy: Policy | None = None) -> tuple[Disclosure,
     return disclosure, docs
 
 
-def worker_pool(workers: int = PDF_WORKERS) -> ProcessPoolExecutor:
-    """Processes that print PDFs (or write whole publications), one per core: WeasyPrint is pure
-    Python. Spawned, not forked: the caller runs vl-convert's threads, and forking a threaded
-    process can deadlock. Each worker starts at once and imports miv.publish while the caller
-    goes on, so a pool made at the start of a run is ready when the first job is due. Workers
-    run at a lower priority: the caller computes what they will print next, so it goes first."""
+def worker_pool(workers: int = PDF_WORKERS, printing: bool = True) -> ProcessPoolExecutor:
+    """Processes that print PDFs (or estimate and write whole editions), one per core: WeasyPrint
+    is pure Python. Spawned, not forked: the caller runs vl-convert's threads, and forking a
+    threaded process can deadlock. Each worker starts at once and imports miv.publish (and,
+    when `printing`, WeasyPrint) while the caller goes on, so a pool made at the start of a run
+    is ready when the first job is due. Workers run at a lower priority: the caller computes
+    what they will print next, so it goes first."""
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=os.nice,
                                initargs=(WORKER_NICENESS,))
     for _ in range(workers):
-        pool.submit(ready)
+        pool.submit(ready, printing)
     return pool
 
 
@@ -84,6 +85,8 @@ class Workers:
 
     def print(self, page: Path) -> Future[None]:
         """Queue `page` (an HTML file) to be printed beside it as .pdf."""
+        from miv.publish.printing import pdf  # WeasyPrint: only in a run that prints
+
         return self._queue(-page.stat().st_size, pdf, (page, page.with_suffix(".pdf")))
 
     def _queue(self, rank: float, job: Callable[..., T], args: tuple[Any, ...]) -> Future[T]:
@@ -239,5 +242,7 @@ def _meta(results: Results, disclosure: Disclosure, labels: Labels) -> Meta:
                 fieldwork(results), describe(results.monitor, results.edition))
 
 
-def ready() -> None:
-    """Nothing: a worker's first job, so that it imports miv.publish (WeasyPrint, vl-convert) before real work is due."""
+def ready(printing: bool) -> None:
+    """A worker's first job: it imports miv.publish (and, when `printing`, WeasyPrint) before real work is due."""
+    if printing:
+        import miv.publish.printing  # noqa: F401
