@@ -7,10 +7,13 @@ same spec interactively."""
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import textwrap
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from typing import TypeVar
 
 import altair as alt
 import vl_convert
@@ -159,6 +162,21 @@ def _y() -> alt.Y:
 # Specs are built once with Altair and reused with each chart's data (Altair's object model
 # costs more than the rendering; the data goes in as the named dataset "punten").
 DATA = alt.NamedData(name="punten")
+T = TypeVar("T")
+
+
+def once(function: Callable[..., T]) -> Callable[..., T]:
+    """functools.cache that computes each value once even when threads ask for it at the same
+    time (writer.prepare makes charts in four threads: with a plain cache they built the same
+    template and compiled the same spec two or three times over)."""
+    cached, lock = functools.cache(function), threading.Lock()
+
+    @functools.wraps(function)
+    def wrapper(*args: object) -> T:
+        with lock:
+            return cached(*args)
+
+    return wrapper
 
 
 def _category() -> alt.Y:
@@ -179,7 +197,7 @@ def _value_labels(base: alt.Chart, **encoding: object) -> alt.Chart:
     return base.mark_text(align="left", baseline="middle", dx=5, fontSize=10, color="#000").encode(x="end:Q", text="text:N", **encoding)
 
 
-@cache
+@once
 def _bars_template() -> dict:
     base = alt.Chart(DATA)
     y = _category()
@@ -188,7 +206,7 @@ def _bars_template() -> dict:
     return _config(layered)
 
 
-@cache
+@once
 def _groups_template() -> dict:
     """Paired bars per category: two editions, or a population and the whole."""
     base = alt.Chart(DATA)
@@ -202,7 +220,7 @@ def _groups_template() -> dict:
     return _config(layered)
 
 
-@cache
+@once
 def _trend_template(breaks: bool) -> dict:
     base = alt.Chart(DATA)
     x = alt.X("label:O", title=None, sort=None, axis=alt.Axis(labelAngle=0))
@@ -235,7 +253,7 @@ def _make(kind: str, title: str, points: list[Point], template: dict) -> Chart:
     return Chart(kind, title, _alt(kind, title, points), points, spec, svg)
 
 
-@cache
+@once
 def _compiled(layout: str) -> dict:
     """The Vega spec Vega-Lite compiles `layout` (a spec without its data, as JSON) to: the same
     for every chart of a template and height, so compiled once (a third of a chart's cost)."""
