@@ -94,7 +94,11 @@ def stages(monitor: Monitor) -> tuple[dict[str, tuple[float, float]], int]:
             clock, used = now, now_used
 
         step("generation", None, None)
-        pipeline.run_editions(monitor, files, out, pdf=False, notice=demo.PUBLICATION_NOTICE, progress=lambda _: step)
+        previous = None
+        for year in sorted(files):  # one edition after the other, in this process
+            read = pipeline.read_edition(monitor, year, files[year], out / str(year) / "validatie")
+            previous = pipeline.publish_edition(monitor, year, read, None, out / str(year), pdf=False, notice=demo.PUBLICATION_NOTICE,
+                                                progress=step, previous_results=previous.results if previous else None)
         # what the PDF run prints: every HTML publication but the key figures (those have a .md beside them)
         pages = [p for year in files for p in sorted((out / str(year)).glob("*.html"))
                  if p.name != "index.html" and not p.with_suffix(".md").exists()]
@@ -162,7 +166,7 @@ def end_to_end(runs: int) -> None:
         "estimates; trend-break models look only at cells with five editions and are fitted once per distinct "
         "series; charts are compiled from Vega-Lite to Vega once per template; one pool of spawned, niced workers "
         "for the whole run writes the earlier edition's publications while the next edition is computed and "
-        "prints the PDFs of every edition, the biggest waiting page first (`miv.publish.writer.Printer`); a PDF "
+        "prints the PDFs of every edition, the biggest waiting page first (`miv.publish.writer.Workers`); a PDF "
         "parses the stylesheets once per worker, uses WeasyPrint's user-agent sheet without its footnote rules, "
         "prints a factsheet's key figures as a table and draws lean chart SVGs (benchmarks/pdf.py).",
     ])

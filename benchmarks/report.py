@@ -23,10 +23,19 @@ def write_section(heading: str, body: str, path: Path = DOC) -> str:
 
 
 def context(script: str) -> str:
-    """One line naming the script, date, Python, processor and the machine's load when it ran."""
+    """One line naming the script, date, Python, processor, its speed and the machine's load when it ran."""
     load = os.getloadavg()[0]
     return (f"`{script}`, {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, {platform.machine()}, "
-            f"{os.cpu_count()} cores, load average {load:.1f} at the start.")
+            f"{os.cpu_count()} cores (yardstick {yardstick():.2f} s), load average {load:.1f} at the start.")
+
+
+def yardstick(steps: int = 10_000_000) -> float:
+    """CPU seconds of a plain Python loop: machines of the same kind differ in speed (and a
+    loaded one stretches CPU seconds), so figures from different days compare in proportion to this."""
+    start, total = time.process_time(), 0
+    for step in range(steps):
+        total += step
+    return time.process_time() - start
 
 
 def peak_rss_mib() -> float:

@@ -31,6 +31,19 @@ def test_one_child_reads_every_file_of_a_run(tmp_path, monitor, valid, sav):
         assert reader.started == 1
 
 
+def test_a_child_started_ahead_is_the_one_that_reads(monitor, valid, sav):
+    """`start` (a run starts the child while it makes or finds its files) spawns the child the
+    first read then uses, and is a no-op while that child runs."""
+    with SavReader() as reader:
+        reader.start()
+        child = reader._process
+        assert reader.started == 1 and child is not None and child.poll() is None
+        reader.start()
+        table, report = read_responses(sav, monitor, 2024, sav=reader)
+        assert report.ok and table.equals(valid)
+        assert reader.started == 1 and reader._process is child
+
+
 def _hanging(tmp_path):
     """A FIFO named .sav: the child blocks opening it, as on a file that never ends."""
     fifo = tmp_path / "hangt.sav"

@@ -46,7 +46,8 @@ def test_run_publishes_the_pipelines_figures_from_files(monitor, editions, deliv
     assert "Kerncijfers 2024" in result.output
     folder = tmp_path / "2024"
     published = pl.read_csv(folder / "estimates.csv")
-    expected = run(monitor, 2024, editions[2024], editions[2022]).estimates
+    serial = run(monitor, 2024, editions[2024], editions[2022])
+    expected = serial.estimates
     keys = ["publication", "per_value", "indicator", "breakdown", "domain", "edition"]
     joined = published.select([*keys, "estimate"]).join(expected.select([*keys, "estimate"]), on=keys, how="inner",
                                                         nulls_equal=True, suffix="_pipeline")
@@ -54,6 +55,13 @@ def test_run_publishes_the_pipelines_figures_from_files(monitor, editions, deliv
     assert joined.height >= shown > 100
     both = joined.drop_nulls(["estimate"])
     assert (both["estimate"] - both["estimate_pipeline"]).abs().max() < 1e-9
+    # the previous edition is estimated in a worker process: its comparisons are the serial run's
+    tests = serial.comparisons.filter(pl.col("kind") == "previous_edition")
+    changed = published.filter(pl.col("change_p_value").is_not_null() & (pl.col("edition") == 2024))
+    matched = changed.join(tests.select([*keys[:-1], "p_value"]), on=keys[:-1], how="inner", nulls_equal=True)
+    pooled = changed.filter(pl.col("domain").str.contains("+", literal=True))  # groups the publication pools, tested there
+    assert matched.height == changed.height - pooled.height > 50
+    assert (matched["change_p_value"] - matched["p_value"]).abs().max() < 1e-9
     inputs = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["inputs"]
     for year in (2022, 2024):
         for path in delivered[year].values():

@@ -60,6 +60,14 @@ class SavReader:
         self._stop()
         self._folder.cleanup()
 
+    def start(self) -> None:
+        """Start the child now, so that its imports overlap the caller's work; `read` would start
+        it anyway, and reports a child that cannot start."""
+        try:
+            self._child(Path())
+        except IntakeError:
+            pass
+
     def read(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> SavFile:
         """Read one file in the child; raise IntakeError (Dutch, naming the file) if it cannot be read."""
         unreadable = f"{path}: geen leesbaar SPSS-bestand (.sav/.zsav); is het afgebroken of beschadigd?"

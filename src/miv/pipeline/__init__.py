@@ -2,6 +2,7 @@
 
 from miv.pipeline.edition import (
     Published,
+    processes,
     publish_edition,
     read_edition,
     run_edition,
@@ -20,6 +21,7 @@ __all__ = [
     "WeightingError",
     "code_version",
     "designs",
+    "processes",
     "publish_edition",
     "read_edition",
     "read_inputs",

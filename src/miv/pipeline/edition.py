@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Executor, Future
-from contextlib import nullcontext
 import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Executor, Future
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from miv.definition import Monitor
 from miv.errors import MivError
 from miv.intake import IntakeError
+from miv.intake.savreader import shared
 from miv.pipeline.fieldwork import response
 from miv.pipeline.inputs import Inputs, read_inputs, write_reports
 from miv.pipeline.run import run
 from miv.publish import Disclosure, Results
-from miv.publish.writer import Pending, Printer, start_publications, worker_pool, write_unprinted
+from miv.publish.writer import Pending, Workers, counter, start_publications, worker_pool, write_unprinted
 
 Progress = Callable[[str, int | None, int | None], None]
 """Told what is being done and, when known, how many of how many steps are done."""
@@ -54,12 +55,22 @@ def publish_edition(monitor: Monitor, edition: int, current: Inputs, previous: I
     the previous edition's figures when it was run already, are reused, not recomputed."""
     with worker_pool() if pdf else nullcontext() as pool:
         results = _estimate(monitor, edition, current, previous, notice, progress, previous_results)
-        pending = _publish(results, out, Printer(pool) if pool else None, progress)
+        pending = _publish(results, out, Workers(pool) if pool else None, progress)
         return Published(results, _finish(pending, out), out)
 
 
+@contextmanager
+def processes(pdf: bool, editions: int) -> Iterator[Executor | None]:
+    """The worker processes of a run of `editions` editions (none for one edition without PDFs)
+    and the .sav reader child, started now: their imports overlap whatever the caller does
+    first (`miv demo` makes its data meanwhile)."""
+    shared().start()
+    with worker_pool() if pdf else worker_pool(1) if editions > 1 else nullcontext() as pool:
+        yield pool
+
+
 def _estimate(monitor: Monitor, edition: int, current: Inputs, previous: Inputs | None, notice: str | None,
-              progress: Progress | None, previous_results: Results | None) -> Results:
+              progress: Progress | None, previous_results: Results | Future[Results] | None) -> Results:
     step = progress or _silent
     before = {k: v for k, v in previous.hashes.items() if k != previous.fieldwork_file} if previous else {}
     hashes = {**current.hashes, **before}  # the previous edition's fieldwork account is not used here
@@ -71,43 +82,53 @@ def _estimate(monitor: Monitor, edition: int, current: Inputs, previous: Inputs 
                fieldwork=fieldwork, fieldwork_file=current.fieldwork_file)
 
 
-def _publish(results: Results, out: Path, printer: Printer | None, progress: Progress | None) -> Pending:
-    """The edition's publications up to the PDFs, which `printer` (None: no PDFs) prints while the caller goes on."""
+def _publish(results: Results, out: Path, workers: Workers | None, progress: Progress | None) -> Pending:
+    """The edition's publications up to the PDFs, which `workers` (None: no PDFs) print while the caller goes on."""
     step = progress or _silent
     step("publiceren", 0, 1)
     try:
-        return start_publications(results, out, printer, lambda done, total, name: step(name, done, total))
+        return start_publications(results, out, workers, lambda done, total, name: step(name, done, total))
     except OSError as exc:
         raise _unwritable(exc, out) from exc
 
 
 class _Beside:
-    """An edition's publications written by a worker process while the caller goes on; with a
-    printer, its PDFs are queued the moment the pages exist; `finish` writes the manifest here."""
+    """An edition estimated and written by the workers while the caller goes on: its figures
+    (`results`, a Future the next edition's comparisons wait for), then its publications; with
+    `pdf`, its PDFs are queued the moment the pages exist; `finish` writes the manifest here."""
 
-    def __init__(self, pool: Executor, results: Results, out: Path, printer: Printer | None, progress: Progress | None) -> None:
-        self.results, self.out, self.printer, self.step = results, out, printer, progress or _silent
-        self.step("publiceren", 0, 1)
+    def __init__(self, workers: Workers, results: Future[Results], out: Path, pdf: bool, progress: Progress | None) -> None:
+        self.workers, self.results, self.out, self.pdf, self.step = workers, results, out, pdf, progress or _silent
+        self.step("schattingen", None, None)
         self.pending: Pending | None = None
-        self.queued = threading.Event()
-        self.job = pool.submit(write_unprinted, results, out, printer is not None)
+        self.done = threading.Event()
+        self.job: Future[tuple[Disclosure, list[Path], list[Path]]] | None = None
+        results.add_done_callback(self._estimated)
+
+    def _estimated(self, results: Future[Results]) -> None:
+        if results.exception() is not None:
+            self.done.set()
+            return
+        self.step("publiceren", 0, 1)
+        self.job = self.workers.submit(write_unprinted, results.result(), self.out, self.pdf)
         self.job.add_done_callback(self._written)
 
     def _written(self, job: Future[tuple[Disclosure, list[Path], list[Path]]]) -> None:
         try:
             if job.exception() is None:
                 disclosure, written, pages = job.result()
-                done = iter(range(1, len(pages) + 2))
-                self.pending = Pending(self.results, disclosure, self.out, written, pages,
-                                       lambda name: self.step(name, next(done), len(pages) + 1))
-                if self.printer is not None:
-                    self.pending.print(self.printer)
+                step = counter(lambda done, total, name: self.step(name, done, total), len(pages) + 1)
+                self.pending = Pending(self.results.result(), disclosure, self.out, written, pages, step)
+                if self.pdf:
+                    self.pending.print(self.workers)
         finally:
-            self.queued.set()
+            self.done.set()
 
     def finish(self) -> list[Path]:
-        self.job.result()  # the worker's error, if any
-        self.queued.wait()
+        self.done.wait()
+        self.results.result()  # the workers' error, if any
+        assert self.job is not None
+        self.job.result()
         assert self.pending is not None
         return self.pending.finish()
 
@@ -132,41 +153,56 @@ def run_edition(monitor: Monitor, edition: int, files: Iterable[Path], previous:
                 fieldwork: Path | None = None) -> Published:
     """`miv run`: this edition's files (and the previous edition's, for the comparisons)
     read, checked, weighted, estimated and published into `out`; `fieldwork` is this
-    edition's fieldwork account (veldwerk.csv), for the response table."""
-    current = read_edition(monitor, edition, files, out / "validatie", fieldwork)
+    edition's fieldwork account (veldwerk.csv), for the response table. A worker estimates
+    the previous edition while this process estimates this one."""
     previous = list(previous)
-    year = _previous(monitor, edition) if previous else None  # each edition's reports in that edition's folder
-    prior = read_edition(monitor, year, previous, out.parent / str(year) / "validatie") if year is not None else None
-    return publish_edition(monitor, edition, current, prior, out, pdf=pdf, notice=notice, progress=progress)
+    year = _previous(monitor, edition) if previous else None
+    with processes(pdf, 2 if previous else 1) as pool:
+        workers = Workers(pool) if pool is not None else None
+        current = read_edition(monitor, edition, files, out / "validatie", fieldwork)
+        prior = read_edition(monitor, year, previous, out.parent / str(year) / "validatie") if year is not None else None  # each edition's reports in that edition's folder
+        figures = workers.submit(_estimate, monitor, year, prior, None, notice, None, None) if prior and workers else None
+        results = _estimate(monitor, edition, current, prior, notice, progress, figures)  # beside the previous edition's
+        pending = _publish(results, out, workers if pdf else None, progress)
+        return Published(results, _finish(pending, out), out)
 
 
 def run_editions(monitor: Monitor, files: Mapping[int, Iterable[Path]], out: Path, *, pdf: bool = True,
                  notice: str | None = None, progress: Callable[[int], Progress] | None = None,
-                 fieldwork: Mapping[int, Path] | None = None) -> list[Published]:
+                 fieldwork: Mapping[int, Path] | None = None, pool: Executor | None = None) -> list[Published]:
     """Every edition in `files`, oldest first, into <out>/<edition>/, each compared with the
     edition before it; each edition's files are read once, also when the next one compares
-    against them, and its figures are reused for the comparison, not recomputed. One pool of
-    worker processes keeps both cores busy: it writes the earlier editions' publications
-    while the next edition is computed and, with PDFs, prints those of every edition, the
-    biggest waiting page first. `progress(edition)` gives the progress callback for that
-    edition; `fieldwork` the fieldwork account (veldwerk.csv) per edition."""
+    against them, and its figures are reused for the comparison, not recomputed. Both cores
+    are kept busy: the workers estimate and write the earlier editions while this process
+    estimates the newest (its comparisons wait for the previous edition's figures), and,
+    with PDFs, print those of every edition, the biggest waiting page first. `pool` is the
+    run's `processes`, when the caller started them earlier. `progress(edition)` gives the
+    progress callback for that edition; `fieldwork` the fieldwork account (veldwerk.csv)
+    per edition."""
     read: dict[int, Inputs] = {}
-    estimated: dict[int, Results] = {}
+    estimated: dict[int, Results | Future[Results]] = {}
     started: dict[int, Pending | _Beside] = {}
     years = sorted(files)
-    with worker_pool() if pdf else worker_pool(1) if len(years) > 1 else nullcontext() as pool:
-        printer = Printer(pool) if pdf and pool is not None else None
+    with nullcontext(pool) if pool is not None else processes(pdf, len(years)) as workers_pool:
+        workers = Workers(workers_pool) if workers_pool is not None else None
         for year in years:
             told = progress(year) if progress else None
             read[year] = read_edition(monitor, year, files[year], out / str(year) / "validatie", (fieldwork or {}).get(year))
             previous = monitor.editions[year].previous
-            prior = read.get(previous) if previous is not None else None
-            estimated[year] = _estimate(monitor, year, read[year], prior, notice, told, estimated.get(previous))
-            if year != years[-1] and pool is not None:
-                started[year] = _Beside(pool, estimated[year], out / str(year), printer, told)
+            prior, before = read.get(previous) if previous is not None else None, estimated.get(previous)
+            if year != years[-1] and workers is not None:
+                figures = _figures(before)  # a worker cannot wait for another's Future
+                estimated[year] = workers.submit(_estimate, monitor, year, read[year], prior, notice, None, figures)
+                started[year] = _Beside(workers, estimated[year], out / str(year), pdf, told)
             else:
-                started[year] = _publish(estimated[year], out / str(year), printer, told)
-        return [Published(estimated[year], _finish(pending, out / str(year)), out / str(year)) for year, pending in started.items()]
+                estimated[year] = _estimate(monitor, year, read[year], prior, notice, told, before)
+                started[year] = _publish(estimated[year], out / str(year), workers if pdf else None, told)
+        return [Published(_figures(estimated[year]), _finish(pending, out / str(year)), out / str(year))
+                for year, pending in started.items()]
+
+
+def _figures(results: Results | Future[Results] | None) -> Results | None:
+    return results.result() if isinstance(results, Future) else results
 
 
 def _previous(monitor: Monitor, edition: int) -> int:

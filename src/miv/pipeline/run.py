@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from pathlib import Path
 
 import polars as pl
@@ -89,21 +90,23 @@ def designs(monitor: Monitor, edition: int, tables: Tables) -> tuple[dict[str, D
 
 def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None = None,
         inputs: Mapping[str, str] | None = None, progress: Progress | None = None, notice: str | None = None,
-        trend: pl.DataFrame | None = None, previous_results: Results | None = None,
+        trend: pl.DataFrame | None = None, previous_results: Results | Future[Results] | None = None,
         fieldwork: pl.DataFrame | None = None, fieldwork_file: str | None = None) -> Results:
     """All figures of one edition (and the previous one, for comparisons) as `Results`;
     `notice` is printed on every output (e.g. that the data are synthetic); `trend` holds the
     figures earlier reports published (TREND_SCHEMA), from which the trend-break verdicts start.
     When the previous edition has been run already, its `previous_results` give its figures
-    instead of weighting and estimating `previous` again: the same figures, computed once.
+    instead of weighting and estimating `previous` again: the same figures, computed once. A
+    Future is waited for only when the comparisons need it, so the previous edition can be
+    estimated in another process beside this one.
     `fieldwork` is the response per group (miv.pipeline.fieldwork.response), `fieldwork_file`
     the key of the fieldwork account in `inputs`."""
     step = progress or (lambda _: None)
     year = monitor.editions[edition].previous
     if (previous or previous_results is not None) and year is None:
         raise ValueError(f"editie {edition} noemt geen vorige editie in edition.yaml")
-    if previous_results is not None and previous_results.edition != year:
-        raise ValueError(f"de resultaten van editie {previous_results.edition} zijn niet die van de vorige editie {year}")
+    if isinstance(previous_results, Results):
+        _check_previous(previous_results, year)
     step("weging")
     current, diagnostics = designs(monitor, edition, tables)
     estimator = Estimator(monitor, edition, current)
@@ -122,6 +125,8 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
         if compared:
             wanted.append(rows)  # every cell shown for two editions gets its test (docs/publications.md)
     step("vergelijkingen")
+    if isinstance(previous_results, Future):
+        previous_results = _check_previous(previous_results.result(), year)
     this = _stack(estimates, ESTIMATE_SCHEMA)
     if previous_results is not None:
         before = previous_results.estimates.filter(pl.col("edition") == year)
@@ -156,6 +161,12 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
         fieldwork=fieldwork,
         fieldwork_file=fieldwork_file,
     )
+
+
+def _check_previous(previous: Results, year: int | None) -> Results:
+    if previous.edition != year:
+        raise ValueError(f"de resultaten van editie {previous.edition} zijn niet die van de vorige editie {year}")
+    return previous
 
 
 def published_trend(monitor: Monitor, edition: int, series: list[PublishedFigure]) -> pl.DataFrame:

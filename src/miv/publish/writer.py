@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import multiprocessing
 import os
 import shutil
 import threading
 from collections.abc import Callable
+from typing import Any, TypeVar
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +34,7 @@ from miv.publish.workbook import estimates_csv, workbook
 STATIC = Path(__file__).parent / "static"
 Progress = Callable[[int, int, str], None]
 PDF_WORKERS = max(1, min(4, os.cpu_count() or 1))
+T = TypeVar("T")
 
 
 def prepare(results: Results, policy: Policy | None = None) -> tuple[Disclosure, list[Document]]:
@@ -62,23 +65,31 @@ def worker_pool(workers: int = PDF_WORKERS) -> ProcessPoolExecutor:
 WORKER_NICENESS = 5
 
 
-class Printer:
-    """Prints pages to PDF in a pool, the biggest waiting page first, whichever edition it is
-    from, and hands the pool no more jobs than it has workers: a job queued inside the pool
-    could not be overtaken, and a run ends when its longest PDF does, so that one must start
-    as soon as its page exists."""
+class Workers:
+    """The pool's jobs, the most urgent first, and never more at once than it has workers: a job
+    queued inside the pool could not be overtaken. An edition's estimates and publications go
+    before any PDF (they make the pages, and the next edition waits for the estimates); PDFs go
+    biggest page first, whichever edition they are from, since a run ends when its longest PDF
+    does, so that one must start as soon as its page exists."""
 
     def __init__(self, pool: Executor, workers: int = PDF_WORKERS) -> None:
         self._pool, self._free = pool, workers
-        self._waiting: list[tuple[int, int, Path, Future[None]]] = []
+        self._waiting: list[tuple[float, int, Callable[..., Any], tuple[Any, ...], Future[Any]]] = []
         self._order = itertools.count()
         self._lock = threading.Lock()
 
+    def submit(self, job: Callable[..., T], *args: Any) -> Future[T]:
+        """Run `job(*args)` in a worker before any PDF still waiting."""
+        return self._queue(-math.inf, job, args)
+
     def print(self, page: Path) -> Future[None]:
         """Queue `page` (an HTML file) to be printed beside it as .pdf."""
-        done: Future[None] = Future()
+        return self._queue(-page.stat().st_size, pdf, (page, page.with_suffix(".pdf")))
+
+    def _queue(self, rank: float, job: Callable[..., T], args: tuple[Any, ...]) -> Future[T]:
+        done: Future[T] = Future()
         with self._lock:
-            heapq.heappush(self._waiting, (-page.stat().st_size, next(self._order), page, done))
+            heapq.heappush(self._waiting, (rank, next(self._order), job, args, done))
         self._start()
         return done
 
@@ -86,20 +97,20 @@ class Printer:
         with self._lock:
             due = [heapq.heappop(self._waiting) for _ in range(min(self._free, len(self._waiting)))]
             self._free -= len(due)
-        for _, _, page, done in due:
+        for _, _, job, args, done in due:
             try:
-                job = self._pool.submit(pdf, page, page.with_suffix(".pdf"))
+                running = self._pool.submit(job, *args)
             except RuntimeError as exc:  # the pool was shut down or broke
                 done.set_exception(exc)
                 continue
-            job.add_done_callback(lambda job, done=done: self._finished(job, done))
+            running.add_done_callback(lambda running, done=done: self._finished(running, done))
 
-    def _finished(self, job: Future[None], done: Future[None]) -> None:
+    def _finished(self, running: Future[Any], done: Future[Any]) -> None:
         with self._lock:
             self._free += 1
-        error = job.exception()
+        error = running.exception()
         if error is None:
-            done.set_result(None)
+            done.set_result(running.result())
         else:
             done.set_exception(error)
         self._start()
@@ -118,9 +129,9 @@ class Pending:
     step: Callable[[str], None]
     printing: list[tuple[Path, Future[None]]] = field(default_factory=list)
 
-    def print(self, printer: Printer) -> None:
-        """Hand every page to `printer`."""
-        self.printing += [(page.with_suffix(".pdf"), printer.print(page)) for page in self.pages]
+    def print(self, workers: Workers) -> None:
+        """Hand every page to `workers` to print."""
+        self.printing += [(page.with_suffix(".pdf"), workers.print(page)) for page in self.pages]
 
     def finish(self) -> list[Path]:
         """Wait for the PDFs, write the manifest; return every file written."""
@@ -145,12 +156,12 @@ def write_publications(
     if not with_pdf:
         return start_publications(results, out_dir, None, progress, policy=policy).finish()
     with worker_pool() as pool:
-        return start_publications(results, out_dir, Printer(pool), progress, policy=policy).finish()
+        return start_publications(results, out_dir, Workers(pool), progress, policy=policy).finish()
 
 
-def start_publications(results: Results, out_dir: Path, printer: Printer | None, progress: Progress | None = None, *,
+def start_publications(results: Results, out_dir: Path, workers: Workers | None, progress: Progress | None = None, *,
                        policy: Policy | None = None, print_later: bool = False) -> Pending:
-    """`write_publications` up to the PDFs, which are handed to `printer` (None: no PDFs, or,
+    """`write_publications` up to the PDFs, which are handed to `workers` to print (None: no PDFs, or,
     with `print_later`, PDFs the caller will print); the caller can compute the next edition
     meanwhile and call `finish()` on the result."""
     out_dir = Path(out_dir)
@@ -160,10 +171,10 @@ def start_publications(results: Results, out_dir: Path, printer: Printer | None,
     renderer = Renderer(labels, _meta(results, disclosure, labels))
     shutil.copytree(STATIC, out_dir / "static", dirs_exist_ok=True, ignore=shutil.ignore_patterns("verkenner"))
     (out_dir / "static" / "rijkshuisstijl-componenten.css").write_text(component_css(), encoding="utf-8")
-    with_pdf = printer is not None or print_later
+    with_pdf = workers is not None or print_later
     pages = [out_dir / f"{d.stem}.html" for d in docs if d.kind is not PublicationKind.KEY_FIGURES] if with_pdf else []
     total = len(docs) + 4 + len(pages) + 1
-    step = _counter(progress, total)
+    step = counter(progress, total)
     written: list[Path] = []
     for doc in docs:
         page = out_dir / f"{doc.stem}.html"
@@ -178,8 +189,8 @@ def start_publications(results: Results, out_dir: Path, printer: Printer | None,
             written.append(brief)
         step(page.name)
     pending = Pending(results, disclosure, out_dir, written, pages, step)
-    if printer is not None:
-        pending.print(printer)
+    if workers is not None:
+        pending.print(workers)
     index = out_dir / "index.html"
     index.write_text(renderer.index(docs, results.edition, with_pdf, results.weights.height > 0), encoding="utf-8")
     written.append(index)
@@ -207,7 +218,8 @@ def write_unprinted(results: Results, out_dir: Path, with_pdf: bool) -> tuple[Di
     return pending.disclosure, pending.written, pending.pages
 
 
-def _counter(progress: Progress | None, total: int) -> Callable[[str], None]:
+def counter(progress: Progress | None, total: int) -> Callable[[str], None]:
+    """A step function that tells `progress` (done, total, name) as each of `total` files is done."""
     done = 0
 
     def step(name: str) -> None:

@@ -1,0 +1,56 @@
+"""The run's worker processes take the most urgent job first: an edition's estimates or
+publications before any PDF, then the biggest waiting page, and the pool never holds more
+jobs than it has workers (a job queued inside it could not be overtaken)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from miv.publish.render import component_css
+from miv.publish.writer import STATIC, Workers
+
+
+def _held_until(gate: Path) -> str:
+    """A job that keeps its worker busy until the test opens `gate`."""
+    while not gate.exists():
+        time.sleep(0.01)
+    return "open"
+
+
+def _page(folder: Path, name: str, paragraphs: int) -> Path:
+    page = folder / f"{name}.html"
+    body = "".join(f"<p>Alinea {i} van {name}.</p>" for i in range(paragraphs))
+    page.write_text(f'<!doctype html><html lang="nl"><head><title>{name}</title></head><body>{body}</body></html>', encoding="utf-8")
+    return page
+
+
+def test_an_editions_job_goes_first_then_the_biggest_page(tmp_path):
+    shutil.copytree(STATIC, tmp_path / "static", ignore=shutil.ignore_patterns("verkenner"))
+    (tmp_path / "static" / "rijkshuisstijl-componenten.css").write_text(component_css(), encoding="utf-8")
+    small, big = _page(tmp_path, "klein", 2), _page(tmp_path, "groot", 200)
+    gate, finished = tmp_path / "open", []
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        workers = Workers(pool, 1)
+        held = workers.submit(_held_until, gate)
+        jobs = {"klein": workers.print(small), "groot": workers.print(big), "editie": workers.submit(str.upper, "editie")}
+        for name, job in jobs.items():
+            job.add_done_callback(lambda _, name=name: finished.append(name))
+        gate.touch()
+        assert held.result(timeout=120) == "open"
+        assert jobs["editie"].result(timeout=120) == "EDITIE"
+        for job in jobs.values():
+            job.result(timeout=120)
+    assert finished == ["editie", "groot", "klein"]  # the pool's own order would be klein, groot, editie
+    assert all(page.with_suffix(".pdf").read_bytes().startswith(b"%PDF") for page in (small, big))
+
+
+def test_a_failed_job_is_reported_and_the_next_ones_still_run(tmp_path):
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        workers = Workers(pool, 1)
+        failed, after = workers.submit(int, "geen getal"), workers.submit(str.upper, "verder")
+        assert isinstance(failed.exception(timeout=120), ValueError)
+        assert after.result(timeout=120) == "VERDER"
