@@ -63,7 +63,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 HISTORY = """Before and after the explorer's work on issue 16 (2026-12-01; main at 8e085bb and this branch, the demo's
 2024 Results, a fresh process importing miv.publish.writer and writing the edition without PDFs, as `miv demo`'s
 processes do; three alternating runs each at load average 5-6, mean): import 3.96 -> 3.53 CPU s, publications
-12.82 -> 12.08 CPU s, together 16.79 -> 15.61 CPU s. Every file written is the same byte for byte (the xlsx files
+12.82 -> 12.08 CPU s, together 16.79 -> 15.61 CPU s. Both editions in one process (benchmarks/pipeline.py's
+stages, two alternating runs each, load average 2.4 rising to 5.7): charts 9.61 -> 8.23 CPU s, explorer 8.86 -> 7.94,
+all stages 32.3 -> 30.7 (at this load every stage reads about half again its quiet figure). Every file written is the same byte for byte (the xlsx files
 part for part but their creation time). What changed: the charts' Vega-Lite specs are read from
 templates/charts.vl.json (written by scripts/chart_templates.py with Altair; a test fails when they disagree), so
 a process no longer imports Altair (about 0.5 s) nor builds the four specs (0.3 s); the specs and Vega compilations
@@ -156,7 +158,7 @@ documents are made once beforehand (the reports need them anyway) and not timed.
 The build runs in one process, so on an idle machine its wall time is about its CPU time; on the
 loaded machine the difference is time spent waiting for a core and for the file system.
 
-One edition's publications without PDFs, on the demo data: `start_publications(2024, printer=None)`
+One edition's publications without PDFs, on the demo data: `start_publications(2024, None)`
 and its manifest (2024 computed with 2022's Results, default seed), in this process; CPU seconds
 (user + system, all threads), median of {EDITION_RUNS} runs (totals {", ".join(f"{t:.2f}" for t in totals)} s):
 
