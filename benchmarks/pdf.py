@@ -58,8 +58,8 @@ as each worker of the PDF pool does; CPU seconds per PDF (`time.process_time`).
 {rows}
 
 All {count} PDFs of the demo ({", ".join(f"{year}: {totals[year]:.1f} s" for year in editions)}): **{everything:.1f} CPU s**
-(budget {BUDGET:.0f} s, issue 16). Before this work (2026-12-01) the same count was about 73 CPU s:
-factsheets 0.87 s each, the reports 6.5 s and 11.8 s.
+(budget {BUDGET:.0f} s, issue 16). On session 4's machine (about 1.75 times faster than this one) the same count was about 73 CPU s
+before its work (factsheets 0.87 s each, the reports 6.5 s and 11.8 s) and 40.1 s after.
 
 What made printing cheaper, each checked page by page against the PDFs before (pixel
 difference at 50 dpi): the publications' two stylesheets are parsed and their fonts loaded
@@ -70,9 +70,26 @@ table with rows of two instead of a grid of flex boxes, which WeasyPrint lays ou
 times over; what print hides (`miv-alleen-scherm`, the factsheet's tables for the screen) is
 left out before WeasyPrint styles the page; the charts' SVG drops what draws nothing (Vega's
 hidden axis labels, empty groups and paths, ARIA attributes an `<img>` does not expose:
-`miv.publish.svg`), a sixth of drawing a chart. Where the rest goes, in a report: table layout
-and line breaking (Pango, per text box) about half, styling a fifth, drawing and writing the
-PDF the rest.
+`miv.publish.svg`), a sixth of drawing a chart.
+
+Session 5 (2026-12-01, a machine about 1.75 times slower, shared by three, load 3-5): all 46
+PDFs before and after, alternately in one process (two runs each, the same demo pages): 90.0 and
+93.8 -> 79.9 and 81.4 CPU s; the factsheets 22.2 -> 17.3 s (each PDF's faster run), the reports
+the same within the noise. Chart text is drawn in runs: WeasyPrint 70 lays out and draws SVG
+text one character at a time (a Pango layout and a text operator each, a fifth of a factsheet);
+a label without per-character positions is now one run, kerned as a browser draws it
+(`miv.publish.render._draw_svg_text_in_runs`, for WeasyPrint 70 only; tests/publish/test_pdf.py
+fails on another). Tables print with separate borders (spacing 0): WeasyPrint resolves
+collapsed borders cell by cell (a twentieth of a report's profile) and, with bottom borders
+only, both draw the same. Pages compared at 50 dpi: sub-pixel shifts only. Tried and left:
+`table-layout: fixed` with set column widths for the tables of figures skips the automatic
+layout's measuring of every cell (a tenth of a report's profile), but every table then has the
+same columns, and long group names ('Commissarissen van de Koning en gedeputeerden') wrap
+where the automatic layout gave them the room; unwrapping the cells' `<data>` elements saved
+nothing measurable. Where a report's time goes now (cProfile, rapport-veiligheid): layout
+about half (the tables' rows a fifth, their column widths a tenth, line breaking through Pango
+throughout), drawing a fifth (the charts a third of that), building boxes, styling and parsing
+the HTML (tinyhtml5) 6-8% each, the tagged PDF's structure and writing the rest.
 """
     print(write_section("## Publications: the demo's PDFs", body))
 

@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 
 import weasyprint
 import weasyprint.html
+import weasyprint.svg
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -125,6 +126,7 @@ def printed(html_file: Path) -> weasyprint.Document:
                                  (html_file.parent / "static").as_uri() + "/")
     html = _Publication(filename=str(html_file), base_url=str(html_file.parent), media_type="print", url_fetcher=_Fetcher())
     _leave_out(html.etree_element, SCREEN_ONLY)
+    _draw_svg_text_in_runs()
     return html.render(font_config=fonts, stylesheets=sheets, **PDF_OPTIONS)
 
 
@@ -192,3 +194,38 @@ class _Fetcher(URLFetcher):
             return URLFetcherResponse(url, b"", headers={"Content-Type": "text/css"})
         return super().fetch(url, headers)
 
+
+
+SVG_TEXT_BY_LETTER = ("70.0",)  # WeasyPrint versions whose SVG text drawer lays out each character on its own
+PER_CHARACTER = ("rotate", "letter-spacing", "textLength")  # SVG text attributes that place characters one by one
+
+
+class _Run(str):
+    """A text that WeasyPrint's SVG text drawer, which goes through a text character by
+    character, takes as one character: one Pango layout and one draw for the whole text."""
+
+    def __iter__(self):
+        yield str(self)
+
+
+@functools.cache
+def _draw_svg_text_in_runs() -> bool:
+    """Have WeasyPrint draw a chart's text (axis and value labels) as runs rather than letter by
+    letter, which made a Pango layout and a draw of every character: a fifth of printing a
+    factsheet. A run is kerned, as browsers draw it; a text that places its characters one by
+    one (a list of x or y, `PER_CHARACTER`) keeps WeasyPrint's way. Only for `SVG_TEXT_BY_LETTER`:
+    False on another WeasyPrint (tests/publish/test_pdf.py fails, so this is redone or dropped)."""
+    if weasyprint.__version__ not in SVG_TEXT_BY_LETTER:
+        return False
+    by_letter = weasyprint.svg.text
+
+    def text(svg: weasyprint.svg.SVG, node: weasyprint.svg.Node, font_size: float) -> None:
+        if node.text and not any(name in node.attrib for name in PER_CHARACTER) and all(
+            len(node.attrib.get(name, "").replace(",", " ").split()) < 2 for name in ("x", "y", "dx", "dy")
+        ):
+            node._etree_node.text = _Run(node.text)
+        by_letter(svg, node, font_size)
+
+    weasyprint.svg.text = text  # draw_node tells text nodes by this function
+    weasyprint.svg.TAGS.update({tag: text for tag, draw in weasyprint.svg.TAGS.items() if draw is by_letter})
+    return True
