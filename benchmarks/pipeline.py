@@ -74,8 +74,8 @@ help). CPU seconds stretch on a loaded machine too: compare runs made at the sam
 
 
 @contextmanager
-def timed(spent: dict[str, float]) -> Iterator[None]:
-    """Each of `STAGES` wrapped to add its CPU seconds to `spent`. The charts of a section are
+def timed(spent: dict[str, float], stages: list[tuple[str, object, str | None]] = STAGES) -> Iterator[None]:
+    """Each of `stages` wrapped to add its CPU seconds to `spent`. The charts of a section are
     made in threads (writer.prepare), whose CPU seconds add up to more than they take: the
     charts' stage is counted once, from the first chart's start to the last one's end."""
     charts = {"running": 0, "start": 0.0}
@@ -108,7 +108,7 @@ def timed(spent: dict[str, float]) -> Iterator[None]:
 
     lock = threading.Lock()
     with ExitStack() as stack:
-        for label, owner, name in STAGES:
+        for label, owner, name in stages:
             if owner is not None:
                 make = chart_wrap if name == "charts" else wrap
                 stack.enter_context(mock.patch.object(owner, name, make(label, getattr(owner, name))))

@@ -21,7 +21,7 @@ SPEC = {  # shaped like the publications' bar charts: percentages, intervals, an
             "y": {"field": "label", "type": "nominal"}, "x": {"field": "high", "type": "quantitative"},
             "text": {"field": "value", "type": "quantitative", "format": ".0%"}}},
     ],
-    "config": {"font": "Source Sans 3, DejaVu Sans, sans-serif", "axis": {"labelFontSize": 10}},  # as miv.publish.chart sets
+    "config": {"font": "Source Sans 3, DejaVu Sans, sans-serif", "axis": {"labelFontSize": 10}},  # as the charts set (scripts/chart_templates.py)
 }
 
 

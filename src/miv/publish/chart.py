@@ -1,4 +1,4 @@
-"""Charts of a section as static SVG (Vega-Altair, rendered by vl-convert).
+"""Charts of a section as static SVG (Vega-Lite specs made with Vega-Altair, rendered by vl-convert).
 
 Every chart comes with a Dutch text alternative and the data it shows as rows, so the
 figure is readable without seeing it. The spec is plain Vega-Lite: the web app can show the
@@ -7,12 +7,15 @@ same spec interactively."""
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import textwrap
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from pathlib import Path
+from typing import TypeVar
 
-import altair as alt
 import vl_convert
 
 from miv.definition.models import Chart as ChartKind
@@ -21,14 +24,9 @@ from miv.publish.narrative import Figure
 from miv.publish.number import percent
 from miv.publish.svg import lean
 
-BLUE = "#154273"  # lintblauw, the Rijkshuisstijl primary colour
-SECOND = "#6a8fbf"  # the second series: 3.3:1 on white and 3.1:1 against lintblauw (WCAG 1.4.11)
-FONT = "Source Sans 3, DejaVu Sans, sans-serif"
-WIDTH = 400
 LINE = 40  # characters per line of a category label; longer labels wrap, none is cut off
 LINE_HEIGHT = 10  # pixels per line of a category label
 STEP = 18  # pixels per category at least
-TREND_HEIGHT = 170  # pixels: two trend figures with their tables fit on a page
 PAIRED_STEP = 11  # pixels per bar of a pair at least (Vega-Lite applies the step to the offset band)
 
 
@@ -78,7 +76,7 @@ def charts(section: SectionView, edition: int, previous: int | None, population:
 def interactive(kind: str, title: str, points: list[Point]) -> tuple[dict, str]:
     """The Vega-Lite spec and text alternative of a "groups" or "trend" chart, not rendered:
     the results explorer draws the reports' specs in the browser."""
-    template = _trend_template(any(p.note for p in points)) if kind == "trend" else _groups_template()
+    template = _template("trend_breaks" if any(p.note for p in points) else "trend") if kind == "trend" else _template("groups")
     return {**template, "datasets": {"punten": [_datum(p) for p in points]}}, _alt(kind, title, points)
 
 
@@ -101,7 +99,7 @@ def _bars(section: SectionView, edition: int) -> Chart | None:
         title = f"{section.title}, {edition}"
     if not points:
         return None
-    return _make("bars", title, points, _bars_template())
+    return _make("bars", title, points, _template("bars"))
 
 
 def _whole(section: SectionView, edition: int, population: str) -> Chart | None:
@@ -115,7 +113,7 @@ def _whole(section: SectionView, edition: int, population: str) -> Chart | None:
         points.append(Point(block.indicator.label, total.figure, total.low, total.high, population))
     if not points:
         return None
-    return _make("whole", f"{section.title}, {edition}", points, _groups_template())
+    return _make("whole", f"{section.title}, {edition}", points, _template("groups"))
 
 
 def _groups(section: SectionView, edition: int, previous: int | None) -> Chart | None:
@@ -131,7 +129,7 @@ def _groups(section: SectionView, edition: int, previous: int | None) -> Chart |
     if not points:
         return None
     years = f"{previous} en {edition}" if previous is not None else str(edition)  # the first edition has no previous
-    return _make("groups", f"{block.indicator.label}, {years}", points, _groups_template())
+    return _make("groups", f"{block.indicator.label}, {years}", points, _template("groups"))
 
 
 def _trend(block: Block) -> Chart | None:
@@ -139,7 +137,7 @@ def _trend(block: Block) -> Chart | None:
     if len(trend) < 2:
         return None
     points = [Point(str(t.edition), Figure(t.value, t.key), None, None, t.source, note="trendbreuk" if t.trend_break else "") for t in trend]
-    return _make("trend", f"{block.indicator.label} per editie", points, _trend_template(any(p.note for p in points)))
+    return _make("trend", f"{block.indicator.label} per editie", points, _template("trend_breaks" if any(p.note for p in points) else "trend"))
 
 
 def _datum(p: Point) -> dict:
@@ -148,80 +146,29 @@ def _datum(p: Point) -> dict:
             "end": end, "series": p.series, "text": percent(p.figure.value), "note": p.note}
 
 
-def _x() -> alt.X:
-    return alt.X("value:Q", title=None, axis=alt.Axis(format=".0%", grid=True), scale=alt.Scale(domain=[0, 1]))
+TEMPLATES = Path(__file__).parent / "templates" / "charts.vl.json"
+T = TypeVar("T")
 
 
-def _y() -> alt.Y:
-    return alt.Y("value:Q", title=None, axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1]))
+def once(function: Callable[..., T]) -> Callable[..., T]:
+    """functools.cache that computes each value once even when threads ask for it at the same
+    time (writer.prepare makes charts in four threads: with a plain cache they compiled the
+    same spec two or three times over)."""
+    cached, lock = functools.cache(function), threading.Lock()
+
+    @functools.wraps(function)
+    def wrapper(*args: object) -> T:
+        with lock:
+            return cached(*args)
+
+    return wrapper
 
 
-# Specs are built once with Altair and reused with each chart's data (Altair's object model
-# costs more than the rendering; the data goes in as the named dataset "punten").
-DATA = alt.NamedData(name="punten")
-
-
-def _category() -> alt.Y:
-    """Category labels in full, wrapped over lines: a truncated label misleads."""
-    axis = alt.Axis(labelLimit=0, labelExpr="split(datum.value, '|')", labelLineHeight=LINE_HEIGHT, labelPadding=6)
-    return alt.Y("lines:N", title=None, sort=None, axis=axis)
-
-
-def _errors(base: alt.Chart, **encoding: object) -> alt.LayerChart:
-    """The 95% interval as a line with end caps, drawn over the bar."""
-    rule = base.mark_rule(color="#000", strokeWidth=1.2).encode(x="low:Q", x2="high:Q", **encoding)
-    caps = [base.mark_tick(color="#000", thickness=1.2, size=8).encode(x=f"{end}:Q", **encoding) for end in ("low", "high")]
-    return alt.layer(rule, *caps)
-
-
-def _value_labels(base: alt.Chart, **encoding: object) -> alt.Chart:
-    """The figure beyond the interval's end, so it never touches the bar's error line."""
-    return base.mark_text(align="left", baseline="middle", dx=5, fontSize=10, color="#000").encode(x="end:Q", text="text:N", **encoding)
-
-
-@cache
-def _bars_template() -> dict:
-    base = alt.Chart(DATA)
-    y = _category()
-    bars = base.mark_bar(color=BLUE).encode(y=y, x=_x())
-    layered = alt.layer(bars, _errors(base, y=y), _value_labels(base, y=y)).properties(height=alt.Step(STEP))
-    return _config(layered)
-
-
-@cache
-def _groups_template() -> dict:
-    """Paired bars per category: two editions, or a population and the whole."""
-    base = alt.Chart(DATA)
-    y = _category()
-    offset = alt.YOffset("series:N", sort=None)
-    bars = base.mark_bar().encode(
-        y=y, yOffset=offset, x=_x(),
-        color=alt.Color("series:N", title=None, sort=None, scale=alt.Scale(range=[SECOND, BLUE]), legend=alt.Legend(orient="top", labelLimit=0)),
-    )
-    layered = alt.layer(bars, _errors(base, y=y, yOffset=offset), _value_labels(base, y=y, yOffset=offset)).properties(height=alt.Step(PAIRED_STEP))
-    return _config(layered)
-
-
-@cache
-def _trend_template(breaks: bool) -> dict:
-    base = alt.Chart(DATA)
-    x = alt.X("label:O", title=None, sort=None, axis=alt.Axis(labelAngle=0))
-    line = base.mark_line(color=BLUE, point=alt.OverlayMarkDef(color=BLUE, size=50)).encode(x=x, y=_y())
-    labels = base.mark_text(dy=-10, color="#000").encode(x=x, y="value:Q", text="text:N")
-    layers = line + labels
-    if breaks:
-        # The break lies between the marked edition and the one before: half a step to the left.
-        half_step = alt.ExprRef(expr="-width / length(data('punten')) / 2")
-        marked = base.transform_filter("datum.note != ''")
-        layers = layers + marked.mark_rule(strokeDash=[4, 3], color="#b23b00", xOffset=half_step).encode(x=x) + marked.mark_text(
-            align="left", dx=4, y=8, color="#b23b00", xOffset=half_step
-        ).encode(x=x, text="note:N")
-    return _config(layers.properties(height=TREND_HEIGHT))
-
-
-def _config(chart: alt.TopLevelMixin) -> dict:
-    configured = chart.properties(width=WIDTH).configure(font=FONT, background="white")
-    return configured.configure_view(stroke=None).configure_axis(labelFontSize=10).configure_legend(labelFontSize=10, symbolSize=80, padding=2).to_dict(validate=False)
+@once
+def _template(name: str) -> dict:
+    """The Vega-Lite spec of a chart without its data (the named dataset "punten"): "bars",
+    "groups", "trend" or "trend_breaks", as scripts/chart_templates.py builds them with Altair."""
+    return json.loads(TEMPLATES.read_text(encoding="utf-8"))[name]
 
 
 def _make(kind: str, title: str, points: list[Point], template: dict) -> Chart:
@@ -235,7 +182,7 @@ def _make(kind: str, title: str, points: list[Point], template: dict) -> Chart:
     return Chart(kind, title, _alt(kind, title, points), points, spec, svg)
 
 
-@cache
+@once
 def _compiled(layout: str) -> dict:
     """The Vega spec Vega-Lite compiles `layout` (a spec without its data, as JSON) to: the same
     for every chart of a template and height, so compiled once (a third of a chart's cost)."""

@@ -32,7 +32,7 @@ class Figure:
         return percent(self.value, self.decimals)
 
     def html(self) -> Markup:
-        return Markup('<data class="miv-cijfer" value="{}" data-cell="{}">{}</data>').format(repr(self.value), self.key, self.text())
+        return Markup(f'<data class="miv-cijfer" value="{escape(repr(self.value))}" data-cell="{escape(self.key)}">{escape(self.text())}</data>')
 
 
 Sentence = tuple[str | Figure, ...]
