@@ -145,7 +145,7 @@ def main() -> None:
         v for label, v in parts.items() if not label.startswith(" "))
     lines = "\n".join(f"| {label} | {value:.2f} s |" for label, value in parts.items())
     body = f"""
-{started} The machine is shared (8 engineers on 2 cores), so these are upper bounds.
+{started} Other work may run beside it on a shared machine (the load average says), so these are upper bounds.
 Input: the synthetic Results of the tests for the real definition; the disclosure decisions and
 documents are made once beforehand (the reports need them anyway) and not timed.
 
