@@ -56,9 +56,9 @@ STAGES = [
 ]
 
 
-HISTORY = """Before and after the work of issue 16 on these stages (the files it changed, at commit 7cb3716 and
-now; same demo data; run alternately, two runs each, mean): 22.8 s -> 17.4 s in this process at load average 1.5-2,
-23.1 s -> 20.0 s at load 6-9 (the figures below are from that pair). The first chart costs about 0.5 s more than the
+HISTORY = """Before and after the work of issue 16's fourth session on these stages, on that session's machine (about 1.75
+times as fast as this session's; the files it changed, at commit 7cb3716 and then; same demo data; run alternately, two runs each, mean): 22.8 s -> 17.4 s in this process at load average 1.5-2,
+23.1 s -> 20.0 s at load 6-9. The first chart costs about 0.5 s more than the
 others: vl-convert starts its JavaScript engine and loads its bundles. Charts 7.6 s -> 5.9 s: Vega-Lite is
 compiled to Vega once per template and height (6 compilations instead of 187) and each chart's rows go into the
 compiled spec; the SVGs are byte-identical. Comparisons within an edition 1.95 s -> 1.28 s: a test against the wider
@@ -162,7 +162,7 @@ def main() -> None:
 | peak resident memory of the process | {peak_rss_mib():.0f} MiB | |
 
 Stages of `miv demo --no-pdf`: the demo data of both editions, then 2022 and 2024 one after the other
-in this process, as `miv demo` does without its worker process (which writes 2022's publications
+in this process, as `miv demo` does without its worker process (which estimates and writes 2022
 while 2024 is computed). CPU seconds of this process (user + system, all its threads), one run:
 
 | stage | CPU |
