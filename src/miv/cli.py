@@ -313,7 +313,7 @@ def demo_command(
     from miv import demo, pipeline
 
     monitor = load_definition(root)
-    with pipeline.processes(pdf, len(monitor.editions)) as pool:  # they start while the data are made
+    with pipeline.processes(pdf, len(monitor.editions)) as workers:  # they start while the data are made
         with _progress() as progress:
             task = progress.add_task("Demodata maken", total=sum(len(e.questionnaires) for e in monitor.editions.values()))
             made, files = demo.write_data(monitor, out, seed, lambda _: progress.advance(task))
@@ -321,7 +321,7 @@ def demo_command(
         console.print(_counts_table(demo.counts(made, monitor.structure), f"Demodata: respondenten (seed {seed})"))
         with _progress() as progress:
             published = pipeline.run_editions(monitor, files, out, pdf=pdf, notice=demo.PUBLICATION_NOTICE,
-                                              progress=lambda year: _step(progress, year), fieldwork=fieldwork, pool=pool)
+                                              progress=lambda year: _step(progress, year), fieldwork=fieldwork, workers=workers)
     for edition in published:
         console.print(f"[green]✓[/] editie {edition.results.edition}: {len(edition.written)} bestanden in {escape(str(edition.folder))}", highlight=False)
     console.print(_key_figures(published[-1].results))

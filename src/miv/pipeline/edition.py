@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Executor, Future
+from concurrent.futures import Future
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +17,7 @@ from miv.pipeline.fieldwork import response
 from miv.pipeline.inputs import Inputs, read_inputs, write_reports
 from miv.pipeline.run import run
 from miv.publish import Disclosure, Results
-from miv.publish.writer import Pending, Workers, counter, start_publications, worker_pool, write_unprinted
+from miv.publish.writer import PDF_WORKERS, Pending, Workers, counter, start_publications, worker_pool, write_unprinted
 
 Progress = Callable[[str, int | None, int | None], None]
 """Told what is being done and, when known, how many of how many steps are done."""
@@ -60,13 +60,14 @@ def publish_edition(monitor: Monitor, edition: int, current: Inputs, previous: I
 
 
 @contextmanager
-def processes(pdf: bool, editions: int) -> Iterator[Executor | None]:
-    """The worker processes of a run of `editions` editions (none for one edition without PDFs)
-    and the .sav reader child, started now: their imports overlap whatever the caller does
-    first (`miv demo` makes its data meanwhile)."""
+def processes(pdf: bool, editions: int) -> Iterator[Workers | None]:
+    """The worker processes of a run of `editions` editions (none for one edition without PDFs:
+    one per core with PDFs, else one) and the .sav reader child, started now: their imports
+    overlap whatever the caller does first (`miv demo` makes its data meanwhile)."""
     shared().start()
-    with worker_pool() if pdf else worker_pool(1, printing=False) if editions > 1 else nullcontext() as pool:
-        yield pool
+    count = PDF_WORKERS if pdf else 1 if editions > 1 else 0
+    with worker_pool(count, printing=pdf) if count else nullcontext() as pool:
+        yield Workers(pool, count) if pool is not None else None
 
 
 def _estimate(monitor: Monitor, edition: int, current: Inputs, previous: Inputs | None, notice: str | None,
@@ -157,8 +158,7 @@ def run_edition(monitor: Monitor, edition: int, files: Iterable[Path], previous:
     the previous edition while this process estimates this one."""
     previous = list(previous)
     year = _previous(monitor, edition) if previous else None
-    with processes(pdf, 2 if previous else 1) as pool:
-        workers = Workers(pool) if pool is not None else None
+    with processes(pdf, 2 if previous else 1) as workers:
         current = read_edition(monitor, edition, files, out / "validatie", fieldwork)
         prior = read_edition(monitor, year, previous, out.parent / str(year) / "validatie") if year is not None else None  # each edition's reports in that edition's folder
         figures = workers.submit(_estimate, monitor, year, prior, None, notice, None, None) if prior and workers else None
@@ -169,22 +169,21 @@ def run_edition(monitor: Monitor, edition: int, files: Iterable[Path], previous:
 
 def run_editions(monitor: Monitor, files: Mapping[int, Iterable[Path]], out: Path, *, pdf: bool = True,
                  notice: str | None = None, progress: Callable[[int], Progress] | None = None,
-                 fieldwork: Mapping[int, Path] | None = None, pool: Executor | None = None) -> list[Published]:
+                 fieldwork: Mapping[int, Path] | None = None, workers: Workers | None = None) -> list[Published]:
     """Every edition in `files`, oldest first, into <out>/<edition>/, each compared with the
     edition before it; each edition's files are read once, also when the next one compares
     against them, and its figures are reused for the comparison, not recomputed. Both cores
     are kept busy: the workers estimate and write the earlier editions while this process
     estimates the newest (its comparisons wait for the previous edition's figures), and,
-    with PDFs, print those of every edition, the biggest waiting page first. `pool` is the
-    run's `processes`, when the caller started them earlier. `progress(edition)` gives the
+    with PDFs, print those of every edition, the biggest waiting page first. `workers` are
+    the run's `processes`, when the caller started them earlier. `progress(edition)` gives the
     progress callback for that edition; `fieldwork` the fieldwork account (veldwerk.csv)
     per edition."""
     read: dict[int, Inputs] = {}
     estimated: dict[int, Results | Future[Results]] = {}
     started: dict[int, Pending | _Beside] = {}
     years = sorted(files)
-    with nullcontext(pool) if pool is not None else processes(pdf, len(years)) as workers_pool:
-        workers = Workers(workers_pool) if workers_pool is not None else None
+    with nullcontext(workers) if workers is not None else processes(pdf, len(years)) as workers:
         for year in years:
             told = progress(year) if progress else None
             read[year] = read_edition(monitor, year, files[year], out / str(year) / "validatie", (fieldwork or {}).get(year))

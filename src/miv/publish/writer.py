@@ -10,10 +10,10 @@ import os
 import shutil
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from miv.definition import PublicationKind
 from miv.publish.chart import charts
