@@ -34,18 +34,22 @@ def test_factsheet_pdf_is_tagged_a4_dutch_with_embedded_free_font(published, tmp
     assert b"/Title" in data
 
 
-def test_write_publications_prints_each_document_in_worker_processes(monitor, results, tmp_path):
-    """The PDF step of write_publications (spawned workers) on a definition cut to two factsheets."""
+def test_write_publications_prints_each_document_in_worker_processes(monitor, results, tmp_path, monkeypatch):
+    """The PDF step of write_publications (spawned workers) on a definition cut to two factsheets,
+    into a folder named relative to the working directory, as `make demo` names it (`--out out`)."""
+    from pathlib import Path
+
     from miv.publish import Results, write_publications
 
     keep = [p for p in monitor.publications if p.slug in ("factsheet-burgemeesters", "kerncijfers")]
     small = monitor.model_copy(update={"publications": keep})
     cut = Results(small, 2024, results.estimates, results.comparisons, results.weighting, results.inputs, results.code_version, results.trend)
     seen = []
-    files = write_publications(cut, tmp_path, progress=lambda done, total, name: seen.append((done, total, name)))
+    monkeypatch.chdir(tmp_path)
+    files = write_publications(cut, Path("uit"), progress=lambda done, total, name: seen.append((done, total, name)))
     pdfs = sorted(p.name for p in files if p.suffix == ".pdf")
     assert pdfs == ["factsheet-burgemeesters.pdf"]  # key figures are HTML and Markdown only
-    assert (tmp_path / "factsheet-burgemeesters.pdf").read_bytes().startswith(b"%PDF-")
+    assert (tmp_path / "uit" / "factsheet-burgemeesters.pdf").read_bytes().startswith(b"%PDF-")
     assert [d for d, _, _ in seen] == list(range(1, len(seen) + 1)) and seen[-1][0] == seen[-1][1]
     assert seen[-1][2] == "manifest.json"
 

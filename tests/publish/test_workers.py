@@ -12,8 +12,11 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import pytest
+
+from miv.errors import MivError
 from miv.publish.render import component_css
-from miv.publish.writer import STATIC, Workers, worker_pool
+from miv.publish.writer import STATIC, Pending, Workers, worker_pool
 
 
 def _held_until(gate: Path) -> str:
@@ -56,6 +59,18 @@ def test_a_failed_job_is_reported_and_the_next_ones_still_run(tmp_path):
         failed, after = workers.submit(int, "geen getal"), workers.submit(str.upper, "verder")
         assert isinstance(failed.exception(timeout=120), ValueError)
         assert after.result(timeout=120) == "VERDER"
+
+
+def test_a_pdf_that_cannot_be_printed_stops_the_run_with_a_message_naming_it(tmp_path):
+    """No traceback: the CLI shows a MivError as 'Fout:' and where (here a page without its static/)."""
+    page = _page(tmp_path, "zonder-stijl", 2)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending = Pending(None, None, tmp_path, [], [page], step=lambda name: None)  # type: ignore[arg-type]
+        pending.print(Workers(pool, 1))
+        with pytest.raises(MivError, match="de PDF kon niet worden gemaakt") as failed:
+            pending.finish()
+    assert failed.value.file == str(page.with_suffix(".pdf"))
+    assert not (tmp_path / "manifest.json").exists()
 
 
 def _weasyprint_loaded() -> bool:

@@ -31,6 +31,7 @@ def printed(html_file: Path) -> weasyprint.Document:
     once per document, which cost a tenth of a second each: WeasyPrint is handed the parsed
     ones and the links fetch as empty. What print hides (`SCREEN_ONLY`) is left out before
     WeasyPrint styles the page: it would be styled for nothing."""
+    html_file = html_file.resolve()  # its folder becomes a file: URL, which a relative path cannot be
     sheets, fonts = _stylesheets(tuple((html_file.parent / "static" / name).read_text(encoding="utf-8") for name in STYLESHEETS),
                                  (html_file.parent / "static").as_uri() + "/")
     html = _Publication(filename=str(html_file), base_url=str(html_file.parent), media_type="print", url_fetcher=_Fetcher())

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from miv.definition import PublicationKind
+from miv.errors import MivError
 from miv.publish.chart import charts
 from miv.publish.disclosure import Disclosure, Policy, disclose
 from miv.publish.document import Document, documents
@@ -139,7 +140,8 @@ class Pending:
     def finish(self) -> list[Path]:
         """Wait for the PDFs, write the manifest; return every file written."""
         for target, job in self.printing:
-            job.result()
+            if job.exception() is not None:
+                raise MivError(f"de PDF kon niet worden gemaakt: {job.exception()}", file=target) from job.exception()
             self.written.append(target)
             self.step(target.name)
         self.printing = []
