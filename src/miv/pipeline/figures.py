@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from scipy import stats
+from scipy import special
 
 from miv.definition import Monitor, Publication, parse
 from miv.definition.models import Comparison
@@ -201,7 +201,7 @@ def edition_changes(current: pl.DataFrame, previous: pl.DataFrame, wanted: pl.Da
     se = (joined["se"] ** 2 + joined["se_prev"] ** 2).sqrt()
     difference = joined["estimate"] - joined["estimate_prev"]
     with np.errstate(invalid="ignore", divide="ignore"):
-        p = 2 * stats.norm.sf(np.abs(difference.to_numpy() / se.to_numpy()))
+        p = 2 * special.ndtr(-np.abs(difference.to_numpy() / se.to_numpy()))
     p[se.to_numpy() == 0] = np.nan  # no sampling variance on either side: no test, not "significant"
     return joined.select(
         *keys[:3],

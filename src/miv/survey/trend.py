@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special
 
 from miv.survey.arguments import choice
 from miv.survey.arguments import level as check_level
@@ -106,8 +106,8 @@ def trend_break(years: Sequence[int], estimates: Sequence[float], ses: Sequence[
     se = float(np.sqrt(var))
     z = shift / se
     df = len(y) - 1 - (2 if slope else 1)
-    p = float(2 * stats.t.sf(abs(z), df))
-    q = float(stats.t.ppf(0.5 + level / 2, df))
+    p = float(2 * special.stdtr(df, -abs(z)))
+    q = float(special.stdtrit(df, 0.5 + level / 2))
     low, high = shift - q * se, shift + q * se
     if p < 1 - level:
         verdict = Verdict.DEPARTS
