@@ -54,6 +54,26 @@ def test_an_editions_job_goes_first_then_the_biggest_page(tmp_path):
     assert all(page.with_suffix(".pdf").read_bytes().startswith(b"%PDF") for page in (small, big))
 
 
+def test_a_caller_with_nothing_to_do_takes_the_waiting_jobs_but_not_the_pdfs(tmp_path):
+    """`Workers.help`: an edition's explorer goes to whoever is free first, the caller included;
+    the PDFs stay with the workers (the caller has no WeasyPrint)."""
+    shutil.copytree(STATIC, tmp_path / "static", ignore=shutil.ignore_patterns("verkenner"))
+    (tmp_path / "static" / "rijkshuisstijl-componenten.css").write_text(component_css(), encoding="utf-8")
+    gate = tmp_path / "open"
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        workers = Workers(pool, 1)
+        held = workers.submit(_held_until, gate)
+        page = workers.print(_page(tmp_path, "klein", 2))
+        waiting = workers.submit(os.getpid)
+        workers.help()
+        assert waiting.result(timeout=0) == os.getpid()  # run here, at once
+        assert not page.done()
+        gate.touch()
+        held.result(timeout=120)
+        page.result(timeout=120)
+    assert (tmp_path / "klein.pdf").read_bytes().startswith(b"%PDF")
+
+
 def test_a_failed_job_is_reported_and_the_next_ones_still_run(tmp_path):
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         workers = Workers(pool, 1)

@@ -17,7 +17,8 @@ from miv.pipeline.fieldwork import response
 from miv.pipeline.inputs import Inputs, read_inputs, write_reports
 from miv.pipeline.run import run
 from miv.publish import Disclosure, Results
-from miv.publish.writer import PDF_WORKERS, Pending, Workers, counter, start_publications, worker_pool, write_unprinted
+from miv.publish.writer import (PDF_WORKERS, Pending, Workers, counter, start_publications, worker_pool, write_edition_explorer,
+                                write_unprinted)
 
 Progress = Callable[[str, int | None, int | None], None]
 """Told what is being done and, when known, how many of how many steps are done."""
@@ -55,7 +56,10 @@ def publish_edition(monitor: Monitor, edition: int, current: Inputs, previous: I
     the previous edition's figures when it was run already, are reused, not recomputed."""
     with worker_pool() if pdf else nullcontext() as pool:
         results = _estimate(monitor, edition, current, previous, notice, progress, previous_results)
-        pending = _publish(results, out, Workers(pool) if pool else None, progress)
+        workers = Workers(pool) if pool else None
+        pending = _publish(results, out, workers, pdf, progress)
+        if workers is not None:
+            workers.help()
         return Published(results, _finish(pending, out), out)
 
 
@@ -83,20 +87,22 @@ def _estimate(monitor: Monitor, edition: int, current: Inputs, previous: Inputs 
                fieldwork=fieldwork, fieldwork_file=current.fieldwork_file)
 
 
-def _publish(results: Results, out: Path, workers: Workers | None, progress: Progress | None) -> Pending:
-    """The edition's publications up to the PDFs, which `workers` (None: no PDFs) print while the caller goes on."""
+def _publish(results: Results, out: Path, workers: Workers | None, pdf: bool, progress: Progress | None) -> Pending:
+    """The edition's publications up to the PDFs, which `workers` print (with `pdf`) while the caller goes on;
+    they may write its explorer too, unless the caller takes it back (`Workers.help`)."""
     step = progress or _silent
     step("publiceren", 0, 1)
     try:
-        return start_publications(results, out, workers, lambda done, total, name: step(name, done, total))
+        return start_publications(results, out, workers, lambda done, total, name: step(name, done, total), pdf=pdf)
     except OSError as exc:
         raise _unwritable(exc, out) from exc
 
 
 class _Beside:
     """An edition estimated and written by the workers while the caller goes on: its figures
-    (`results`, a Future the next edition's comparisons wait for), then its publications; with
-    `pdf`, its PDFs are queued the moment the pages exist; `finish` writes the manifest here."""
+    (`results`, a Future the next edition's comparisons wait for), then its publications and,
+    as a job of its own that the caller may take (`Workers.help`), its explorer; with `pdf`, its
+    PDFs are queued the moment the pages exist; `finish` writes the manifest here."""
 
     def __init__(self, workers: Workers, results: Future[Results], out: Path, pdf: bool, progress: Progress | None) -> None:
         self.workers, self.results, self.out, self.pdf, self.step = workers, results, out, pdf, progress or _silent
@@ -104,6 +110,7 @@ class _Beside:
         self.pending: Pending | None = None
         self.done = threading.Event()
         self.job: Future[tuple[Disclosure, list[Path], list[Path]]] | None = None
+        self.explorer: Future[list[Path]] | None = None
         results.add_done_callback(self._estimated)
 
     def _estimated(self, results: Future[Results]) -> None:
@@ -112,14 +119,16 @@ class _Beside:
             return
         self.step("publiceren", 0, 1)
         self.job = self.workers.submit(write_unprinted, results.result(), self.out, self.pdf)
+        self.explorer = self.workers.submit(write_edition_explorer, results.result(), self.out)
         self.job.add_done_callback(self._written)
 
     def _written(self, job: Future[tuple[Disclosure, list[Path], list[Path]]]) -> None:
         try:
             if job.exception() is None:
                 disclosure, written, pages = job.result()
-                step = counter(lambda done, total, name: self.step(name, done, total), len(pages) + 1)
-                self.pending = Pending(self.results.result(), disclosure, self.out, written, pages, step)
+                step = counter(lambda done, total, name: self.step(name, done, total), len(pages) + 2)
+                assert self.explorer is not None
+                self.pending = Pending(self.results.result(), disclosure, self.out, written, pages, step, parts=[self.explorer])
                 if self.pdf:
                     self.pending.print(self.workers)
         finally:
@@ -163,7 +172,9 @@ def run_edition(monitor: Monitor, edition: int, files: Iterable[Path], previous:
         prior = read_edition(monitor, year, previous, out.parent / str(year) / "validatie") if year is not None else None  # each edition's reports in that edition's folder
         figures = workers.submit(_estimate, monitor, year, prior, None, notice, None, None) if prior and workers else None
         results = _estimate(monitor, edition, current, prior, notice, progress, figures)  # beside the previous edition's
-        pending = _publish(results, out, workers if pdf else None, progress)
+        pending = _publish(results, out, workers, pdf, progress)
+        if workers is not None:
+            workers.help()
         return Published(results, _finish(pending, out), out)
 
 
@@ -195,7 +206,9 @@ def run_editions(monitor: Monitor, files: Mapping[int, Iterable[Path]], out: Pat
                 started[year] = _Beside(workers, estimated[year], out / str(year), pdf, told)
             else:
                 estimated[year] = _estimate(monitor, year, read[year], prior, notice, told, before)
-                started[year] = _publish(estimated[year], out / str(year), workers if pdf else None, told)
+                started[year] = _publish(estimated[year], out / str(year), workers, pdf, told)
+        if workers is not None:
+            workers.help()
         return [Published(_figures(estimated[year]), _finish(pending, out / str(year)), out / str(year))
                 for year, pending in started.items()]
 

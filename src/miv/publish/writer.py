@@ -92,6 +92,23 @@ class Workers:
 
         return self._queue(-page.stat().st_size, pdf, (page, page.with_suffix(".pdf")))
 
+    def help(self) -> None:
+        """Run here the jobs still waiting that are not PDFs, one by one, for a caller that has
+        nothing else to do than wait: an edition's explorer goes to whoever is free first."""
+        while True:
+            with self._lock:
+                jobs = [entry for entry in self._waiting if entry[0] == -math.inf]
+                if not jobs:
+                    return
+                entry = min(jobs)
+                self._waiting.remove(entry)
+                heapq.heapify(self._waiting)
+            _, _, job, args, done = entry
+            try:
+                done.set_result(job(*args))
+            except Exception as exc:  # reported where its result is asked for, as a worker's error is
+                done.set_exception(exc)
+
     def _queue(self, rank: float, job: Callable[..., T], args: tuple[Any, ...]) -> Future[T]:
         done: Future[T] = Future()
         with self._lock:
@@ -124,8 +141,9 @@ class Workers:
 
 @dataclass
 class Pending:
-    """An edition's publications written but for the PDFs still printing and the manifest,
-    which hashes every file and so comes last (`finish`). `pages` are the HTML files to print."""
+    """An edition's publications written but for the PDFs still printing, the parts written
+    elsewhere (`parts`: the explorer, when the workers may write it) and the manifest, which
+    hashes every file and so comes last (`finish`). `pages` are the HTML files to print."""
 
     results: Results
     disclosure: Disclosure
@@ -134,13 +152,18 @@ class Pending:
     pages: list[Path]
     step: Callable[[str], None]
     printing: list[tuple[Path, Future[None]]] = field(default_factory=list)
+    parts: list[Future[list[Path]]] = field(default_factory=list)
 
     def print(self, workers: Workers) -> None:
         """Hand every page to `workers` to print."""
         self.printing += [(page.with_suffix(".pdf"), workers.print(page)) for page in self.pages]
 
     def finish(self) -> list[Path]:
-        """Wait for the PDFs, write the manifest; return every file written."""
+        """Wait for the parts and the PDFs, write the manifest; return every file written."""
+        for part in self.parts:
+            self.written += part.result()
+            self.step("verkenner")
+        self.parts = []
         for target, job in self.printing:
             if job.exception() is not None:
                 raise MivError(f"de PDF kon niet worden gemaakt: {job.exception()}", file=target) from job.exception()
@@ -163,14 +186,19 @@ def write_publications(
     if not with_pdf:
         return start_publications(results, out_dir, None, progress, policy=policy).finish()
     with worker_pool() as pool:
-        return start_publications(results, out_dir, Workers(pool), progress, policy=policy).finish()
+        workers = Workers(pool)
+        pending = start_publications(results, out_dir, workers, progress, pdf=True, policy=policy)
+        workers.help()
+        return pending.finish()
 
 
 def start_publications(results: Results, out_dir: Path, workers: Workers | None, progress: Progress | None = None, *,
-                       policy: Policy | None = None, print_later: bool = False) -> Pending:
-    """`write_publications` up to the PDFs, which are handed to `workers` to print (None: no PDFs, or,
-    with `print_later`, PDFs the caller will print); the caller can compute the next edition
-    meanwhile and call `finish()` on the result."""
+                       pdf: bool = False, policy: Policy | None = None, explorer: bool = True) -> Pending:
+    """`write_publications` up to the PDFs; the caller can compute the next edition meanwhile
+    and call `finish()` on the result. With `pdf`, the pages are handed to `workers` to print
+    (without workers, the caller prints `Pending.pages`). The explorer is a job for `workers`,
+    when given, which the caller may take back (`Workers.help`); `explorer=False` leaves it
+    to the caller."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     disclosure, docs = prepare(results, policy)
@@ -178,8 +206,7 @@ def start_publications(results: Results, out_dir: Path, workers: Workers | None,
     renderer = Renderer(labels, _meta(results, disclosure, labels))
     shutil.copytree(STATIC, out_dir / "static", dirs_exist_ok=True, ignore=shutil.ignore_patterns("verkenner"))
     (out_dir / "static" / "rijkshuisstijl-componenten.css").write_text(component_css(), encoding="utf-8")
-    with_pdf = workers is not None or print_later
-    pages = [out_dir / f"{d.stem}.html" for d in docs if d.kind is not PublicationKind.KEY_FIGURES] if with_pdf else []
+    pages = [out_dir / f"{d.stem}.html" for d in docs if d.kind is not PublicationKind.KEY_FIGURES] if pdf else []
     total = len(docs) + 4 + len(pages) + 1
     step = counter(progress, total)
     written: list[Path] = []
@@ -196,10 +223,12 @@ def start_publications(results: Results, out_dir: Path, workers: Workers | None,
             written.append(brief)
         step(page.name)
     pending = Pending(results, disclosure, out_dir, written, pages, step)
-    if workers is not None:
+    if explorer and workers is not None:
+        pending.parts.append(workers.submit(write_edition_explorer, results, out_dir, policy))
+    if pdf and workers is not None:
         pending.print(workers)
     index = out_dir / "index.html"
-    index.write_text(renderer.index(docs, results.edition, with_pdf, results.weights.height > 0), encoding="utf-8")
+    index.write_text(renderer.index(docs, results.edition, pdf, results.weights.height > 0), encoding="utf-8")
     written.append(index)
     estimates_csv(disclosure, results.monitor, results.edition, results.previous, out_dir / "estimates.csv")
     written.append(out_dir / "estimates.csv")
@@ -210,18 +239,26 @@ def start_publications(results: Results, out_dir: Path, workers: Workers | None,
     workbook(docs, labels, out_dir / "tabellen.xlsx", results.notice)
     written.append(out_dir / "tabellen.xlsx")
     step("tabellen.xlsx")
-    written += write_explorer(results, disclosure, docs, out_dir)
-    step("verkenner")
+    if explorer and workers is None:
+        written += write_explorer(results, disclosure, docs, out_dir)
+        step("verkenner")
     written += write_open_data(results, disclosure, out_dir)
     step("open-data")
     return pending
 
 
+def write_edition_explorer(results: Results, out_dir: Path, policy: Policy | None = None) -> list[Path]:
+    """The explorer of an edition, on its own, for a worker or the caller, whichever is free
+    first: it needs the disclosure and the documents (0.1 s to make again), not their charts."""
+    disclosure = disclose(results, policy)
+    return write_explorer(results, disclosure, documents(results, disclosure), out_dir)
+
+
 def write_unprinted(results: Results, out_dir: Path, with_pdf: bool) -> tuple[Disclosure, list[Path], list[Path]]:
-    """For a worker process: an edition's publications but the PDFs and the manifest; returns
-    the disclosure, the files written and the pages the caller is to print (`with_pdf`) before
-    it writes the manifest."""
-    pending = start_publications(results, out_dir, None, print_later=with_pdf)
+    """For a worker process: an edition's publications but the explorer (a job of its own),
+    the PDFs and the manifest; returns the disclosure, the files written and the pages the
+    caller is to print (`with_pdf`) before it writes the manifest."""
+    pending = start_publications(results, out_dir, None, pdf=with_pdf, explorer=False)
     return pending.disclosure, pending.written, pending.pages
 
 
