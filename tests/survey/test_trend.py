@@ -54,6 +54,16 @@ def test_verdicts_follow_the_test() -> None:
     assert "procentpunt lager dan die trend voorspelt" in jump.text
 
 
+def test_the_fit_without_the_shift_puts_a_break_into_the_trend() -> None:
+    """Fitted when first asked for: without the shift, the trend must bend to reach a jump, so it
+    needs more variance and fits worse than the model with the shift."""
+    years, steady = list(range(2014, 2025, 2)), [0.30 + 0.02 * i for i in range(5)]
+    for model, sigma in ((TrendModel.LOCAL_LEVEL, "sigma_level"), (TrendModel.SMOOTH_TREND, "sigma_slope")):
+        jump = trend_break(years, [*steady, steady[-1] - 0.15], [0.003] * 6, model=model)
+        assert getattr(jump, f"{sigma}_without") > 2 * getattr(jump, sigma)
+        assert jump.loglik_without < jump.loglik - 3
+
+
 def test_false_alarms_and_power_by_simulation() -> None:
     """Local level with the monitor's SEs: about 5% false alarms, and a 10-point break mostly found."""
     rng = np.random.default_rng(14)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
-import pyreadstat
 
 from miv.definition import ItemType, Monitor, Questionnaire, Unit, variables
 from miv.intake.errors import IntakeError
@@ -34,6 +33,8 @@ def export_sav(table: pl.DataFrame, q: Questionnaire, path: Path | str, *, file_
                note: str | list[str] | None = None) -> Path:
     """Write .sav (or compressed .zsav) with variable labels, value labels and user-missing codes;
     `file_label` and `note` default to the questionnaire's title and nothing."""
+    import pyreadstat  # here, not at the top: the processes that only estimate and publish never write .sav
+
     path = Path(path)
     _writable(path)
     items = variables(q)

@@ -18,9 +18,6 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import XMLPullParser
 from xml.parsers import expat
 
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-from openpyxl.utils.datetime import from_excel
-
 from miv.intake.errors import IntakeError
 from miv.intake.limits import Limits
 
@@ -129,6 +126,8 @@ class Sheet:
 
     def _date_styles(self) -> set[int]:
         """Indices of cell styles whose number format is a date or time."""
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format  # openpyxl only when an .xlsx is read
+
         custom: dict[int, str] = {}
         styles: list[int] = []
         inside = False
@@ -261,6 +260,8 @@ def _number(text: str, date: bool) -> str:
     except ValueError:
         return text
     if date:
+        from openpyxl.utils.datetime import from_excel
+
         try:
             value = from_excel(number)
         except (ValueError, OverflowError):

@@ -27,7 +27,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 import polars as pl
-from scipy import stats
+from scipy import special
 
 from miv.definition import Monitor
 from miv.definition.models import Comparison
@@ -211,7 +211,7 @@ def _merged_changes(merged: pl.DataFrame, results: Results) -> pl.DataFrame:
     pairs = now.join(before, on=keys, suffix="_prev", nulls_equal=True)
     se = (pl.col("se") ** 2 + pl.col("se_prev") ** 2).sqrt()
     z = ((pl.col("estimate") - pl.col("estimate_prev")) / se).abs()
-    p_value = pl.when(se > 0).then(z.map_batches(lambda v: pl.Series(2 * stats.norm.sf(v.to_numpy())), return_dtype=pl.Float64))
+    p_value = pl.when(se > 0).then(z.map_batches(lambda v: pl.Series(2 * special.ndtr(-v.to_numpy())), return_dtype=pl.Float64))
     return pairs.select(
         *keys[:3], pl.lit(Comparison.PREVIOUS_EDITION.value).alias("kind"), *keys[3:], pl.lit(str(results.previous)).alias("reference"),
         "estimate", pl.col("estimate_prev").alias("reference_estimate"),

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from scipy.stats import t as student
+from scipy import special
 
 MIN_EFFECTIVE_N = 30
 MAX_WIDTH = 0.30
@@ -50,7 +50,7 @@ def effective_n(estimate: float, se: float | None, n: int, df: float | None = No
 @cache
 def _t975(df: float) -> float:
     """The t quantile of a 95% interval: thousands of figures share a few dozen degrees of freedom."""
-    return float(student.ppf(0.975, df))
+    return float(special.stdtrit(df, 0.975))
 
 
 def assess(estimate: float, se: float | None, low: float | None, high: float | None, n: int, df: float | None = None) -> Mark | None:

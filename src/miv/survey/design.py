@@ -144,7 +144,7 @@ class Design:
     def with_weights(self, weights: np.ndarray, calibration: Calibration | None, step: WeightStep | None,
                      replicate_weights: np.ndarray | None = None) -> Design:
         """A new design with new weights (and the calibration that produced them); for weighting modules.
-        The data are the same, so the factorised columns are shared."""
+        The data are the same, so the converted columns are shared."""
         reps = self.replicates
         if reps is not None and replicate_weights is not None:
             reps = replace(reps, weights=replicate_weights)
@@ -156,17 +156,16 @@ class Design:
             replicates=reps,
             weighted={},
         )
-        new.cache["codes"] = self.column_cache("codes")
+        new.cache["source"] = (self, frozenset())
         return new
 
     def update(self, **columns: pl.Expr | pl.Series) -> Design:
         """The same design with added or replaced variables (R's `update(design, ...)`): rows,
         weights and calibrations stay, so `weighted` (the variance plan, which depends on nothing
-        else) is shared, and so are the converted columns that were not replaced."""
+        else) is shared, and so are the converted columns that were not replaced: converted once,
+        by the design they come from, for all its updates."""
         new = replace(self, data=self.data.with_columns(**columns))
-        for kind in ("codes", "floats"):
-            kept = {c: v for c, v in self.column_cache(kind).items() if c not in columns}
-            new.cache[kind] = kept
+        new.cache["source"] = (self, frozenset(columns))
         return new
 
     def column_cache(self, kind: str) -> dict[str, object]:
@@ -175,17 +174,29 @@ class Design:
         assert isinstance(store, dict)
         return store
 
+    def _origin(self, column: str) -> Design:
+        """The design whose data the column comes from: this one, or the one it was updated from
+        when the update left the column as it was."""
+        source = self.cache.get("source")
+        if isinstance(source, tuple) and column not in source[1]:
+            return source[0]._origin(column)  # type: ignore[no-any-return]
+        return self
+
     def codes(self, column: str) -> tuple[np.ndarray, tuple[object, ...]]:
-        """`factorize` of a column, once per design."""
+        """`factorize` of a column, once per design it comes from."""
         store = self.column_cache("codes")
         if column not in store:
-            store[column] = factorize(self.data[column])
+            origin = self._origin(column)
+            store[column] = factorize(self.data[column]) if origin is self else origin.codes(column)
         return store[column]  # type: ignore[return-value]
 
     def floats(self, columns: Sequence[str]) -> np.ndarray:
         """Numeric or boolean columns as an (n, K) float matrix (NaN where missing), converted once
-        per design: the columns not yet seen in one polars call, kept as views of its matrix.
-        The matrix is shared, not copied: callers must not write to it."""
+        per design they come from: the columns not yet seen in one polars call, kept as views of its
+        matrix. The matrix is shared, not copied: callers must not write to it."""
+        origins = [self._origin(c) for c in columns]
+        if origins and origins[0] is not self and all(o is origins[0] for o in origins):
+            return origins[0].floats(columns)
         store, blocks = self.column_cache("floats"), self.column_cache("blocks")
         key = "\0".join(columns)
         if key in blocks:  # the same columns again (overall, then by domain): no copy

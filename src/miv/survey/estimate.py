@@ -293,19 +293,21 @@ def _deff(var: np.ndarray, vsrs: np.ndarray) -> np.ndarray:
 
 def _table(labels: Sequence[str], dom: Domains, s: _Stats, low: np.ndarray, high: np.ndarray,
            note: np.ndarray) -> pl.DataFrame:
+    """One row per (variable, domain), variable by variable; NaN floats become missing. Built from
+    Series in one go: a polars query per step cost more than most estimates' arithmetic."""
     k = len(labels)
     g = len(dom)
-    se = np.sqrt(s.var)
-    head = pl.DataFrame({"variable": np.repeat(np.asarray(labels, dtype=object), g).astype(str)})
+    columns = [pl.Series("variable", np.repeat(np.asarray(labels, dtype=object), g).astype(str))]
     if dom.columns:
-        head = pl.concat([head, pl.concat([dom.table] * k)], how="horizontal")
-    body = pl.DataFrame({
-        "estimate": s.estimate.T.ravel(), "se": se.T.ravel(), "ci_low": low.T.ravel(), "ci_high": high.T.ravel(),
-        "df": np.tile(s.df, k), "n": s.n.T.ravel().astype(np.int64), "weighted_n": s.weighted_n.T.ravel(),
-        "deff": s.deff.T.ravel(), "note": pl.Series(note.T.ravel().tolist(), dtype=pl.String),
-    })
-    out = pl.concat([head, body], how="horizontal")
-    return out.with_columns(pl.col(c).fill_nan(None) for c in ("estimate", "se", "ci_low", "ci_high", "deff"))
+        columns += pl.concat([dom.table] * k).get_columns()
+    missing = {"estimate": s.estimate, "se": np.sqrt(s.var), "ci_low": low, "ci_high": high}
+    columns += [pl.Series(name, a.T.ravel(), nan_to_null=True) for name, a in missing.items()]
+    columns += [
+        pl.Series("df", np.tile(s.df, k)), pl.Series("n", s.n.T.ravel().astype(np.int64)),
+        pl.Series("weighted_n", s.weighted_n.T.ravel()), pl.Series("deff", s.deff.T.ravel(), nan_to_null=True),
+        pl.Series("note", note.T.ravel().tolist(), dtype=pl.String),
+    ]
+    return pl.DataFrame(columns)
 
 
 def _wald_table(labels: Sequence[str], dom: Domains, s: _Stats, level: float) -> pl.DataFrame:

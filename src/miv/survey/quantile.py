@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import polars as pl
-from scipy import stats
+from scipy import special
 
 from miv.survey.arguments import level as check_level
 from miv.survey.design import Design
@@ -53,7 +53,7 @@ def quantile(design: Design, variables: Columns, probs: Sequence[float], by: Col
         for k, name in enumerate(cols):
             df = float(degf(design, rows[present[:, k]]) if design.replicates is None
                        else replicate_degf(design.replicates))
-            t = float(stats.t.ppf(0.5 + level / 2, df)) if df > 0 else np.nan
+            t = float(special.stdtrit(df, 0.5 + level / 2)) if df > 0 else np.nan
             xs, cum = _sorted(yr[present[:, k], k], w[present[:, k]])
             n = int(present[:, k].sum())
             for j, p in enumerate(probs):

@@ -25,11 +25,12 @@ yet (neither).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special
 
 from miv.survey.arguments import choice
 from miv.survey.arguments import level as check_level
@@ -76,10 +77,27 @@ class TrendBreak:
     sigma_level: float  # hyperparameters of the model with the shift
     sigma_slope: float
     loglik: float  # restricted log-likelihood of the model with the shift
-    loglik_without: float  # ... and of the same model without it (all editions on the trend)
-    sigma_level_without: float
-    sigma_slope_without: float
     margin: float
+    _series: tuple[np.ndarray, np.ndarray, np.ndarray] = field(repr=False, compare=False)  # t, y, s2
+
+    @cached_property
+    def _without(self) -> _Fit:
+        """The same model without the shift (all editions on the trend), fitted when first asked
+        for: it is half of a verdict's cost, and the verdict does not need it."""
+        return _fit(*self._series, self.model, None)
+
+    @property
+    def loglik_without(self) -> float:
+        """Restricted log-likelihood of the model without the shift."""
+        return self._without.loglik
+
+    @property
+    def sigma_level_without(self) -> float:
+        return self._without.sigma_level
+
+    @property
+    def sigma_slope_without(self) -> float:
+        return self._without.sigma_slope
 
 
 @single_threaded
@@ -101,13 +119,12 @@ def trend_break(years: Sequence[int], estimates: Sequence[float], ses: Sequence[
                               f"(the latest and {need - 1} before it), got {len(y)}")
     dummy = (t == t[-1]).astype(float)[:, None]
     with_shift = _fit(t, y, s2, model, dummy)
-    without = _fit(t, y, s2, model, None)
     shift, var = with_shift.coef[-1], with_shift.cov[-1, -1]
     se = float(np.sqrt(var))
     z = shift / se
     df = len(y) - 1 - (2 if slope else 1)
-    p = float(2 * stats.t.sf(abs(z), df))
-    q = float(stats.t.ppf(0.5 + level / 2, df))
+    p = float(2 * special.stdtr(df, -abs(z)))
+    q = float(special.stdtrit(df, 0.5 + level / 2))
     low, high = shift - q * se, shift + q * se
     if p < 1 - level:
         verdict = Verdict.DEPARTS
@@ -121,8 +138,7 @@ def trend_break(years: Sequence[int], estimates: Sequence[float], ses: Sequence[
         ci_low=float(low), ci_high=float(high), statistic=float(z), df=df, p_value=p, verdict=verdict,
         text=dutch(verdict, year, first, previous, float(shift), float(low), float(high), p, margin, level),
         model=model, sigma_level=with_shift.sigma_level, sigma_slope=with_shift.sigma_slope,
-        loglik=with_shift.loglik, loglik_without=without.loglik, sigma_level_without=without.sigma_level,
-        sigma_slope_without=without.sigma_slope, margin=margin)
+        loglik=with_shift.loglik, margin=margin, _series=(t, y, s2))
 
 
 def dutch(verdict: Verdict, year: int, first: int, previous: int, shift: float, low: float, high: float,
