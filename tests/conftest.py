@@ -8,12 +8,15 @@ import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher, profiles
 from postgres_support import PG_BIN, Cluster
 
 from miv.store import Database, upgrade
+from miv.web import accounts
 
 _numbers = itertools.count()
 _TOOL_CACHES = {".hypothesis", ".pytest_cache", "__pycache__", ".mypy_cache", ".ruff_cache"}  # what the test tools themselves keep
@@ -42,6 +45,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.path.parent.name in _SHARED:
             item.add_marker(pytest.mark.xdist_group(item.path.parent.name))
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Staff passwords hashed with argon2-cffi's cheapest parameters, its profile for tests,
+    rather than RFC 9106's (a fifth of a second a hash, and the suite makes thousands of
+    accounts and logins). A test marked `strong_hashes` gets miv's own."""
+    if request.node.get_closest_marker("strong_hashes"):
+        yield
+        return
+    with mock.patch.object(accounts, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST)):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -146,8 +146,8 @@ def test_the_published_series_goes_to_the_publications_of_its_group(monitor):
 
 def test_an_edition_process_imports_only_what_it_uses():
     """Every process of `miv demo` imports these to estimate and publish an edition: scipy.stats
-    costs over half a CPU second more than the scipy.special functions used instead; openpyxl
-    and pyreadstat are only for reading an .xlsx and writing a .sav."""
+    costs over half a CPU second more than the scipy.special functions used instead; openpyxl,
+    pyreadstat and pyarrow are only for reading an .xlsx, writing a .sav and reading a Parquet file."""
     code = ("import sys, miv.cli, miv.pipeline.edition, miv.publish.writer; "
-            "print([m for m in ('scipy.stats', 'openpyxl', 'pyreadstat') if m in sys.modules])")
+            "print([m for m in ('scipy.stats', 'openpyxl', 'pyreadstat', 'pyarrow') if m in sys.modules])")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"

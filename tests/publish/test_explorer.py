@@ -15,15 +15,21 @@ import numpy as np
 import openpyxl
 import polars as pl
 import pytest
-import tinyhtml5
+import lxml.html
 
 from miv.definition.expression import parse
 from miv.publish import Results, disclose
 from miv.publish.number import interval, number
 from miv.publish.results import TOTAL
 
-NS = "{http://www.w3.org/1999/xhtml}"
 CROSS = ("gender", "province", "size_class")  # breakdowns that cut across the target groups
+
+
+def _page(path: Path) -> lxml.html.HtmlElement:
+    """An explorer page parsed by libxml2: the pages are hundreds, and an HTML5 parser written
+    in Python took twenty seconds for them (miv writes them, well-formed; test_pdf.py checks
+    that both parsers agree on its pages)."""
+    return lxml.html.parse(str(path), lxml.html.HTMLParser(encoding="utf-8")).getroot()
 
 
 def _cells(out: Path) -> dict[str, dict]:
@@ -50,7 +56,7 @@ def _figure_rows(out: Path):
             row = dict(zip(header, values))
             yield path, row["sleutel"], row["percentage"], row["ondergrens_95"], row["bovengrens_95"], row["n"]
     for page in (out / "verkenner").rglob("*.html"):
-        script = tinyhtml5.parse(page.read_text(encoding="utf-8")).find(f".//{NS}script[@id='gegevens']")
+        script = _page(page).find(".//script[@id='gegevens']")
         if script is not None:
             data = json.loads(script.text)
             columns = data["kolommen"]
@@ -95,8 +101,8 @@ def test_every_figure_on_an_explorer_page_is_traced_to_its_cell(published, resul
     trend = {"|".join(["trend", r["publication"], r["per_value"] or "", r["indicator"], str(r["edition"])]): r["estimate"] for r in results.trend.iter_rows(named=True)}
     rows = 0
     for page in (out / "verkenner").rglob("*.html"):
-        tree = tinyhtml5.parse(page.read_text(encoding="utf-8"))
-        for data in tree.iter(f"{NS}data"):
+        tree = _page(page)
+        for data in tree.iter("data"):
             key = data.get("data-cell")
             if key.startswith("vergelijking|"):
                 assert float(data.get("value")) == pytest.approx(comparisons[key])
@@ -106,10 +112,10 @@ def test_every_figure_on_an_explorer_page_is_traced_to_its_cell(published, resul
                 assert cells[key]["suppressed"] == "", f"{page}: verborgen cel {key}"
                 assert float(data.get("value")) == pytest.approx(float(cells[key]["estimate"]), abs=1e-12)
         # Each table row: the figure's interval and n beside it are the same cell's.
-        for tr in tree.iter(f"{NS}tr"):
-            tds = [td for td in tr if td.tag == f"{NS}td" and td.get("data-editie")]
+        for tr in tree.iter("tr"):
+            tds = [td for td in tr if td.tag == "td" and td.get("data-editie")]
             for first in range(0, len(tds) - 2, 3):
-                figure = tds[first].find(f"{NS}data")
+                figure = tds[first].find("data")
                 if figure is None:
                     assert "".join(tds[first + 1].itertext()) == "–" and "".join(tds[first + 2].itertext()) == "–"
                     continue
@@ -275,12 +281,12 @@ def test_change_and_comparison_follow_the_tests(published, results: Results):
 
 def test_trend_with_its_break_where_the_results_carry_earlier_editions(published):
     out, _ = published
-    tree = tinyhtml5.parse((out / "verkenner" / "agressie_totaal" / "rapport-veiligheid.html").read_text(encoding="utf-8"))
-    section = tree.find(f".//{NS}section[@id='ontwikkeling']")
-    rows = ["".join(tr.find(f"{NS}th").itertext()) for tr in section.iter(f"{NS}tr")][1:]
+    tree = _page(out / "verkenner" / "agressie_totaal" / "rapport-veiligheid.html")
+    section = tree.find(".//section[@id='ontwikkeling']")
+    rows = ["".join(tr.find("th").itertext()) for tr in section.iter("tr")][1:]
     assert rows == ["2016", "2018", "2020", "2022", "2024"]
     assert "trendbreuk" in "".join(section.itertext())
-    data = json.loads(tree.find(f".//{NS}script[@id='gegevens']").text)
+    data = json.loads(tree.find(".//script[@id='gegevens']").text)
     points = data["trend"]["punten"]
     assert [p["label"] for p in points] == rows and [p["note"] for p in points].count("trendbreuk") == 1
     assert "Trendbreuk tussen 2018 en 2020" in data["trend"]["alt"]

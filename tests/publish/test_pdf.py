@@ -5,7 +5,7 @@ import zlib
 
 import tinyhtml5
 
-from miv.publish.printing import _Publication, pdf
+from miv.publish.printing import _Publication, parse, pdf
 
 
 def _streams_text(data: bytes) -> bytes:
@@ -84,7 +84,7 @@ def test_the_cut_user_agent_sheet_fits_the_installed_weasyprint(tmp_path):
     sheet = _user_agent()
     assert sheet is not None, "WeasyPrint's user-agent sheet has changed: redo the cut in miv.publish.printing._user_agent"
     (tmp_path / "pagina.html").write_text("<p>x</p>", encoding="utf-8")
-    assert _Publication(tmp_path / "pagina.html")._ua_stylesheets() == [sheet]
+    assert _Publication(parse(tmp_path / "pagina.html"), tmp_path)._ua_stylesheets() == [sheet]
     assert "::footnote-call" in weasyprint.html.UA  # what the cut removes is in the full sheet
 
 
@@ -127,4 +127,4 @@ def test_the_fast_parser_builds_the_tree_weasyprints_own_parser_builds(published
     assert len(pages) > 20
     for page in pages:
         own = tinyhtml5.parse(page.read_bytes(), namespace_html_elements=False)
-        assert _shape(_Publication(page).etree_element, top=True) == _shape(own, top=True), page.name
+        assert _shape(_Publication(parse(page), out).etree_element, top=True) == _shape(own, top=True), page.name

@@ -5,6 +5,7 @@ jobs than it has workers (a job queued inside it could not be overtaken)."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import pytest
 
 from miv.errors import MivError
 from miv.publish.render import component_css
-from miv.publish.writer import STATIC, Pending, Workers, worker_pool
+from miv.publish.writer import STATIC, WORKER_NICENESS, Pending, Workers, worker_pool
 
 
 def _held_until(gate: Path) -> str:
@@ -77,12 +78,16 @@ def _weasyprint_loaded() -> bool:
     return "weasyprint" in sys.modules
 
 
-def test_a_run_without_pdfs_never_imports_weasyprint():
+def test_a_run_without_pdfs_never_imports_weasyprint_and_its_worker_keeps_the_callers_priority():
     """WeasyPrint costs about a CPU second to import: the process that estimates and writes
-    publications and a worker that prints nothing go without it; a printing worker has it ready."""
+    publications and a worker that prints nothing go without it; a printing worker has it ready.
+    A printing worker yields to the caller; one that writes an edition beside it does not."""
     code = "import sys, miv.cli, miv.pipeline, miv.publish.writer, miv.publish.explorer; print('weasyprint' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    mine = os.nice(0)
     with worker_pool(1, printing=False) as pool:
         assert pool.submit(_weasyprint_loaded).result(timeout=120) is False
+        assert pool.submit(os.nice, 0).result(timeout=120) == mine
     with worker_pool(1) as pool:
         assert pool.submit(_weasyprint_loaded).result(timeout=120) is True
+        assert pool.submit(os.nice, 0).result(timeout=120) == min(19, mine + WORKER_NICENESS)

@@ -201,9 +201,10 @@ def _rest_share(split: Design, codes: list[str]) -> np.ndarray:
     w = split.weights
     rest = (data["_domain"] == OUT).fill_null(False).to_numpy()
     both = data["_domain"].is_not_null().to_numpy()
+    answered = ~np.isnan(split.floats(codes))  # the indicators as the test read them
     out = []
-    for code in codes:
-        valid = data[code].is_not_null().to_numpy()
+    for k in range(len(codes)):
+        valid = answered[:, k]
         out.append(w[rest & valid].sum() / max(w[both & valid].sum(), 1e-300))
     return np.array(out)
 

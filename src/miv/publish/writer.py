@@ -55,10 +55,12 @@ def worker_pool(workers: int = PDF_WORKERS, printing: bool = True) -> ProcessPoo
     is pure Python. Spawned, not forked: the caller runs vl-convert's threads, and forking a
     threaded process can deadlock. Each worker starts at once and imports miv.publish (and,
     when `printing`, WeasyPrint) while the caller goes on, so a pool made at the start of a run
-    is ready when the first job is due. Workers run at a lower priority: the caller computes
-    what they will print next, so it goes first."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=os.nice,
-                               initargs=(WORKER_NICENESS,))
+    is ready when the first job is due. Printing workers run at a lower priority: the caller
+    computes what they will print next, so it goes first. A worker that does not print writes
+    an edition as urgent as the caller's, and on a busy machine a lower priority starved it
+    (the run waited seconds for it at the end)."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=os.nice if printing else None, initargs=(WORKER_NICENESS,) if printing else ())
     for _ in range(workers):
         pool.submit(ready, printing)
     return pool

@@ -181,10 +181,10 @@ def _test_table(cols: Sequence[str] | None, est_a: np.ndarray, est_b: np.ndarray
     else:
         df_t = np.where(np.asarray(df) > 0, df, np.nan)
         q, p = special.stdtrit(df_t, 0.5 + level / 2), 2 * special.stdtr(df_t, -np.abs(stat))
-    return pl.DataFrame({
-        "variable": list(cols) if cols is not None else [None] * len(diff),
-        "estimate_a": est_a, "estimate_b": est_b, "difference": diff, "se": se,
-        "ci_low": diff - q * se, "ci_high": diff + q * se, "statistic": stat,
-        "df": np.broadcast_to(np.asarray(df, dtype=float), diff.shape),
-        "p_value": p,
-    }).with_columns(pl.col(pl.Float64).fill_nan(None))
+    floats = {"estimate_a": est_a, "estimate_b": est_b, "difference": diff, "se": se, "ci_low": diff - q * se,
+              "ci_high": diff + q * se, "statistic": stat, "df": np.broadcast_to(np.asarray(df, dtype=float), diff.shape),
+              "p_value": p}
+    return pl.DataFrame([  # NaN becomes missing as each Series is made: no query over the table
+        pl.Series("variable", list(cols) if cols is not None else [None] * len(diff)),
+        *(pl.Series(name, np.asarray(values, dtype=float), nan_to_null=True) for name, values in floats.items()),
+    ])
