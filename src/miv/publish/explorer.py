@@ -14,6 +14,7 @@ import io
 import json
 import shutil
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,6 +97,27 @@ class Page:
     @property
     def path(self) -> str:
         return f"{self.indicator.code}/{self.doc.stem}.html"
+
+
+class Choices:
+    """Links to a group of pages: one publication's indicators, or one indicator's publications.
+    Every page of a group lists the whole group, as a select's options and as links (a quarter to
+    two fifths of a page's HTML): each page's option and link are rendered once per group, not
+    once for every page that lists them."""
+
+    def __init__(self, pages: list[Page], option: Callable[[Page, bool], Markup], link: Callable[[Page], Markup]) -> None:
+        self._pages = pages
+        self._options = [(option(p, False), option(p, True)) for p in pages]
+        self._links = [link(p) for p in pages]
+
+    def options(self, page: Page) -> Markup:
+        """The group as a select's options, `page` selected (joined as the Markup they are:
+        Markup.join would escape each once more)."""
+        return Markup("".join(chosen if p is page else other for p, (other, chosen) in zip(self._pages, self._options)))
+
+    def links(self, page: Page) -> Markup:
+        """The group but `page`, as list items."""
+        return Markup("".join(link for p, link in zip(self._pages, self._links) if p is not page))
 
 
 class _Published:
@@ -324,6 +346,9 @@ def write_explorer(results: Results, disclosure: Disclosure, docs: list[Document
     for page in made:
         by_indicator[page.indicator.code].append(page)
         by_doc[page.doc.stem].append(page)
+    macros = env.get_template("verkenner/macros.html.j2").module
+    indicators = {stem: Choices(group, macros.indicator_option, macros.indicator_link) for stem, group in by_doc.items()}
+    publications = {code: Choices(group, macros.publication_option, macros.publication_link) for code, group in by_indicator.items()}
     template = env.get_template("verkenner/page.html.j2")
     written = []
     for page in made:
@@ -331,8 +356,8 @@ def write_explorer(results: Results, disclosure: Disclosure, docs: list[Document
         folder.mkdir(exist_ok=True)
         rows = records(page)
         target = folder / f"{page.doc.stem}.html"
-        target.write_text(template.render(root="../", page=page, data=_data(page, rows), siblings=by_indicator[page.indicator.code],
-                                          others=by_doc[page.doc.stem]), encoding="utf-8")
+        target.write_text(template.render(root="../", page=page, data=_data(page, rows), siblings=publications[page.indicator.code],
+                                          others=indicators[page.doc.stem]), encoding="utf-8")
         (folder / f"{page.doc.stem}.csv").write_text(_csv(rows), encoding="utf-8")
         _xlsx(page, rows, folder / f"{page.doc.stem}.xlsx", results.notice)
         written += [target, folder / f"{page.doc.stem}.csv", folder / f"{page.doc.stem}.xlsx"]
