@@ -69,7 +69,25 @@ population reuses that population's estimates, computed once per cell instead of
 rendering itself (vega_to_svg, 20-30 ms a chart under this load; vl-convert renders one chart at a time, so the four
 threads of writer.prepare add nothing) and the explorer's 774 xlsx downloads (about 2 ms each, xlsxwriter's
 packaging of ten parts per file; writing to memory first or switching off its URL and formula detection did not
-help). CPU seconds stretch on a loaded machine too: compare runs made at the same load."""
+help). CPU seconds stretch on a loaded machine too: compare runs made at the same load.
+
+Issue 16's sixth session on the charts and the explorer (main at 15b3538 and after; the SVGs and every page are
+byte-identical). Most of that session ran at load average 6-14, where CPU seconds of the same run varied by a
+fifth, so it counted instructions (valgrind's cachegrind; one edition, 2024, from the same Results, the setup's
+count subtracted): charts (writer.prepare's) 13.6 -> 12.0 G instructions (-12%, two runs each; V8's counts vary by
+1%), explorer 8.83 -> 7.98 G (-10%). This section's stages for both editions, three alternating runs each at load
+2.7-5.5: charts 4.86 -> 4.31 CPU s (mean), explorer 3.60 -> 2.80 s (median; one run at load 5 read 4.38). What changed: the axes of percentages and editions have no labelLimit, so Vega does not
+measure each label's width a second time as it writes the SVG (a third of a chart's text measurements, each a
+text layout in vl-convert's Rust); the static charts' Vega is compiled without ARIA descriptions (svg.lean removed
+them), so Vega no longer formats one per bar, tick and label; the explorer renders each page's option and link
+once per group (a publication's indicators, an indicator's publications) instead of once for every page that
+lists them; category labels are wrapped once. Tried, no gain: one Vega spec of many charts (a vconcat of 78 bars
+took longer than rendering them one by one: Vega's work is per chart, not per call), one x axis with its grid
+instead of Vega-Lite's two, passing a spec as a JSON string, dropping the filters of invalid values (they matter:
+the previous edition has no interval). Rendering each of an edition's identical charts once would save 1 of 83.
+Vega itself is most of a chart: in Node the same specs cost 6 ms each (a third parsing the spec, a quarter
+building the view; legends a fifth, axes a third), in vl-convert 18 ms warm, plus 0.8 s for the first pass of a
+process (its JavaScript engine compiling Vega) and 0.5 s to start the engine."""
 
 
 
