@@ -1,3 +1,5 @@
+import math
+
 from miv.publish.narrative import Figure, change, contrast, html, text
 from miv.publish.number import interval, number, percent
 
@@ -6,6 +8,9 @@ def test_dutch_number_formatting():
     assert percent(0.45) == "45%"
     assert percent(0.445) == "45%"  # half-up, as a reader rounds
     assert percent(0.4449) == "44%"
+    below, above = math.nextafter(math.nextafter(0.295, 0), 0), math.nextafter(math.nextafter(0.295, 1), 1)
+    assert percent(below) == percent(above) == "30%"  # a half, but for the last bits of its sums
+    assert percent(0.294999) == "29%"
     assert number(1234) == "1.234"
     assert number(0.5, 1) == "0,5"
     assert number(1234567.891, 2) == "1.234.567,89"

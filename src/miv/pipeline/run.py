@@ -115,15 +115,12 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
         prior = Estimator(monitor, year, designs(monitor, year, previous)[0])
     compared = prior is not None or previous_results is not None
     step("schattingen")
-    estimates, previous_estimates, comparisons, wanted = [], [], [], []
+    estimates, previous_estimates, comparisons = [], [], []
     for cell in cells(monitor):
-        rows = estimator.estimates(cell)
-        estimates.append(rows)
+        estimates.append(estimator.estimates(cell))
         comparisons.append(estimator.comparisons(cell))
         if prior is not None:
             previous_estimates.append(prior.estimates(cell))
-        if compared:
-            wanted.append(rows)  # every cell shown for two editions gets its test (docs/publications.md)
     step("vergelijkingen")
     if isinstance(previous_results, Future):
         previous_results = _check_previous(previous_results.result(), year)
@@ -132,8 +129,8 @@ def run(monitor: Monitor, edition: int, tables: Tables, previous: Tables | None 
         before = previous_results.estimates.filter(pl.col("edition") == year)
     else:
         before = _stack(previous_estimates, ESTIMATE_SCHEMA)
-    if compared and wanted:
-        comparisons.append(edition_changes(this, before, _stack(wanted, ESTIMATE_SCHEMA)))
+    if compared and this.height:  # every cell shown for two editions gets its test (docs/publications.md)
+        comparisons.append(edition_changes(this, before, this))
     step("modellen")
     estimates = pl.concat([this, before])
     published = trend if trend is not None else published_trend(monitor, edition, published_series(monitor))

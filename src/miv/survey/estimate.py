@@ -176,11 +176,14 @@ def _element(design: Design, dom: Domains, kind: Kind, y: np.ndarray, z: np.ndar
     for g, rows in enumerate(dom.rows):
         pu = np.zeros((rw.shape[1], k))
         pv = np.zeros_like(pu) if kind is Kind.RATIO or not complete else np.zeros((rw.shape[1], 1))
-        quad, q_uv, q_vv = np.zeros((2, k)), np.zeros(k), np.zeros(k)
+        quad, q_uv, q_vv, total = np.zeros((2, k)), np.zeros(k), np.zeros(k), np.zeros(k)
         n[g], wn[g] = (len(rows), 0.0) if complete else (0.0, 0.0)
         for b in range(0, len(rows), _BLOCK):
             u, v, m = _block(y, z, rows[b : b + _BLOCK], c, complete, kind)
             rb = rw[rows[b : b + _BLOCK]]
+            if kind is not Kind.RATIO:
+                values = _rows(y, rows[b : b + _BLOCK])
+                total += rb[:, 0] @ (values if complete else np.where(np.isnan(values), 0.0, values))
             nz = np.flatnonzero(np.any(rb != 0, axis=0))  # a domain touches few strata and calibration cells
             rn = rb[:, nz]
             pu[nz] += rn.T @ u
@@ -205,7 +208,9 @@ def _element(design: Design, dom: Domains, kind: Kind, y: np.ndarray, z: np.ndar
             else:
                 wn[g] = pv[0]
                 phi = pu[0] / pv[0]  # domain mean minus c
-                theta, phi, den = (c + phi, phi, pv[0]) if kind is Kind.MEAN else (pu[0] + c * pv[0], -c, 1.0)
+                # the estimate from the weighted sum itself, not c + phi, whose rounding of c changes
+                # with the columns estimated alongside: a mean of 0.295 published as 29% instead of 30%
+                theta, phi, den = (total / pv[0], phi, pv[0]) if kind is Kind.MEAN else (total, -c, 1.0)
                 q_uv, q_vv = pu[1], pv[1]
             est[g] = theta
             sxx = (quad[1] - 2 * phi * q_uv + phi**2 * q_vv) / den**2
