@@ -79,6 +79,14 @@ def test_a_failure_of_the_child_is_reported_as_itself(tmp_path, sav):
     assert "geen leesbaar SPSS-bestand" not in str(caught.value)
 
 
+def test_the_child_imports_its_readers_before_the_first_file():
+    """SavReader.start() starts the child early so that its imports overlap the caller's work:
+    they are done at start, not at the first file (a third of a second on the run's first read)."""
+    run = subprocess.run([sys.executable, "-X", "importtime", str(_CHILD)], input="", capture_output=True, text=True, check=True)
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in run.stderr.splitlines() if "|" in line}
+    assert {"pyreadstat", "pyarrow"} <= imported
+
+
 def test_the_child_imports_only_what_reading_needs(tmp_path, sav):
     request = json.dumps({"path": str(sav), "out": str(tmp_path / "f.arrow"), "max_rows": 1000, "max_columns": 1000, "max_cells": 10**6})
     run = subprocess.run([sys.executable, "-X", "importtime", str(_CHILD)], input=request + "\n", capture_output=True, text=True, check=True)

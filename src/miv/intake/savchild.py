@@ -16,6 +16,9 @@ import json
 import struct
 import sys
 
+import pyarrow as pa  # at start, not at the first file: the parent starts the child early so that this overlaps its work
+import pyreadstat
+
 _CASES = slice(80, 84)  # int32 case count in the .sav/.zsav file header
 _LAYOUT = slice(64, 68)  # int32 layout code (2 or 3), tells the byte order
 
@@ -64,9 +67,6 @@ def _header(path: str) -> tuple[int | None, str]:
 
 
 def _read(request: dict) -> dict:
-    import pyarrow as pa
-    import pyreadstat
-
     damaged = (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, UnicodeDecodeError, ValueError, OSError)
     try:
         declared, order = _header(request["path"])
