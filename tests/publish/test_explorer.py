@@ -291,3 +291,24 @@ def test_trend_with_its_break_where_the_results_carry_earlier_editions(published
     assert [p["label"] for p in points] == rows and [p["note"] for p in points].count("trendbreuk") == 1
     assert "Trendbreuk tussen 2018 en 2020" in data["trend"]["alt"]
     assert "strokeDash" in json.dumps(data["sjablonen"][data["trend"]["sjabloon"]])
+
+
+def test_each_chart_says_once_where_its_figures_are(published):
+    """A figure's text alternative ends by pointing to the table, once: the page shows it as
+    written and the script shows each choice's alternative as it is in the page's data (a
+    trend's said so twice when the script added the pointer to one that had it)."""
+    out, _ = published
+    pointer = re.compile(r"De cijfers staan in de tabel")
+    charts = 0
+    for path in (out / "verkenner").rglob("*.html"):
+        page = _page(path)
+        texts = ["".join(p.itertext()) for p in page.iter("p") if "miv-figuur__alt" in (p.get("class") or "")]
+        script = page.find(".//script[@id='gegevens']")
+        if script is not None:
+            data = json.loads(script.text)
+            texts += [chart["alt"] for charts_of in data["figuren"].values() for chart in charts_of.values()]
+            texts += [data["trend"]["alt"]] if data["trend"] else []
+        for text in texts:
+            assert len(pointer.findall(text)) == 1, f"{path}: {text}"
+        charts += len(texts)
+    assert charts > 1000

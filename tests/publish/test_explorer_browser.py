@@ -104,6 +104,9 @@ def test_select_compare_download_and_go_back(browser: Browser, site: str, tmp_pa
     expect(page.locator("[data-figuur='gender'] svg")).to_be_attached()
     alt = page.locator("[data-figuur='gender'] .miv-grafiek").get_attribute("aria-label")
     assert alt.startswith("Staafdiagram") and "2022" not in alt
+    for figure in ("gender", "trend"):  # the script shows the text alternative as it is: it says once where the figures are
+        shown = page.locator(f"[data-figuur='{figure}'] .miv-figuur__alt").text_content()
+        assert shown.count("De cijfers staan in de tabel") == 1, shown
     accessible(page, "selectie geslacht 2024")
     shot(page, "verkenner-selectie.png", tmp_path)
 

@@ -245,8 +245,12 @@ def selections(editions: list[int]) -> list[list[int]]:
     return [editions] + ([[e] for e in editions] if len(editions) > 1 else [])
 
 
+TABLE_ABOVE = "De cijfers staan in de tabel hierboven."  # a trend's text alternative says so itself (chart._alt)
+
+
 def _charts(page: Page, breakdown: Breakdown) -> dict[str, dict]:
-    """Per choice of editions the reports' "groups" spec and its text alternative."""
+    """Per choice of editions the reports' "groups" spec and its text alternative, which ends
+    by saying where the figures are; the page and its script show it as it is."""
     if breakdown.code == TOTAL:
         return {}
     out = {}
@@ -257,7 +261,7 @@ def _charts(page: Page, breakdown: Breakdown) -> dict[str, dict]:
         if points:
             title = f"{page.indicator.label} naar {breakdown.label.lower()}, {' en '.join(str(e) for e in sorted(chosen))}"
             spec, alt = interactive("groups", title, points)
-            out["-".join(map(str, chosen))] = {"spec": spec, "alt": alt}
+            out["-".join(map(str, chosen))] = {"spec": spec, "alt": f"{alt} {TABLE_ABOVE}"}
     return out
 
 

@@ -45,7 +45,7 @@
     figure.hidden = false;  // shown first: a hidden figure has no width to fit the chart to
     spec.width = Math.max(180, Math.min(430, figure.clientWidth - 160));
     box.setAttribute("aria-label", chart.alt);
-    figure.querySelector(".miv-figuur__alt").textContent = chart.alt + " De cijfers staan in de tabel.";
+    figure.querySelector(".miv-figuur__alt").textContent = chart.alt;  // it says where the figures are
     if (window.vegaEmbed) {
       // The box is the image with the text alternative; the drawing inside it is hidden from assistive technology.
       window.vegaEmbed(box.querySelector(".miv-grafiek__tekening"), spec, { renderer: "svg", actions: false, formatLocale: locale })
