@@ -56,10 +56,7 @@ def publish_edition(monitor: Monitor, edition: int, current: Inputs, previous: I
     the previous edition's figures when it was run already, are reused, not recomputed."""
     with worker_pool() if pdf else nullcontext() as pool:
         results = _estimate(monitor, edition, current, previous, notice, progress, previous_results)
-        workers = Workers(pool) if pool else None
-        pending = _publish(results, out, workers, pdf, progress)
-        if workers is not None:
-            workers.help()
+        pending = _publish(results, out, Workers(pool) if pool else None, pdf, progress)
         return Published(results, _finish(pending, out), out)
 
 
@@ -128,13 +125,15 @@ class _Beside:
                 disclosure, written, pages = job.result()
                 step = counter(lambda done, total, name: self.step(name, done, total), len(pages) + 2)
                 assert self.explorer is not None
-                self.pending = Pending(self.results.result(), disclosure, self.out, written, pages, step, parts=[self.explorer])
+                self.pending = Pending(self.results.result(), disclosure, self.out, written, pages, step, parts=[self.explorer],
+                                       workers=self.workers)
                 if self.pdf:
                     self.pending.print(self.workers)
         finally:
             self.done.set()
 
     def finish(self) -> list[Path]:
+        self.workers.help()  # the jobs still waiting, before waiting for the workers' ones
         self.done.wait()
         self.results.result()  # the workers' error, if any
         assert self.job is not None
@@ -173,8 +172,6 @@ def run_edition(monitor: Monitor, edition: int, files: Iterable[Path], previous:
         figures = workers.submit(_estimate, monitor, year, prior, None, notice, None, None) if prior and workers else None
         results = _estimate(monitor, edition, current, prior, notice, progress, figures)  # beside the previous edition's
         pending = _publish(results, out, workers, pdf, progress)
-        if workers is not None:
-            workers.help()
         return Published(results, _finish(pending, out), out)
 
 
@@ -207,8 +204,6 @@ def run_editions(monitor: Monitor, files: Mapping[int, Iterable[Path]], out: Pat
             else:
                 estimated[year] = _estimate(monitor, year, read[year], prior, notice, told, before)
                 started[year] = _publish(estimated[year], out / str(year), workers, pdf, told)
-        if workers is not None:
-            workers.help()
         return [Published(_figures(estimated[year]), _finish(pending, out / str(year)), out / str(year))
                 for year, pending in started.items()]
 

@@ -143,7 +143,8 @@ class Workers:
 class Pending:
     """An edition's publications written but for the PDFs still printing, the parts written
     elsewhere (`parts`: the explorer, when the workers may write it) and the manifest, which
-    hashes every file and so comes last (`finish`). `pages` are the HTML files to print."""
+    hashes every file and so comes last (`finish`). `pages` are the HTML files to print;
+    `workers` the run's, whose waiting jobs `finish` takes rather than wait (`Workers.help`)."""
 
     results: Results
     disclosure: Disclosure
@@ -153,6 +154,7 @@ class Pending:
     step: Callable[[str], None]
     printing: list[tuple[Path, Future[None]]] = field(default_factory=list)
     parts: list[Future[list[Path]]] = field(default_factory=list)
+    workers: Workers | None = None
 
     def print(self, workers: Workers) -> None:
         """Hand every page to `workers` to print."""
@@ -160,6 +162,8 @@ class Pending:
 
     def finish(self) -> list[Path]:
         """Wait for the parts and the PDFs, write the manifest; return every file written."""
+        if self.workers is not None:
+            self.workers.help()
         for part in self.parts:
             self.written += part.result()
             self.step("verkenner")
@@ -186,10 +190,7 @@ def write_publications(
     if not with_pdf:
         return start_publications(results, out_dir, None, progress, policy=policy).finish()
     with worker_pool() as pool:
-        workers = Workers(pool)
-        pending = start_publications(results, out_dir, workers, progress, pdf=True, policy=policy)
-        workers.help()
-        return pending.finish()
+        return start_publications(results, out_dir, Workers(pool), progress, pdf=True, policy=policy).finish()
 
 
 def start_publications(results: Results, out_dir: Path, workers: Workers | None, progress: Progress | None = None, *,
@@ -222,7 +223,7 @@ def start_publications(results: Results, out_dir: Path, workers: Workers | None,
             letter(doc, brief, results.notice)
             written.append(brief)
         step(page.name)
-    pending = Pending(results, disclosure, out_dir, written, pages, step)
+    pending = Pending(results, disclosure, out_dir, written, pages, step, workers=workers)
     if explorer and workers is not None:
         pending.parts.append(workers.submit(write_edition_explorer, results, out_dir, policy))
     if pdf and workers is not None:
