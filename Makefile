@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint venv system-deps bench clean
+.PHONY: demo test lint venv bytecode system-deps bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,10 +13,15 @@ $(BIN)/.installed: pyproject.toml
 
 venv: $(BIN)/.installed
 
+# Python writes no bytecode where PYTHONDONTWRITEBYTECODE is set (CI machines set it): then every
+# process of a run, and of the test suite, compiles miv's modules again. Written here once.
+bytecode: venv
+	$(BIN)/python -m compileall -q src
+
 system-deps:
 	@bash scripts/system-deps.sh
 
-demo: venv
+demo: bytecode
 	$(BIN)/miv demo --out out
 
 # ruff over all code, mypy --strict over the layers in [tool.mypy]; `ruff check --fix` repairs most findings.
@@ -27,7 +32,7 @@ lint: venv
 # Two workers (pytest-xdist): the suite waits on Chromium, PostgreSQL and WeasyPrint in turn, so
 # two processes keep both cores busy; `make test WORKERS=0` runs it in one process.
 WORKERS ?= 2
-test: venv system-deps lint
+test: bytecode system-deps lint
 	$(BIN)/python -m pytest -p no:cacheprovider -n $(WORKERS) --dist loadgroup
 
 bench: venv

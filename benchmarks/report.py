@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import os
 import platform
 import re
@@ -27,6 +28,12 @@ def context(script: str) -> str:
     load = os.getloadavg()[0]
     return (f"`{script}`, {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, {platform.machine()}, "
             f"{os.cpu_count()} cores (yardstick {yardstick():.2f} s), load average {load:.1f} at the start.")
+
+
+def compiled() -> None:
+    """miv's bytecode written, as a user's second start finds it: Python writes none where
+    PYTHONDONTWRITEBYTECODE is set (CI machines), and then every process compiles miv again."""
+    compileall.compile_dir(DOC.parents[1] / "src", quiet=1)
 
 
 def yardstick(steps: int = 10_000_000) -> float:

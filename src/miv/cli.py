@@ -310,10 +310,12 @@ def demo_command(
     root: Path | None = DefinitionRoot,
 ) -> None:
     """Voer de hele monitor uit op synthetische demodata: data, inlezen, weging, schattingen, publicaties."""
-    from miv import demo, pipeline
+    from miv.workers import processes
 
     monitor = load_definition(root)
-    with pipeline.processes(pdf, len(monitor.editions)) as workers:  # they start while the data are made
+    with processes(pdf, len(monitor.editions)) as workers:  # they start while this process imports the rest and makes the data
+        from miv import demo, pipeline
+
         with _progress() as progress:
             task = progress.add_task("Demodata maken", total=sum(len(e.questionnaires) for e in monitor.editions.values()))
             made, files = demo.write_data(monitor, out, seed, lambda _: progress.advance(task))
@@ -339,12 +341,15 @@ def run_command(
     root: Path | None = DefinitionRoot,
 ) -> None:
     """Voer een editie uit op echte bestanden: inlezen en controleren, wegen, schatten, publiceren."""
-    from miv import pipeline
+    from miv.workers import processes
 
     monitor = load_definition(root)
-    with _progress() as progress:
-        published = pipeline.run_edition(monitor, edition, data, previous, out / str(edition), pdf=pdf, progress=_step(progress, edition),
-                                         fieldwork=fieldwork)
+    with processes(pdf, 2 if previous else 1) as workers:  # they start while this process imports the rest
+        from miv import pipeline
+
+        with _progress() as progress:
+            published = pipeline.run_edition(monitor, edition, data, previous, out / str(edition), pdf=pdf,
+                                             progress=_step(progress, edition), fieldwork=fieldwork, workers=workers)
     console.print(f"[green]✓[/] editie {edition}: {len(published.written)} bestanden in {escape(str(published.folder))}", highlight=False)
     console.print(_key_figures(published.results))
 

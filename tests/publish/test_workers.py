@@ -17,7 +17,8 @@ import pytest
 
 from miv.errors import MivError
 from miv.publish.render import component_css
-from miv.publish.writer import STATIC, WORKER_NICENESS, Pending, Workers, worker_pool
+from miv.publish.writer import STATIC, Pending
+from miv.workers import WORKER_NICENESS, Workers, worker_pool
 
 
 def _held_until(gate: Path) -> str:
@@ -94,20 +95,22 @@ def test_a_pdf_that_cannot_be_printed_stops_the_run_with_a_message_naming_it(tmp
     assert not (tmp_path / "manifest.json").exists()
 
 
-def _weasyprint_loaded() -> bool:
-    return "weasyprint" in sys.modules
+def _loaded() -> tuple[bool, bool]:
+    """Whether this worker has WeasyPrint and the pipeline imported."""
+    return "weasyprint" in sys.modules, "miv.pipeline.edition" in sys.modules
 
 
 def test_a_run_without_pdfs_never_imports_weasyprint_and_its_worker_keeps_the_callers_priority():
     """WeasyPrint costs about a CPU second to import: the process that estimates and writes
     publications and a worker that prints nothing go without it; a printing worker has it ready.
-    A printing worker yields to the caller; one that writes an edition beside it does not."""
+    Both have the pipeline imported before their first job (`miv.workers.ready`). A printing
+    worker yields to the caller; one that writes an edition beside it does not."""
     code = "import sys, miv.cli, miv.pipeline, miv.publish.writer, miv.publish.explorer; print('weasyprint' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
     mine = os.nice(0)
     with worker_pool(1, printing=False) as pool:
-        assert pool.submit(_weasyprint_loaded).result(timeout=120) is False
+        assert pool.submit(_loaded).result(timeout=120) == (False, True)
         assert pool.submit(os.nice, 0).result(timeout=120) == mine
     with worker_pool(1) as pool:
-        assert pool.submit(_weasyprint_loaded).result(timeout=120) is True
+        assert pool.submit(_loaded).result(timeout=120) == (True, True)
         assert pool.submit(os.nice, 0).result(timeout=120) == min(19, mine + WORKER_NICENESS)

@@ -2,7 +2,6 @@
 
 from miv.pipeline.edition import (
     Published,
-    processes,
     publish_edition,
     read_edition,
     run_edition,
@@ -21,7 +20,6 @@ __all__ = [
     "WeightingError",
     "code_version",
     "designs",
-    "processes",
     "publish_edition",
     "read_edition",
     "read_inputs",

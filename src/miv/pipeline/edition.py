@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from miv.definition import Monitor
 from miv.errors import MivError
 from miv.intake import IntakeError
-from miv.intake.savreader import shared
 from miv.pipeline.fieldwork import response
 from miv.pipeline.inputs import Inputs, read_inputs, write_reports
 from miv.pipeline.run import run
 from miv.publish import Disclosure, Results
-from miv.publish.writer import (PDF_WORKERS, Pending, Workers, counter, start_publications, worker_pool, write_edition_explorer,
-                                write_unprinted)
+from miv.publish.writer import Pending, counter, start_publications, write_edition_explorer, write_unprinted
+from miv.workers import Workers, processes, worker_pool
 
 Progress = Callable[[str, int | None, int | None], None]
 """Told what is being done and, when known, how many of how many steps are done."""
@@ -58,17 +57,6 @@ def publish_edition(monitor: Monitor, edition: int, current: Inputs, previous: I
         results = _estimate(monitor, edition, current, previous, notice, progress, previous_results)
         pending = _publish(results, out, Workers(pool) if pool else None, pdf, progress)
         return Published(results, _finish(pending, out), out)
-
-
-@contextmanager
-def processes(pdf: bool, editions: int) -> Iterator[Workers | None]:
-    """The worker processes of a run of `editions` editions (none for one edition without PDFs:
-    one per core with PDFs, else one) and the .sav reader child, started now: their imports
-    overlap whatever the caller does first (`miv demo` makes its data meanwhile)."""
-    shared().start()
-    count = PDF_WORKERS if pdf else 1 if editions > 1 else 0
-    with worker_pool(count, printing=pdf) if count else nullcontext() as pool:
-        yield Workers(pool, count) if pool is not None else None
 
 
 def _estimate(monitor: Monitor, edition: int, current: Inputs, previous: Inputs | None, notice: str | None,
@@ -159,14 +147,15 @@ def _unwritable(exc: OSError, out: Path) -> MivError:
 
 def run_edition(monitor: Monitor, edition: int, files: Iterable[Path], previous: Iterable[Path], out: Path, *,
                 pdf: bool = True, notice: str | None = None, progress: Progress | None = None,
-                fieldwork: Path | None = None) -> Published:
+                fieldwork: Path | None = None, workers: Workers | None = None) -> Published:
     """`miv run`: this edition's files (and the previous edition's, for the comparisons)
     read, checked, weighted, estimated and published into `out`; `fieldwork` is this
     edition's fieldwork account (veldwerk.csv), for the response table. A worker estimates
-    the previous edition while this process estimates this one."""
+    the previous edition while this process estimates this one; `workers` are the run's
+    `processes`, when the caller started them earlier."""
     previous = list(previous)
     year = _previous(monitor, edition) if previous else None
-    with processes(pdf, 2 if previous else 1) as workers:
+    with nullcontext(workers) if workers is not None else processes(pdf, 2 if previous else 1) as workers:
         current = read_edition(monitor, edition, files, out / "validatie", fieldwork)
         prior = read_edition(monitor, year, previous, out.parent / str(year) / "validatie") if year is not None else None  # each edition's reports in that edition's folder
         figures = workers.submit(_estimate, monitor, year, prior, None, notice, None, None) if prior and workers else None

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import heapq
-import itertools
-import math
-import multiprocessing
-import os
 import shutil
-import threading
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
 
 from miv.definition import PublicationKind
 from miv.errors import MivError
@@ -31,11 +24,10 @@ from miv.publish.questionnaire import describe
 from miv.publish.render import SERIES, Meta, Renderer, component_css
 from miv.publish.results import Results
 from miv.publish.workbook import estimates_csv, workbook
+from miv.workers import Workers, worker_pool
 
 STATIC = Path(__file__).parent / "static"
 Progress = Callable[[int, int, str], None]
-PDF_WORKERS = max(1, min(4, os.cpu_count() or 1))
-T = TypeVar("T")
 
 
 def prepare(results: Results, policy: Policy | None = None) -> tuple[Disclosure, list[Document]]:
@@ -48,95 +40,6 @@ def prepare(results: Results, policy: Policy | None = None) -> tuple[Disclosure,
         for (section, _doc), section_charts in zip(sections, made):
             section.charts = section_charts
     return disclosure, docs
-
-
-def worker_pool(workers: int = PDF_WORKERS, printing: bool = True) -> ProcessPoolExecutor:
-    """Processes that print PDFs (or estimate and write whole editions), one per core: WeasyPrint
-    is pure Python. Spawned, not forked: the caller runs vl-convert's threads, and forking a
-    threaded process can deadlock. Each worker starts at once and imports miv.publish (and,
-    when `printing`, WeasyPrint) while the caller goes on, so a pool made at the start of a run
-    is ready when the first job is due. Printing workers run at a lower priority: the caller
-    computes what they will print next, so it goes first. A worker that does not print writes
-    an edition as urgent as the caller's, and on a busy machine a lower priority starved it
-    (the run waited seconds for it at the end)."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=os.nice if printing else None, initargs=(WORKER_NICENESS,) if printing else ())
-    for _ in range(workers):
-        pool.submit(ready, printing)
-    return pool
-
-
-WORKER_NICENESS = 5
-
-
-class Workers:
-    """The pool's jobs, the most urgent first, and never more at once than it has workers: a job
-    queued inside the pool could not be overtaken. An edition's estimates and publications go
-    before any PDF (they make the pages, and the next edition waits for the estimates); PDFs go
-    biggest page first, whichever edition they are from, since a run ends when its longest PDF
-    does, so that one must start as soon as its page exists."""
-
-    def __init__(self, pool: Executor, workers: int = PDF_WORKERS) -> None:
-        self._pool, self._free = pool, workers
-        self._waiting: list[tuple[float, int, Callable[..., Any], tuple[Any, ...], Future[Any]]] = []
-        self._order = itertools.count()
-        self._lock = threading.Lock()
-
-    def submit(self, job: Callable[..., T], *args: Any) -> Future[T]:
-        """Run `job(*args)` in a worker before any PDF still waiting."""
-        return self._queue(-math.inf, job, args)
-
-    def print(self, page: Path) -> Future[None]:
-        """Queue `page` (an HTML file) to be printed beside it as .pdf."""
-        from miv.publish.printing import pdf  # WeasyPrint: only in a run that prints
-
-        return self._queue(-page.stat().st_size, pdf, (page, page.with_suffix(".pdf")))
-
-    def help(self) -> None:
-        """Run here the jobs still waiting that are not PDFs, one by one, for a caller that has
-        nothing else to do than wait: an edition's explorer goes to whoever is free first."""
-        while True:
-            with self._lock:
-                jobs = [entry for entry in self._waiting if entry[0] == -math.inf]
-                if not jobs:
-                    return
-                entry = min(jobs)
-                self._waiting.remove(entry)
-                heapq.heapify(self._waiting)
-            _, _, job, args, done = entry
-            try:
-                done.set_result(job(*args))
-            except Exception as exc:  # reported where its result is asked for, as a worker's error is
-                done.set_exception(exc)
-
-    def _queue(self, rank: float, job: Callable[..., T], args: tuple[Any, ...]) -> Future[T]:
-        done: Future[T] = Future()
-        with self._lock:
-            heapq.heappush(self._waiting, (rank, next(self._order), job, args, done))
-        self._start()
-        return done
-
-    def _start(self) -> None:
-        with self._lock:
-            due = [heapq.heappop(self._waiting) for _ in range(min(self._free, len(self._waiting)))]
-            self._free -= len(due)
-        for _, _, job, args, done in due:
-            try:
-                running = self._pool.submit(job, *args)
-            except RuntimeError as exc:  # the pool was shut down or broke
-                done.set_exception(exc)
-                continue
-            running.add_done_callback(lambda running, done=done: self._finished(running, done))
-
-    def _finished(self, running: Future[Any], done: Future[Any]) -> None:
-        with self._lock:
-            self._free += 1
-        error = running.exception()
-        if error is None:
-            done.set_result(running.result())
-        else:
-            done.set_exception(error)
-        self._start()
 
 
 @dataclass
@@ -282,9 +185,3 @@ def _meta(results: Results, disclosure: Disclosure, labels: Labels) -> Meta:
     return Meta(SERIES, results.definition_version, results.code_version, results.method, disclosure.policy, weighting,
                 results.notice, plain(results, disclosure.policy.tiny_population), f"{report}.html#verantwoording" if report else None,
                 fieldwork(results), describe(results.monitor, results.edition))
-
-
-def ready(printing: bool) -> None:
-    """A worker's first job: it imports miv.publish (and, when `printing`, WeasyPrint) before real work is due."""
-    if printing:
-        import miv.publish.printing  # noqa: F401
