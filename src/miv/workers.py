@@ -9,6 +9,7 @@ rest while they start.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import itertools
 import math
@@ -23,6 +24,10 @@ from typing import Any, TypeVar
 
 PDF_WORKERS = max(1, min(4, os.cpu_count() or 1))
 WORKER_NICENESS = 5
+RUN_COLLECTION = (10_000, 10, 10)
+"""gc thresholds in a run's processes: a run makes millions of short-lived objects (rows, cells,
+pages) and few reference cycles; with Python's default (a collection every 700 allocations) the
+demo's own process spent half a CPU second collecting, two thirds of it in full collections."""
 T = TypeVar("T")
 
 
@@ -32,11 +37,16 @@ def processes(pdf: bool, editions: int) -> Iterator[Workers | None]:
     one per core with PDFs, else one) and the .sav reader child, started now: their imports
     overlap whatever the caller does first (importing the pipeline, making the demo's data)."""
     count = PDF_WORKERS if pdf else 1 if editions > 1 else 0
-    with worker_pool(count, printing=pdf) if count else nullcontext() as pool:
-        from miv.intake.savreader import shared  # after the workers are on their way: it loads polars
+    before = gc.get_threshold()
+    gc.set_threshold(*RUN_COLLECTION)
+    try:
+        with worker_pool(count, printing=pdf) if count else nullcontext() as pool:
+            from miv.intake.savreader import shared  # after the workers are on their way: it loads polars
 
-        shared().start()
-        yield Workers(pool, count) if pool is not None else None
+            shared().start()
+            yield Workers(pool, count) if pool is not None else None
+    finally:
+        gc.set_threshold(*before)
 
 
 def worker_pool(workers: int = PDF_WORKERS, printing: bool = True) -> ProcessPoolExecutor:
@@ -49,7 +59,7 @@ def worker_pool(workers: int = PDF_WORKERS, printing: bool = True) -> ProcessPoo
     an edition as urgent as the caller's, and on a busy machine a lower priority starved it
     (the run waited seconds for it at the end)."""
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=os.nice if printing else None, initargs=(WORKER_NICENESS,) if printing else ())
+                               initializer=_started, initargs=(printing,))
     for _ in range(workers):
         pool.submit(ready, printing)
     return pool
@@ -123,6 +133,13 @@ class Workers:
         else:
             done.set_exception(error)
         self._start()
+
+
+def _started(printing: bool) -> None:
+    """A worker's setting-up: a run's gc thresholds and, when it prints, a lower priority."""
+    gc.set_threshold(*RUN_COLLECTION)
+    if printing:
+        os.nice(WORKER_NICENESS)
 
 
 def ready(printing: bool) -> None:

@@ -4,6 +4,7 @@ jobs than it has workers (a job queued inside it could not be overtaken)."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -18,7 +19,7 @@ import pytest
 from miv.errors import MivError
 from miv.publish.render import component_css
 from miv.publish.writer import STATIC, Pending
-from miv.workers import WORKER_NICENESS, Workers, worker_pool
+from miv.workers import RUN_COLLECTION, WORKER_NICENESS, Workers, processes, worker_pool
 
 
 def _held_until(gate: Path) -> str:
@@ -114,3 +115,14 @@ def test_a_run_without_pdfs_never_imports_weasyprint_and_its_worker_keeps_the_ca
     with worker_pool(1) as pool:
         assert pool.submit(_loaded).result(timeout=120) == (True, True)
         assert pool.submit(os.nice, 0).result(timeout=120) == min(19, mine + WORKER_NICENESS)
+
+
+def test_a_runs_processes_collect_garbage_less_often_and_the_caller_gets_its_setting_back():
+    """A run makes millions of short-lived objects and few cycles (`RUN_COLLECTION`): its
+    processes, workers included, collect less often; the caller's thresholds are restored after."""
+    before = gc.get_threshold()
+    assert before != RUN_COLLECTION
+    with processes(pdf=False, editions=2) as workers:
+        assert gc.get_threshold() == RUN_COLLECTION
+        assert workers is not None and workers.submit(gc.get_threshold).result(timeout=120) == RUN_COLLECTION
+    assert gc.get_threshold() == before
