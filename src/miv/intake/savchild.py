@@ -1,5 +1,5 @@
 """The .sav reader child, run as a script (never imported as part of miv) so that it starts
-with only what reading needs: pyreadstat and pyarrow.
+with only what reading needs: pyreadstat, pandas (its output) and pyarrow.
 
 Protocol: one JSON request per line on stdin ({"path", "out", "max_rows", "max_columns", "max_cells"}),
 one JSON answer per line on stdout. ReadStat (C) may crash this process on a damaged file;
@@ -16,6 +16,7 @@ import json
 import struct
 import sys
 
+import pandas  # noqa: F401 - pyreadstat's output, imported at its first file otherwise
 import pyarrow as pa  # at start, not at the first file: the parent starts the child early so that this overlaps its work
 import pyreadstat
 
