@@ -35,7 +35,8 @@ T = TypeVar("T")
 def processes(pdf: bool, editions: int) -> Iterator[Workers | None]:
     """The worker processes of a run of `editions` editions (none for one edition without PDFs:
     one per core with PDFs, else one) and the .sav reader child, started now: their imports
-    overlap whatever the caller does first (importing the pipeline, making the demo's data)."""
+    overlap whatever the caller does first (importing the pipeline, making the demo's data).
+    The caller's chart engine starts too, in a thread: the caller draws the newest edition's charts."""
     count = PDF_WORKERS if pdf else 1 if editions > 1 else 0
     before = gc.get_threshold()
     gc.set_threshold(*RUN_COLLECTION)
@@ -44,6 +45,7 @@ def processes(pdf: bool, editions: int) -> Iterator[Workers | None]:
             from miv.intake.savreader import shared  # after the workers are on their way: it loads polars
 
             shared().start()
+            threading.Thread(target=start_chart_engine, daemon=True).start()  # on the core the workers leave idle while they wait for data
             yield Workers(pool, count) if pool is not None else None
     finally:
         gc.set_threshold(*before)
@@ -151,6 +153,12 @@ def ready(printing: bool) -> None:
     if printing:
         import miv.publish.printing  # noqa: F401
     else:
-        from miv.publish.chart import warm
+        start_chart_engine()
 
-        warm()
+
+def start_chart_engine() -> None:
+    """vl-convert's engine (V8 with the Vega and Vega-Lite bundles) started now, in a process that
+    waits anyway: a third of a second, once per process, that would otherwise delay its first chart."""
+    import vl_convert
+
+    vl_convert.vega_to_svg({"width": 1, "height": 1}, format_locale="nl-NL")

@@ -199,12 +199,6 @@ def _compiled(layout: str) -> dict:
     return vl_convert.vegalite_to_vega({**spec, "config": {**spec["config"], "aria": False}, "datasets": {"punten": []}})
 
 
-def warm() -> None:
-    """Start vl-convert's engine (V8 with the Vega and Vega-Lite bundles: a third of a second,
-    once per process) now, in a process that waits anyway, rather than at its first chart."""
-    vl_convert.vega_to_svg({"width": 1, "height": 1}, format_locale="nl-NL")
-
-
 def _with_data(vega: dict, data: list[dict]) -> dict:
     """The compiled spec with the chart's rows as its dataset "punten"."""
     return {**vega, "data": [{**d, "values": data} if d["name"] == "punten" else d for d in vega["data"]]}
