@@ -40,14 +40,17 @@ def processes(pdf: bool, editions: int) -> Iterator[Workers | None]:
     count = PDF_WORKERS if pdf else 1 if editions > 1 else 0
     before = gc.get_threshold()
     gc.set_threshold(*RUN_COLLECTION)
+    engine = threading.Thread(target=start_chart_engine)  # on the core the workers leave idle while they wait for data
     try:
         with worker_pool(count, printing=pdf) if count else nullcontext() as pool:
             from miv.intake.savreader import shared  # after the workers are on their way: it loads polars
 
             shared().start()
-            threading.Thread(target=start_chart_engine, daemon=True).start()  # on the core the workers leave idle while they wait for data
+            engine.start()
             yield Workers(pool, count) if pool is not None else None
     finally:
+        if engine.is_alive():
+            engine.join()  # a run that fails at once does not exit with V8 still starting
         gc.set_threshold(*before)
 
 
