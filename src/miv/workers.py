@@ -42,7 +42,7 @@ def processes(pdf: bool, editions: int) -> Iterator[Workers | None]:
     gc.set_threshold(*RUN_COLLECTION)
     engine = threading.Thread(target=start_chart_engine)  # on the core the workers leave idle while they wait for data
     try:
-        with worker_pool(count, printing=pdf) if count else nullcontext() as pool:
+        with worker_pool(count, printing=pdf, editions=editions > 1) if count else nullcontext() as pool:
             from miv.intake.savreader import shared  # after the workers are on their way: it loads polars
 
             shared().start()
@@ -54,11 +54,12 @@ def processes(pdf: bool, editions: int) -> Iterator[Workers | None]:
         gc.set_threshold(*before)
 
 
-def worker_pool(workers: int = PDF_WORKERS, printing: bool = True) -> ProcessPoolExecutor:
+def worker_pool(workers: int = PDF_WORKERS, printing: bool = True, editions: bool = False) -> ProcessPoolExecutor:
     """Processes that print PDFs (or estimate and write whole editions), one per core: WeasyPrint
     is pure Python. Spawned, not forked: the caller runs vl-convert's threads, and forking a
     threaded process can deadlock. Each worker starts at once and imports what its jobs need
-    (`ready`) while the caller goes on, so a pool made at the start of a run is ready when the
+    (`ready`: WeasyPrint when `printing`, the pipeline when it estimates and writes `editions`
+    too, as a pool that does not print always does) while the caller goes on, so a pool made at the start of a run is ready when the
     first job is due. Printing workers run at a lower priority: the caller
     computes what they will print next, so it goes first. A worker that does not print writes
     an edition as urgent as the caller's, and on a busy machine a lower priority starved it
@@ -66,7 +67,7 @@ def worker_pool(workers: int = PDF_WORKERS, printing: bool = True) -> ProcessPoo
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_started, initargs=(printing,))
     for _ in range(workers):
-        pool.submit(ready, printing)
+        pool.submit(ready, printing, editions or not printing)
     return pool
 
 
@@ -147,15 +148,16 @@ def _started(printing: bool) -> None:
         os.nice(WORKER_NICENESS)
 
 
-def ready(printing: bool) -> None:
-    """A worker's first job: it imports what its jobs need before they are due (the pipeline, and
-    WeasyPrint when it prints). One that does not print will draw an edition's charts, so it
-    starts vl-convert's engine too: a third of a second that would otherwise delay its first chart."""
-    from miv.pipeline import edition  # noqa: F401
-
+def ready(printing: bool, editions: bool) -> None:
+    """A worker's first job: it imports what its jobs need before they are due (WeasyPrint when it
+    prints, the pipeline when it estimates and writes editions). One that writes editions and does
+    not print will draw their charts first, so it starts vl-convert's engine too: a third of a
+    second that would otherwise delay its first chart."""
+    if editions:
+        from miv.pipeline import edition  # noqa: F401
     if printing:
         import miv.publish.printing  # noqa: F401
-    else:
+    elif editions:
         start_chart_engine()
 
 
