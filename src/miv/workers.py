@@ -9,6 +9,7 @@ rest while they start.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import heapq
 import itertools
@@ -28,6 +29,8 @@ RUN_COLLECTION = (10_000, 10, 10)
 """gc thresholds in a run's processes: a run makes millions of short-lived objects (rows, cells,
 pages) and few reference cycles; with Python's default (a collection every 700 allocations) the
 demo's own process spent half a CPU second collecting, two thirds of it in full collections."""
+JOB, PDF = 0, 1
+"""The two kinds of a run's work, in the order they go: an edition's jobs before any PDF."""
 T = TypeVar("T")
 
 
@@ -74,32 +77,34 @@ def worker_pool(workers: int = PDF_WORKERS, printing: bool = True, editions: boo
 class Workers:
     """The pool's jobs, the most urgent first, and never more at once than it has workers: a job
     queued inside the pool could not be overtaken. An edition's estimates and publications go
-    before any PDF (they make the pages, and the next edition waits for the estimates); PDFs go
-    biggest page first, whichever edition they are from, since a run ends when its longest PDF
-    does, so that one must start as soon as its page exists."""
+    before any PDF (they make the pages, and the next edition waits for the estimates); among
+    them, and among the PDFs, the biggest first, whichever edition it is from: a run ends when
+    its last job does, so the longest must start first (the others then fill the gaps beside it),
+    and a PDF as soon as its page exists."""
 
     def __init__(self, pool: Executor, workers: int = PDF_WORKERS) -> None:
         self._pool, self._free = pool, workers
-        self._waiting: list[tuple[float, int, Callable[..., Any], tuple[Any, ...], Future[Any]]] = []
+        self._waiting: list[tuple[tuple[int, float], int, Callable[..., Any], tuple[Any, ...], Future[Any]]] = []
         self._order = itertools.count()
         self._lock = threading.Lock()
 
-    def submit(self, job: Callable[..., T], *args: Any) -> Future[T]:
-        """Run `job(*args)` in a worker before any PDF still waiting."""
-        return self._queue(-math.inf, job, args)
+    def submit(self, job: Callable[..., T], *args: Any, size: float = math.inf) -> Future[T]:
+        """Run `job(*args)` in a worker before any PDF still waiting, and before the waiting jobs
+        of a smaller `size` (a measure of its work: jobs without one go first, in turn)."""
+        return self._queue((JOB, -size), job, args)
 
     def print(self, page: Path) -> Future[None]:
         """Queue `page` (an HTML file) to be printed beside it as .pdf."""
         from miv.publish.printing import pdf  # WeasyPrint: only in a run that prints
 
-        return self._queue(-page.stat().st_size, pdf, (page, page.with_suffix(".pdf")))
+        return self._queue((PDF, -page.stat().st_size), pdf, (page, page.with_suffix(".pdf")))
 
     def help(self) -> None:
         """Run here the jobs still waiting that are not PDFs, one by one, for a caller that has
         nothing else to do than wait: an edition's explorer goes to whoever is free first."""
         while True:
             with self._lock:
-                jobs = [entry for entry in self._waiting if entry[0] == -math.inf]
+                jobs = [entry for entry in self._waiting if entry[0][0] == JOB]
                 if not jobs:
                     return
                 entry = min(jobs)
@@ -111,7 +116,7 @@ class Workers:
             except Exception as exc:  # reported where its result is asked for, as a worker's error is
                 done.set_exception(exc)
 
-    def _queue(self, rank: float, job: Callable[..., T], args: tuple[Any, ...]) -> Future[T]:
+    def _queue(self, rank: tuple[int, float], job: Callable[..., T], args: tuple[Any, ...]) -> Future[T]:
         done: Future[T] = Future()
         with self._lock:
             heapq.heappush(self._waiting, (rank, next(self._order), job, args, done))
@@ -142,10 +147,22 @@ class Workers:
 
 
 def _started(printing: bool) -> None:
-    """A worker's setting-up: a run's gc thresholds and, when it prints, a lower priority."""
+    """A worker's setting-up: a run's gc thresholds, a quick exit and, when it prints, a lower priority."""
     gc.set_threshold(*RUN_COLLECTION)
+    exit_without_collecting()
     if printing:
         os.nice(WORKER_NICENESS)
+
+
+def exit_without_collecting() -> None:
+    """At exit Python collects garbage over every object still alive before it frees them (in
+    `miv demo` 0.3 s of the command's own process, and as long in each worker, whose exit the
+    pool's shutdown waits for), though the operating system frees a process's memory anyway.
+    Frozen, the heap is left out of those collections; atexit calls its functions last-registered
+    first, so this one, registered at a process's start, runs last. An object in a reference
+    cycle then keeps its finalizer unrun at exit, which Python does not promise to run anyway;
+    miv closes its files itself."""
+    atexit.register(gc.freeze)
 
 
 def ready(printing: bool, editions: bool) -> None:

@@ -16,7 +16,7 @@ from miv.pipeline.fieldwork import response
 from miv.pipeline.inputs import Inputs, read_inputs, write_reports
 from miv.pipeline.run import run
 from miv.publish import Disclosure, Results
-from miv.publish.writer import Pending, counter, start_publications, write_edition_explorer, write_unprinted
+from miv.publish.writer import Pending, counter, explorer_job, start_publications, write_unprinted
 from miv.workers import Workers, processes, worker_pool
 
 Progress = Callable[[str, int | None, int | None], None]
@@ -104,7 +104,7 @@ class _Beside:
             return
         self.step("publiceren", 0, 1)
         self.job = self.workers.submit(write_unprinted, results.result(), self.out, self.pdf)
-        self.explorer = self.workers.submit(write_edition_explorer, results.result(), self.out)
+        self.explorer = explorer_job(self.workers, results.result(), self.out)
         self.job.add_done_callback(self._written)
 
     def _written(self, job: Future[tuple[Disclosure, list[Path], list[Path]]]) -> None:

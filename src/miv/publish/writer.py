@@ -105,6 +105,7 @@ def start_publications(results: Results, out_dir: Path, workers: Workers | None,
     to the caller."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    parts = [explorer_job(workers, results, out_dir, policy)] if explorer and workers is not None else []  # a worker may be free now
     disclosure, docs = prepare(results, policy)
     labels = Labels(results.monitor)
     renderer = Renderer(labels, _meta(results, disclosure, labels))
@@ -126,9 +127,7 @@ def start_publications(results: Results, out_dir: Path, workers: Workers | None,
             letter(doc, brief, results.notice)
             written.append(brief)
         step(page.name)
-    pending = Pending(results, disclosure, out_dir, written, pages, step, workers=workers)
-    if explorer and workers is not None:
-        pending.parts.append(workers.submit(write_edition_explorer, results, out_dir, policy))
+    pending = Pending(results, disclosure, out_dir, written, pages, step, parts=parts, workers=workers)
     if pdf and workers is not None:
         pending.print(workers)
     index = out_dir / "index.html"
@@ -156,6 +155,12 @@ def write_edition_explorer(results: Results, out_dir: Path, policy: Policy | Non
     first: it needs the disclosure and the documents (0.1 s to make again), not their charts."""
     disclosure = disclose(results, policy)
     return write_explorer(results, disclosure, documents(results, disclosure), out_dir)
+
+
+def explorer_job(workers: Workers, results: Results, out_dir: Path, policy: Policy | None = None) -> Future[list[Path]]:
+    """The edition's explorer as a job for `workers` (or the caller: `Workers.help`), sized by its
+    figures: of two editions' explorers, the one that compares two editions is the bigger and goes first."""
+    return workers.submit(write_edition_explorer, results, out_dir, policy, size=results.estimates.height)
 
 
 def write_unprinted(results: Results, out_dir: Path, with_pdf: bool) -> tuple[Disclosure, list[Path], list[Path]]:
