@@ -45,7 +45,7 @@ EDITION_RUNS = 3
 PARTS = [
     ("disclosure control", writer, "disclose"),
     ("documents", writer, "documents"),
-    ("charts (vl-convert, in prepare's threads)", writer, "charts"),
+    ("charts (vl-convert)", writer, "charts"),
     ("HTML pages of the publications", writer.Renderer, "html"),
     ("tabellen.xlsx", writer, "workbook"),
     ("explorer (verkenner/)", writer, "write_explorer"),

@@ -46,7 +46,7 @@ are warmed up once.
 CPU time adds up all processes: on an idle machine the wall time of the whole set is about the CPU
 time divided by the cores (the PDFs run one process per core); a loaded machine stretches wall time.
 
-Where the time goes: ~90 charts rendered by vl-convert (about 20–40 ms each, four threads);
+Where the time goes: ~90 charts rendered by vl-convert (about 20–40 ms each, one by one: it holds the GIL);
 WeasyPrint layout of the PDFs (pure Python, one process per core). The vendored components CSS is
 cut to the components publications use before WeasyPrint sees it: the full file made style
 matching three times slower.

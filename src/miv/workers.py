@@ -38,22 +38,17 @@ T = TypeVar("T")
 def processes(pdf: bool, editions: int) -> Iterator[Workers | None]:
     """The worker processes of a run of `editions` editions (none for one edition without PDFs:
     one per core with PDFs, else one) and the .sav reader child, started now: their imports
-    overlap whatever the caller does first (importing the pipeline, making the demo's data).
-    The caller's chart engine starts too, in a thread: the caller draws the newest edition's charts."""
+    overlap whatever the caller does first (importing the pipeline, making the demo's data)."""
     count = PDF_WORKERS if pdf else 1 if editions > 1 else 0
     before = gc.get_threshold()
     gc.set_threshold(*RUN_COLLECTION)
-    engine = threading.Thread(target=start_chart_engine)  # on the core the workers leave idle while they wait for data
     try:
         with worker_pool(count, printing=pdf, editions=editions > 1) if count else nullcontext() as pool:
             from miv.intake.savreader import shared  # after the workers are on their way: it loads polars
 
             shared().start()
-            engine.start()
             yield Workers(pool, count) if pool is not None else None
     finally:
-        if engine.is_alive():
-            engine.join()  # a run that fails at once does not exit with V8 still starting
         gc.set_threshold(*before)
 
 
@@ -168,19 +163,15 @@ def exit_without_collecting() -> None:
 def ready(printing: bool, editions: bool) -> None:
     """A worker's first job: it imports what its jobs need before they are due (WeasyPrint when it
     prints, the pipeline when it estimates and writes editions). One that writes editions and does
-    not print will draw their charts first, so it starts vl-convert's engine too: a third of a
-    second that would otherwise delay its first chart."""
+    not print will draw their charts first, so it starts vl-convert's engine too (V8 with the Vega
+    bundles): a third of a second that would otherwise delay its first chart. The caller's engine
+    starts at its first chart: vl-convert holds the GIL while V8 starts, so a thread of the caller
+    that started it would hold up the caller just as long."""
     if editions:
         from miv.pipeline import edition  # noqa: F401
     if printing:
         import miv.publish.printing  # noqa: F401
     elif editions:
-        start_chart_engine()
+        import vl_convert
 
-
-def start_chart_engine() -> None:
-    """vl-convert's engine (V8 with the Vega and Vega-Lite bundles) started now, in a process that
-    waits anyway: a third of a second, once per process, that would otherwise delay its first chart."""
-    import vl_convert
-
-    vl_convert.vega_to_svg({"width": 1, "height": 1}, format_locale="nl-NL")
+        vl_convert.vega_to_svg({"width": 1, "height": 1}, format_locale="nl-NL")

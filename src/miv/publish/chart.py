@@ -10,11 +10,8 @@ import base64
 import functools
 import json
 import textwrap
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 import vl_convert
 
@@ -154,24 +151,9 @@ def _lines(label: str) -> str:
 
 
 TEMPLATES = Path(__file__).parent / "templates" / "charts.vl.json"
-T = TypeVar("T")
 
 
-def once(function: Callable[..., T]) -> Callable[..., T]:
-    """functools.cache that computes each value once even when threads ask for it at the same
-    time (writer.prepare makes charts in four threads: with a plain cache they compiled the
-    same spec two or three times over)."""
-    cached, lock = functools.cache(function), threading.Lock()
-
-    @functools.wraps(function)
-    def wrapper(*args: object) -> T:
-        with lock:
-            return cached(*args)
-
-    return wrapper
-
-
-@once
+@functools.cache
 def _template(name: str) -> dict:
     """The Vega-Lite spec of a chart without its data (the named dataset "punten"): "bars",
     "groups", "trend" or "trend_breaks", as scripts/chart_templates.py builds them with Altair."""
@@ -189,7 +171,7 @@ def _make(kind: str, title: str, points: list[Point], template: dict) -> Chart:
     return Chart(kind, title, _alt(kind, title, points), points, spec, svg)
 
 
-@once
+@functools.cache
 def _compiled(layout: str) -> dict:
     """The Vega spec Vega-Lite compiles `layout` (a spec without its data, as JSON) to: the same
     for every chart of a template and height, so compiled once (a third of a chart's cost). It

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,14 +31,13 @@ Progress = Callable[[int, int, str], None]
 
 
 def prepare(results: Results, policy: Policy | None = None) -> tuple[Disclosure, list[Document]]:
-    """Disclosure control, then the documents with their charts: everything but the files."""
+    """Disclosure control, then the documents with their charts: everything but the files. The
+    charts one by one: vl-convert holds the GIL while it renders, so threads would not overlap them."""
     disclosure = disclose(results, policy)
     docs = documents(results, disclosure)
-    sections = [(section, doc) for doc in docs for section in doc.sections]
-    with ThreadPoolExecutor(max_workers=4) as pool:  # vl-convert renders outside the GIL
-        made = pool.map(lambda pair: charts(pair[0], pair[1].edition, pair[1].previous, pair[1].population), sections)
-        for (section, _doc), section_charts in zip(sections, made):
-            section.charts = section_charts
+    for doc in docs:
+        for section in doc.sections:
+            section.charts = charts(section, doc.edition, doc.previous, doc.population)
     return disclosure, docs
 
 
