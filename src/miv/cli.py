@@ -7,8 +7,6 @@ exit code 1, never a traceback.
 
 from __future__ import annotations
 
-import atexit
-import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -59,14 +57,6 @@ class MivGroup(TyperGroup):
 
 app = typer.Typer(cls=MivGroup, help="Monitor Integriteit en Veiligheid: vragenlijst, veldwerk, weging, schattingen en publicaties.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
-
-
-def main() -> None:
-    """The `miv` console script: the commands, and an exit that does not collect the heap first
-    (as a run's workers do: miv.workers.exit_without_collecting, not imported here to keep
-    `miv --help` quick)."""
-    atexit.register(gc.freeze)
-    app()
 
 
 definition_app = typer.Typer(help="De definitie van de Monitor (standaard de meegeleverde; --definition voor een andere map).",
@@ -322,8 +312,9 @@ def demo_command(
     root: Path | None = DefinitionRoot,
 ) -> None:
     """Voer de hele monitor uit op synthetische demodata: data, inlezen, weging, schattingen, publicaties."""
-    from miv.workers import processes
+    from miv.workers import exit_without_collecting, processes
 
+    exit_without_collecting()  # a run leaves a big heap behind
     monitor = load_definition(root)
     with processes(pdf, len(monitor.editions)) as workers:  # they start while this process imports the rest and makes the data
         from miv import demo, pipeline
@@ -353,8 +344,9 @@ def run_command(
     root: Path | None = DefinitionRoot,
 ) -> None:
     """Voer een editie uit op echte bestanden: inlezen en controleren, wegen, schatten, publiceren."""
-    from miv.workers import processes
+    from miv.workers import exit_without_collecting, processes
 
+    exit_without_collecting()  # a run leaves a big heap behind
     monitor = load_definition(root)
     with processes(pdf, 2 if previous else 1) as workers:  # they start while this process imports the rest
         from miv import pipeline

@@ -150,13 +150,13 @@ def _started(printing: bool) -> None:
 
 
 def exit_without_collecting() -> None:
-    """At exit Python collects garbage over every object still alive before it frees them (in
-    `miv demo` 0.3 s of the command's own process, and as long in each worker, whose exit the
-    pool's shutdown waits for), though the operating system frees a process's memory anyway.
-    Frozen, the heap is left out of those collections; atexit calls its functions last-registered
-    first, so this one, registered at a process's start, runs last. An object in a reference
-    cycle then keeps its finalizer unrun at exit, which Python does not promise to run anyway;
-    miv closes its files itself."""
+    """For a run's processes (`miv demo` and `miv run`, and their workers): at exit Python
+    collects garbage over every object still alive before it frees them (0.3 s of the command's
+    own process in `miv demo`, as long in each worker, whose exit the pool's shutdown waits for),
+    though the operating system frees a process's memory anyway. Frozen, the heap is left out of
+    those collections; atexit calls its functions last-registered first, so this one, registered
+    at the start, runs last. An object in a reference cycle then keeps its finalizer unrun at
+    exit, which Python does not promise to run anyway; a run closes its files itself."""
     atexit.register(gc.freeze)
 
 

@@ -141,18 +141,22 @@ def _leave_garbage(path: Path) -> None:
 
 def test_a_runs_processes_leave_their_heap_to_the_system_at_exit(tmp_path):
     """Python's exit collects garbage over the whole heap, 0.3 s in the demo's processes, whose
-    memory the system frees anyway (`exit_without_collecting`): a cycle left at the exit of the
-    `miv` command or of a run's worker is not collected. The same cycle in a plain Python is."""
-    code = ("import gc, sys\nfrom tests.publish.test_workers import _leave_garbage\nfrom pathlib import Path\n"
-            "_leave_garbage(Path(sys.argv[1]))\n"
-            "if sys.argv[2] == 'miv':\n    from miv.cli import main\n    sys.argv = ['miv', '--help']\n    main()\n")
-    plain, command, worker = tmp_path / "plain", tmp_path / "miv", tmp_path / "worker"
-    root = Path(__file__).parents[2]
-    for path, how in ((plain, "plain"), (command, "miv")):
-        subprocess.run([sys.executable, "-c", code, str(path), how], cwd=root, capture_output=True, check=True)
+    memory the system frees anyway (`exit_without_collecting`): a cycle left at the exit of
+    `miv run` (here one that stops at once) or of a run's worker is not collected. The same
+    cycle in a plain Python is, and so it is at the exit of a command that is not a run."""
+    code = ("import sys\nfrom pathlib import Path\nfrom tests.publish.test_workers import _leave_garbage\n"
+            "from miv.cli import app\n_leave_garbage(Path(sys.argv[1]))\n"
+            "if sys.argv[2:]:\n    app(sys.argv[2:])\n")
+    plain, command, other, worker = tmp_path / "plain", tmp_path / "run", tmp_path / "check", tmp_path / "worker"
+    run = ["run", "--edition", "1999", "--data", str(tmp_path / "geen.sav"), "--no-pdf", "--out", str(tmp_path / "uit")]
+    ended = {path.name: subprocess.run([sys.executable, "-c", code, str(path), *args], cwd=Path(__file__).parents[2],
+                                       capture_output=True, text=True, timeout=120)
+             for path, args in ((plain, []), (command, run), (other, ["definition", "check"]))}
+    assert "editie 1999 staat niet in de definitie" in ended["run"].stderr and ended["run"].returncode == 1
+    assert ended["plain"].returncode == ended["check"].returncode == 0
     with worker_pool(1, printing=False) as pool:
         pool.submit(_leave_garbage, worker).result(timeout=120)
-    assert plain.read_text() == "opgeruimd"
+    assert plain.read_text() == other.read_text() == "opgeruimd"
     assert not command.exists() and not worker.exists()
 
 
