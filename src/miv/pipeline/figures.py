@@ -253,9 +253,10 @@ def edition_changes(current: pl.DataFrame, previous: pl.DataFrame, wanted: pl.Da
     indicator, breakdown, domain): independent samples, so se = sqrt(se1^2 + se2^2), z test."""
     keys = ["publication", "per_value", "indicator", "breakdown", "domain"]
     joined = (
-        current.join(wanted, on=keys, how="semi", nulls_equal=True)
-        .unique(keys)
-        .join(previous.unique(keys), on=keys, how="inner", suffix="_prev", nulls_equal=True)
+        current.join(wanted, on=keys, how="semi", nulls_equal=True, maintain_order="left")
+        .unique(keys, keep="first", maintain_order=True)
+        .join(previous.unique(keys, keep="first", maintain_order=True), on=keys, how="inner", suffix="_prev", nulls_equal=True,
+              maintain_order="left")
         .filter(pl.col("estimate").is_not_null() & pl.col("estimate_prev").is_not_null())
     )
     se = (joined["se"] ** 2 + joined["se_prev"] ** 2).sqrt()

@@ -39,11 +39,11 @@ def trend_breaks(estimates: pl.DataFrame, published: pl.DataFrame, edition: int)
     current = estimates.filter((pl.col("edition") == edition) & pl.col("estimate").is_not_null()
                                & pl.col("se").is_not_null())
     computed = estimates.filter(pl.col("estimate").is_not_null() & pl.col("se").is_not_null()).select(
-        *_CELL, "edition", "estimate", "se").unique([*_CELL, "edition"])
+        *_CELL, "edition", "estimate", "se").unique([*_CELL, "edition"], keep="first", maintain_order=True)
     # a cell needs MIN_EDITIONS points in all: only those few are looked at one by one
     points = pl.concat([computed.select(_CELL), published.select(_CELL)]).group_by(_CELL).len()
-    candidates = current.select(_CELL).unique().join(points.filter(pl.col("len") >= MIN_EDITIONS), on=_CELL,
-                                                     how="semi", nulls_equal=True)
+    candidates = current.select(_CELL).unique(maintain_order=True).join(points.filter(pl.col("len") >= MIN_EDITIONS), on=_CELL,
+                                                                        how="semi", nulls_equal=True, maintain_order="left")
     rows = []
     fitted: dict[tuple, TrendBreak | None] = {}  # publications sharing a cell share its series: fitted once
     for cell in candidates.iter_rows(named=True):

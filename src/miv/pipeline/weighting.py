@@ -86,7 +86,7 @@ def _margin(rows: pl.DataFrame, cells: pl.DataFrame, variable: str, group: str) 
     """Each respondent's level of one margin within a group, and the levels' population totals,
     with levels under MIN_CELL respondents pooled (a respondent's level absent from the frame is an error)."""
     values = rows[variable].to_list()
-    population = cells.group_by(variable).agg(pl.col("population").sum())
+    population = cells.group_by(variable, maintain_order=True).agg(pl.col("population").sum())
     totals = dict(zip(population[variable].to_list(), population["population"].to_list(), strict=True))
     for value in set(values) - set(totals):
         raise WeightingError(f"doelgroep {group!r}: respondent(en) met {variable} = {value!r}, maar dat stratum staat niet in het steekproefkader")

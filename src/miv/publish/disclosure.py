@@ -205,10 +205,10 @@ def _merged_changes(merged: pl.DataFrame, results: Results) -> pl.DataFrame:
     if results.previous is None:
         return results.comparisons.clear()
     keys = ["publication", "per_value", "indicator", "breakdown", "domain"]
-    groups = merged.filter((pl.col("breakdown") == "group") & pl.col("domain").str.contains("+", literal=True)).unique([*keys, "edition"])
+    groups = merged.filter((pl.col("breakdown") == "group") & pl.col("domain").str.contains("+", literal=True)).unique([*keys, "edition"], keep="first", maintain_order=True)
     now = groups.filter(pl.col("edition") == results.edition)
     before = groups.filter(pl.col("edition") == results.previous)
-    pairs = now.join(before, on=keys, suffix="_prev", nulls_equal=True)
+    pairs = now.join(before, on=keys, suffix="_prev", nulls_equal=True, maintain_order="left")
     se = (pl.col("se") ** 2 + pl.col("se_prev") ** 2).sqrt()
     z = ((pl.col("estimate") - pl.col("estimate_prev")) / se).abs()
     p_value = pl.when(se > 0).then(z.map_batches(lambda v: pl.Series(2 * special.ndtr(-v.to_numpy())), return_dtype=pl.Float64))
