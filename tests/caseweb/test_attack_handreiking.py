@@ -7,18 +7,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from browser_support import serve
 from sqlalchemy import select, text
 
 from miv.cases import RULES, AccessDenied, Action, CaseError, Outcome, Permission, Report, Role, ViolationForm, allowed_actions
 from miv.store.cases import ContentRow, StepRow, WrapRow
 
 from .caseweb_support import DECLARATION, EXTERNAL, ORG, PASSWORD, SECRETS, Team, at, email, notification, response
-from .web_cases import BASE, CaseSite, make_case_site, post
+from .web_cases import BASE, CaseSite, post
 
 NEW_STEPS = (Action.ONAFHANKELIJKHEID_VERKLAREN, Action.BEVINDINGEN_VOORLEGGEN, Action.WEDERHOOR_VASTLEGGEN, Action.ORGAAN_INFORMEREN,
              Action.OPENBAARMAKING_VASTLEGGEN, Action.REHABILITATIE_VASTLEGGEN, Action.AANGIFTE_VASTLEGGEN)
@@ -173,18 +170,8 @@ def test_an_undeclared_external_investigator_reads_nothing_through_the_library(t
     assert w.document(investigator, case, document, at(7)).name == SECRETS[5]
 
 
-@pytest.fixture
-def db_site(db_url: str, tmp_path: Path) -> Iterator[CaseSite]:
-    """The case pages served on loopback, on SQLite and on PostgreSQL."""
-    site = make_case_site(db_url, tmp_path)
-    with serve(site.app) as url:
-        site.url = url
-        yield site
-    site.close()
-
-
-def test_an_undeclared_external_investigator_reads_nothing_through_the_pages(db_site: CaseSite):
-    site = db_site
+def test_an_undeclared_external_investigator_reads_nothing_through_the_pages(engine_site: CaseSite):
+    site = engine_site
     case = handreiking_walk_until_assigned(site.team)
     document = site.team.work.document_list(case)[0].document_id
     with site.client() as investigator:
@@ -233,8 +220,8 @@ def test_a_recused_chair_and_another_organisation_neither_see_nor_take_the_new_s
     assert any(e.action == "aangifte-vastleggen" for e in entries)
 
 
-def test_through_the_pages_a_recused_chair_finds_no_new_step(db_site: CaseSite):
-    site = db_site
+def test_through_the_pages_a_recused_chair_finds_no_new_step(engine_site: CaseSite):
+    site = engine_site
     case = _mayor_recused_case(site.team)
     for name in ("voorzitter", "buitenstaander"):
         with site.client() as client:

@@ -76,7 +76,8 @@ def test_a_deleted_reporter_row_is_caught_by_the_chain(team: Team):
     assert any(f"zaak {case.id}: wijkt af van de laatste stand in het logboek" in str(f) for f in team.work.verify_log().findings)
 
 
-def test_the_receipt_is_shown_once_and_kept_nowhere_by_the_site(site: CaseSite):
+def test_the_receipt_is_shown_once_and_kept_nowhere_by_the_site(engine_site: CaseSite):  # SQLite and PostgreSQL
+    site = engine_site
     with site.client() as support:
         site.sign_in(support, "ondersteuning")
         response = post(support, f"{BASE}/nieuw", {"omschrijving": SECRETS[2], "betrokkene": SECRETS[0], "kanaal": Channel.STAFF.value})
@@ -91,7 +92,8 @@ def test_the_receipt_is_shown_once_and_kept_nowhere_by_the_site(site: CaseSite):
     assert rows and not any(code in r or normalise_receipt(code) in r for r in rows)
 
 
-def test_a_report_without_its_channel_is_refused_in_dutch_and_nothing_is_saved(site: CaseSite):
+def test_a_report_without_its_channel_is_refused_in_dutch_and_nothing_is_saved(engine_site: CaseSite):  # SQLite and PostgreSQL
+    site = engine_site
     with site.client() as support:
         site.sign_in(support, "ondersteuning")
         response = post(support, f"{BASE}/nieuw", {"omschrijving": SECRETS[2], "betrokkene": SECRETS[0]})

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from miv.cases import Action, Report, ViolationForm
 from miv.casework.messages import Upload
+from tests.conftest import fresh_postgres
 
 from .caseweb_support import DECLARATION, EXTERNAL, ORG, OTHER, SECRETS, at
 from .web_cases import CaseSite, make_case_site
@@ -71,10 +72,12 @@ EXCEPTIONS = {
 }
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CaseSite, dict[str, str]]]:
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CaseSite, dict[str, str]]]:
+    """One case at every stage's data on SQLite and on PostgreSQL, shared by the module's tests."""
     tmp = tmp_path_factory.mktemp("matrix")
-    site = make_case_site(f"sqlite:///{tmp / 'miv.db'}", Path(tmp))
+    url = f"sqlite:///{tmp / 'miv.db'}" if request.param == "sqlite" else fresh_postgres(request.getfixturevalue("postgres_url"))
+    site = make_case_site(url, Path(tmp))
     team, p = site.team, site.team.people
     receipt = team.work.receive(p["ondersteuning"].member, Report(SECRETS[2], SECRETS[0], SECRETS[1]), at(0))
     case = receipt.case

@@ -132,7 +132,8 @@ def stage(page: Page) -> str:
     return page.locator("dl.miv-facts dd").first.inner_text()
 
 
-def test_a_case_from_report_to_closure_in_a_browser(browser: Browser, site: CaseSite):
+def test_a_case_from_report_to_closure_in_a_browser(browser: Browser, engine_site: CaseSite):  # SQLite and PostgreSQL
+    site = engine_site
     checker = Checker(browser, site)
     login = browser.new_context(base_url=site.url).new_page()
     login.goto("/beheer/inloggen")

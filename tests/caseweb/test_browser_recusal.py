@@ -27,7 +27,8 @@ def browser() -> Iterator[Browser]:
         yield browser
 
 
-def test_substitute_chair_recusal_and_the_recused_mayor_in_a_browser(browser: Browser, site: CaseSite):
+def test_substitute_chair_recusal_and_the_recused_mayor_in_a_browser(browser: Browser, engine_site: CaseSite):  # SQLite and PostgreSQL
+    site = engine_site
     checker = Checker(browser, site, WCAG22)
     add_user(site.db, email("loco"), "Locoburgemeester", "zaken", PASSWORD)
     adviser = sign_in(browser, site, "adviseur")

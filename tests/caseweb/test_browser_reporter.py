@@ -36,7 +36,8 @@ def tab_to(page: Page, target: Locator, limit: int = 40) -> None:
     raise AssertionError(f"{target} is not reachable with Tab")
 
 
-def test_reporter_and_chair_exchange_messages_in_a_browser(browser: Browser, site: CaseSite):
+def test_reporter_and_chair_exchange_messages_in_a_browser(browser: Browser, engine_site: CaseSite):  # SQLite and PostgreSQL
+    site = engine_site
     checker = Checker(browser, site)
     support = sign_in(browser, site, "ondersteuning")
     support.get_by_role("link", name="Nieuwe melding").click()
