@@ -131,6 +131,34 @@ def test_answers_saved_before_session_tokens_are_kept_and_then_sealed_with_one(d
     assert fw.unlock(db, keys, invitation, "een ander woord") is None
 
 
+def test_two_tabs_that_unlock_old_answers_at_once_both_get_in(db, keys, monkeypatch):
+    """Two tabs give the right word for answers saved before the session token; the second
+    reads the old record, the first seals it with a token meanwhile. The second must get in
+    with that token, not be told its word is wrong (a wrong word counts against the guessing limit)."""
+    from miv.fieldwork import progress
+    from miv.fieldwork.progress import WORD_KEY, answering, open_questionnaire
+
+    fid, codes = opened(db, keys)
+    invitation, secret = start(db, keys, codes["bram@example.nl"])
+    with db.session() as s:
+        q, _ = open_questionnaire(answering(s, invitation)[1])
+        s.get(Progress, invitation).sealed = keys.progress(invitation, secret[:WORD_KEY]).seal({"AG_VERBAAL": 1}, capacity(q))
+    read, first = progress._content, []
+
+    def other_tab_first(*args):  # the second tab has read the old record; the first tab now unlocks it
+        found = read(*args)
+        if not first:
+            first.append(None)  # the first tab's own read goes straight through
+            first[0] = fw.unlock(db, keys, invitation, WORD)
+        return found
+
+    monkeypatch.setattr(progress, "_content", other_tab_first)
+    second = fw.unlock(db, keys, invitation, WORD)
+    monkeypatch.undo()
+    assert first[0] is not None and second == first[0]
+    assert fw.load_answers(db, keys, invitation, second)[2] == {"AG_VERBAAL": 1}
+
+
 def test_starting_again_after_a_forgotten_word_deletes_the_answers(db, keys):
     fid, codes = opened(db, keys)
     invitation, secret = start(db, keys, codes["anna@example.nl"])

@@ -107,7 +107,8 @@ def begin(db: Database, keys: Keys, invitation_id: int, word: str, today: dt.dat
 def unlock(db: Database, keys: Keys, invitation_id: int, word: str) -> bytes | None:
     """The session credential (word key and the current session token) when `word` opens this
     invitation's answers; None when it does not. Answers saved before they carried a session
-    token are sealed with one now, so they are kept and a copied cookie opens them no longer."""
+    token are sealed with one now, so they are kept and a copied cookie opens them no longer;
+    when another tab did so meanwhile, the word opens its seal, and its token is this one's too."""
     with db.session() as s:
         answering(s, invitation_id)
         progress = s.get(Progress, invitation_id)
@@ -125,8 +126,14 @@ def unlock(db: Database, keys: Keys, invitation_id: int, word: str) -> bytes | N
     with db.session() as s:
         _, fieldwork = answering(s, invitation_id, lock=True)
         progress = s.get(Progress, invitation_id)
-        if progress is None or progress.sealed != sealed:  # changed meanwhile (another tab): ask again
+        if progress is None:  # started again meanwhile
             return None
+        if progress.sealed != sealed:  # sealed again meanwhile, by another tab
+            try:
+                token, _ = _content(keys, invitation_id, key, progress.sealed)
+            except Unreadable:  # started again with another word
+                return None
+            return key + token if token is not None else None
         progress.sealed = _seal(keys, invitation_id, secret, answers, open_questionnaire(fieldwork)[0])
     return secret
 
