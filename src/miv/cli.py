@@ -57,8 +57,6 @@ class MivGroup(TyperGroup):
 
 app = typer.Typer(cls=MivGroup, help="Monitor Integriteit en Veiligheid: vragenlijst, veldwerk, weging, schattingen en publicaties.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
-
-
 definition_app = typer.Typer(help="De definitie van de Monitor (standaard de meegeleverde; --definition voor een andere map).",
                              no_args_is_help=True)
 app.add_typer(definition_app, name="definition")
