@@ -57,8 +57,8 @@ def worker_pool(workers: int = PDF_WORKERS, printing: bool = True, editions: boo
     is pure Python. Spawned, not forked: the caller runs vl-convert's threads, and forking a
     threaded process can deadlock. Each worker starts at once and imports what its jobs need
     (`ready`: WeasyPrint when `printing`, the pipeline when it estimates and writes `editions`
-    too, as a pool that does not print always does) while the caller goes on, so a pool made at the start of a run is ready when the
-    first job is due. Printing workers run at a lower priority: the caller
+    too, as a pool that does not print always does) while the caller goes on, so a pool made at
+    the start of a run is ready when the first job is due. Printing workers run at a lower priority: the caller
     computes what they will print next, so it goes first. A worker that does not print writes
     an edition as urgent as the caller's, and on a busy machine a lower priority starved it
     (the run waited seconds for it at the end)."""
@@ -95,8 +95,8 @@ class Workers:
         return self._queue((PDF, -page.stat().st_size), pdf, (page, page.with_suffix(".pdf")))
 
     def help(self) -> None:
-        """Run here the jobs still waiting that are not PDFs, one by one, for a caller that has
-        nothing else to do than wait: an edition's explorer goes to whoever is free first."""
+        """Run here the jobs still waiting that are not PDFs, one by one and the biggest first, for
+        a caller that has nothing else to do than wait: an edition's explorer goes to whoever is free first."""
         while True:
             with self._lock:
                 jobs = [entry for entry in self._waiting if entry[0][0] == JOB]
